@@ -1,0 +1,38 @@
+"""`python -m labhelpers doctor` (and `labhelpers doctor`): is this machine ready for the course?"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="labhelpers", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("doctor", help="check the Engine, storage driver, base image and disk")
+    clean = sub.add_parser("cleanup", help="remove everything the lab created (by label only)")
+    clean.add_argument("--include-base-image", action="store_true")
+    args = parser.parse_args(argv)
+    if args.command == "doctor":
+        from .doctor import check
+
+        report = check()
+        print(report)
+        if not report.ready:
+            print("\nThe lab cannot run here yet: fix the FAIL lines above.", file=sys.stderr)
+        return 0 if report.ready else 1
+    if args.command == "cleanup":
+        from ._errors import LabError
+        from .system import cleanup
+
+        try:
+            done = cleanup(include_base_image=args.include_base_image)
+        except LabError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        print(f"removed {len(done.removed)} resources, reclaimed {done.reclaimed}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

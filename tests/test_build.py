@@ -1,0 +1,56 @@
+"""Building the lesson's image: progress, labels, failures that say which step broke."""
+
+from __future__ import annotations
+
+import pytest
+
+import labhelpers as lh
+
+
+def test_build_reports_progress_and_labels_the_image(tmp_path, no_leftovers):
+    lh.write_lesson_files(tmp_path)
+    steps = []
+    built = lh.build_image(
+        tmp_path, tag="lab-t-build", on_progress=lambda s, t, i: steps.append((s, t, i))
+    )
+    assert steps[0][0] == 1 and steps[-1][0] == steps[-1][1] == built.steps_total
+    assert any(i.startswith("RUN pip install flask") for _, _, i in steps)
+    info = lh.image_info("lab-t-build")
+    assert info.lab_owned and info.layer_count >= 3
+    assert built.command.startswith("docker build --build-arg BASE_IMAGE=")
+    lh.cleanup(session_only=True)
+
+
+def test_lesson_files_keep_the_learners_edits(tmp_path):
+    lh.write_lesson_files(tmp_path)
+    (tmp_path / "app.py").write_text("print('my edit')\n")
+    lh.write_lesson_files(tmp_path)
+    assert (tmp_path / "app.py").read_text() == "print('my edit')\n"
+    lh.write_lesson_files(tmp_path, overwrite=True)
+    assert "Flask" in (tmp_path / "app.py").read_text()
+
+
+def test_a_failing_step_is_named_with_the_log_tail(tmp_path, no_leftovers):
+    lh.write_lesson_files(tmp_path)
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(
+        dockerfile.read_text().replace("RUN pip install flask", "RUN echo about to fail && exit 3")
+    )
+    with pytest.raises(lh.BuildFailed) as caught:
+        lh.build_image(tmp_path, tag="lab-t-broken")
+    assert "RUN echo about to fail && exit 3" in caught.value.step
+    assert "about to fail" in "\n".join(caught.value.build_log)
+    assert "returned a non-zero code: 3" in str(caught.value)
+    lh.cleanup(session_only=True)
+
+
+def test_a_context_without_dockerfile_is_bad_input(tmp_path):
+    with pytest.raises(lh.BadInput) as caught:
+        lh.build_image(tmp_path, tag="lab-t-none")
+    assert "No Dockerfile" in str(caught.value)
+
+
+def test_base_image_setting_wins(monkeypatch, engine):
+    monkeypatch.setenv("LAB_BASE_IMAGE", lh.OFFLINE_BASE_IMAGE)
+    choice = lh.choose_base_image()
+    assert (choice.image, choice.source, choice.present) == (lh.OFFLINE_BASE_IMAGE, "setting", True)

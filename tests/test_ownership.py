@@ -1,0 +1,97 @@
+"""The lab never touches what the learner owns: it refuses their names and cleans up by label."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+
+
+def _volume_file(volume: str, image: str) -> bytes:
+    out = docker_cli("run", "--rm", "-v", f"{volume}:/data", image, "cat", "/data/notes.txt")
+    return out.stdout.encode()
+
+
+def _fingerprint(image: str) -> dict:
+    """Everything a change to the learner's container or volume would alter."""
+    container = json.loads(docker_cli("inspect", "my-cont-1").stdout)[0]
+    volume = json.loads(docker_cli("volume", "inspect", "my-vol").stdout)[0]
+    return {
+        "container_id": container["Id"],
+        "container_state": container["State"]["Status"],
+        "container_started": container["State"]["StartedAt"],
+        "container_labels": container["Config"]["Labels"],
+        "volume": volume,
+        "file_sha256": hashlib.sha256(_volume_file("my-vol", image)).hexdigest(),
+        "container_file": docker_cli("exec", "my-cont-1", "cat", "/root/mine.txt").stdout,
+    }
+
+
+@pytest.fixture
+def learner_resources(engine, lesson_image):
+    """A learner-owned my-vol (with a file) and my-cont-1, made with the plain CLI, no labels."""
+    base = lh.choose_base_image().image
+    for name in ("my-cont-1",):
+        assert docker_cli("inspect", name, check=False).returncode != 0, f"{name} exists already"
+    assert docker_cli("volume", "inspect", "my-vol", check=False).returncode != 0
+    docker_cli("volume", "create", "my-vol")
+    docker_cli(
+        "run",
+        "--rm",
+        "-v",
+        "my-vol:/data",
+        base,
+        "sh",
+        "-c",
+        "echo 'my own notes, not the lab' > /data/notes.txt",
+    )
+    docker_cli("run", "-d", "--name", "my-cont-1", base, "sleep", "infinity")
+    docker_cli("exec", "my-cont-1", "sh", "-c", "echo mine > /root/mine.txt")
+    yield base
+    docker_cli("rm", "-f", "my-cont-1", check=False)
+    docker_cli("volume", "rm", "-f", "my-vol", check=False)
+
+
+def test_learner_resources_survive_the_lab_byte_for_byte(
+    learner_resources, lesson_image, no_leftovers
+):
+    before = _fingerprint(learner_resources)
+
+    with pytest.raises(lh.NameClash) as clash:
+        lh.run_container("my-cont-1", image=lesson_image)
+    assert "my-cont-1" in str(clash.value) and "yours" in str(clash.value)
+    with pytest.raises(lh.NameClash):
+        lh.create_volume("my-vol")
+    with pytest.raises(lh.NameClash):
+        lh.run_container("lab-cont", image=lesson_image, mounts=[lh.volume_mount("my-vol", "/app")])
+    with pytest.raises(lh.BadInput):
+        lh.remove_container("my-cont-1")
+    with pytest.raises(lh.BadInput):
+        lh.write_data("my-cont-1", 1)
+
+    # the lab's own steps on other names, then its cleanup
+    lh.create_volume("lab-vol")
+    lh.run_container("my-cont-2", image=lesson_image, mounts=[lh.volume_mount("lab-vol", "/app")])
+    lh.write_data("my-cont-2", 1)
+    report = lh.cleanup(session_only=True)
+    removed = {(r.kind, r.name) for r in report.removed}
+    assert ("container", "my-cont-2") in removed and ("volume", "lab-vol") in removed
+    assert not {("container", "my-cont-1"), ("volume", "my-vol")} & removed
+
+    assert _fingerprint(learner_resources) == before
+
+
+def test_a_learner_image_tag_is_refused(engine, learner_resources, tmp_path, no_leftovers):
+    docker_cli("tag", learner_resources, "my-image-of-my-own")
+    try:
+        lh.write_lesson_files(tmp_path)
+        with pytest.raises(lh.NameClash):
+            lh.build_image(tmp_path, tag="my-image-of-my-own")
+        image = json.loads(docker_cli("image", "inspect", "my-image-of-my-own").stdout)[0]
+        assert image["Id"].endswith(lh.client().images.get(learner_resources).id.split(":")[1])
+    finally:
+        docker_cli("rmi", "my-image-of-my-own", check=False)
