@@ -12,6 +12,7 @@ Heavy modules (the Docker SDK, matplotlib, ipywidgets) load on first use, so imp
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 from ._display import Table, announce, cli, echo_commands
@@ -67,6 +68,10 @@ _LAZY = {
     "disk_usage": "system",
     "lab_resources": "system",
     "cleanup": "system",
+    "quiz": "teaching",
+    "Question": "teaching",
+    "CheckResult": "teaching",
+    "show_solution": "teaching",
 }
 
 __all__ = [
@@ -78,6 +83,7 @@ __all__ = [
     "SESSION_ID",
     "BadInput",
     "BuildFailed",
+    "CheckResult",
     "CommandFailed",
     "DockerUnavailable",
     "EngineError",
@@ -85,6 +91,7 @@ __all__ = [
     "NameClash",
     "NotEnoughSpace",
     "NotRecorded",
+    "Question",
     "Report",
     "Table",
     "announce",
@@ -110,11 +117,13 @@ __all__ = [
     "inspect_volume",
     "lab_labels",
     "lab_resources",
+    "quiz",
     "read_file",
     "remove_container",
     "remove_volume",
     "restart_container",
     "run_container",
+    "show_solution",
     "si",
     "si_exact",
     "start_container",
@@ -129,10 +138,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    """Load public names, and lesson modules (`lh.layers`, `lh.teaching`, ...), on first use."""
     module = _LAZY.get(name)
     if module is None:
-        raise AttributeError(f"module 'labhelpers' has no attribute '{name}'")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
+        if name.startswith("_") or importlib.util.find_spec(f"{__name__}.{name}") is None:
+            raise AttributeError(f"module 'labhelpers' has no attribute '{name}'")
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
 
