@@ -42,12 +42,18 @@ def no_leftovers(engine):
     fixture only checks, then removes what is left so the next test starts clean.
     """
     yield
-    left = lh.lab_resources(session_only=True)
+    left = remove_leftovers()
     if left:
-        for kind, name in left:
-            args = ("rm", "-f", "-v", name) if kind == "container" else (kind, "rm", "-f", name)
-            docker_cli(*args, check=False)
         pytest.fail(f"the test left lab resources behind: {left}", pytrace=False)
+
+
+def remove_leftovers() -> tuple:
+    """Remove what this session's tests left labelled in the Engine; return what that was."""
+    left = lh.lab_resources(session_only=True)
+    for kind, name in left:
+        args = ("rm", "-f", "-v", name) if kind == "container" else (kind, "rm", "-f", name)
+        docker_cli(*args, check=False)
+    return left
 
 
 def docker_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
