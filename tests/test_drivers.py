@@ -1,0 +1,114 @@
+"""Storage drivers and volume drivers (notebook 04), measured on the real Engine."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+from labhelpers import drivers
+
+
+def test_the_storage_driver_is_the_one_docker_info_prints(engine):
+    report = drivers.storage_driver()
+    assert report.driver == docker_cli("info", "--format", "{{.Driver}}").stdout.strip()
+    root = docker_cli("info", "--format", "{{.DockerRootDir}}").stdout.strip()
+    assert report.docker_root_dir == root
+    if report.driver == "overlay2":
+        names = {d.name for d in report.details}
+        assert {"Backing Filesystem", "Supports d_type"} <= names
+        assert all(d.meaning for d in report.details if d.name in names)
+    assert "Storage Driver" in repr(report)
+
+
+def test_local_is_a_built_in_volume_driver(engine):
+    found = drivers.volume_drivers()
+    assert any(d.name == "local" and d.kind == "built in" for d in found.drivers)
+    assert found.commands[1] == "docker plugin ls --filter capability=volumedriver"
+
+
+def test_root_is_overlay_a_local_volume_is_a_directory_and_a_tmpfs_volume_is_memory(
+    lesson_image, no_leftovers
+):
+    lh.create_volume("lab-t-disk")
+    info = drivers.create_tmpfs_volume("lab-t-ram", size="16m")
+    assert info.options == {"type": "tmpfs", "device": "tmpfs", "o": "size=16m"}
+    assert "--opt type=tmpfs --opt device=tmpfs --opt o=size=16m" in info.command
+    lh.run_container(
+        "lab-t-fs",
+        image=lesson_image,
+        mounts=[lh.volume_mount("lab-t-disk", "/data"), lh.volume_mount("lab-t-ram", "/scratch")],
+    )
+    paths = {p.path: p for p in drivers.filesystems("lab-t-fs").paths}
+    assert paths["/"].fs_type == "overlay" and "storage driver" in paths["/"].provided_by
+    assert paths["/data"].fs_type not in ("overlay", "tmpfs")  # the data root's own filesystem
+    assert "volume lab-t-disk" in paths["/data"].provided_by
+    assert paths["/scratch"].fs_type == "tmpfs"
+    assert paths["/scratch"].capacity_bytes == 16 * lh.MIB
+    stack = drivers.layer_stack("lab-t-fs")
+    assert stack.driver == "overlay2"
+    assert stack.lower_dirs == stack.image_layers + (1 if stack.init_layer else 0)
+    assert stack.upper_dir.endswith("/diff") and stack.merged_dir.endswith("/merged")
+    figure = drivers.plot_storage(stack, drivers.filesystems("lab-t-fs"))
+    assert len(figure.axes) == 1
+    lh.cleanup(session_only=True)
+
+
+def test_a_tmpfs_volume_keeps_files_only_while_a_running_container_mounts_it(
+    lesson_image, no_leftovers
+):
+    report = drivers.tmpfs_volume_lifetime("lab-t-life", image=lesson_image)
+    present = [s.note_present for s in report.steps]
+    assert present == [True, True, True, False, False, True, False]
+    assert [s.running_users for s in report.steps] == [1, 2, 1, 0, 1, 1, 1]
+    if lh.engine_facts().platform_kind == "native-linux":
+        mounted = [s.mounted_on_host for s in report.steps]
+        assert mounted == ["yes", "yes", "yes", "no", "yes", "yes", "yes"]
+    # the containers are gone; the volume stays
+    assert lh.inspect_volume("lab-t-life").options["type"] == "tmpfs"
+    assert docker_cli("ps", "-aq", "--filter", "name=lab-t-life-").stdout.strip() == ""
+    lh.cleanup(session_only=True)
+
+
+def test_volumes_with_driver_options_are_left_out_of_system_df(lesson_image, no_leftovers):
+    lh.create_volume("lab-t-plain")
+    drivers.create_tmpfs_volume("lab-t-opts")
+    usage = {r.name: r for r in lh.named_volumes.volume_usage(["lab-t-plain", "lab-t-opts"]).rows}
+    assert usage["lab-t-plain"].listed and usage["lab-t-plain"].size_bytes == 0
+    assert not usage["lab-t-opts"].listed
+    df = docker_cli("system", "df", "-v").stdout
+    assert "lab-t-plain" in df and "lab-t-opts" not in df
+    lh.cleanup(session_only=True)
+
+
+def test_examples_that_need_servers_are_marked_not_run():
+    runnable = [e.name for e in drivers.VOLUME_DRIVER_EXAMPLES if e.runs_here]
+    assert runnable == ["local driver, tmpfs (memory)"]
+    for example in drivers.VOLUME_DRIVER_EXAMPLES:
+        text = example.text()
+        assert ("NOT RUN" in text) != example.runs_here
+        assert example.kubernetes
+    assert "no (example only)" in repr(drivers.driver_examples_table())
+
+
+def test_the_kubernetes_manifests_match_the_named_volume_demo():
+    yaml = pytest.importorskip("yaml")
+    claim, pod = yaml.safe_load_all(drivers.kubernetes_manifests())
+    assert claim["kind"] == "PersistentVolumeClaim" and claim["metadata"]["name"] == "my-vol"
+    assert claim["spec"]["resources"]["requests"]["storage"] == "1Gi"
+    container = pod["spec"]["containers"][0]
+    assert pod["kind"] == "Pod" and container["image"] == "my-image"
+    assert container["volumeMounts"][0]["mountPath"] == "/app"
+    volume = pod["spec"]["volumes"][0]
+    assert volume["name"] == container["volumeMounts"][0]["name"]
+    assert volume["persistentVolumeClaim"]["claimName"] == "my-vol"
+    with pytest.raises(lh.BadInput):
+        drivers.kubernetes_manifests(volume="My_Vol")
+
+
+def test_the_driver_explorer_shows_the_first_example_at_once():
+    box = drivers.driver_explorer()
+    dropdown, shown = box.children
+    assert "tmpfs" in shown.value
+    dropdown.value = drivers.VOLUME_DRIVER_EXAMPLES[1].name
+    assert "type=nfs" in shown.value and "NOT RUN" in shown.value
