@@ -1,0 +1,146 @@
+"""The named-volume demo (notebook 05), end to end on the real Engine."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+from labhelpers import named_volumes as nv
+
+
+def test_a_file_written_in_a_volume_outlives_the_container(lesson_image, no_leftovers):
+    lh.create_volume("lab-t-vol")
+    assert nv.list_volume("lab-t-vol", image=lesson_image).files == ()
+    lh.run_container(
+        "lab-t-writer", image=lesson_image, mounts=[lh.volume_mount("lab-t-vol", "/app")]
+    )
+    lh.exec_in("lab-t-writer", 'echo "This is my delta data" > /app/file.txt')
+    assert [d.path for d in lh.diff("lab-t-writer")] == [
+        "/usr",
+        "/usr/sbin",
+        "/usr/sbin/docker-init",
+    ]
+    lh.remove_container("lab-t-writer")
+
+    listing = nv.list_volume("lab-t-vol", image=lesson_image)
+    assert listing.names == ("app.py", "file.txt")  # app.py: pre-populated from the image
+    assert dict((f.name, f.size_bytes) for f in listing.files)["file.txt"] == 22
+    read = nv.read_through_container("lab-t-vol", "file.txt", image=lesson_image)
+    assert read.text == "This is my delta data\n" and "--rm" in read.command
+    direct = nv.read_from_mountpoint("lab-t-vol", "file.txt")
+    assert direct.command == "sudo cat /var/lib/docker/volumes/lab-t-vol/_data/file.txt"
+    if lh.engine_facts().platform_kind == "native-linux" and direct.readable:
+        assert direct.text == read.text
+    else:
+        assert not direct.readable and direct.text
+    lh.cleanup(session_only=True)
+
+
+def test_reading_a_missing_volume_is_refused_instead_of_creating_it(no_leftovers):
+    with pytest.raises(lh.BadInput):
+        nv.list_volume("lab-t-no-such-volume")
+    assert docker_cli("volume", "inspect", "lab-t-no-such-volume", check=False).returncode != 0
+
+
+def test_docker_cp_copies_one_file_out_even_from_a_stopped_container(
+    lesson_image, tmp_path, no_leftovers
+):
+    lh.run_container(
+        "lab-t-cp", image=lesson_image, mounts=[lh.volume_mount("lab-t-cpvol", "/app")]
+    )
+    lh.exec_in("lab-t-cp", "printf 'abc' > /app/file.txt")
+    lh.stop_container("lab-t-cp")
+    copied = nv.copy_out("lab-t-cp", "/app/file.txt", tmp_path / "out")
+    assert (tmp_path / "out" / "file.txt").read_text() == "abc" and copied.size_bytes == 3
+    assert copied.command.startswith("docker cp lab-t-cp:/app/file.txt ")
+    with pytest.raises(lh.BadInput):
+        nv.copy_out("lab-t-cp", "/app", tmp_path)
+    lh.cleanup(session_only=True)
+
+
+def test_only_an_empty_named_volume_receives_the_images_files(lesson_image, tmp_path, no_leftovers):
+    grid = nv.what_app_sees(tmp_path / "empty-app", image=lesson_image)
+    seen = {c.setup: c.seen_in_app for c in grid.cases}
+    assert seen == {
+        "nothing (the image's own /app)": ("app.py",),
+        "a new, empty named volume": ("app.py",),
+        "a named volume that already holds mine.txt": ("mine.txt",),
+        "a new, empty named volume with volume-nocopy": (),
+        "a new tmpfs-backed volume": (),
+        "a bind mount of an empty host folder": (),
+    }
+    assert grid.cases[1].left_in_source == "holds app.py"  # the copy stays in the volume
+    assert grid.cases[-1].left_in_source == "holds nothing"  # nothing is copied to the host
+    assert list((tmp_path / "empty-app").iterdir()) == []
+    with pytest.raises(lh.BadInput):
+        (tmp_path / "empty-app" / "x").write_text("x")
+        nv.what_app_sees(tmp_path / "empty-app", image=lesson_image)
+    for name in ("prepop-empty", "prepop-full", "prepop-nocopy", "prepop-ram"):
+        assert docker_cli("volume", "inspect", name, check=False).returncode != 0
+    lh.cleanup(session_only=True)
+
+
+def test_the_app_starts_on_a_volume_and_fails_on_an_empty_bind_mount(
+    lesson_image, tmp_path, no_leftovers
+):
+    lh.create_volume("lab-t-appvol")
+    runs = nv.start_app_both_ways("lab-t-appvol", tmp_path / "empty", image=lesson_image).runs
+    assert runs[0].status == "running" and "Flask" in runs[0].first_log_line
+    assert runs[1].status == "exited" and runs[1].exit_code == 2
+    assert "can't open file '/app/app.py'" in runs[1].first_log_line
+    assert docker_cli("ps", "-aq", "--filter", "name=app-on-").stdout.strip() == ""
+    lh.cleanup(session_only=True)
+
+
+def test_data_written_to_a_volume_is_not_in_the_writable_layer(lesson_image, no_leftovers):
+    lh.run_container(
+        "lab-t-size", image=lesson_image, mounts=[lh.volume_mount("lab-t-sizevol", "/app")]
+    )
+    before = nv.space_snapshot("before", "lab-t-size", "lab-t-sizevol")
+    lh.write_data("lab-t-size", 4, path="/app/data.bin")
+    after = nv.space_snapshot("after", "lab-t-size", "lab-t-sizevol")
+    assert after.writable_layer_bytes == before.writable_layer_bytes == 0
+    assert after.volume_bytes - before.volume_bytes == 4 * lh.MIB
+    usage = nv.volume_usage(["lab-t-sizevol"]).rows[0]
+    assert usage.listed and usage.links == 1
+    assert "+4,194,304 B" in repr(nv.space_table(before, after))
+    assert len(nv.plot_space(before, after).axes) == 1
+    lh.cleanup(session_only=True)
+
+
+def test_rm_v_keeps_a_named_volume_and_an_in_use_volume_cannot_be_removed(
+    lesson_image, no_leftovers
+):
+    lh.run_container(
+        "lab-t-user", image=lesson_image, mounts=[lh.volume_mount("lab-t-keep", "/app")]
+    )
+    refused = nv.try_remove_volume("lab-t-keep")
+    assert not refused.removed and "volume is in use" in refused.engine_said
+    lh.remove_container("lab-t-user", volumes=True)
+    assert lh.inspect_volume("lab-t-keep").name == "lab-t-keep"  # docker rm -v left it
+    assert nv.try_remove_volume("lab-t-keep").removed
+    lh.cleanup(session_only=True)
+
+
+def test_prune_removes_unused_volumes_without_driver_options(lesson_image, no_leftovers):
+    report = nv.prune_demo(image=lesson_image)
+    removed = {r.kind + (" in use" if r.in_use else ""): r.removed_by_prune for r in report.rows}
+    api = tuple(int(x) for x in report.api_version.split("."))
+    assert removed["anonymous"] is True
+    assert removed["named in use"] is False
+    assert removed["named, tmpfs driver options"] is False
+    # Engine 23 (API 1.42) and later prune only anonymous volumes unless told --all
+    assert removed["named"] is (api < (1, 42))
+    assert docker_cli("volume", "ls", "-q", "--filter", "label=io.labhelpers.demo").stdout == ""
+    lh.cleanup(session_only=True)
+
+
+def test_a_line_written_before_rm_f_is_read_back(lesson_image, no_leftovers):
+    lh.create_volume("lab-t-notes")
+    first = nv.write_remove_read("one", "lab-t-notes", "lab-t-nw", lesson_image)
+    second = nv.write_remove_read("two words", "lab-t-notes", "lab-t-nw", lesson_image)
+    assert first.survived and second.survived and second.read_back == "one\ntwo words\n"
+    with pytest.raises(lh.BadInput):
+        nv.write_remove_read("two\nlines", "lab-t-notes")
+    lh.cleanup(session_only=True)
