@@ -1,0 +1,93 @@
+"""Exercise 04 (a tmpfs-backed volume made with the CLI): the check fails on an untouched Engine,
+fails with a precise message on a near miss, and passes after the solution file runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+
+SOLUTION = (
+    Path(__file__).parent.parent / "notebooks" / "solutions" / "04-storage-and-volume-drivers.sh"
+)
+
+
+@pytest.fixture(scope="module")
+def my_image():
+    """The solution runs `my-image`: build it (in another lab session, like `lesson_image`) if the
+    Engine lacks it; it stays, as the notebooks would leave it."""
+    if not _image_exists("my-image"):
+        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
+        code = "import labhelpers as lh; lh.ensure_lesson_image()"
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    return "my-image"
+
+
+def _image_exists(tag: str) -> bool:
+    return docker_cli("image", "inspect", tag, check=False).returncode == 0
+
+
+def _remove_exercise_resources() -> None:
+    docker_cli("rm", "-f", "ex04-box", check=False)
+    docker_cli("volume", "rm", "-f", "ex04-ram", check=False)
+
+
+def test_the_check_fails_before_and_passes_after_the_solution(my_image, no_leftovers):
+    _remove_exercise_resources()
+    try:
+        before = lh.drivers.check_ram_volume()
+        assert not before.passed
+        assert "no volume 'ex04-ram'" in before.message
+        assert "docker volume create" in before.hint and "type=tmpfs" in before.hint
+        out = lh.teaching.run_solution(SOLUTION)
+        assert "tmpfs            32M" in out  # df -h /scratch inside the container
+        after = lh.drivers.check_ram_volume()
+        assert after.passed, after
+    finally:
+        _remove_exercise_resources()
+
+
+def test_near_misses_get_a_precise_hint(my_image, no_leftovers):
+    _remove_exercise_resources()
+    try:
+        docker_cli(
+            "volume",
+            "create",
+            "--opt",
+            "type=tmpfs",
+            "--opt",
+            "device=tmpfs",
+            "--opt",
+            "o=size=16m",
+            "ex04-ram",
+        )
+        wrong_size = lh.drivers.check_ram_volume()
+        assert not wrong_size.passed and "'16m', not 32m" in wrong_size.message
+        docker_cli("volume", "rm", "ex04-ram")
+        docker_cli("volume", "create", "ex04-ram")
+        on_disk = lh.drivers.check_ram_volume()
+        assert not on_disk.passed and "not held in tmpfs" in on_disk.message
+        docker_cli("volume", "rm", "ex04-ram")
+        docker_cli(
+            "volume",
+            "create",
+            "--opt",
+            "type=tmpfs",
+            "--opt",
+            "device=tmpfs",
+            "--opt",
+            "o=size=32m",
+            "ex04-ram",
+        )
+        docker_cli("create", "--name", "ex04-box", "-v", "ex04-ram:/scratch", "my-image")
+        stopped = lh.drivers.check_ram_volume()
+        assert not stopped.passed and "created" in stopped.message
+        assert "docker start ex04-box" in stopped.hint
+    finally:
+        _remove_exercise_resources()

@@ -1,0 +1,67 @@
+"""Exercise 05 (back up file.txt from my-vol to the host): the check fails on an untouched state and
+on a wrong copy, and passes after the solution file runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+
+NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
+SOLUTION = NOTEBOOKS / "solutions" / "05-named-volume.sh"
+BACKUP = NOTEBOOKS / "workspace" / "backup" / "file.txt"
+
+
+@pytest.fixture(scope="module")
+def my_image():
+    if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
+        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
+        code = "import labhelpers as lh; lh.ensure_lesson_image()"
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    return "my-image"
+
+
+@pytest.fixture
+def learners_backup():
+    """Keep a backup the learner may have made, and put it back afterwards."""
+    kept = BACKUP.read_bytes() if BACKUP.exists() else None
+    BACKUP.unlink(missing_ok=True)
+    yield BACKUP
+    BACKUP.unlink(missing_ok=True)
+    if kept is not None:
+        BACKUP.write_bytes(kept)
+
+
+def test_the_check_fails_before_and_passes_after_the_solution(
+    my_image, learners_backup, no_leftovers
+):
+    lh.create_volume("my-vol")
+    lh.run_container("my-cont-1", mounts=[lh.volume_mount("my-vol", "/app")])
+    lh.exec_in("my-cont-1", 'echo "This is my delta data" > /app/file.txt')
+    lh.remove_container("my-cont-1")
+
+    before = lh.named_volumes.check_backup(learners_backup)
+    assert not before.passed and "no file" in before.message
+    assert "docker run --rm" in before.hint and "/backup" in before.hint
+
+    learners_backup.parent.mkdir(parents=True, exist_ok=True)
+    learners_backup.write_text("something else\n")
+    wrong = lh.named_volumes.check_backup(learners_backup)
+    assert not wrong.passed and "differs" in wrong.message
+
+    out = lh.teaching.run_solution(SOLUTION)
+    assert out == "This is my delta data\n"
+    after = lh.named_volumes.check_backup(learners_backup)
+    assert after.passed, after
+    lh.cleanup(session_only=True)
+
+
+def test_the_check_says_when_the_volume_is_missing(tmp_path, no_leftovers):
+    result = lh.named_volumes.check_backup(tmp_path / "file.txt", volume="lab-t-no-such-volume")
+    assert not result.passed and "no volume" in result.message
