@@ -242,7 +242,7 @@ def filesystems(name: str) -> FilesystemMap:
     container.reload()
     mounts = container.attrs.get("Mounts") or []
     driver = (container.attrs.get("GraphDriver") or {}).get("Name", "?")
-    paths = ["/"] + [m["Destination"] for m in mounts]
+    paths = ["/", *sorted(m["Destination"] for m in mounts)]  # inspect's order varies
     shown = cli("exec", name, "df", "-P", "-T", "-B1", *paths)
     announce(shown)
     script = "df -P -T -B1 " + " ".join(shlex.quote(p) for p in paths)
@@ -279,8 +279,7 @@ def plot_storage(stack: LayerStack, paths: FilesystemMap):
 
     fig, ax = plt.subplots(figsize=(8.6, 4.6))
     ax.set_xlim(0, 10)
-    height = max(stack.lower_dirs + 2.6, len(paths.paths) + 1.6)
-    ax.set_ylim(0, height)
+    ax.set_ylim(0, 0.3 + (stack.lower_dirs + 1) * 0.9 + 0.8)
     ax.axis("off")
 
     def box(x, y, w, h, text, colour, size=9):

@@ -34,6 +34,7 @@ LESSON_IMAGE = "my-image"
 PEEK_AT = "/volume"
 WORKSPACE = "workspace"
 LAB_LABEL_ARGS = ("--label", "io.labhelpers.managed=true")
+SETTLE_S = 3  # after an app's first log line: how long it must keep running to count as running
 
 
 def _require_volume(name: str):
@@ -418,7 +419,7 @@ class AppRuns:
 
 def _start_app(name: str, over_app: str, mount, argv: list[str], image: str, wait_s: float):
     claim_container_name(name)
-    shown = _cli_keeping_pwd("run", "-d", "--name", name, *LAB_LABEL_ARGS, *argv, image)
+    shown = _cli_keeping_pwd("run", "-d", "--init", "--name", name, *LAB_LABEL_ARGS, *argv, image)
     announce(shown)
     container = client().containers.run(
         image, name=name, detach=True, init=True, labels=lab_labels(), mounts=[mount]
@@ -429,8 +430,10 @@ def _start_app(name: str, over_app: str, mount, argv: list[str], image: str, wai
         container.reload()
         logs = container.logs().decode(errors="replace").strip().splitlines()
         first = logs[0].strip() if logs else ""
-        if container.status != "running" or first:
+        if container.status != "running":
             break
+        if first:  # it has started; give a failing start a moment to exit
+            deadline = min(deadline, time.monotonic() + SETTLE_S)
         time.sleep(0.2)
     container.reload()
     state = container.attrs.get("State") or {}
@@ -652,7 +655,7 @@ def try_remove_volume(name: str) -> RemoveAttempt:
 class PruneRow:
     volume: str
     kind: str
-    in_use: bool
+    used_by_stopped_container: bool
     removed_by_prune: bool
 
 
@@ -668,16 +671,32 @@ class PruneReport:
 
     @property
     def named_unused_removed(self) -> bool:
-        return any(r.removed_by_prune for r in self.rows if r.kind == "named")
+        return any(
+            r.removed_by_prune
+            for r in self.rows
+            if r.kind == "named" and not r.used_by_stopped_container
+        )
+
+    def verdict(self) -> str:
+        """One sentence on what prune did to an unused named volume on this Engine."""
+        if self.named_unused_removed:
+            return (
+                f"On this Engine ({self.engine_version}, API {self.api_version}) a plain "
+                "`docker volume prune` removes unused named volumes too."
+            )
+        return (
+            f"On this Engine ({self.engine_version}, API {self.api_version}) a plain "
+            "`docker volume prune` keeps named volumes: add --all to remove unused ones."
+        )
 
     def table(self) -> Table:
         return Table(
-            ["volume", "kind", "used by a container", "removed by prune"],
+            ["volume", "kind", "used by a (stopped) container", "removed by prune"],
             [
                 (
                     r.volume,
                     r.kind,
-                    "yes" if r.in_use else "no",
+                    "yes" if r.used_by_stopped_container else "no",
                     "yes" if r.removed_by_prune else "no",
                 )
                 for r in self.rows
@@ -724,9 +743,8 @@ def prune_demo(image: str = LESSON_IMAGE) -> PruneReport:
 
     def container(name: str, mount, argv: list[str]) -> object:
         claim_container_name(name)
-        announce(
-            cli("run", "-d", "--name", name, *LAB_LABEL_ARGS, *argv, image, "sleep", "infinity")
-        )
+        shown_argv = ["run", "-d", "--init", "--name", name, *LAB_LABEL_ARGS, *argv, image]
+        announce(cli(*shown_argv, "sleep", "infinity"))
         return engine.containers.run(
             image,
             ["sleep", "infinity"],
@@ -740,9 +758,11 @@ def prune_demo(image: str = LESSON_IMAGE) -> PruneReport:
     volume("prune-unused")
     volume("prune-in-use")
     volume("prune-ram", tmpfs_volume_options("16m"))
-    container(
+    user = container(
         "prune-user", docker.types.Mount("/data", "prune-in-use"), ["-v", "prune-in-use:/data"]
     )
+    announce(cli("stop", "prune-user") + "   # a stopped container still uses its volumes")
+    user.stop(timeout=10)
     maker = container(
         "prune-anon-maker",
         docker.types.Mount("/data", None, labels=labels),
@@ -818,28 +838,45 @@ def write_remove_read(
     return SurvivalResult(volume, text, back.text, text in back.text.splitlines())
 
 
-def survival_widget(volume: str = "my-vol", default: str = "written before docker rm -f"):
+def survival_widget(
+    volume: str = "my-vol",
+    default: str = "written before docker rm -f",
+    image: str = LESSON_IMAGE,
+):
     """A text box and a button: each press writes the line from a new container, removes the
-    container and reads the volume's notes.txt back. The default line is written once at once."""
-    import ipywidgets as w
-    from IPython.display import display
+    container and reads the volume's notes.txt back. The default line is written once at once.
 
-    from .teaching import safe
+    The commands and the result are shown in the widget itself (an HTML pane, not an Output
+    area), so the notebook's stored output stays the same from run to run.
+    """
+    import contextlib
+    import html
+
+    import ipywidgets as w
+
+    from ._errors import LabError
 
     box = w.Text(value=default, description="line", layout=w.Layout(width="60%"))
     button = w.Button(description="Write, rm -f, read back", button_style="info")
-    out = w.Output()
+    shown = w.HTML()
 
     def go(*_: object) -> None:
-        out.clear_output()
-        result_ = write_remove_read(box.value, volume)
-        print(f"notes.txt in {volume} now holds:")
-        print(result_.read_back, end="")
-        print("survived the container's removal:", "yes" if result_.survived else "no")
+        printed = io.StringIO()
+        try:
+            with contextlib.redirect_stdout(printed):
+                outcome = write_remove_read(box.value, volume, image=image)
+        except LabError as exc:
+            text = f"{printed.getvalue()}{type(exc).__name__}: {exc}"
+        else:
+            text = (
+                f"{printed.getvalue()}\nnotes.txt in {volume} now holds:\n{outcome.read_back}"
+                f"survived the container's removal: {'yes' if outcome.survived else 'no'}"
+            )
+        shown.value = f"<pre>{html.escape(text)}</pre>"
 
-    button.on_click(safe(go, out))
-    display(w.VBox([w.HBox([box, button]), out]))
-    safe(go, out)()
+    button.on_click(go)
+    go()
+    return w.VBox([w.HBox([box, button]), shown])
 
 
 # --- the exercise -------------------------------------------------------------------------------

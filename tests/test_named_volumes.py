@@ -125,13 +125,18 @@ def test_rm_v_keeps_a_named_volume_and_an_in_use_volume_cannot_be_removed(
 
 def test_prune_removes_unused_volumes_without_driver_options(lesson_image, no_leftovers):
     report = nv.prune_demo(image=lesson_image)
-    removed = {r.kind + (" in use" if r.in_use else ""): r.removed_by_prune for r in report.rows}
+    removed = {
+        r.kind + (" in use" if r.used_by_stopped_container else ""): r.removed_by_prune
+        for r in report.rows
+    }
     api = tuple(int(x) for x in report.api_version.split("."))
     assert removed["anonymous"] is True
     assert removed["named in use"] is False
     assert removed["named, tmpfs driver options"] is False
     # Engine 23 (API 1.42) and later prune only anonymous volumes unless told --all
     assert removed["named"] is (api < (1, 42))
+    assert report.named_unused_removed is removed["named"]
+    assert ("too" in report.verdict()) is removed["named"]
     assert docker_cli("volume", "ls", "-q", "--filter", "label=io.labhelpers.demo").stdout == ""
     lh.cleanup(session_only=True)
 
@@ -143,4 +148,12 @@ def test_a_line_written_before_rm_f_is_read_back(lesson_image, no_leftovers):
     assert first.survived and second.survived and second.read_back == "one\ntwo words\n"
     with pytest.raises(lh.BadInput):
         nv.write_remove_read("two\nlines", "lab-t-notes")
+    lh.cleanup(session_only=True)
+
+
+def test_the_survival_widget_writes_the_default_line_once_at_once(lesson_image, no_leftovers):
+    lh.create_volume("lab-t-widget")
+    widget = nv.survival_widget("lab-t-widget", default="first line", image=lesson_image)
+    shown = widget.children[1].value
+    assert "first line" in shown and "survived the container&#x27;s removal: yes" in shown
     lh.cleanup(session_only=True)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exercise 04: a `local` volume held in memory (tmpfs, 32 MB cap), used by a running container.
+# Exercise 04: a `local` volume held in memory (a tmpfs of at most 32 MiB), used by a running container.
 set -eu
 
 # Start over if an earlier attempt left these behind.
