@@ -39,6 +39,8 @@ def meaning(topic: str, facts: EngineFacts | None) -> str:
     root = facts.docker_root_dir if facts else "/var/lib/docker"
     in_vm = facts is not None and facts.platform_kind in _IN_A_VM
     fixed = {
+        "Mode": "live: every figure in these notebooks is measured on your Engine as you run "
+        "them. In replay mode (no Engine, e.g. on Binder) they show a recorded run instead.",
         "Python": "The Python that runs this notebook's kernel (labhelpers needs 3.10 or newer).",
         "Docker SDK for Python": "The library labhelpers uses to call the Engine's API, the same "
         "API the `docker` command calls.",

@@ -320,16 +320,18 @@ def saved_config_history(image: str) -> tuple:
 
 
 def _origins(raw_oldest_first: list[dict]) -> list[str]:
-    """Who wrote each row: the FROM image (the newest tagged step image below the top), the
-    Dockerfile, or the lab (its --label steps at the top)."""
+    """Who wrote each row: the tagged image it belongs to (the oldest tagged step image at or
+    above it, not counting the image itself), the Dockerfile, or the lab (its --label steps
+    at the top)."""
     count = len(raw_oldest_first)
     origins = ["Dockerfile"] * count
+    owner = None
     for index in range(count - 2, -1, -1):
         tags = raw_oldest_first[index].get("Tags") or []
         if tags:
-            name = tags[0].removesuffix(":latest")
-            origins[: index + 1] = [name] * (index + 1)
-            break
+            owner = tags[0].removesuffix(":latest")
+        if owner:
+            origins[index] = owner
     for index in range(count - 1, -1, -1):
         if origins[index] != "Dockerfile" or not LAB_LABEL_STEP.search(
             raw_oldest_first[index].get("CreatedBy") or ""
@@ -446,8 +448,8 @@ def image_history(tag: str = "my-image") -> LayerReport:
 
 
 def plot_layers(report: LayerReport, scale: str = "linear"):
-    """A bar per layer (oldest at the bottom, as layers stack), sizes in SI units; the base
-    image's layers grey, the Dockerfile's blue.
+    """A bar per layer (oldest at the bottom, as layers stack), sizes in SI units; the layers of
+    the images it starts FROM grey, its own Dockerfile's blue.
 
     `scale` "log" makes small layers visible next to the base image. Returns the figure.
     """
@@ -476,7 +478,10 @@ def plot_layers(report: LayerReport, scale: str = "linear"):
     for y, size in enumerate(sizes):
         text = f" {si(size)}" + ("  (a layer with no file bytes)" if size == 0 else "")
         ax.text(max(size, floor), y, text, va="center", fontsize=9)
-    ax.set_xlabel(f"layer size, SI units ({scale} scale); grey: the base image, blue: Dockerfile")
+    ax.set_xlabel(
+        f"layer size, SI units ({scale} scale); grey: from the image it starts FROM, "
+        "blue: its own Dockerfile"
+    )
     total = sum(sizes)
     ax.set_title(
         f"{report.tag}: {len(layers)} layers, {si(total)} in all "

@@ -113,7 +113,7 @@ def test_origins_name_the_from_image_and_the_lab_labels():
         {"Tags": ["plus:latest"], "CreatedBy": "/bin/sh -c #(nop)  LABEL io.labhelpers.s=1"},
     ]
     assert layers._origins(raw) == [
-        "my-image",
+        "base:1",
         "my-image",
         "my-image",
         "Dockerfile",
