@@ -164,7 +164,8 @@ facts.storage_driver, facts.volume_drivers
 
 md("""
 The lines `docker info` prints under *Storage Driver* add details: which filesystem holds the
-layers (*Backing Filesystem*; `extfs` means ext4) and whether it supports what overlay2 needs.
+layers (*Backing Filesystem*; `extfs` is the ext2/3/4 family) and whether it supports what
+overlay2 needs.
 Notebook 04 looks at both kinds of drivers in depth.
 """)
 
@@ -183,7 +184,7 @@ The later notebooks need three things:
 2. the lesson's **build context**: a `Dockerfile` and `app.py`, written into the folder
    `my-app/` next to this notebook, where you can open and edit them (the lab keeps your edits);
 3. the lesson's image **`my-image`**, built from that folder. The first build runs
-   `pip install flask` and takes a minute; later builds reuse the builder's cache.
+   `pip install flask`, which downloads Flask; later builds reuse the builder's cache.
 
 The next cell does all three with a progress bar. If a line of its table says `MISSING`, do what
 its last column says, then run the cell again.

@@ -172,7 +172,8 @@ lh.layers.compare_with_seed(trial)
 """)
 
 md("""
-The rule that fits every row: **a step adds a layer exactly when it changes the filesystem.**
+The rule that fits every row, on this builder: **a step adds a layer exactly when it changes the
+filesystem.**
 
 * `WORKDIR` of a directory that does not exist yet creates it, and that is a (0B) layer;
   `WORKDIR /tmp`, which exists, changes nothing and adds none. The lecture's table files `WORKDIR`
@@ -296,6 +297,10 @@ In a terminal (**File > New > Terminal**), make an image **`my-layer-exercise`**
 `head -c 2000000 /dev/zero > FILE` writes 2,000,000 bytes. Check your work with
 `docker image history my-layer-exercise` and
 `docker image inspect --format '{{len .RootFS.Layers}}' my-image my-layer-exercise`.
+
+Where `docker build` in your terminal uses BuildKit (Docker Desktop, or Linux with the buildx
+plugin: see section 5), your history shows `<missing>` rows and `# buildkit`; the layers, and the
+check, work the same way.
 """)
 
 code("")
@@ -363,7 +368,7 @@ md("""
 build stage), all carrying the lab's label. The next notebooks use `my-image`; notebook 99 (or
 `make cleanup`) removes them all.
 
-Next: **what containers write**, and where their writable layers go.
+The next notebooks start containers from `my-image` and measure what they write.
 """)
 
 
