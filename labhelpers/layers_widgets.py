@@ -127,6 +127,7 @@ def add_layer_widget(
         style={"description_width": "initial"},
     )
     size = w.IntSlider(value=size_mib, min=1, max=50, description="N (MiB)")
+    size.disabled = choice not in ("run", "copy")
     button = w.Button(description="Rebuild", button_style="primary", icon="cubes")
     bar = w.IntProgress(value=0, min=0, max=1, description="Building")
     effect = w.Output()
