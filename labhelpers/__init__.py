@@ -156,16 +156,13 @@ def __dir__() -> list[str]:
 
 def start_lesson(notebook: str) -> None:
     """Begin a notebook: label what it creates with `notebook`, and show lab errors as short
-    messages instead of tracebacks. Prints which Engine answers (or why none does)."""
+    messages instead of tracebacks. Prints the mode: live (which Engine answers, or why none does)
+    or replay (a banner saying what was recorded, when, and how to get live results)."""
     from ._display import install_notebook_error_display
     from ._labels import set_notebook
 
     set_notebook(notebook)
     install_notebook_error_display()
-    from ._engine import client
+    from ._engine import start
 
-    facts = client().version()
-    print(
-        f"Lesson {notebook}: connected to Docker Engine {facts.get('Version', '?')} "
-        f"({facts.get('Os', '?')}/{facts.get('Arch', '?')})."
-    )
+    start(notebook)

@@ -2,7 +2,9 @@
 
 Every helper that talks to the Engine is decorated with `@engine_step`: it gets the client from
 `client()` and lets this module turn SDK and connection errors into the lab's short messages. The
-replay mode (for machines with no Engine) plugs in here too, so helpers never know which mode runs.
+replay mode (for machines with no Engine, see `_replay`) plugs in here too, so helpers never know
+which mode runs: in replay a step answers from the recording and its body (and `client()`) never
+runs; in a live run being recorded, the outermost step's result is written down.
 """
 
 from __future__ import annotations
@@ -88,6 +90,11 @@ def client(refresh: bool = False):
         DockerUnavailable: no Engine answers; the message says why on this platform and what to do.
     """
     global _client
+    from . import _replay
+
+    forced = _replay.forced_replay_error()
+    if forced is not None:
+        raise forced
     if _client is not None and not refresh:
         return _client
     import docker
@@ -148,21 +155,53 @@ def engine_step(action: str) -> Callable[[F], F]:
 
             if _replay.active():
                 return _replay.replay(fn, args, kwargs)
-            try:
-                value = fn(*args, **kwargs)
-            except LabError:
-                raise
-            except Exception as exc:
-                if _is_sdk_error(exc):
-                    raise translate(exc, action) from exc
-                raise
-            _replay.record(fn, args, kwargs, value)
+            with _replay.recorder(fn, args, kwargs) as call:
+                try:
+                    value = fn(*call.args, **call.kwargs)
+                except LabError as exc:
+                    call.failed(exc)
+                    raise
+                except Exception as exc:
+                    if _is_sdk_error(exc):
+                        error = translate(exc, action)
+                        call.failed(error)
+                        raise error from exc
+                    raise
+                call.done(value)
             return value
 
         wrapper.__wrapped_step__ = fn  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return wrap
+
+
+def start(notebook: str) -> None:
+    """The Engine side of `lh.start_lesson`: say which mode runs; in replay, show the banner."""
+    from . import _replay
+
+    shown = _replay.begin(notebook)
+    if _replay.active():
+        _show(shown)
+        return
+    facts = client().version()
+    print(
+        f"Lesson {notebook}: live mode, connected to Docker Engine {facts.get('Version', '?')} "
+        f"({facts.get('Os', '?')}/{facts.get('Arch', '?')})."
+    )
+    if shown is not None:
+        print(f"Recording every helper call to {shown}.")
+
+
+def _show(value: Any) -> None:
+    if "IPython" in sys.modules:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None:
+            display(value)
+            return
+    print(repr(value))
 
 
 def _is_sdk_error(exc: Exception) -> bool:

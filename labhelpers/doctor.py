@@ -10,7 +10,7 @@ import platform
 import shutil
 
 from ._display import Table
-from ._engine import client, engine_available, unavailable_message
+from ._engine import client, engine_available, engine_step, unavailable_message
 from ._errors import DockerUnavailable
 from ._results import result
 from ._units import si
@@ -88,6 +88,7 @@ def platform_kind(info: dict) -> str:
     return "native-linux"
 
 
+@engine_step("read the Engine's facts")
 def engine_facts() -> EngineFacts:
     """`docker version` and `docker info`, reduced to what the course explains."""
     engine = client()
@@ -120,8 +121,30 @@ def _free_disk(facts: EngineFacts) -> int | None:
     return None
 
 
-def check() -> Report:
-    """Run every check and return the report (never raises for a missing Engine: it reports it)."""
+def check(replayed: bool = True) -> Report:
+    """Run every check and return the report (never raises for a missing Engine: it reports it).
+
+    The first line says which mode runs. In replay mode a notebook gets the recorded report;
+    `replayed=False` (the `doctor` command) checks this machine even then.
+    """
+    from . import _replay
+
+    if _replay.active():
+        report = _checks() if replayed else _checks.__wrapped_step__()  # type: ignore[attr-defined]
+        mode = Finding(
+            "Mode",
+            _replay.describe(),
+            False,
+            "no live Engine here: notebooks replay a recorded run (see the README)",
+        )
+    else:
+        report = _checks()
+        mode = Finding("Mode", _replay.describe(), True, "")
+    return Report((mode, *report.findings), report.facts)
+
+
+@engine_step("check the lab")
+def _checks() -> Report:
     from . import images
 
     findings: list[Finding] = []
@@ -145,7 +168,7 @@ def check() -> Report:
             )
         )
         return Report(tuple(findings), None)
-    facts = engine_facts()
+    facts = engine_facts.__wrapped_step__()  # type: ignore[attr-defined]
     findings.append(
         Finding("Docker Engine", f"{facts.server_version} (API {facts.api_version})", True, "")
     )

@@ -13,7 +13,8 @@ DEAD = "unix:///tmp/labhelpers-no-engine-here.sock"
 
 @pytest.fixture
 def dead_engine_env():
-    env = dict(os.environ, DOCKER_HOST=DEAD)
+    # live mode: with no Engine, the default (auto) mode would replay recordings instead
+    env = dict(os.environ, DOCKER_HOST=DEAD, LABHELPERS_MODE="live")
     env.pop("BINDER_SERVICE_HOST", None)
     return env
 
