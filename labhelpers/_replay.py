@@ -648,8 +648,7 @@ class StartBanner:
             f"{m.get('platform', '?')}, storage driver {m.get('storage_driver', '?')}.",
             "Changing a widget shows only values that were recorded; exercise checks need a "
             "live Engine.",
-            "For live results: run the course on a machine with Docker (README: `make lab`), "
-            "then restart the kernel.",
+            "For live results: " + _live_advice(),
         ]
 
     def __repr__(self) -> str:
@@ -662,6 +661,13 @@ class StartBanner:
             "<div style='border:2px solid #9a6700;background:rgba(154,103,0,.08);"
             f"padding:6px 10px'><b>{BANNER_MARK} · {first}</b><br>{body}</div>"
         )
+
+
+def _live_advice() -> str:
+    reason = _auto.get("reason")
+    if isinstance(reason, LabError) and reason.todo and "Binder" not in reason.why:
+        return f"{reason.todo.rstrip('.')}, then restart the kernel."
+    return "run the course on a machine with Docker (README: `make lab`), then restart the kernel."
 
 
 _NO_BANNER = {"StartBanner", "CheckResult", "Solution", "Question"}
