@@ -145,6 +145,7 @@ class _State:
     recording: dict | None = None
     replaying: dict | None = None
     hooks: set = dataclasses.field(default_factory=set)
+    checks: list = dataclasses.field(default_factory=list)  # replayed check verdicts
     # per cell, for the banner
     replayed_calls: int = 0
     printed: bool = False
@@ -575,6 +576,16 @@ def replay(fn: Callable, args: tuple, kwargs: dict) -> Any:
     return decode(call["result"])
 
 
+def replay_check(fn: Callable, args: tuple, kwargs: dict) -> Any:
+    """An exercise check in replay: the verdict it gave in the recorded run (None if none)."""
+    try:
+        verdict = replay(fn, args, kwargs)
+    except NotRecorded:
+        return None
+    _state.checks.append(verdict)
+    return verdict
+
+
 def _not_recorded_call(data: dict, helper: str, wanted: dict) -> NotRecorded:
     others = [c["args"] for c in data["calls"] if c["helper"] == helper]
     variants: list[str] = []
@@ -626,11 +637,17 @@ def banner_text() -> str:
     )
 
 
-def banner_html() -> str:
+CHECK_NOTE = (
+    f"{BANNER_MARK}: exercise checks need a live Docker Engine, so this check cannot see what "
+    "you did. Below is what it said in the recorded run."
+)
+
+
+def banner_html(text: str = "") -> str:
     return (
         '<div class="lh-replay-banner" style="border-left:4px solid #9a6700;'
         'background:rgba(154,103,0,.08);padding:2px 8px;margin:2px 0;font-size:90%">'
-        f"{html.escape(banner_text())}</div>"
+        f"{html.escape(text or banner_text())}</div>"
     )
 
 
@@ -699,13 +716,14 @@ def _with_banner(original: Callable) -> Callable:
         if _is_figure(obj):
             _label_figure(obj)
         data, metadata = original(obj, include=include, exclude=exclude)
-        skip = type(obj).__name__ in _NO_BANNER or any("widget" in k for k in data)
-        if not skip and ("text/plain" in data or "text/html" in data):
+        text = CHECK_NOTE if any(obj is v for v in _state.checks) else banner_text()
+        skip = type(obj).__name__ in _NO_BANNER and text != CHECK_NOTE
+        if not skip and not any("widget" in k for k in data):
             data = dict(data)
             if "text/plain" in data:
-                data["text/plain"] = banner_text() + "\n" + data["text/plain"]
+                data["text/plain"] = text + "\n" + data["text/plain"]
             if "text/html" in data:
-                data["text/html"] = banner_html() + data["text/html"]
+                data["text/html"] = banner_html(text) + data["text/html"]
             _state.bannered = True
         return data, metadata
 

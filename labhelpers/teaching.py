@@ -60,8 +60,9 @@ def exercise_check(
 ) -> Callable[[Callable[..., CheckResult]], Callable[..., CheckResult]]:
     """Decorate an exercise's check function (which returns a CheckResult).
 
-    Checks inspect the learner's live Engine, so they are never recorded or replayed: in replay
-    mode the check answers that it needs a live Engine.
+    Checks inspect the learner's live Engine. In replay mode a check cannot see anything the
+    learner did: it shows what it said in the recorded run (under a banner saying that checks
+    need a live Engine), or, when that was not recorded, answers that it needs a live Engine.
     """
 
     def wrap(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
@@ -70,12 +71,18 @@ def exercise_check(
             from . import _replay
 
             if _replay.active():
+                recorded = _replay.replay_check(fn, args, kwargs)
+                if recorded is not None:
+                    return recorded
                 return not_yet(
                     title,
                     "this check needs a live Docker Engine; these results are a replay.",
                     "run the course on a machine with Docker (see README).",
                 )
-            return fn(*args, **kwargs)
+            with _replay.recorder(fn, args, kwargs) as call:
+                verdict = fn(*call.args, **call.kwargs)
+                call.done(verdict)
+            return verdict
 
         return run
 

@@ -249,6 +249,21 @@ def test_exercise_checks_need_a_live_engine(session):
     assert not verdict.passed and "needs a live Docker Engine" in verdict.message
 
 
+def test_a_recorded_check_shows_its_recorded_verdict_under_a_note(session):
+    @lh.teaching.exercise_check("Make a volume")
+    def check_volume():
+        print("$ docker volume inspect my-vol")
+        return lh.teaching.not_yet("Make a volume", "there is no volume 'my-vol' yet.", "create it")
+
+    session.record()
+    live = check_volume()
+    session.replay()
+    verdict = check_volume()
+    assert verdict == live
+    assert verdict in _replay._state.checks  # the display puts CHECK_NOTE above it
+    assert "checks need a live Docker Engine" in _replay.CHECK_NOTE
+
+
 def test_banner_says_when_where_and_how_to_get_live_results(session):
     session.record()
     session.replay()
@@ -378,4 +393,4 @@ def test_a_recorded_notebook_replays_with_no_engine(demo, monkeypatch):
     assert "lh-replay-banner" in table["data"]["text/html"]
     figure = next(o for outs in cells.values() for o in outs if "image/png" in o.get("data", {}))
     assert _replay.BANNER_MARK in figure["data"]["text/plain"]
-    assert "needs a live Docker Engine" in text(cells["check_demo()"])
+    assert "checks need a live Docker Engine" in text(cells["check_demo()"])
