@@ -94,7 +94,7 @@ def test_binder_stand_in_replays_every_notebook_with_no_engine(tmp_path):
     _run([python, "-m", "pip", "install", "-q", "-r", repo / "binder/requirements.txt"], env=env)
     _run([repo / "binder/postBuild"], cwd=repo, env=env, timeout=600)
     extensions = _run([venv / "bin/jupyter", "labextension", "list"], env=env)
-    listed = extensions.stdout + extensions.stderr
+    listed = re.sub(r"\x1b\[[0-9;]*m", "", extensions.stdout + extensions.stderr)
     assert re.search(r"@jupyter-widgets/jupyterlab-manager v\S+ enabled", listed), listed
 
     # the notebooks' kernel is the Binder environment; nbval (a test tool) drives it from outside
