@@ -51,6 +51,7 @@ def _execute(path: Path, inplace: bool) -> None:
         notebook,
         timeout=CELL_TIMEOUT_S,
         resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not the TCP-without-encryption note
     ).execute()
     if inplace:
         nbformat.write(notebook, path)
@@ -68,29 +69,29 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = False) ->
         with tempfile.TemporaryDirectory(prefix="labhelpers-recording-") as scratch:
             os.environ[_replay.MODE_SETTING] = "live"
             os.environ[_replay.RECORD_SETTING] = scratch
-            print(f"recording {path.name} ...", end=" ", flush=True)
+            print(f"recording {path.name}", flush=True)
             started = time.perf_counter()
             try:
                 _execute(path, inplace)
             except Exception as exc:  # a failing cell (or kernel) fails this notebook only
                 failed.append(path.name)
-                print(f"FAILED after {time.perf_counter() - started:.0f} s", flush=True)
+                print(f"  FAILED after {time.perf_counter() - started:.0f} s", flush=True)
                 print(_tail(exc), file=sys.stderr)
                 continue
             made = sorted(Path(scratch).glob("*.json"))
             if not made:
                 failed.append(path.name)
-                print("FAILED: it never called lh.start_lesson(...)", flush=True)
+                print("  FAILED: it never called lh.start_lesson(...)", flush=True)
                 continue
             out.mkdir(parents=True, exist_ok=True)
             for made_one in made:
                 shutil.copyfile(made_one, out / made_one.name)
                 data = json.loads(made_one.read_text())
                 for problem in data.get("problems", []):
-                    print(f"\n  warning: {problem}", end="")
+                    print(f"  warning: {problem}")
             calls = sum(len(json.loads(m.read_text())["calls"]) for m in made)
             names = ", ".join(str(out / m.name) for m in made)
-            print(f"ok: {calls} calls in {time.perf_counter() - started:.0f} s -> {names}")
+            print(f"  ok: {calls} calls in {time.perf_counter() - started:.0f} s -> {names}")
     if failed:
         print(f"Not recorded (kept the previous recording): {', '.join(failed)}", file=sys.stderr)
         return 1

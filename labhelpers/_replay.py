@@ -683,7 +683,8 @@ class StartBanner:
 def _live_advice() -> str:
     reason = _auto.get("reason")
     if isinstance(reason, LabError) and reason.todo and "Binder" not in reason.why:
-        return f"{reason.todo.rstrip('.')}, then restart the kernel."
+        todo = reason.todo.rstrip(".").removesuffix(", then re-run this cell")
+        return f"{reason.why.rstrip('.')}: {todo}, then restart the kernel."
     return "run the course on a machine with Docker (README: `make lab`), then restart the kernel."
 
 
