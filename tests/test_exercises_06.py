@@ -1,0 +1,75 @@
+"""Exercise 06 (one container, three mounts, made with the CLI): the check fails on an untouched
+Engine and on near misses, and passes after the solution file runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+
+NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
+SOLUTION = NOTEBOOKS / "solutions" / "06-volume-vs-bind-vs-tmpfs.sh"
+CONFIG = NOTEBOOKS / "workspace" / "ex06-config"
+
+
+@pytest.fixture(scope="module")
+def my_image():
+    if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
+        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
+        code = "import labhelpers as lh; lh.ensure_lesson_image()"
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    return "my-image"
+
+
+def _remove_exercise_resources() -> None:
+    docker_cli("rm", "-f", "ex06-app", check=False)
+    docker_cli("volume", "rm", "-f", "ex06-data", check=False)
+
+
+@pytest.fixture
+def exercise(my_image, no_leftovers):
+    _remove_exercise_resources()
+    yield
+    _remove_exercise_resources()
+
+
+def check():
+    return lh.mounts.check_mount_mix(host_dir=CONFIG)
+
+
+def test_the_check_fails_before_and_passes_after_the_solution(exercise):
+    before = check()
+    assert not before.passed and "no container 'ex06-app'" in before.message
+    assert "--tmpfs /cache" in before.hint and ":/config:ro" in before.hint
+    out = lh.teaching.run_solution(SOLUTION)
+    assert "bind /config RW=false" in out and "greeting=hello" in out
+    after = check()
+    assert after.passed, after
+    assert "notebook 99" not in after.message  # the solution labels the volume
+
+
+def test_near_misses_get_a_precise_message(exercise):
+    CONFIG.mkdir(parents=True, exist_ok=True)
+    bind = f"{CONFIG.resolve()}:/config"
+    base = ["run", "-d", "--name", "ex06-app", "-v", "ex06-data:/data"]
+    docker_cli(*base, "-v", bind + ":ro", "my-image", "sleep", "infinity")
+    no_tmpfs = check()
+    assert not no_tmpfs.passed and "/cache should be a tmpfs" in no_tmpfs.message
+    _remove_exercise_resources()
+    docker_cli(*base, "--tmpfs", "/cache", "-v", bind, "my-image", "sleep", "infinity")
+    writable = check()
+    assert not writable.passed and "read-write" in writable.message
+    _remove_exercise_resources()
+    docker_cli(*base, "--tmpfs", "/cache", "-v", bind + ":ro", "my-image", "sleep", "infinity")
+    unlabelled = check()  # right, but `-v` made the volume without the lab's label
+    assert unlabelled.passed and "notebook 99 will leave it" in unlabelled.message
+    docker_cli("stop", "-t", "1", "ex06-app")
+    stopped = check()
+    assert not stopped.passed and "exited" in stopped.message
+    assert "docker start ex06-app" in stopped.hint

@@ -1,0 +1,143 @@
+"""Named volume vs bind mount vs tmpfs (notebook 06): the survival grid, the throughput benchmark,
+bind-mount ownership and missing host paths, on the real Engine."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+from labhelpers import mounts as m
+
+EXPECTED = {
+    m.LAYER: (True, True, False),
+    m.NAMED: (True, True, True),
+    m.BIND: (True, True, True),
+    m.TMPFS: (False, False, False),
+    m.ANONYMOUS: (True, True, False),
+}
+
+
+def test_the_survival_grid_matches_what_docker_does(lesson_image, tmp_path, no_leftovers):
+    seen = []
+    grid = m.survival_grid(
+        image=lesson_image,
+        host_dir=tmp_path / "bind",
+        prefix="lab-t6-grid",
+        on_progress=lambda done, text: seen.append(done),
+    )
+    got = {kind: tuple(grid.survived(kind, e) for e in m.EVENTS) for kind in m.KINDS}
+    assert got == EXPECTED
+    assert seen == list(range(1, 16))
+    anonymous = next(t for t in grid.trials if t.kind == m.ANONYMOUS and t.event == m.RECREATE)
+    assert "was still there" in anonymous.note  # docker rm without -v left the old volume
+    assert "lost *" in repr(grid) and grid.footnote.startswith("* the new container")
+    assert list((tmp_path / "bind").iterdir()) == []  # the marker is removed from the host
+    assert docker_cli("volume", "inspect", "lab-t6-grid-vol", check=False).returncode != 0
+
+
+def test_one_trial_and_the_choice_table(lesson_image, tmp_path, no_leftovers):
+    one = m.trial(m.TMPFS, m.RESTART, image=lesson_image, host_dir=tmp_path)
+    assert not one.survived and one.read_back == ""
+    kept = m.trial(m.NAMED, m.RECREATE, image=lesson_image, host_dir=tmp_path)
+    assert kept.survived and kept.read_back == "written before docker rm + run again"
+    grid = m.SurvivalGrid((one, kept))
+    rows = {row[0]: row for row in m.choice_table(grid).rows}
+    assert rows[m.TMPFS][1] == "no" and rows[m.NAMED][2] == "yes"
+    assert rows[m.TMPFS][2] == "?"  # not measured in this grid
+
+
+def test_unknown_kinds_and_events_are_refused_before_anything_runs(no_leftovers):
+    with pytest.raises(lh.BadInput):
+        m.trial("a floppy disk", m.RESTART)
+    with pytest.raises(lh.BadInput):
+        m.trial(m.TMPFS, "docker pause")
+
+
+def test_the_heatmap_and_the_bars_draw_from_data():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    trials = tuple(
+        m.Trial(kind, event, "x", "x" if ok else "", ok)
+        for kind, oks in EXPECTED.items()
+        for event, ok in zip(m.EVENTS, oks, strict=True)
+    )
+    fig = m.plot_grid(m.SurvivalGrid(trials))
+    assert len(fig.axes) == 1 and len(fig.axes[0].texts) == 15
+    timings = tuple(
+        m.WriteTiming(kind, fsync, r, 256 * lh.MIB, 0.1 * r)
+        for kind, _ in m.BENCH_TARGETS
+        for fsync in (False, True)
+        for r in (1, 2, 3)
+    )
+    filesystems = tuple(m.Filesystem(k, p, "ext4", "rw") for k, p in m.BENCH_TARGETS)
+    bench = m.Throughput(256 * lh.MIB, 3, timings, filesystems)
+    assert bench.median_mb_per_s(m.NAMED, True) == pytest.approx(256 * lh.MIB / 0.2 / 1e6)
+    assert "median MB/s" in repr(bench) and bench.summary().startswith("Medians")
+    assert len(m.plot_throughput(bench).axes) == 1
+
+
+def test_throughput_measures_each_kind_with_dds_own_timing(lesson_image, tmp_path, no_leftovers):
+    progress = []
+    bench = m.throughput(
+        size_mib=8,
+        repeats=2,
+        image=lesson_image,
+        host_dir=tmp_path,
+        on_progress=lambda done, text: progress.append(done),
+    )
+    assert len(bench.timings) == 2 * 2 * 4 and progress[-1] == 16
+    assert all(t.seconds > 0 and t.size_bytes == 8 * lh.MIB for t in bench.timings)
+    assert bench.filesystem(m.TMPFS) == "tmpfs" and bench.filesystem(m.LAYER) == "overlay"
+    assert bench.filesystem(m.NAMED) == bench.filesystem(m.BIND)  # same disk here
+    assert list(tmp_path.iterdir()) == []  # dd's files are removed
+    assert docker_cli("volume", "inspect", "bench-vol", check=False).returncode != 0
+    with pytest.raises(lh.BadInput):
+        m.throughput(size_mib=0, image=lesson_image, host_dir=tmp_path)
+    with pytest.raises(lh.BadInput):
+        m.throughput(repeats=0, image=lesson_image, host_dir=tmp_path)
+
+
+def test_files_in_a_bind_mount_keep_the_container_users_uid(lesson_image, tmp_path, no_leftovers):
+    report = m.ownership(tmp_path / "owners", image=lesson_image, other_uid=1234)
+    rows = report.rows
+    assert rows[0].created and rows[0].host_uid == 0  # root in the container is uid 0 here
+    if os.getuid() != 1234:
+        assert not rows[1].created and rows[1].error == "Permission denied"
+    assert rows[2].created and rows[2].host_uid == os.getuid()
+    assert '--user "$(id -u):$(id -g)"' in rows[2].command
+    assert rows[3].folder_mode == "mode 777" and rows[3].host_uid == 1234
+    assert sorted(p.name for p in (tmp_path / "owners").iterdir()) == [
+        "by-1234.txt",
+        "by-root.txt",
+        "by-you.txt",
+    ]
+
+
+def test_a_missing_host_path_three_ways(lesson_image, tmp_path, no_leftovers):
+    missing = tmp_path / "nope"
+    report = m.missing_host_path(missing, image=lesson_image)
+    lab, mount, dash_v = report.cases
+    assert "refused" in lab.outcome and report.lab_message.startswith("BadInput: Cannot bind")
+    assert "bind source path does not exist" in mount.outcome and not mount.path_exists_afterwards
+    assert dash_v.path_exists_afterwards and "created an empty folder" in dash_v.outcome
+    assert not missing.exists()  # the helper removed what `-v` made
+    missing.mkdir()
+    (missing / "keep.txt").write_text("mine")
+    with pytest.raises(lh.BadInput):
+        m.missing_host_path(missing, image=lesson_image)
+    assert (missing / "keep.txt").read_text() == "mine"
+
+
+def test_commands_show_paths_under_the_current_folder_as_pwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    here = str(tmp_path.resolve())
+    assert m.here(f"docker run -v {here}/a/b:/data img") == 'docker run -v "$PWD/a/b:/data" img'
+    shown = m.here(f"docker run --mount type=bind,src={here}/x,dst=/data img")
+    assert shown == 'docker run --mount type=bind,src="$PWD/x",dst=/data img'
+    assert m.here("docker run -v /elsewhere:/data img") == "docker run -v /elsewhere:/data img"
+    assert re.search(r"'sh -c'", m.here("docker exec c 'sh -c'"))
