@@ -1,0 +1,69 @@
+"""Exercise 02 (a writable layer of exactly 3,000,000 bytes, made with the CLI): the check fails on
+an untouched Engine, gives a precise hint on near misses (3 MiB; no label), and passes after the
+solution file runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+
+SOLUTION = Path(__file__).parent.parent / "notebooks" / "solutions" / "02-writable-layer.sh"
+BOX = "ex02-box"
+
+
+@pytest.fixture(scope="module")
+def my_image():
+    """The solution runs `my-image`: build it (in another lab session, like `lesson_image`) if the
+    Engine lacks it; it stays, as the notebooks would leave it."""
+    if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
+        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
+        code = "import labhelpers as lh; lh.ensure_lesson_image()"
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    return "my-image"
+
+
+@pytest.fixture
+def no_box():
+    docker_cli("rm", "-f", BOX, check=False)
+    yield
+    docker_cli("rm", "-f", BOX, check=False)
+
+
+def test_the_check_fails_before_and_passes_after_the_solution(my_image, no_box, no_leftovers):
+    before = lh.writable.check_three_megabytes()
+    assert not before.passed and "no container 'ex02-box'" in before.message
+    assert "docker run -d --init --name ex02-box" in before.hint
+    out = lh.teaching.run_solution(SOLUTION)
+    assert "ex02-box 3MB (virtual" in out
+    after = lh.writable.check_three_megabytes()
+    assert after.passed, after
+    assert "3,000,000" in after.message
+
+
+def test_three_mebibytes_get_a_hint_about_units(my_image, no_box, no_leftovers):
+    docker_cli("run", "-d", "--init", "--name", BOX, "--label", f"{lh.MANAGED}=true", my_image)
+    docker_cli("exec", BOX, "dd", "if=/dev/zero", "of=/app/data.bin", "bs=1M", "count=3")
+    near = lh.writable.check_three_megabytes()
+    assert not near.passed and "3 MiB" in near.message and "3.15MB" in near.message
+    assert "1,000,000" in near.hint
+
+
+def test_other_sizes_and_a_missing_label_are_explained(my_image, no_box, no_leftovers):
+    # my-image carries the lab's labels (its last build steps), and containers inherit them; a
+    # container without them needs an image without them.
+    docker_cli("run", "-d", "--name", BOX, "labhelpers/python-base:bookworm", "sleep", "60")
+    unlabelled = lh.writable.check_three_megabytes()
+    assert not unlabelled.passed and "no io.labhelpers.managed=true label" in unlabelled.message
+    docker_cli("rm", "-f", BOX)
+    docker_cli("run", "-d", "--init", "--name", BOX, "--label", f"{lh.MANAGED}=true", my_image)
+    docker_cli("exec", BOX, "sh", "-c", "head -c 2999999 /dev/zero > /app/data.bin")
+    off_by_one = lh.writable.check_three_megabytes()
+    assert not off_by_one.passed and "2,999,999" in off_by_one.message
+    assert "docker diff ex02-box" in off_by_one.hint
