@@ -1,0 +1,68 @@
+"""Exercise 07 (a read-only reader, made with the CLI): the check fails on an untouched Engine and
+on near misses, and passes after the solution file runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+
+SOLUTION = Path(__file__).parent.parent / "notebooks" / "solutions" / "07-sharing-data.sh"
+
+
+@pytest.fixture(scope="module")
+def my_image():
+    if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
+        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
+        code = "import labhelpers as lh; lh.ensure_lesson_image()"
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    return "my-image"
+
+
+def _remove_exercise_resources() -> None:
+    docker_cli("rm", "-f", "ex07-writer", "ex07-reader", check=False)
+    docker_cli("volume", "rm", "-f", "ex07-data", check=False)
+
+
+@pytest.fixture
+def exercise(my_image, no_leftovers):
+    _remove_exercise_resources()
+    yield
+    _remove_exercise_resources()
+
+
+def test_the_check_fails_before_and_passes_after_the_solution(exercise):
+    before = lh.sharing.check_read_only_share()
+    assert not before.passed and "no volume 'ex07-data'" in before.message
+    assert "-v ex07-data:/data:ro" in before.hint
+    out = lh.teaching.run_solution(SOLUTION)
+    assert out.splitlines()[-2:] == [
+        "hello",
+        "touch: cannot touch '/data/x': Read-only file system",
+    ]
+    after = lh.sharing.check_read_only_share()
+    assert after.passed, after
+
+
+def test_near_misses_get_a_precise_message(exercise):
+    run = ["run", "-d", "--name"]
+    docker_cli("volume", "create", "ex07-data")
+    docker_cli(*run, "ex07-writer", "-v", "ex07-data:/data", "my-image", "sleep", "infinity")
+    no_reader = lh.sharing.check_read_only_share()
+    assert not no_reader.passed and "no container 'ex07-reader'" in no_reader.message
+    docker_cli(*run, "ex07-reader", "-v", "ex07-data:/data", "my-image", "sleep", "infinity")
+    writable = lh.sharing.check_read_only_share()
+    assert not writable.passed and "read-only (:ro)" in writable.message
+    docker_cli("rm", "-f", "ex07-reader")
+    docker_cli(*run, "ex07-reader", "-v", "ex07-data:/data:ro", "my-image", "sleep", "infinity")
+    no_file = lh.sharing.check_read_only_share()
+    assert not no_file.passed and "holds no hello.txt" in no_file.message
+    assert "docker exec ex07-writer" in no_file.hint
+    docker_cli("exec", "ex07-writer", "sh", "-c", "echo hi > /data/hello.txt")
+    assert lh.sharing.check_read_only_share().passed
