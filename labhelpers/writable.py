@@ -543,8 +543,8 @@ def plot_scaling(scaling: Scaling, planned: int | None = None):
             si(scaling.measured_bytes(end)),
             (end.containers, scaling.measured_bytes(end) / 1e6),
             textcoords="offset points",
-            xytext=(0, 8),
-            ha="center",
+            xytext=(4, 8),
+            ha="right",
             fontsize=9,
             color="#2f6db5",
         )
@@ -552,8 +552,8 @@ def plot_scaling(scaling: Scaling, planned: int | None = None):
             si(scaling.naive_bytes(end)),
             (end.containers, scaling.naive_bytes(end) / 1e6),
             textcoords="offset points",
-            xytext=(0, 8),
-            ha="center",
+            xytext=(4, 8),
+            ha="right",
             fontsize=9,
             color="#c44e52",
         )
