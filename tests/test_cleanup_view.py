@@ -1,0 +1,112 @@
+"""Notebook 99's cleanup view: inventory with sizes, label inheritance, removal by label, and the
+before/after proof that nothing unlabelled changed. Engine tests use session_only=True, so they
+never remove another session's resources."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import docker_cli
+
+import labhelpers as lh
+from labhelpers import cleanup_view as cv
+
+
+@pytest.fixture
+def learners_volume():
+    """A volume without the lab's labels: the learner's, which the cleanup must leave alone."""
+    name = f"lab-t99-mine-{lh.SESSION_ID}"
+    docker_cli("volume", "create", name)
+    yield name
+    docker_cli("volume", "rm", "-f", name, check=False)
+
+
+def test_cleanup_lists_removes_and_proves_nothing_else_changed(
+    lesson_image, learners_volume, no_leftovers
+):
+    lh.run_container(
+        "lab-t99-box", image=lesson_image, mounts=[lh.volume_mount("lab-t99-vol", "/data")]
+    )
+    lh.write_data("lab-t99-box", 1, path="/data/one.bin")
+    lh.write_data("lab-t99-box", 2, path="/layer.bin")
+
+    listed = cv.inventory(session_only=True)
+    sizes = {(i.kind, i.name): i.size_bytes for i in listed.items}
+    assert sizes[("container", "lab-t99-box")] >= 2 * lh.MIB  # its writable layer
+    assert sizes[("volume", "lab-t99-vol")] == lh.MIB
+    assert all(i.name != learners_volume for i in listed.items)
+    assert "lab-t99-box" in repr(listed) and listed.total_bytes >= 3 * lh.MIB
+
+    before = cv.unlabelled_snapshot()
+    assert ("volume", learners_volume) in [(t.kind, t.name) for t in before.things]
+    space_before = cv.space("before")
+    report = cv.remove_lab_resources(session_only=True)
+    assert {(r.kind, r.name) for r in report.removed} >= {
+        ("container", "lab-t99-box"),
+        ("volume", "lab-t99-vol"),
+    }
+    assert report.reclaimed_bytes >= 3 * lh.MIB
+    assert "space reclaimed" in repr(cv.last_cleanup())
+    assert cv.inventory(session_only=True).items == ()
+    assert space_before.lab_bytes >= cv.space("after").lab_bytes
+
+    proof = cv.compare(before, cv.unlabelled_snapshot())
+    assert proof.untouched and proof.verdict().startswith("Untouched")
+    assert docker_cli("volume", "inspect", learners_volume, check=False).returncode == 0
+
+
+def test_the_panel_waits_for_its_button_unless_told_to_remove(lesson_image, no_leftovers):
+    lh.create_volume("lab-t99-panel")
+    panel = cv.cleanup_panel(remove_now=False, session_only=True)
+    assert "lab-t99-panel" in panel.children[1].value  # listed, not removed
+    assert docker_cli("volume", "inspect", "lab-t99-panel", check=False).returncode == 0
+    panel.children[0].click()
+    assert docker_cli("volume", "inspect", "lab-t99-panel", check=False).returncode != 0
+    assert "space reclaimed" in panel.children[1].value
+
+
+def test_a_container_inherits_its_images_labels(lesson_image, no_leftovers):
+    shown = cv.label_inheritance(image=lesson_image, name="lab-t99-probe")
+    assert shown.managed and shown.command == f"docker create --name lab-t99-probe {lesson_image}"
+    assert all(from_image for _, _, from_image in shown.labels)
+    assert "would select it" in repr(shown)
+    assert docker_cli("container", "inspect", "lab-t99-probe", check=False).returncode != 0
+
+
+def test_the_proof_names_what_changed():
+    a = cv.Thing("volume", "v1", "v1", "")
+    b = cv.Thing("container", "abc", "web", "running")
+    stopped = cv.Thing("container", "abc", "web", "exited")
+    same = cv.compare(cv.Snapshot((a, b)), cv.Snapshot((a, b)))
+    assert same.untouched and [row[3] for row in same.table().rows] == [1, 1, 0, 0]
+    changed = cv.compare(cv.Snapshot((a, b)), cv.Snapshot((a, stopped)))
+    assert not changed.untouched and "container web" in changed.verdict()
+
+
+def test_the_cli_exercise_check(lesson_image, no_leftovers, monkeypatch):
+    from labhelpers import _labels
+
+    monkeypatch.setattr(_labels, "_notebook", "lab-t99-notebook")
+    lh.run_container(
+        "lab-t99-ex", image=lesson_image, mounts=[lh.volume_mount("lab-t99-exv", "/d")]
+    )
+    left = cv.check_cli_cleanup("lab-t99-notebook")
+    assert not left.passed and "lab-t99-ex" in left.message
+    assert "docker ps -a -q --filter label=io.labhelpers.notebook=lab-t99-notebook" in left.hint
+    lh.remove_container("lab-t99-ex")
+    volumes_left = cv.check_cli_cleanup("lab-t99-notebook")
+    assert not volumes_left.passed and "lab-t99-exv" in volumes_left.message
+    lh.remove_volume("lab-t99-exv")
+    assert cv.check_cli_cleanup("lab-t99-notebook").passed
+
+
+def test_removed_images_get_their_inventory_sizes():
+    listed = (
+        cv.LabItem("image", "my-app:one, my-app:two", "01", 10),
+        cv.LabItem("image", "<none> (846da070ecdd)", "01", 0),
+        cv.LabItem("volume", "v", "05", 3),
+    )
+    assert cv._match("image", "my-app:two", listed).size_bytes == 10
+    assert cv._match("image", "sha256:846da070ecdd" + "0" * 52, listed).name.startswith("<none>")
+    assert cv._match("volume", "v", listed).size_bytes == 3
+    missing = cv._match("image", "sha256:" + "a" * 64, listed)
+    assert missing.size_bytes == -1 and missing.name == "<none> (aaaaaaaaaaaa)"
