@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ._display import announce, cli
 from ._errors import LabError, NameClash
-from ._labels import MANAGED, is_lab_owned
+from ._labels import MANAGED, is_lab_image, is_lab_owned
 
 
 def _clash(kind: str, name: str, remove_cmd: str) -> NameClash:
@@ -74,7 +74,7 @@ def check_volume_name(name: str) -> object | None:
 
 def check_image_name(tag: str) -> object | None:
     found = find_image(tag)
-    if found is not None and not is_lab_owned(found.labels):
+    if found is not None and not is_lab_image(found.labels, found.tags):
         raise _clash("image", tag, cli("image", "rm", tag))
     return found
 

@@ -15,13 +15,22 @@ import io
 from ._display import Table, announce, cli
 from ._engine import client, engine_step
 from ._errors import LabError
-from ._labels import MANAGED, NOTEBOOK, SESSION, SESSION_ID, is_lab_owned
+from ._labels import (
+    IMAGE_PREFIX,
+    MANAGED,
+    NOTEBOOK,
+    SESSION,
+    SESSION_ID,
+    is_lab_image,
+    is_lab_owned,
+)
 from ._results import result
 from ._units import si
 from .system import cleanup
 from .teaching import CheckResult, exercise_check, not_yet, passed
 
 LABEL = f"label={MANAGED}=true"
+IMAGE_LABEL = f"label={MANAGED}"  # images: managed=image:TAG (see labhelpers._labels)
 
 
 # --- what the lab has in the Engine -------------------------------------------------------------
@@ -58,7 +67,11 @@ class Inventory:
             for i in self.items
         ]
         kinds = ("container", "volume", "image", "network")
-        counts = ", ".join(f"{self.count(k)} {k}s" for k in kinds if self.count(k))
+        counts = ", ".join(
+            f"{self.count(k)} {k}{'' if self.count(k) == 1 else 's'}"
+            for k in kinds
+            if self.count(k)
+        )
         caption = (
             f"the lab's resources: {counts}; {si(self.total_bytes)} of their own"
             if self.items
@@ -78,9 +91,10 @@ def short(name: str) -> str:
     return f"{name[:12]}…" if len(name) == 64 else name
 
 
-def _wanted(labels: dict | None, session_only: bool) -> bool:
+def _wanted(labels: dict | None, session_only: bool, tags: list | None = None) -> bool:
     labels = labels or {}
-    if not is_lab_owned(labels):
+    owned = is_lab_image(labels, tags) if tags is not None else is_lab_owned(labels)
+    if not owned:
         return False
     return not session_only or labels.get(SESSION) == SESSION_ID
 
@@ -90,12 +104,13 @@ def inventory(session_only: bool = False) -> Inventory:
     """`docker ps -a -s`, `docker volume ls`, `docker image ls` and `docker network ls`, each
     filtered on the lab's label (and this session's, if `session_only`), sizes from
     `docker system df -v`."""
-    filters = [LABEL] + ([f"label={SESSION}={SESSION_ID}"] if session_only else [])
-    flags = [arg for f in filters for arg in ("--filter", f)]
+    session = [f"label={SESSION}={SESSION_ID}"] if session_only else []
+    flags = [arg for f in [LABEL, *session] for arg in ("--filter", f)]
+    image_flags = [arg for f in [IMAGE_LABEL, *session] for arg in ("--filter", f)]
     for argv in (
         ["ps", "-a", "-s", *flags],
         ["volume", "ls", *flags],
-        ["image", "ls", *flags],
+        ["image", "ls", *image_flags],
         ["network", "ls", *flags],
     ):
         announce(cli(*argv))
@@ -116,8 +131,8 @@ def inventory(session_only: bool = False) -> Inventory:
         if _wanted(labels, session_only):
             items.append(LabItem("volume", v.name, _notebook(labels), sizes.get(v.name, -1)))
     for image in sorted(df.get("Images") or [], key=lambda i: (i.get("RepoTags") or ["~"])[0]):
-        if _wanted(image.get("Labels"), session_only):
-            tags = [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]
+        tags = [t for t in image.get("RepoTags") or [] if t != "<none>:<none>"]
+        if _wanted(image.get("Labels"), session_only, tags):
             name = ", ".join(tags) or f"<none> ({image['Id'].split(':')[-1][:12]})"
             size, shared = int(image.get("Size") or 0), int(image.get("SharedSize") or 0)
             own = size - shared if shared >= 0 else -1
@@ -147,16 +162,27 @@ class InheritedLabels:
 
     @property
     def managed(self) -> bool:
-        return any(key == MANAGED and value == "true" for key, value, _ in self.labels)
+        return is_lab_owned(dict((key, value) for key, value, _ in self.labels))
 
     def __repr__(self) -> str:
         lines = [f"{self.container} was created without any --label; docker inspect shows:"]
-        for key, value, from_image in self.labels:
-            shown = value if key == MANAGED else "…"
+        pairs = [
+            (f"{key}={value if key == MANAGED else '…'}", on) for key, value, on in self.labels
+        ]
+        width = max((len(pair) for pair, _ in pairs), default=0)
+        for pair, from_image in pairs:
             origin = f"(also on {self.image})" if from_image else "(not on the image)"
-            lines.append(f"  {key}={shown}   {origin}")
-        verdict = "would" if self.managed else "would not"
-        lines.append(f"So the lab's cleanup {verdict} select it.")
+            lines.append(f"  {pair:<{width}}   {origin}")
+        value = dict((k, v) for k, v, _ in self.labels).get(MANAGED, "")
+        if self.managed:
+            lines.append("So the lab's cleanup would select it.")
+        elif value.startswith(IMAGE_PREFIX):
+            lines.append(
+                f"{MANAGED}={value} marks an image the lab built, not a container the lab "
+                "started (that takes =true), so the lab's cleanup would not select it."
+            )
+        else:
+            lines.append("So the lab's cleanup would not select it.")
         return "\n".join(lines)
 
 
@@ -237,7 +263,7 @@ def unlabelled_snapshot() -> Snapshot:
         if not is_lab_owned(v.attrs.get("Labels")):
             things.append(Thing("volume", v.name, v.name, ""))
     for image in engine.images.list():
-        if not is_lab_owned(image.labels):
+        if not is_lab_image(image.labels, image.tags):
             tags = ", ".join(sorted(image.tags)) or "<none>"
             things.append(Thing("image", image.id.split(":")[-1][:12], tags, ""))
     for network in engine.networks.list():

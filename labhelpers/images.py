@@ -12,7 +12,7 @@ from pathlib import Path
 from ._display import announce, cli
 from ._engine import client, engine_step
 from ._errors import BadInput, BuildFailed
-from ._labels import is_lab_owned, lab_labels
+from ._labels import MANAGED, image_labels, is_lab_image
 from ._ownership import check_image_name, find_image
 from ._results import result
 
@@ -160,7 +160,7 @@ def build_image(
         "--build-arg",
         f"BASE_IMAGE={base}",
         "--label",
-        "io.labhelpers.managed=true",
+        f"{MANAGED}={image_labels(tag)[MANAGED]}",
         "-t",
         tag,
         str(context),
@@ -174,7 +174,7 @@ def build_image(
         path=str(context),
         tag=tag,
         buildargs={"BASE_IMAGE": base},
-        labels=lab_labels(),
+        labels=image_labels(tag),
         rm=True,
         forcerm=True,
         decode=True,
@@ -247,7 +247,7 @@ def image_info(tag: str = "my-image") -> ImageInfo:
         image.short_id.split(":")[-1],
         int(image.attrs.get("Size") or 0),
         len(layers),
-        is_lab_owned(image.labels),
+        is_lab_image(image.labels, image.tags),
     )
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from ._display import Table, announce, cli
 from ._engine import client, engine_step
 from ._errors import BadInput, BuildFailed
-from ._labels import MANAGED, is_lab_owned
+from ._labels import IMAGE_PREFIX, MANAGED, is_lab_owned
 from ._ownership import find_image
 from ._results import result
 from ._units import MIB, si
@@ -931,7 +931,7 @@ MULTISTAGE_VARIANTS = {
     + "# delete the toolchain in a later step\nRUN rm /build/toolchain.bin\n",
     "multi-stage": "ARG BASE_IMAGE\nFROM ${BASE_IMAGE} AS build\n"
     "# the lab's label: this stage's image stays behind untagged, and lh.cleanup() must find it\n"
-    f"LABEL {MANAGED}=true\n" + _BUILD_STAGE + "\n"
+    f"LABEL {MANAGED}={IMAGE_PREFIX}build-stage\n" + _BUILD_STAGE + "\n"
     "FROM ${BASE_IMAGE}\n"
     "COPY --from=build /build/result.txt /app/result.txt\n",
 }

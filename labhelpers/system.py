@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._display import announce, cli
 from ._engine import client, engine_step
-from ._labels import BASE_IMAGE_LABEL, MANAGED, SESSION, SESSION_ID, is_lab_owned
+from ._labels import BASE_IMAGE_LABEL, MANAGED, SESSION, SESSION_ID, is_lab_image, is_lab_owned
 from ._results import result
 from ._units import si
 
@@ -55,7 +55,7 @@ def disk_usage() -> DiskUsage:
                 tag,
                 int(image.get("Size") or 0),
                 int(image.get("SharedSize") or 0),
-                is_lab_owned(image.get("Labels")),
+                is_lab_image(image.get("Labels"), image.get("RepoTags")),
             )
         )
     for container in df.get("Containers") or []:
@@ -122,14 +122,17 @@ def lab_resources(session_only: bool = False, include_base_image: bool = False) 
     found = [("container", c.name) for c in engine.containers.list(all=True, filters=filters)]
     found += [("volume", v.name) for v in engine.volumes.list(filters=filters)]
     found += [("network", n.name) for n in engine.networks.list(filters=filters)]
-    found += [("image", (image.tags or [image.short_id])[0]) for image in _lab_images(filters)]
+    found += [("image", (image.tags or [image.short_id])[0]) for image in _lab_images(session_only)]
     if include_base_image:
         found += [("image", tag) for tag in _offline_base_tags()]
     return tuple(found)
 
 
-def _lab_images(filters: dict) -> list:
-    return client().images.list(filters=filters)
+def _lab_images(session_only: bool) -> list:
+    """The lab's images: any value of the managed label, narrowed by `is_lab_image`."""
+    wanted = [MANAGED] + ([f"{SESSION}={SESSION_ID}"] if session_only else [])
+    images = client().images.list(filters={"label": wanted})
+    return [image for image in images if is_lab_image(image.labels, image.tags)]
 
 
 def _offline_base_tags() -> list[str]:
@@ -160,7 +163,7 @@ def cleanup(session_only: bool = False, include_base_image: bool = False) -> Cle
         commands.append(command)
         removed.append(Removed(kind, name, sizes.get((kind, name), 0)))
 
-    label = "label=io.labhelpers.managed=true"
+    label = f"label={MANAGED}"
     for container in engine.containers.list(all=True, filters=filters):
         container.remove(force=True, v=True)
         note("container", container.name, cli("rm", "-f", "-v", container.name))
@@ -170,7 +173,7 @@ def cleanup(session_only: bool = False, include_base_image: bool = False) -> Cle
     for volume in engine.volumes.list(filters=filters):
         volume.remove(force=True)
         note("volume", volume.name, cli("volume", "rm", volume.name))
-    images = _lab_images(filters)
+    images = _lab_images(session_only)
     tags = [tag for image in images for tag in (image.tags or [image.id])]
     if include_base_image:
         tags += _offline_base_tags()
@@ -178,7 +181,8 @@ def cleanup(session_only: bool = False, include_base_image: bool = False) -> Cle
         engine.images.remove(tag, force=True, noprune=False)
         note("image", tag, cli("image", "rm", tag))
     if images:
-        engine.images.prune(filters={"dangling": True, "label": [f"{MANAGED}=true"]})
+        # Dangling (untagged) images with the label at all: is_lab_image counts those as the lab's.
+        engine.images.prune(filters={"dangling": True, "label": [MANAGED]})
         commands.append(cli("image", "prune", "-f", "--filter", label))
     after = disk_usage.__wrapped_step__()  # type: ignore[attr-defined]
     return CleanupReport(

@@ -64,11 +64,14 @@ def test_the_panel_waits_for_its_button_unless_told_to_remove(lesson_image, no_l
     assert "space reclaimed" in panel.children[1].value
 
 
-def test_a_container_inherits_its_images_labels(lesson_image, no_leftovers):
+def test_a_container_inherits_its_images_labels_but_not_the_labs_ownership(
+    lesson_image, no_leftovers
+):
     shown = cv.label_inheritance(image=lesson_image, name="lab-t99-probe")
-    assert shown.managed and shown.command == f"docker create --name lab-t99-probe {lesson_image}"
+    assert shown.command == f"docker create --name lab-t99-probe {lesson_image}"
     assert all(from_image for _, _, from_image in shown.labels)
-    assert "would select it" in repr(shown)
+    assert dict((k, v) for k, v, _ in shown.labels)[lh.MANAGED].startswith("image:")
+    assert not shown.managed and "would not select it" in repr(shown)
     assert docker_cli("container", "inspect", "lab-t99-probe", check=False).returncode != 0
 
 

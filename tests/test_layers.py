@@ -329,7 +329,9 @@ def test_multi_stage_keeps_only_the_result(tmp_path, engine, no_leftovers):
     }
     stage = compared.build_stage
     assert stage is not None and stage.above_base_bytes == 30 * MIB + result_bytes
-    assert lh.client().images.get(stage.image_id).labels.get(lh.MANAGED) == "true"
+    stage_image = lh.client().images.get(stage.image_id)
+    assert stage_image.labels.get(lh.MANAGED) == "image:build-stage" and not stage_image.tags
+    assert lh._labels.is_lab_image(stage_image.labels, stage_image.tags)
     lh.cleanup(session_only=True)
     # the build stage's untagged image carries the lab's label, so the cleanup removed it too
     with pytest.raises(lh.BadInput):

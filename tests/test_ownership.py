@@ -95,3 +95,37 @@ def test_a_learner_image_tag_is_refused(engine, learner_resources, tmp_path, no_
         assert image["Id"].endswith(lh.client().images.get(learner_resources).id.split(":")[1])
     finally:
         docker_cli("rmi", "my-image-of-my-own", check=False)
+
+
+def test_what_the_learner_makes_from_the_labs_image_stays_theirs(
+    lesson_image, no_leftovers, tmp_path
+):
+    """Labels are inherited: a container run from the lab's image and an image built FROM it
+    carry the image's managed label. Its value (image:TAG) keeps both out of the lab's hands."""
+    docker_cli("run", "-d", "--name", "lab-t-mine", lesson_image, "sleep", "infinity")
+    (tmp_path / "Dockerfile").write_text(f"FROM {lesson_image}\nRUN echo mine > /mine.txt\n")
+    docker_cli("build", "-q", "-t", "lab-t-mine-image", str(tmp_path))
+    try:
+        inherited = docker_cli(
+            "inspect", "-f", '{{index .Config.Labels "io.labhelpers.managed"}}', "lab-t-mine"
+        ).stdout.strip()
+        assert inherited == f"image:{lh._labels.full_tag(lesson_image)}"
+
+        listed = lh.system.lab_resources()
+        assert ("container", "lab-t-mine") not in listed
+        assert ("image", "lab-t-mine-image:latest") not in listed
+        assert ("image", lh._labels.full_tag(lesson_image)) in listed  # the lab's own image
+        with pytest.raises(lh.NameClash):
+            lh.run_container("lab-t-mine", image=lesson_image)
+        lh.write_lesson_files(tmp_path / "ctx")
+        with pytest.raises(lh.NameClash):
+            lh.build_image(tmp_path / "ctx", tag="lab-t-mine-image")
+        names = {item.name for item in lh.cleanup_view.inventory().items}
+        assert "lab-t-mine" not in names and "lab-t-mine-image:latest" not in names
+        mine = {t.name for t in lh.cleanup_view.unlabelled_snapshot().things}
+        assert {"lab-t-mine", "lab-t-mine-image:latest"} <= mine
+        lh.cleanup(session_only=True)
+        assert docker_cli("inspect", "lab-t-mine", check=False).returncode == 0
+    finally:
+        docker_cli("rm", "-f", "lab-t-mine", check=False)
+        docker_cli("image", "rm", "-f", "lab-t-mine-image", check=False)

@@ -368,10 +368,9 @@ container named **`ex06-app`** from `my-image` (command `sleep infinity`) that h
 
 Hint: create the folder first (`mkdir -p`), create the volume with `docker volume create`, then
 one `docker run -d` with `-v`, `--tmpfs` and `-v ...:ro`. A bind mount needs an absolute path:
-`"$PWD/workspace/ex06-config"`. Give the volume the label `io.labhelpers.managed=true` so that
-notebook 99 cleans it up (a container started from `my-image` inherits that label from the
-image, as notebook 99 shows, but a volume made by `docker run -v` gets no labels). To see what
-you got:
+`"$PWD/workspace/ex06-config"`. Give the volume and the container the label
+`io.labhelpers.managed=true` (`--label` on `docker volume create` and on `docker run`) so that
+notebook 99 cleans them up; whatever you create without it stays yours. To see what you got:
 `docker inspect -f '{{json .Mounts}} {{json .HostConfig.Tmpfs}}' ex06-app` (a `--tmpfs` mount
 is listed under `HostConfig.Tmpfs`, not under `Mounts`).
 """)

@@ -145,9 +145,16 @@ lh.sharing.try_write("share-reader-ro", "/data/messages.txt")
 """)
 
 md("""
+At the same moment, `share-writer` writes to the same volume without trouble:
+""")
+
+code("""
+lh.sharing.try_write("share-writer", "/data/messages.txt", "share-writer can still write")
+""")
+
+md("""
 `docker inspect` shows the difference: the `RW` field of the mount is `false` for
-`share-reader-ro` only. The same volume is writable in the other two containers at the same time,
-so `:ro` is a property of one container's mount, not of the volume.
+`share-reader-ro` only. So `:ro` is a property of one container's mount, not of the volume.
 """)
 
 code("""
@@ -316,8 +323,9 @@ Using only `docker` commands in a JupyterLab terminal:
 
 Hint: `docker volume create`, `docker run -d --name ... -v ex07-data:/data ...`,
 `docker exec ex07-writer sh -c 'echo hello > /data/hello.txt'`, and `-v ex07-data:/data:ro` for
-the reader. Then try `docker exec ex07-reader touch /data/x`: it must fail. Label the volume
-`io.labhelpers.managed=true` so that notebook 99 cleans it up.
+the reader. Then try `docker exec ex07-reader touch /data/x`: it must fail. Give the volume and
+both containers the label `io.labhelpers.managed=true` (`--label` on `docker volume create` and
+on `docker run`) so that notebook 99 cleans them up.
 """)
 
 code("""

@@ -36,8 +36,9 @@ The course created images, containers and volumes in your Docker Engine. This no
 them with their sizes, removes them, reports the space that came back, and checks that nothing
 else changed.
 
-How it tells them apart: everything the lab creates carries the label
-`io.labhelpers.managed=true`, and the cleanup selects **by that label only**, never by name. Your
+How it tells them apart: every container, volume and network the lab creates carries the label
+`io.labhelpers.managed=true`, and every image it builds `io.labhelpers.managed=image:TAG`
+(section 2 says why). The cleanup selects **by that label only**, never by name. Your
 own containers, volumes and images have no such label, so they are not selected, whatever they
 are called. The base image that `make provision` built (`labhelpers/python-base:bookworm`) has a
 label of its own and is kept as well, so that the next run of the course does not have to
@@ -71,8 +72,11 @@ md("""
 ## 2. A catch: labels are inherited
 
 A label on an image is copied to every container created from it, and to every image built on
-top of it. The next cell creates a container from `my-image` **without** any `--label`, looks at
-its labels, and removes it again:
+top of it. So if `my-image` simply carried `io.labhelpers.managed=true`, a container you start
+yourself with `docker run my-image` would look like the lab's, and this cleanup would remove it.
+The lab avoids that: images it builds carry `io.labhelpers.managed=image:TAG` (the tag it built),
+and only `true` marks a lab container. The next cell creates a container from `my-image`
+**without** any `--label`, looks at its labels, and removes it again:
 """)
 
 code("""
@@ -80,10 +84,12 @@ lh.cleanup_view.label_inheritance()
 """)
 
 md("""
-So a container you start yourself from `my-image` (as in the exercises), or an image you build
-`FROM my-image`, carries the lab's label too, and the cleanup below removes it. Anything you
-want to keep should not start from the lab's images: build it from the base image or from your
-own.
+The inherited value is `image:my-image:latest`, not `true`: the container stays yours. An image
+you build `FROM my-image` inherits the same value under a tag of its own (`mine:latest`, say),
+and a tag that differs from the one in the label marks it as yours too. Only an image with no
+tag left at all (superseded by a rebuild) counts as the lab's when its label says so. In the
+exercises you add `--label io.labhelpers.managed=true` on purpose, so that this notebook cleans
+up after them.
 
 ## 3. Exercise: clean up one notebook with the plain CLI
 
@@ -202,10 +208,11 @@ md("""
   folders `my-app/` and `workspace/` next to the notebooks (build contexts, bind-mount
   demos, your backups). Delete them with `rm -rf my-app workspace` when you no longer need them.
 * From a terminal, `make cleanup` (or `python -m labhelpers cleanup`) does what this notebook
-  did. Add `--include-base-image` to remove `labhelpers/python-base:bookworm` as well.
+  did; `python -m labhelpers cleanup --include-base-image` removes
+  `labhelpers/python-base:bookworm` as well.
 * `docker system prune` is a different tool: it removes *every* stopped container, unused
-  network, dangling image and the build cache, whoever made them (and, with `--volumes`, unused
-  volumes). It knows nothing about labels unless you give it a `--filter`.
+  network and dangling image, and unused build cache, whoever made them (and, with `--volumes`,
+  unused volumes). It knows nothing about labels unless you give it a `--filter`.
 
 On Docker Desktop (macOS, Windows) all of this happens inside the Linux VM. Removing resources
 frees space on the VM's virtual disk; the disk image file on your computer may not shrink at
@@ -233,11 +240,15 @@ lh.quiz(
         lh.Question(
             "You built `mine` with `FROM my-image`, without any --label. Will the lab's cleanup "
             "remove it?",
-            ("No, it has no label", "Yes, it inherits my-image's labels", "Only with --all"),
-            1,
-            "Labels are inherited by containers created from an image (section 2 measured "
-            "it) and by images built on top: my-image itself carries the base image's "
-            "io.labhelpers.base-image label.",
+            (
+                "No: it inherits the label, but with my-image's tag in it, not its own",
+                "Yes: it inherits my-image's labels",
+                "Only with --all",
+            ),
+            0,
+            "Labels are inherited (section 2 measured it), which is why the lab's images carry "
+            "managed=image:TAG, naming the tag the lab built. `mine` has another tag, so the "
+            "lab leaves it alone.",
         ),
         lh.Question(
             "Which command removes a stopped container of yours together with its anonymous "
@@ -263,9 +274,10 @@ lh.quiz(
 md("""
 ## What you did
 
-* Listed everything carrying `io.labhelpers.managed=true`, with sizes, using label filters.
-* Saw that labels are inherited, so containers and images made from the lab's images count as
-  the lab's.
+* Listed everything carrying the lab's `io.labhelpers.managed` label, with sizes, using label
+  filters.
+* Saw that labels are inherited, and how the lab's label values keep what you start from its
+  images yours.
 * Removed the lab's resources (containers first, with `-v`), and measured the space reclaimed.
 * Compared a snapshot of everything else before and after: untouched.
 
