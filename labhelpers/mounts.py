@@ -413,7 +413,7 @@ def choice_table(grid: SurvivalGrid) -> Table:
         TMPFS: (
             "memory of the Engine's machine (the VM on Docker Desktop)",
             "scratch and secrets that must never reach a disk",
-            "gone at every stop; counts against memory; mounted noexec",
+            "gone at every stop; counts against memory; mounted noexec (section 6)",
         ),
         LAYER: (
             "the container's upper layer (overlay2) in the Engine's data root",
@@ -506,6 +506,13 @@ class Throughput:
         found = next((f for f in self.filesystems if f.kind == kind), None)
         return found.fstype if found else "?"
 
+    def flags(self, kind: str) -> str:
+        """The mount options worth knowing about (read-only, no programs, no setuid, no devices)."""
+        found = next((f for f in self.filesystems if f.kind == kind), None)
+        notable = ("ro", "noexec", "nosuid", "nodev")
+        options = found.options.split(",") if found else []
+        return ",".join(o for o in options if o in notable) or "-"
+
     def table(self) -> Table:
         rows = []
         for kind in self.kinds:
@@ -517,13 +524,14 @@ class Throughput:
                     (
                         kind,
                         self.filesystem(kind),
+                        self.flags(kind),
                         "dd conv=fsync" if fsync else "dd (buffered)",
                         "  ".join(f"{t.mb_per_s:,.0f}" for t in runs),
                         f"{self.median_mb_per_s(kind, fsync):,.0f}",
                     )
                 )
         return Table(
-            ["kind", "filesystem", "how", "each run, MB/s", "median MB/s"],
+            ["kind", "filesystem", "mount flags", "how", "each run, MB/s", "median MB/s"],
             rows,
             caption=f"{si(self.size_bytes)} ({self.size_bytes // MIB} MiB) of zeros per run, "
             f"{self.repeats} runs each",

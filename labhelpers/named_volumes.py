@@ -204,9 +204,11 @@ class CopyResult:
     host_path: str
     size_bytes: int
     command: str
+    text: str  # the copy's content as read back from this machine's disk (or why it is not shown)
 
     def __repr__(self) -> str:
-        return f"copied {self.container}:{self.source} -> {self.host_path} ({si(self.size_bytes)})"
+        head = f"copied {self.container}:{self.source} -> {self.host_path} ({si(self.size_bytes)})"
+        return f"{head}\nread back from {self.host_path} on this machine:\n{self.text}"
 
 
 @engine_step("copy the file out of the container")
@@ -236,7 +238,17 @@ def copy_out(container: str, path: str, dest_dir: str | os.PathLike = WORKSPACE)
     dest.mkdir(parents=True, exist_ok=True)
     target = dest / os.path.basename(members[0].name)
     target.write_bytes(data)
-    return CopyResult(container, path, target.as_posix(), len(data), shown)
+    return CopyResult(container, path, target.as_posix(), len(data), shown, _preview(target))
+
+
+def _preview(target: Path, limit: int = 2000) -> str:
+    """The copied file as this machine's disk now has it: text, shortened, or a note if binary."""
+    raw = target.read_bytes()
+    try:
+        text = raw[:limit].decode("utf-8")
+    except UnicodeDecodeError:
+        return f"(binary content, {si(len(raw))}; not shown)"
+    return text + ("\n… (shortened)" if len(raw) > limit else "")
 
 
 # --- pre-population: what lands in /app ---------------------------------------------------------

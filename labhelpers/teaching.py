@@ -188,11 +188,12 @@ def safe(action: Callable[..., Any], output: Any) -> Callable[..., Any]:
     """Wrap a widget callback: lab errors print as their short message inside `output`."""
 
     def run(*args: Any, **kwargs: Any) -> Any:
-        with output:
-            try:
-                return action(*args, **kwargs)
-            except LabError as exc:
-                print(f"{type(exc).__name__}: {exc}")
+        # append_stdout rather than `with output:`, which nbval's kernel does not capture when a
+        # default action runs inside the cell that builds the widget.
+        try:
+            return action(*args, **kwargs)
+        except LabError as exc:
+            output.append_stdout(f"{type(exc).__name__}: {exc}\n")
         return None
 
     return run

@@ -53,6 +53,7 @@ def test_docker_cp_copies_one_file_out_even_from_a_stopped_container(
     lh.stop_container("lab-t-cp")
     copied = nv.copy_out("lab-t-cp", "/app/file.txt", tmp_path / "out")
     assert (tmp_path / "out" / "file.txt").read_text() == "abc" and copied.size_bytes == 3
+    assert copied.text == "abc" and "read back from" in repr(copied)
     assert copied.command.startswith("docker cp lab-t-cp:/app/file.txt ")
     with pytest.raises(lh.BadInput):
         nv.copy_out("lab-t-cp", "/app", tmp_path)

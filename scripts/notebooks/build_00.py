@@ -78,6 +78,7 @@ Here is what each line means on **your** platform:
 """)
 
 code("""
+# REPLAY_IGNORE_OUTPUT (in a replay the Mode line says "replay")
 lh.lab_check.explain(report)
 """)
 

@@ -163,11 +163,9 @@ code("""
 lh.named_volumes.copy_out("my-cont-2", "/app/file.txt", "workspace")
 """)
 
-code("""
-print(open("workspace/file.txt").read())
-""")
-
 md("""
+The helper read the copy back from this machine's disk: it is an ordinary file now, outside
+Docker. Open `workspace/file.txt` in JupyterLab's file browser to see it for yourself.
 `docker cp` also works when the container is stopped: the Engine mounts the container's
 filesystem, volumes included, just for the copy.
 
