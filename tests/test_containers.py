@@ -52,7 +52,8 @@ def test_writing_more_than_the_disk_holds_is_refused_and_writes_nothing(lesson_i
     free = lh.free_bytes("lab-t-full", "/app")
     with pytest.raises(lh.NotEnoughSpace) as caught:
         lh.write_data("lab-t-full", free / lh.MIB + 1)
-    assert "free" in str(caught.value) and caught.value.free_bytes == free
+    # free space is measured again inside write_data, and the host's disk is not frozen meanwhile
+    assert "free" in str(caught.value) and abs(caught.value.free_bytes - free) < 64 * lh.MIB
     assert lh.container_sizes(["lab-t-full"])[0].writable_layer_bytes == 0
     with pytest.raises(lh.BadInput):
         lh.write_data("lab-t-full", -1)
