@@ -434,13 +434,18 @@ def _match(kind: str, name: str, listed: tuple) -> LabItem:
 
 
 @engine_step("remove the lab's resources")
-def remove_lab_resources(session_only: bool = False) -> CleanupResult:
-    """List the lab's resources (the inventory), then `lh.cleanup()`: remove everything with the
-    lab's label (and this session's, if asked). The result is also kept for `last_cleanup()`."""
+def _remove_lab_resources(session_only: bool) -> CleanupResult:
     listed = inventory.__wrapped_step__(session_only).items
     report = cleanup.__wrapped_step__(session_only=session_only)
     removed = tuple(_match(r.kind, r.name, listed) for r in report.removed)
-    outcome = CleanupResult(removed, report.reclaimed_bytes, report.commands)
+    return CleanupResult(removed, report.reclaimed_bytes, report.commands)
+
+
+def remove_lab_resources(session_only: bool = False) -> CleanupResult:
+    """List the lab's resources (the inventory), then `lh.cleanup()`: remove everything with the
+    lab's label (and this session's, if asked). The result is also kept for `last_cleanup()`,
+    here rather than in the Engine step, so that a replayed removal is kept as well."""
+    outcome = _remove_lab_resources(session_only)
     _last["result"] = outcome
     return outcome
 
