@@ -145,7 +145,7 @@ def inventory(session_only: bool = False) -> Inventory:
 
 
 def _notebook(labels: dict | None) -> str:
-    return (labels or {}).get(NOTEBOOK, "?")
+    return (labels or {}).get(NOTEBOOK, "(no label)")
 
 
 # --- labels are inherited ----------------------------------------------------------------------
@@ -364,8 +364,13 @@ def plot_space(before: Space, after: Space):
     labels = [before.moment, after.moment]
     other = [before.other_bytes / 1e6, after.other_bytes / 1e6]
     lab = [before.lab_bytes / 1e6, after.lab_bytes / 1e6]
-    ax.bar(labels, other, color="#9db4d0", label="not the lab's (kept)")
-    ax.bar(labels, lab, bottom=other, color="#d1242f", label="the lab's")
+    ax.bar(
+        labels,
+        other,
+        color="#9db4d0",
+        label="the rest, including layers that only\nthe lab's images share with each other",
+    )
+    ax.bar(labels, lab, bottom=other, color="#d1242f", label="the lab's own bytes")
     for i, snap in enumerate((before, after)):
         total = snap.lab_bytes + snap.other_bytes
         ax.annotate(
@@ -375,6 +380,8 @@ def plot_space(before: Space, after: Space):
             va="bottom",
             fontsize=9,
         )
+    freed = before.lab_bytes + before.other_bytes - after.lab_bytes - after.other_bytes
+    ax.set_xlabel(f"reclaimed: {si(max(freed, 0))}", fontsize=9)
     ax.set_ylabel("MB (SI, as docker prints)")
     ax.set_ylim(0, max(b.lab_bytes + b.other_bytes for b in (before, after)) / 1e6 * 1.3)
     ax.set_title("The Engine's disk use (docker system df), before and after", fontsize=10)

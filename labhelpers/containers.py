@@ -38,8 +38,14 @@ class MountSpec:
         if self.kind == "tmpfs":
             return ["--tmpfs", self.target]
         if self.kind == "volume" and not self.source:
-            return ["-v", f"{self.target}{ro}"]
+            # What `-v TARGET` does, plus the lab's label on the new volume (the Engine labels
+            # an anonymous volume only when asked this way).
+            readonly = ",readonly" if self.read_only else ""
+            return ["--mount", f"type=volume,dst={self.target}{readonly},{ANON_VOLUME_LABEL}"]
         return ["-v", f"{self.source}:{self.target}{ro}"]
+
+
+ANON_VOLUME_LABEL = "volume-label=io.labhelpers.managed=true"
 
 
 def volume_mount(volume: str, target: str, read_only: bool = False) -> MountSpec:

@@ -587,7 +587,8 @@ VOLUME_DRIVER_EXAMPLES = (
         "Azure Disk",
         False,
         ("# no maintained Docker volume plugin: attach the disk to the VM, then bind-mount it",),
-        "a VM in Azure; the old Docker for Azure plugin (cloudstor) is discontinued",
+        "a VM in Azure; no Docker volume plugin ever served Azure Disks (cloudstor, now "
+        "discontinued, used Azure File Storage)",
         "the Azure Disk CSI driver (disk.csi.azure.com)",
     ),
 )

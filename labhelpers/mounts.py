@@ -413,7 +413,7 @@ def choice_table(grid: SurvivalGrid) -> Table:
         TMPFS: (
             "memory of the Engine's machine (the VM on Docker Desktop)",
             "scratch and secrets that must never reach a disk",
-            "gone at every stop; counts against memory; mounted noexec (section 6)",
+            "gone at every stop; counts against memory; mounted noexec (mount flags, section 6)",
         ),
         LAYER: (
             "the container's upper layer (overlay2) in the Engine's data root",
@@ -553,7 +553,24 @@ class Throughput:
                 if self.runs(kind, fsync)
             )
             parts.append(f"{'with fsync' if fsync else 'buffered'}: {medians} MB/s")
-        return "Medians on this machine, " + "; ".join(parts) + "."
+        return "Medians on this machine, " + "; ".join(parts) + "." + self.comparison()
+
+    def comparison(self) -> str:
+        """The writable layer's median as a share of the named volume's, buffered and with fsync:
+        overlay2's cost for a new file, as this machine measured it."""
+        ratios = []
+        for fsync in (False, True):
+            if self.runs(LAYER, fsync) and self.runs(NAMED, fsync):
+                volume = self.median_mb_per_s(NAMED, fsync)
+                if volume > 0:
+                    ratio = self.median_mb_per_s(LAYER, fsync) / volume
+                    ratios.append(f"{ratio:.2f}x {'with fsync' if fsync else 'buffered'}")
+        if not ratios:
+            return ""
+        return (
+            "\nThe writable layer wrote at " + " and ".join(ratios) + " the named volume's speed "
+            "(1.00x = just as fast)."
+        )
 
 
 def _filesystems(name: str) -> tuple:

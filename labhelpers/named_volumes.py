@@ -26,6 +26,7 @@ from ._ownership import (
 )
 from ._results import result
 from ._units import si, si_exact
+from .containers import ANON_VOLUME_LABEL
 from .teaching import CheckResult, exercise_check, not_yet, passed
 
 LESSON_IMAGE = "my-image"
@@ -778,7 +779,10 @@ def prune_demo(image: str = LESSON_IMAGE) -> PruneReport:
     maker = container(
         "prune-anon-maker",
         docker.types.Mount("/data", None, labels=labels),
-        ["-v", "/data"],
+        [
+            "--mount",
+            f"type=volume,dst=/data,{ANON_VOLUME_LABEL},volume-label=io.labhelpers.demo={demo_label}",
+        ],
     )
     maker.reload()
     anonymous = next(m["Name"] for m in maker.attrs["Mounts"] if m["Destination"] == "/data")

@@ -410,7 +410,7 @@ def dangling_volumes() -> DanglingVolumes:
         "-f",
         f"label={NOTEBOOK}={notebook}",
         "-f",
-        f"label={SESSION}=…",
+        f"label={SESSION}={SESSION_ID}",
     )
     announce(shown)
     found = client().volumes.list(

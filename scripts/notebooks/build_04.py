@@ -42,7 +42,8 @@ A container's files are looked after by two different parts of the Engine:
 In this notebook you will read both from your own Engine, see which filesystem answers for
 each path inside a running container, run the `local` driver with options (a volume held in
 memory) and follow what happens to its files, look at drivers that need a server or a cloud
-account (shown, **not run**), and map it all to Kubernetes, which the next lesson is about.
+account (shown, **not run**), and map it all to Kubernetes, which the next lecture (Day 25) is
+about.
 
 Sizes are printed the way `docker` prints them: SI units, so 1 MB is 1,000,000 bytes.
 """)
@@ -244,9 +245,9 @@ Two things worth knowing before you reach for them:
 * NFS and SMB/CIFS shares need no plugin at all: the `local` driver mounts them with
   `--opt type=nfs` or `--opt type=cifs`, exactly as it mounted the tmpfs above. The mount happens
   on the Engine's host when a container first uses the volume (on Docker Desktop: inside its VM).
-* The cloud-disk plugins for plain Docker (REX-Ray for EBS, Docker's own cloudstor for Azure) are
-  no longer developed. Today cloud disks are mostly used from Kubernetes, through CSI drivers
-  (see section 7).
+* The cloud-storage plugins for plain Docker (REX-Ray for EBS; Docker's own cloudstor, which
+  served Azure File Storage and AWS EFS/EBS in Docker for Azure/AWS) are no longer developed.
+  Today cloud disks are mostly used from Kubernetes, through CSI drivers (see section 7).
 """)
 
 md("""
@@ -255,9 +256,11 @@ md("""
 Containers need a Linux kernel, so on macOS and Windows, Docker Desktop runs the Engine in a small
 Linux VM (Apple's Virtualization framework on macOS, WSL 2 on Windows). Everything above happens
 inside that VM: `overlay2`, the volume directories under `/var/lib/docker/volumes`, the tmpfs
-mounts. You cannot open those paths from Finder or Explorer; use a container or `docker cp`, as
-notebook 05 shows. Docker Desktop on Linux runs such a VM too, which is why the plain Engine is
-the usual choice there.
+mounts. None of it is on your Mac's or PC's own disk. On macOS you cannot reach those paths from
+Finder at all; on Windows, Explorer can browse the WSL 2 distribution's files through a
+`\\\\wsl$\\...` or `\\\\wsl.localhost\\...` share, whose exact path depends on the Docker Desktop
+version. A container or `docker cp`, as notebook 05 shows, works everywhere. Docker Desktop on
+Linux runs such a VM too, which is why the plain Engine is the usual choice there.
 
 What does change per platform is how you name a **host** folder in a bind mount:
 
@@ -280,7 +283,7 @@ lh.drivers.storage_driver().platform_kind
 md("""
 ## 7. From Docker to Kubernetes
 
-The next lesson moves this to Kubernetes. The roles stay the same, only the names change:
+The next lecture (Day 25) moves this to Kubernetes. The roles stay the same, only the names change:
 """)
 
 code("""

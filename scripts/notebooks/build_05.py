@@ -107,7 +107,8 @@ lh.named_volumes.changes("my-cont-1")
 
 md("""
 The three entries are not yours: the lab starts containers with `--init`, and the Engine adds an
-empty mount point for that small init program at `/usr/sbin/docker-init`. Everything under
+empty mount point for that small init program at `/sbin/docker-init` (listed as
+`/usr/sbin/docker-init` because `/sbin` is a link to `/usr/sbin` in this image). Everything under
 `/app` went to the volume instead.
 
 ## 3. Force-remove the container, then read the file back
@@ -275,8 +276,10 @@ md("""
 volumes (the ones `docker run -v /path` creates without a name; notebook 07 is about those). A
 named volume goes only when you say so: `docker volume rm my-vol`, or `docker volume prune`.
 
-What exactly does `prune` remove? The next cell creates four volumes with a label of their own, runs
-`docker volume prune` filtered on that label (so nothing else can be touched), and reports:
+What exactly does `prune` remove? The next cell creates four volumes with a label of their own
+(the anonymous one through `--mount ...,volume-label=...`, the only way to label a volume that
+`docker run` creates), runs `docker volume prune` filtered on that label (so nothing else can be
+touched), and reports:
 """)
 
 code("""

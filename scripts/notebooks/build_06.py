@@ -165,7 +165,7 @@ lh.mounts.trial_widget()
 md("""
 ## 5. The lecture's table, rebuilt from the grid
 
-The first two columns below are read from the grid you just ran; the others are what the rest
+The second and third columns below are read from the grid you just ran; the others are what the rest
 of this course measures (the volume's location in notebooks 04 and 05, ownership in section 7).
 """)
 
@@ -218,13 +218,17 @@ lh.mounts.plot_throughput(bench)
 md("""
 What these numbers say, and what they do not:
 
-* **The filesystem column explains most of it.** On this Engine, the named volume and the bind
-  mount are directories on the same ext4 disk, and the writable layer is overlay on top of that
-  same disk. For a *new* file, overlay2 adds little: with `fsync` the three land close together,
-  limited by the disk.
+* **The filesystem column explains most of it.** A named volume and a bind mount are plain
+  directories on the disk that holds the Engine's data root, so they should write at about the
+  same speed. The writable layer is overlay on top of that same disk: every new file also goes
+  through overlay2's bookkeeping. The last line printed above puts a number on that cost on
+  your machine, as the writable layer's speed divided by the named volume's; runs of the
+  writable layer also spread more (the dots).
 * **Buffered is a memory speed.** Without `fsync`, the disk-backed kinds report how fast the
   kernel copies into the page cache. The data may not have reached the disk when `dd` finishes,
   so a crash could still lose it.
+* **The mount flags column**: Docker mounts a tmpfs `noexec` (programs stored there cannot be
+  started), `nosuid` and `nodev` by default, which suits scratch data and secrets.
 * **tmpfs hardly changes with fsync**: there is no disk to wait for. It is memory of the
   Engine's machine, taken from what your containers could otherwise use (and swappable).
   Buffered, it was not faster than the page cache when this notebook was recorded: both are
@@ -235,7 +239,7 @@ What these numbers say, and what they do not:
   filesystem that compresses would look better than it is.
 * **Runs vary.** A single run far from its bar (a dot well below it) is why the chart uses the
   median of three and not the mean.
-* **This machine only.** It is a virtual machine with one virtual disk. On Docker Desktop
+* **This machine only.** Other disks, kernels and loads give other numbers. On Docker Desktop
   (macOS, Windows) a bind mount goes through the file-sharing layer between your computer and
   the Linux VM, which is usually much slower than a volume inside the VM: run this cell there
   to see by how much.
@@ -299,9 +303,10 @@ So in scripts, prefer `--mount` for bind mounts: a wrong path then fails loudly.
   `-v C:\\Users\\you\\project:/data`. In a WSL 2 shell, use Linux paths such as
   `-v ~/project:/data`; Windows drives appear there as `/mnt/c/...`, and files on them are
   slower to reach from containers than files in the Linux filesystem.
-* **File sharing.** Docker Desktop lets containers see only the folders listed under Settings →
-  Resources → File sharing (your home folder is in it by default). A bind mount of a folder
-  outside that list is refused with a "Mounts denied" error.
+* **File sharing.** On macOS (and on Windows with the older Hyper-V backend), Docker Desktop
+  lets containers see only the folders listed under Settings → Resources → File sharing (your
+  home folder is in it by default); a bind mount of a folder outside that list is refused with
+  a "Mounts denied" error. With the WSL 2 backend there is no such list.
 * **Where tmpfs and volumes live.** Inside Docker Desktop's Linux VM: a tmpfs mount uses the
   VM's memory, a volume its virtual disk. The grid above comes out the same there.
 """)
@@ -395,8 +400,9 @@ md("""
   `docker rm`. A **tmpfs** mount loses its data at every stop, restarts included. **Named
   volumes** and **bind mounts** keep it through all three. An **anonymous volume** keeps it too,
   but a replacement container gets a new, empty one.
-* With `fsync`, the writable layer, a named volume and a bind mount on the same disk wrote at
-  similar speeds; buffered numbers measure memory, not the disk. tmpfs is memory either way.
+* A named volume and a bind mount on the same disk wrote at about the same speed; the writable
+  layer paid for overlay2's bookkeeping (section 6 printed by how much here). Buffered numbers
+  measure memory, not the disk. tmpfs is memory either way.
 * Files written into a bind mount carry the container user's numeric uid; root's files are
   root's on the host. `--user "$(id -u):$(id -g)"` writes as you.
 * `-v` creates a missing host path (empty, root-owned); `--mount type=bind` and the lab refuse.

@@ -188,7 +188,9 @@ md("""
 `docker run -v /data` (a path inside the container, no name before it) asks for an **anonymous
 volume**: a volume like any other, under a name the Engine makes up. Images can ask for one too,
 with a `VOLUME /path` line in their Dockerfile (many database images do); `my-image` does not.
-Start a container with one and write a file into it:
+The lab writes `-v /data` in its long form, `--mount type=volume,dst=/data`, because only that
+form can also give the new volume a label (`volume-label=...`) for the cleanup to find. Start a
+container with one and write a file into it:
 """)
 
 code("""
