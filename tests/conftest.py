@@ -62,6 +62,17 @@ def docker_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session")
+def my_image():
+    """`my-image`, as the exercises' solutions and the notebooks use it: built (in another lab
+    session, like `lesson_image`) if the Engine lacks it; it stays, as the notebooks leave it."""
+    if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
+        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
+        code = "import labhelpers as lh; lh.ensure_lesson_image()"
+        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+    return "my-image"
+
+
+@pytest.fixture(scope="session")
 def lesson_image(tmp_path_factory):
     """The lesson's image, built once for the whole run and removed at the end.
 

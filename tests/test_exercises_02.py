@@ -4,9 +4,6 @@ solution file runs."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,17 +13,6 @@ import labhelpers as lh
 
 SOLUTION = Path(__file__).parent.parent / "notebooks" / "solutions" / "02-writable-layer.sh"
 BOX = "ex02-box"
-
-
-@pytest.fixture(scope="module")
-def my_image():
-    """The solution runs `my-image`: build it (in another lab session, like `lesson_image`) if the
-    Engine lacks it; it stays, as the notebooks would leave it."""
-    if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
-        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
-        code = "import labhelpers as lh; lh.ensure_lesson_image()"
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-    return "my-image"
 
 
 @pytest.fixture

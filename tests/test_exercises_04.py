@@ -3,12 +3,8 @@ fails with a precise message on a near miss, and passes after the solution file 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 from conftest import docker_cli
 
 import labhelpers as lh
@@ -16,21 +12,6 @@ import labhelpers as lh
 SOLUTION = (
     Path(__file__).parent.parent / "notebooks" / "solutions" / "04-storage-and-volume-drivers.sh"
 )
-
-
-@pytest.fixture(scope="module")
-def my_image():
-    """The solution runs `my-image`: build it (in another lab session, like `lesson_image`) if the
-    Engine lacks it; it stays, as the notebooks would leave it."""
-    if not _image_exists("my-image"):
-        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
-        code = "import labhelpers as lh; lh.ensure_lesson_image()"
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-    return "my-image"
-
-
-def _image_exists(tag: str) -> bool:
-    return docker_cli("image", "inspect", tag, check=False).returncode == 0
 
 
 def _remove_exercise_resources() -> None:

@@ -3,28 +3,15 @@ on a wrong copy, and passes after the solution file runs."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 SOLUTION = NOTEBOOKS / "solutions" / "05-named-volume.sh"
 BACKUP = NOTEBOOKS / "workspace" / "backup" / "file.txt"
-
-
-@pytest.fixture(scope="module")
-def my_image():
-    if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
-        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
-        code = "import labhelpers as lh; lh.ensure_lesson_image()"
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-    return "my-image"
 
 
 @pytest.fixture

@@ -3,9 +3,6 @@ Engine and on near misses, and passes after the solution file runs."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,15 +13,6 @@ import labhelpers as lh
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 SOLUTION = NOTEBOOKS / "solutions" / "06-volume-vs-bind-vs-tmpfs.sh"
 CONFIG = NOTEBOOKS / "workspace" / "ex06-config"
-
-
-@pytest.fixture(scope="module")
-def my_image():
-    if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
-        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
-        code = "import labhelpers as lh; lh.ensure_lesson_image()"
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
-    return "my-image"
 
 
 def _remove_exercise_resources() -> None:

@@ -316,6 +316,15 @@ def test_figures_may_differ_but_calls_and_shapes_may_not():
     assert "no committed recording" in _replay.compare(None, committed)[0]
 
 
+def test_ids_the_engine_made_up_are_not_drift_but_names_are():
+    first, second = "e1ffacd0f9a2" + "0" * 52, "c082b72ca9d0" + "1" * 52
+    committed = recording(call({"name": first}))
+    assert _replay.compare(committed, recording(call({"name": second}))) == []
+    assert _replay.compare(committed, recording(call({"name": "my-vol"}))) != []
+    short = recording(call({"name": "abcdef012345"}))
+    assert _replay.compare(short, recording(call({"name": "0123456789ab"}))) == []
+
+
 def test_sequences_compare_by_their_elements_shape_not_their_length():
     rows = {"__tuple__": [{"__result__": "Row", "size_bytes": 1}] * 3}
     fewer = {"__tuple__": [{"__result__": "Row", "size_bytes": 7}]}
@@ -337,8 +346,9 @@ def test_record_check_fails_on_drift_and_says_how_to_refresh(tmp_path, capsys):
 
 
 @pytest.fixture
-def demo(tmp_path, engine, no_leftovers, monkeypatch):
-    """The demo notebook run live (its outputs stored, every call recorded) in tmp_path."""
+def demo(tmp_path, engine, my_image, no_leftovers, monkeypatch):
+    """The demo notebook run live (its outputs stored, every call recorded) in tmp_path. It uses
+    `my-image` (ensure_lesson_image), which `my_image` provides in another session."""
     notebook = tmp_path / DEMO.name
     shutil.copyfile(DEMO, notebook)
     monkeypatch.setenv(_replay.MODE_SETTING, "live")
