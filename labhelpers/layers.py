@@ -509,10 +509,21 @@ class BuilderProbe:
     engine_builder_version: str
     cli_buildx: str
     cli_buildx_present: bool
+    cli_version: str  # the docker CLI's own version ("" if it could not be run)
 
     @property
     def terminal_builder(self) -> str:
-        if self.cli_buildx_present and os.environ.get("DOCKER_BUILDKIT") != "0":
+        if os.environ.get("DOCKER_BUILDKIT") == "0":
+            return "the classic builder (DOCKER_BUILDKIT=0 asks for it)"
+        if os.environ.get("DOCKER_BUILDKIT") == "1" and self.cli_buildx_present:
+            return "BuildKit (DOCKER_BUILDKIT=1, and the buildx plugin is installed)"
+        major = _major(self.cli_version)
+        if major is not None and major < 23:
+            return (
+                f"the classic builder (docker CLI {self.cli_version}: BuildKit is the default "
+                "only from version 23, or with DOCKER_BUILDKIT=1)"
+            )
+        if self.cli_buildx_present:
             return "BuildKit (the buildx plugin is installed)"
         return "the classic builder (no buildx plugin, so `docker build` falls back to it)"
 
@@ -541,6 +552,8 @@ def builder_probe() -> BuilderProbe:
     response = api._get(api._url("/_ping"))
     engine_version = response.headers.get("Builder-Version", "")
     announce("docker buildx version")
+    announce("docker version -f '{{.Client.Version}}'")
+    cli_version = ""
     try:
         done = subprocess.run(
             ["docker", "buildx", "version"], capture_output=True, text=True, timeout=20
@@ -548,9 +561,24 @@ def builder_probe() -> BuilderProbe:
         present = done.returncode == 0
         said = (done.stdout if present else done.stderr).strip().splitlines()
         buildx = said[0] if said else ""
+        asked = subprocess.run(
+            ["docker", "version", "-f", "{{.Client.Version}}"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+        )
+        cli_version = asked.stdout.strip().splitlines()[0] if asked.stdout.strip() else ""
     except (OSError, subprocess.TimeoutExpired) as exc:
         present, buildx = False, f"could not run the docker CLI: {exc}"
-    return BuilderProbe("the classic builder (legacy)", engine_version, buildx, present)
+    return BuilderProbe(
+        "the classic builder (legacy)", engine_version, buildx, present, cli_version
+    )
+
+
+def _major(version: str) -> int | None:
+    """20 for "20.10.24+dfsg1"; None when there is no version to read."""
+    head = version.split(".", 1)[0]
+    return int(head) if head.isdigit() else None
 
 
 def history_formats(report: LayerReport) -> Table:

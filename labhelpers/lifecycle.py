@@ -363,19 +363,22 @@ def plot_timeline(history: Timeline | None = None):
     top.set_ylabel("writable layer\nMB (docker ps -s)")
     top.set_ylim(0, max([*layer, 1.0]) * 1.3)
     top.set_title(
-        f"{steps[0].container if steps else CONTAINER}: blue = running, orange = stopped, "
-        "grey = removed",
+        f"{steps[0].container if steps else CONTAINER}: blue = running, orange = stopped "
+        "(no bar: removed)",
         fontsize=10,
     )
-    totals = [o.engine_total_bytes / 1e6 for o in steps]
+    # The change since step 1, on an axis from 0: the Engine's absolute total includes
+    # everything else it stores, and a cut axis would make 10 MB look like all of it.
+    first = steps[0].engine_total_bytes if steps else 0
+    totals = [(o.engine_total_bytes - first) / 1e6 for o in steps]
     bottom.plot(xs, totals, "o-", color="#444444")
     for x, o in zip(xs, steps, strict=True):
         marker = "#3a9a5b" if o.delta_there else "#c44e52"
         bottom.plot([x], [totals[x - 1]], "o", color=marker, markersize=9)
-    bottom.set_ylabel("Engine total\nMB (docker system df)")
-    spread = (max(totals) - min(totals)) if totals else 1.0
+    bottom.axhline(0, color="#999999", linewidth=0.8)
+    bottom.set_ylabel("Engine total, change\nsince 1. in MB (system df)")
     if totals:
-        bottom.set_ylim(min(totals) - spread * 0.4 - 1, max(totals) + spread * 0.4 + 1)
+        bottom.set_ylim(min([*totals, 0.0]) - 1, max([*totals, 1.0]) * 1.3)
     bottom.set_xticks(xs, [f"{x}. {o.step}" for x, o in zip(xs, steps, strict=True)])
     bottom.set_title(
         f"green dot = {DELTA_PATH} is there, red = it is not", fontsize=10, color="#555555"

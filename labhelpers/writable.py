@@ -367,6 +367,7 @@ def plot_equation(equation: StorageEquation):
     zoom.set_xlim(-0.5, 0.5)
     zoom.set_ylim(0, max(bottom, 1e-6) * 1.15)
     zoom.set_xticks([0], ["the deltas,\nzoomed in"])
+    zoom.set_ylabel("MB (SI)")
     zoom.set_title(f"docker system df: total +{si(equation.total_change_bytes)}", fontsize=11)
     fig.tight_layout()
     plt.close(fig)  # shown once, as the cell's result

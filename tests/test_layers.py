@@ -363,3 +363,15 @@ def test_builder_probe_names_the_sdks_builder(engine):
     assert probe.sdk_builder.startswith("the classic builder")
     assert isinstance(probe.cli_buildx_present, bool)
     assert len(probe.table().rows) == 3
+
+
+def test_the_terminal_builder_follows_the_cli_version_and_buildx(monkeypatch):
+    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
+    probe = layers.BuilderProbe
+    old = probe("classic", "", "github.com/docker/buildx v0.10", True, "20.10.24+dfsg1")
+    assert old.terminal_builder.startswith("the classic builder (docker CLI 20.10.24+dfsg1")
+    new = probe("classic", "2", "github.com/docker/buildx v0.17", True, "27.3.1")
+    assert new.terminal_builder.startswith("BuildKit")
+    assert probe("classic", "2", "", False, "27.3.1").terminal_builder.startswith("the classic")
+    monkeypatch.setenv("DOCKER_BUILDKIT", "1")
+    assert old.terminal_builder.startswith("BuildKit (DOCKER_BUILDKIT=1")

@@ -185,7 +185,8 @@ The later notebooks need three things:
 2. the lesson's **build context**: a `Dockerfile` and `app.py`, written into the folder
    `my-app/` next to this notebook, where you can open and edit them (the lab keeps your edits);
 3. the lesson's image **`my-image`**, built from that folder. The first build runs
-   `pip install flask`, which downloads Flask; later builds reuse the builder's cache.
+   `pip install flask`, which downloads Flask from the Python package index (reachable even
+   where no Docker registry is); later builds reuse the builder's cache.
 
 The next cell does all three with a progress bar. If a line of its table says `MISSING`, do what
 its last column says, then run the cell again.
@@ -201,8 +202,10 @@ preparation.ready
 """)
 
 md("""
-Everything the lab creates carries the label `io.labhelpers.managed=true`. The lab's cleanup
-(`make cleanup`, or notebook 99) removes only what has that label, and a container, volume or
+Every container and volume the lab creates carries the label `io.labhelpers.managed=true`; an
+image it builds carries `io.labhelpers.managed=image:REPO:TAG` (the build command above shows it;
+notebook 99 explains why). The lab's cleanup (`make cleanup`, or notebook 99) removes only what
+has that label, and a container, volume or
 image of yours with a name the lab wants makes the lab stop with a message instead of touching it.
 
 ## 5. Exercise: a volume of your own

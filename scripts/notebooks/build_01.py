@@ -152,7 +152,7 @@ Things to notice in the table:
   says nothing about layers: `ADD` is marked `#(nop)` and adds one.
 * The **base image** brings its own layer(s); `FROM` adds nothing of its own.
 * The three **`LABEL io.labhelpers...`** rows at the top are the lab's labels (section 2). They
-  are metadata only; the session id in the last one is different every run.
+  are metadata only; the session id in the top one is different every run.
 
 ## 4. Every instruction, beside the lecture's table
 

@@ -200,8 +200,8 @@ it other images use too, such as the base image's layers.
 Does it hold for 20 containers? Pick a number and a delta and press **Run**: the helper starts
 containers `my-scale-01`, `my-scale-02`, ... one at a time, writes the delta into each, measures
 after each one (`docker system df -v` and `docker ps -s`), and removes them all at the end. The
-plot grows as it goes. The default run (8 containers of 4 MiB each) happens once by itself; 20
-containers take under 20 seconds here.
+plot grows as it goes. The default run (8 containers of 4 MiB each) happens once by itself; each
+container takes about a second here, so 20 take about 20 seconds.
 """)
 
 code("""
@@ -312,15 +312,16 @@ With **overlay2** the kernel's overlay filesystem stacks directories:
 Newer Engines can keep images in **containerd's image store** instead: it is the default for a
 clean install of Docker Desktop 4.34 or later, and of Docker Engine 29 or later. Then the driver
 is called `overlayfs` (a containerd *snapshotter*), `docker inspect` lists no directories, and
-the layers live under containerd's own data directory. The line above says which one your
-Engine uses; `docker diff`, `docker ps -s` and the equation work the same with both.
+the layers live under containerd's own data directory. The line printed two cells up
+(`storage driver ...`) says which one your Engine uses; `docker diff`, `docker ps -s` and the
+equation work the same with both.
 
 ### The delta file in the upper directory
 
 The file the widget wrote should be an ordinary file in `my-cont-1`'s upper directory. When the
-notebook runs on the Engine's own machine (native Linux) as root, the helper reads that directory
-directly; otherwise (Docker Desktop, a remote Engine, no root) it uses the other way, shown after
-it. The table's caption says which way it took.
+notebook runs on the Engine's own machine (native Linux) with root rights, the helper reads that
+directory directly (as `sudo find ...` would); otherwise (Docker Desktop, a remote Engine, no
+root) it uses the other way, shown after it. The table's caption says which way it took.
 """)
 
 code("""
@@ -364,7 +365,8 @@ With Docker Desktop all of this happens inside its Linux VM: the layers sit on t
 disk, and `/var/lib/docker` does not exist on your Mac or PC. `docker ps -s`, `docker system df
 -v` and `docker diff` report the same figures as on Linux, so sections 1 to 5 run unchanged.
 Only reading the upper directory from your own machine (section 6) is impossible, because the path
-is inside the VM; a helper container can reach it there.
+is inside the VM. The helper-container way should reach it there (not tried on Docker Desktop
+for this course).
 
 ## Quiz
 """)
@@ -457,7 +459,7 @@ md("""
 * The image's layers are stored once. With three containers, the Engine's total grew by the sum
   of the deltas and its image layers by 0 B, to the byte, as the lecture's equation says; the
   naive figure (and the sum of `docker ps -s`'s virtual sizes) counts the image once per
-  container, which the scaling run shows growing apart up to 20 containers.
+  container; the scaling run shows the two growing apart with every container you add.
 * `docker diff` lists what a writable layer holds. Changing an image's file copies the whole file
   into the writable layer; deleting one only hides it.
 * With overlay2 the writable layer is the container's `UpperDir`, an ordinary directory on the

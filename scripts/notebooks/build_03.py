@@ -35,7 +35,8 @@ Notebook 02 measured the writable layer: each container's own delta on top of th
 The lecture goes on to warn that this delta is fragile. Its example: if Container 2 **stops**, the
 10 MB in its writable layer are gone, and that is why volumes exist.
 
-Half of that is true, and the difference matters in practice. This notebook tests it on your
+For `docker stop` the claim is wrong; it is right for `docker rm`, and for a tmpfs mount even a
+stop empties it. The difference matters in practice. This notebook tests it on your
 Engine with `my-cont-2`, the lecture's Container 2: it writes 10 MiB into its writable layer and a
 note into a **tmpfs** mount (a directory held in memory), then goes through `docker stop`,
 `docker start`, `docker restart`, `docker rm` and a new `docker run`. After every step the helper
