@@ -161,8 +161,12 @@ class InheritedLabels:
     labels: tuple  # (key, value, also on the image)
 
     @property
+    def values(self) -> dict:
+        return {key: value for key, value, _ in self.labels}
+
+    @property
     def managed(self) -> bool:
-        return is_lab_owned(dict((key, value) for key, value, _ in self.labels))
+        return is_lab_owned(self.values)
 
     def __repr__(self) -> str:
         lines = [f"{self.container} was created without any --label; docker inspect shows:"]
@@ -173,7 +177,7 @@ class InheritedLabels:
         for pair, from_image in pairs:
             origin = f"(also on {self.image})" if from_image else "(not on the image)"
             lines.append(f"  {pair:<{width}}   {origin}")
-        value = dict((k, v) for k, v, _ in self.labels).get(MANAGED, "")
+        value = self.values.get(MANAGED, "")
         if self.managed:
             lines.append("So the lab's cleanup would select it.")
         elif value.startswith(IMAGE_PREFIX):

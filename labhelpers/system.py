@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ._display import announce, cli
 from ._engine import client, engine_step
-from ._labels import BASE_IMAGE_LABEL, MANAGED, SESSION, SESSION_ID, is_lab_image, is_lab_owned
+from ._labels import BASE_IMAGE_LABEL, MANAGED, is_lab_image, is_lab_owned, managed_filter
 from ._results import result
 from ._units import si
 
@@ -105,11 +105,6 @@ class CleanupReport:
         return si(self.reclaimed_bytes)
 
 
-def _label_filter(session_only: bool) -> dict:
-    wanted = [f"{MANAGED}=true"] + ([f"{SESSION}={SESSION_ID}"] if session_only else [])
-    return {"label": wanted}
-
-
 @engine_step("list the lab's resources")
 def lab_resources(session_only: bool = False, include_base_image: bool = False) -> tuple:
     """Everything carrying the lab's `managed` label (containers, volumes, images, networks).
@@ -118,7 +113,7 @@ def lab_resources(session_only: bool = False, include_base_image: bool = False) 
         tuples ("container"|"volume"|"image"|"network", name).
     """
     engine = client()
-    filters = _label_filter(session_only)
+    filters = managed_filter(session_only)
     found = [("container", c.name) for c in engine.containers.list(all=True, filters=filters)]
     found += [("volume", v.name) for v in engine.volumes.list(filters=filters)]
     found += [("network", n.name) for n in engine.networks.list(filters=filters)]
@@ -130,8 +125,7 @@ def lab_resources(session_only: bool = False, include_base_image: bool = False) 
 
 def _lab_images(session_only: bool) -> list:
     """The lab's images: any value of the managed label, narrowed by `is_lab_image`."""
-    wanted = [MANAGED] + ([f"{SESSION}={SESSION_ID}"] if session_only else [])
-    images = client().images.list(filters={"label": wanted})
+    images = client().images.list(filters=managed_filter(session_only, images=True))
     return [image for image in images if is_lab_image(image.labels, image.tags)]
 
 
@@ -153,7 +147,7 @@ def cleanup(session_only: bool = False, include_base_image: bool = False) -> Cle
     minute or two). Anything without the lab's labels is never selected, whatever its name.
     """
     engine = client()
-    filters = _label_filter(session_only)
+    filters = managed_filter(session_only)
     before = disk_usage.__wrapped_step__()  # type: ignore[attr-defined]
     sizes = {(r.kind, r.name): r.size_bytes for r in before.rows}
     removed, commands = [], []
