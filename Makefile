@@ -1,18 +1,13 @@
-# The course's commands. `make help` lists them.
+# The course's commands. `make help` lists them. Each is a thin wrapper over
+# `python -m labhelpers COMMAND` (or a script), which works wherever Python does.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root unless told; the course often runs as root in containers/VMs.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
-NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout 900
-# The replay pass: no Engine reachable, every helper answers from labhelpers/recordings/. It is as
-# strict as the live pass (sanitize.cfg drops only the replay banner): a replay must reproduce
-# the stored outputs, or the recording is stale.
-REPLAY := LABHELPERS_MODE=replay DOCKER_HOST=unix:///nonexistent/docker.sock
-FRESH  := $(CURDIR)/build/recordings
 
-.PHONY: help install lab doctor test lint format notebooks record provision cleanup bench clean
+.PHONY: help install lab doctor test lint format sync record api provision engines cleanup bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,37 +20,36 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv (if needed) and install the project into it
 
-doctor: $(STAMP)  ## check the Docker Engine, storage driver, base image and disk
-	$(BIN)/python -m labhelpers doctor
-
 lab: $(STAMP)  ## check the Engine, then open JupyterLab on the first notebook
 	@$(BIN)/python -m labhelpers doctor || echo "(the notebooks will say what is missing)"
 	cd notebooks && ../$(BIN)/jupyter lab $(LAB_ARGS) 00-check-your-lab.ipynb
 
-test: $(STAMP)  ## lint, unit and Engine tests, then every notebook with nbval: live, then replayed
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
-	rm -rf $(FRESH) && LABHELPERS_MODE=live LABHELPERS_RECORD_DIR=$(FRESH) \
-	  $(BIN)/python -m pytest $(NBVAL) notebooks
-	$(BIN)/python -m labhelpers record --check $(FRESH)
-	$(REPLAY) $(BIN)/python -m pytest $(NBVAL) notebooks
+test: $(STAMP)  ## lint, tests, and every notebook with nbval: live, then replayed
+	$(BIN)/python -m labhelpers test
+
+doctor: $(STAMP)  ## check the Docker Engine, storage driver, base image and disk
+	$(BIN)/python -m labhelpers doctor
 
 lint: $(STAMP)  ## ruff check and format check only
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/python -m labhelpers test lint
 
 format: $(STAMP)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-notebooks: $(STAMP)  ## execute every notebook in place (refresh the stored outputs)
-	cd notebooks && for nb in [0-9]*.ipynb; do \
-	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=900 $$nb || exit 1; done
+sync: $(STAMP)  ## rewrite each notebook's .ipynb from its .md (keeps outputs)
+	$(BIN)/python -m labhelpers sync
 
-record: $(STAMP)  ## run every notebook live and record it for the replay mode (Binder)
+record: $(STAMP)  ## run every notebook live: refresh stored outputs and replay recordings
 	$(BIN)/python -m labhelpers record
+
+api: $(STAMP)  ## rewrite docs/notebook-api.md (the names notebooks use)
+	$(BIN)/python -m labhelpers api --write
 
 provision:  ## (root, Debian/Ubuntu) install and start a Docker Engine and the base image
 	scripts/provision-engine
+
+engines:  ## (root) start the Engine matrix beside the machine's own (Docker-in-Docker)
+	scripts/lab-engines start 28-overlay2 && scripts/lab-engines start 28-containerd
 
 cleanup: $(STAMP)  ## remove everything the lab created (selected by label only)
 	$(BIN)/python -m labhelpers cleanup
@@ -63,5 +57,5 @@ cleanup: $(STAMP)  ## remove everything the lab created (selected by label only)
 bench: $(STAMP)  ## measure the budgets (import time, provisioning, helper vs CLI)
 	$(BIN)/python scripts/bench.py
 
-clean:  ## remove .venv and caches (not Docker resources: see `make cleanup`)
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+clean:  ## remove .venv, build/ and caches (not Docker resources: see `make cleanup`)
+	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -1,28 +1,34 @@
-"""`python -m labhelpers doctor` (and `labhelpers doctor`): is this machine ready for the course?
+"""`python -m labhelpers COMMAND`: the course's commands (each `make` target calls one).
 
-`record` re-records the replay mode's recordings from a live run (see `labhelpers._record`).
+    doctor    is this machine ready for the course? (checks the live Engine)
+    cleanup   remove everything the lab created, selected by its label only
+    record    run every notebook live: refresh its stored outputs and its replay recording
+    sync      rewrite each notebook's .ipynb from its .md, keeping outputs (--check: only compare)
+    api       docs/notebook-api.md, the names notebooks use (--write / --check)
+    test      every check of the course, in phases (lint ... replay)
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="labhelpers", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="labhelpers", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("doctor", help="check the Engine, storage driver, base image and disk")
     clean = sub.add_parser("cleanup", help="remove everything the lab created (by label only)")
     clean.add_argument("--include-base-image", action="store_true")
-    rec = sub.add_parser(
-        "record", help="run the notebooks live and record every helper call for the replay mode"
-    )
+    rec = sub.add_parser("record", help="run the notebooks live: refresh outputs and recordings")
     rec.add_argument("notebooks", nargs="*", help="names or number prefixes (default: all)")
     rec.add_argument("--out", type=Path, help="where to write (default: labhelpers/recordings)")
     rec.add_argument(
-        "--inplace", action="store_true", help="also save the executed notebooks' outputs"
+        "--recordings-only", action="store_true", help="leave the notebooks' stored outputs alone"
     )
     rec.add_argument(
         "--check",
@@ -30,33 +36,97 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FRESH_DIR",
         help="run nothing: fail when the committed recordings drifted from those in FRESH_DIR",
     )
+    syn = sub.add_parser("sync", help="rewrite each .ipynb from its .md (keeping outputs)")
+    syn.add_argument("--check", action="store_true", help="only report pairs out of step")
+    api = sub.add_parser("api", help="docs/notebook-api.md: the names notebooks use")
+    api.add_argument("--write", action="store_true", help="rewrite the page")
+    api.add_argument("--check", action="store_true", help="fail when it is stale")
+    test = sub.add_parser("test", help="lint, tests and every notebook (live and replayed)")
+    test.add_argument("phases", nargs="*", help="some phases only (default: all)")
     args = parser.parse_args(argv)
-    if args.command == "record":
-        from . import _record
+    return COMMANDS[args.command](args)
 
-        if args.check:
-            return _record.check(args.check)
-        return _record.record(args.notebooks, args.out, args.inplace)
-    if args.command == "doctor":
-        from .doctor import check
 
-        report = check(replayed=False)
-        print(report)
-        if not report.ready:
-            print("\nThe lab cannot run here yet: fix the FAIL lines above.", file=sys.stderr)
-        return 0 if report.ready else 1
-    if args.command == "cleanup":
-        from ._errors import LabError
-        from .system import cleanup
+def _doctor(args: argparse.Namespace) -> int:
+    os.environ["LABHELPERS_MODE"] = "live"  # the doctor checks this machine, never a recording
+    from .doctor import check
 
-        try:
-            done = cleanup(include_base_image=args.include_base_image)
-        except LabError as exc:
-            print(exc, file=sys.stderr)
-            return 1
-        print(f"removed {len(done.removed)} resources, reclaimed {done.reclaimed}")
+    report = check()
+    print(report)
+    if not report.ready:
+        print("\nThe lab cannot run here yet: fix the FAIL lines above.", file=sys.stderr)
+    return 0 if report.ready else 1
+
+
+def _cleanup(args: argparse.Namespace) -> int:
+    os.environ["LABHELPERS_MODE"] = "live"
+    from .core.errors import LabError
+    from .engine import cleanup
+
+    try:
+        done = cleanup(include_base_image=args.include_base_image)
+    except LabError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"removed {len(done.removed)} resources, reclaimed {done.reclaimed}")
     return 0
 
+
+def _record(args: argparse.Namespace) -> int:
+    from .replay import record
+
+    if args.check:
+        return record.check(args.check)
+    return record.record(args.notebooks, args.out, inplace=not args.recordings_only)
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from .tools import notebooks
+
+    if args.check:
+        problems = notebooks.check()
+        for problem in problems:
+            print(f"out of step: {problem}", file=sys.stderr)
+        if problems:
+            print(f"Fix: {notebooks.FIX}", file=sys.stderr)
+        return 1 if problems else 0
+    for path in notebooks.sync():
+        print(f"rewrote {path.name} from its .md")
+    return 0
+
+
+def _api(args: argparse.Namespace) -> int:
+    from .tools import api
+
+    page, path = api.api_page(), api.page_path()
+    if args.write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page)
+        print(f"wrote {path}")
+        return 0
+    current = path.read_text() if path.exists() else ""
+    if args.check and current != page:
+        print(f"{path.name} is stale. Fix: python -m labhelpers api --write", file=sys.stderr)
+        return 1
+    if not args.check:
+        print(page)
+    return 0
+
+
+def _test(args: argparse.Namespace) -> int:
+    from .tools import testrun
+
+    return testrun.main(args.phases)
+
+
+COMMANDS = {
+    "doctor": _doctor,
+    "cleanup": _cleanup,
+    "record": _record,
+    "sync": _sync,
+    "api": _api,
+    "test": _test,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

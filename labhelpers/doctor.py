@@ -9,11 +9,15 @@ import os
 import platform
 import shutil
 
-from ._display import Table
-from ._engine import client, engine_available, engine_step, unavailable_message
-from ._errors import DockerUnavailable
-from ._results import result
-from ._units import si
+from .core.results import result
+from .core.units import si
+from .engine import choose_base_image, engine_facts, engine_step
+from .engine.connection import sdk_version, why_unavailable
+from .engine.system import EngineFacts
+from .replay import describe, modes
+from .views import Table, TableShown
+
+__all__ = ["Finding", "Report", "check"]
 
 MIN_FREE_BYTES = 2 * 1000**3
 
@@ -30,25 +34,7 @@ class Finding:
 
 
 @result
-class EngineFacts:
-    """What the doctor learned about the Engine, for notebooks to explain."""
-
-    server_version: str
-    api_version: str
-    os_name: str
-    kernel: str
-    platform_kind: str
-    docker_root_dir: str
-    storage_driver: str
-    driver_status: tuple
-    volume_drivers: tuple
-    containerd_snapshotter: bool
-    cpus: int
-    memory_bytes: int
-
-
-@result
-class Report:
+class Report(TableShown):
     """The doctor's report. `ready` is False when the lab cannot run here."""
 
     findings: tuple
@@ -67,50 +53,6 @@ class Report:
             ],
         )
 
-    def __repr__(self) -> str:
-        return repr(self.table())
-
-    def _repr_html_(self) -> str:
-        return self.table()._repr_html_()
-
-
-def platform_kind(info: dict) -> str:
-    """ "docker-desktop", "wsl2", "rootless" or "native-linux", from `docker info`."""
-    os_name = (info.get("OperatingSystem") or "").lower()
-    kernel = (info.get("KernelVersion") or "").lower()
-    name = (info.get("Name") or "").lower()
-    if "docker desktop" in os_name or name == "docker-desktop" or "linuxkit" in kernel:
-        return "docker-desktop"
-    if "microsoft" in kernel or "wsl2" in kernel:
-        return "wsl2"
-    if any("rootless" in opt for opt in info.get("SecurityOptions") or []):
-        return "rootless"
-    return "native-linux"
-
-
-@engine_step("read the Engine's facts")
-def engine_facts() -> EngineFacts:
-    """`docker version` and `docker info`, reduced to what the course explains."""
-    engine = client()
-    info = engine.info()
-    version = engine.version()
-    status = tuple(tuple(pair) for pair in info.get("DriverStatus") or [])
-    snapshotter = any("io.containerd.snapshotter" in str(v) for _, v in status)
-    return EngineFacts(
-        version.get("Version", "?"),
-        version.get("ApiVersion", "?"),
-        info.get("OperatingSystem", "?"),
-        info.get("KernelVersion", "?"),
-        platform_kind(info),
-        info.get("DockerRootDir", "?"),
-        info.get("Driver", "?"),
-        status,
-        tuple((info.get("Plugins") or {}).get("Volume") or ()),
-        snapshotter,
-        int(info.get("NCPU") or 0),
-        int(info.get("MemTotal") or 0),
-    )
-
 
 def _free_disk(facts: EngineFacts) -> int | None:
     if facts.platform_kind == "native-linux" and os.path.isdir(facts.docker_root_dir):
@@ -121,43 +63,32 @@ def _free_disk(facts: EngineFacts) -> int | None:
     return None
 
 
-def check(replayed: bool = True) -> Report:
+def check() -> Report:
     """Run every check and return the report (never raises for a missing Engine: it reports it).
 
-    The first line says which mode runs. In replay mode a notebook gets the recorded report;
-    `replayed=False` (the `doctor` command) checks this machine even then.
+    The first line says which mode runs. In replay mode a notebook gets the recorded report (the
+    `doctor` command runs live: it checks this machine).
     """
-    from . import _replay
-
-    if _replay.active():
-        report = _checks() if replayed else _checks.__wrapped_step__()  # type: ignore[attr-defined]
+    report = _checks()
+    if modes.active():
         mode = Finding(
             "Mode",
-            _replay.describe(),
+            describe(),
             False,
             "no live Engine here: notebooks replay a recorded run (see the README)",
         )
     else:
-        report = _checks()
-        mode = Finding("Mode", _replay.describe(), True, "")
+        mode = Finding("Mode", describe(), True, "")
     return Report((mode, *report.findings), report.facts)
 
 
 @engine_step("check the lab")
 def _checks() -> Report:
-    from . import images
-
     findings: list[Finding] = []
-    import docker
-
     findings.append(Finding("Python", platform.python_version(), True, ""))
-    findings.append(Finding("Docker SDK for Python", docker.__version__, True, ""))
-    if not engine_available():
-        problem = unavailable_message(None)
-        try:
-            client()
-        except DockerUnavailable as exc:
-            problem = exc
+    findings.append(Finding("Docker SDK for Python", sdk_version(), True, ""))
+    problem = why_unavailable()
+    if problem is not None:
         findings.append(
             Finding(
                 "Docker Engine",
@@ -168,7 +99,7 @@ def _checks() -> Report:
             )
         )
         return Report(tuple(findings), None)
-    facts = engine_facts.__wrapped_step__()  # type: ignore[attr-defined]
+    facts = engine_facts()
     findings.append(
         Finding("Docker Engine", f"{facts.server_version} (API {facts.api_version})", True, "")
     )
@@ -217,7 +148,7 @@ def _checks() -> Report:
             "the Python SDK cannot drive BuildKit; notebook 01 shows the difference",
         )
     )
-    choice = images.choose_base_image.__wrapped_step__(pull=True)
+    choice = choose_base_image(pull=True)
     findings.append(
         Finding(
             "Base image",

@@ -1,4 +1,11 @@
-"""Tests talk to a real Docker Engine. Pure-logic tests need none.
+"""Tests talk to a real Docker Engine; pure-logic tests need none.
+
+Markers (pyproject.toml registers them):
+    engine   the test needs a Docker Engine. Given automatically to every test that uses one of
+             the Engine fixtures below; `python -m labhelpers test` runs these only when an
+             Engine answers (`-m "not engine"` runs the rest).
+    slow     takes more than a few seconds (builds, many containers, whole notebooks).
+    binder   the Binder stand-in: a fresh virtual environment from binder/ only.
 
 Every Engine test is checked for leftovers: a test that leaves a resource carrying this session's
 lab labels fails (and the leftovers are removed so the next test starts clean).
@@ -13,6 +20,17 @@ import sys
 import pytest
 
 import labhelpers as lh
+from labhelpers.core.labels import SESSION_ID
+from labhelpers.engine import lab_resources
+from labhelpers.engine.connection import why_unavailable
+
+ENGINE_FIXTURES = {"engine", "no_leftovers", "lesson_image", "my_image"}
+
+
+def pytest_collection_modifyitems(items: list) -> None:
+    for item in items:
+        if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.engine)
 
 
 @pytest.fixture(autouse=True)
@@ -24,11 +42,11 @@ def _quiet_commands():
 
 @pytest.fixture
 def engine():
-    """A connected client; fails the test with the lab's own message when no Engine answers."""
-    try:
-        return lh.client()
-    except lh.DockerUnavailable as exc:
-        pytest.fail(f"these tests need a Docker Engine:\n{exc}", pytrace=False)
+    """Fails the test with the lab's own message when no Engine answers."""
+    problem = why_unavailable()
+    if problem is not None:
+        pytest.fail(f"this test needs a Docker Engine:\n{problem}", pytrace=False)
+    return True
 
 
 SHARED_IMAGE = "lab-test-image"  # built once per run by the `lesson_image` fixture
@@ -38,7 +56,7 @@ SHARED_IMAGE = "lab-test-image"  # built once per run by the `lesson_image` fixt
 def no_leftovers(engine):
     """Fail the test if it leaves a resource labelled with this session behind.
 
-    Tests clean up after themselves (usually `lh.cleanup(session_only=True)` at the end); this
+    Tests clean up after themselves (usually `cleanup(session_only=True)` at the end); this
     fixture only checks, then removes what is left so the next test starts clean.
     """
     yield
@@ -49,7 +67,7 @@ def no_leftovers(engine):
 
 def remove_leftovers() -> tuple:
     """Remove what this session's tests left labelled in the Engine; return what that was."""
-    left = lh.lab_resources(session_only=True)
+    left = lab_resources(session_only=True)
     for kind, name in left:
         args = ("rm", "-f", "-v", name) if kind == "container" else (kind, "rm", "-f", name)
         docker_cli(*args, check=False)
@@ -61,14 +79,18 @@ def docker_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
 
 
+def in_another_session(code: str, *argv: str) -> None:
+    """Run Python `code` as another lab session (its resources are not this session's)."""
+    env = dict(os.environ, LABHELPERS_SESSION=f"{SESSION_ID}-shared")
+    subprocess.run([sys.executable, "-c", code, *argv], env=env, check=True, capture_output=True)
+
+
 @pytest.fixture(scope="session")
 def my_image():
     """`my-image`, as the exercises' solutions and the notebooks use it: built (in another lab
     session, like `lesson_image`) if the Engine lacks it; it stays, as the notebooks leave it."""
     if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
-        env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
-        code = "import labhelpers as lh; lh.ensure_lesson_image()"
-        subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
+        in_another_session("import labhelpers as lh; lh.ensure_lesson_image()")
     return "my-image"
 
 
@@ -82,15 +104,10 @@ def lesson_image(tmp_path_factory):
     context = tmp_path_factory.mktemp("my-app")
     code = (
         "import sys, labhelpers as lh\n"
+        "from labhelpers.engine import build_image\n"
         "lh.write_lesson_files(sys.argv[1])\n"
-        "lh.build_image(sys.argv[1], tag=sys.argv[2])\n"
+        "build_image(sys.argv[1], tag=sys.argv[2])\n"
     )
-    env = dict(os.environ, LABHELPERS_SESSION=f"{lh.SESSION_ID}-shared")
-    subprocess.run(
-        [sys.executable, "-c", code, str(context), SHARED_IMAGE],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    in_another_session(code, str(context), SHARED_IMAGE)
     yield SHARED_IMAGE
-    lh.client().images.remove(SHARED_IMAGE, force=True)
+    docker_cli("image", "rm", "-f", SHARED_IMAGE, check=False)

@@ -1,0 +1,193 @@
+"""The connection to the Docker Engine, and the translation of SDK errors into the lab's.
+
+`client()` is the only way to the Docker SDK's client, and only modules of this package
+(`labhelpers.engine`) call it (tests/test_layers.py enforces both).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import platform
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from ..core.errors import DockerUnavailable, EngineError, LabError
+from ..replay import modes
+
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "client",
+    "engine_available",
+    "is_sdk_error",
+    "sdk_version",
+    "server_summary",
+    "why_unavailable",
+    "translate",
+    "unavailable_message",
+]
+
+_client = None
+CONNECT_TIMEOUT_S = 120
+
+
+def _on_binder() -> bool:
+    markers = ("BINDER_SERVICE_HOST", "BINDER_REQUEST", "BINDER_LAUNCH_HOST")
+    return any(k in os.environ for k in markers)
+
+
+def unavailable_message(exc: BaseException | None) -> DockerUnavailable:
+    """Explain, in three lines, why no Engine answers on this platform and what to do."""
+    detail = repr(exc) if exc else ""
+    host = os.environ.get("DOCKER_HOST", "")
+    what = "Could not reach a Docker Engine" + (f" at DOCKER_HOST={host}." if host else ".")
+    system = platform.system()
+    if _on_binder():
+        why = "this is Binder, which runs no Docker Engine and cannot start one."
+        todo = (
+            "use replay mode (recorded results of a real run), or run the course on a machine "
+            "with Docker: see the README."
+        )
+    elif "PermissionError" in detail or "Permission denied" in detail:
+        why = "the Engine's socket exists, but your user may not use it."
+        todo = (
+            "add yourself to the docker group (`sudo usermod -aG docker $USER`), log out and in "
+            "again, then re-run this cell."
+        )
+    elif host and not host.startswith("unix://"):
+        why = "nothing answers at that address, or a firewall stands in between."
+        todo = "check the address, or unset DOCKER_HOST to use the local Engine."
+    elif system == "Darwin" or system == "Windows" or "microsoft" in platform.release().lower():
+        why = "Docker Desktop is not running (or is still starting its Linux VM)."
+        todo = "start Docker Desktop, wait until it says 'Engine running', then re-run this cell."
+    else:
+        why = "the Docker daemon is not running, or is not installed."
+        todo = (
+            "start it (`sudo systemctl start docker`; on a bare Debian/Ubuntu machine: "
+            "`sudo scripts/provision-engine`), then re-run this cell."
+        )
+    return DockerUnavailable(what, why, todo)
+
+
+def _is_connection_problem(exc: BaseException) -> bool:
+    import requests
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(
+            seen,
+            (
+                requests.exceptions.ConnectionError,
+                ConnectionError,
+                FileNotFoundError,
+                PermissionError,
+            ),
+        ):
+            return True
+        text = str(seen)
+        if "Error while fetching server API version" in text or "Connection aborted" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def client(refresh: bool = False):
+    """Return a connected `docker.DockerClient`.
+
+    Raises:
+        DockerUnavailable: no Engine answers; the message says why on this platform and what to do.
+    """
+    global _client
+
+    forced = modes.forced_replay_error()
+    if forced is not None:
+        raise forced
+    if _client is not None and not refresh:
+        return _client
+    import docker
+
+    try:
+        candidate = docker.from_env(timeout=CONNECT_TIMEOUT_S)
+        candidate.ping()
+    except Exception as exc:  # the SDK raises several types for one cause: no Engine
+        raise unavailable_message(exc) from exc
+    _client = candidate
+    return _client
+
+
+def sdk_version() -> str:
+    """The Docker SDK for Python's version."""
+    import docker
+
+    return docker.__version__
+
+
+def why_unavailable() -> DockerUnavailable | None:
+    """None when an Engine answers; else the lab's message saying why none does."""
+    try:
+        client()
+    except DockerUnavailable as exc:
+        return exc
+    return None
+
+
+def server_summary() -> str:
+    """ "Docker Engine 28.5.2 (linux/amd64)": which Engine answers (not a recorded step)."""
+    facts = client().version()
+    return (
+        f"Docker Engine {facts.get('Version', '?')} ({facts.get('Os', '?')}/{facts.get('Arch', '?')})"
+    )
+
+
+def engine_available() -> bool:
+    """True when an Engine answers (never raises)."""
+    try:
+        client()
+    except DockerUnavailable:
+        return False
+    return True
+
+
+def translate(exc: Exception, action: str) -> LabError:
+    """Turn an SDK error raised while doing `action` into one of the lab's errors."""
+    import docker
+
+    if _is_connection_problem(exc):
+        global _client
+        _client = None
+        return unavailable_message(exc)
+    if isinstance(exc, docker.errors.APIError):
+        explanation = exc.explanation or str(exc)
+        if isinstance(explanation, bytes):
+            explanation = explanation.decode(errors="replace")
+        return EngineError(
+            f"The Engine refused to {action}.",
+            f"it said: {explanation}",
+            "read the Engine's reason above; `python -m labhelpers doctor` checks the set-up.",
+            engine_said=str(explanation),
+        )
+    return EngineError(
+        f"Could not {action}.",
+        f"{type(exc).__name__}: {exc}",
+        "run `python -m labhelpers doctor` to check the set-up.",
+    )
+
+
+def is_sdk_error(exc: BaseException) -> bool:
+    """True for the exceptions the Docker SDK (and requests beneath it) raise."""
+    if "docker" not in sys.modules:
+        return False
+    import docker
+    import requests
+
+    return isinstance(
+        exc, (docker.errors.DockerException, requests.exceptions.RequestException, ConnectionError)
+    )
+
+
+def _probe() -> None:
+    client()
+
+
+modes.set_probe(_probe)

@@ -1,0 +1,773 @@
+"""Containers: run, inspect, exec, copy out, stop/start/remove, sizes and what their writable
+layers hold.
+
+Every function shows the `docker ...` command it stands for and returns plain dataclasses. A
+container of the learner's (no lab label) may be read, never changed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shlex
+import tarfile
+import time
+from pathlib import Path
+
+from ..core.echo import announce, cli
+from ..core.errors import BadInput, CommandFailed, NotEnoughSpace
+from ..core.labels import MANAGED, is_lab_owned, lab_labels
+from ..core.results import result
+from ..core.units import MIB, si
+from .connection import client
+from .mounts import MountSpec, sdk_mounts
+from .ownership import check_volume_name, claim_container_name
+from .step import engine_step
+
+__all__ = [
+    "LESSON_IMAGE",
+    "STOP_TIMEOUT_S",
+    "ContainerDetails",
+    "ContainerInfo",
+    "ContainerSize",
+    "ContainerSummary",
+    "CopiedFile",
+    "DiffEntry",
+    "ExecResult",
+    "MountInfo",
+    "RunOutput",
+    "StorageLayout",
+    "WriteResult",
+    "container_logs",
+    "container_sizes",
+    "copy_file_from",
+    "copy_to_host",
+    "create_container",
+    "diff",
+    "exec_in",
+    "find_container",
+    "free_bytes",
+    "lab_container",
+    "list_containers",
+    "read_file",
+    "remove_container",
+    "restart_container",
+    "run_container",
+    "run_once",
+    "start_container",
+    "stop_container",
+    "storage_layout",
+    "wait_until_gone",
+    "write_data",
+]
+
+LESSON_IMAGE = "my-image"
+STOP_TIMEOUT_S = 10
+DISK_MARGIN_BYTES = 64 * MIB  # what a write leaves free on the Engine's disk
+
+
+@result
+class MountInfo:
+    """One mount of a container, as `docker inspect` shows it."""
+
+    kind: str
+    source: str
+    destination: str
+    read_write: bool
+    volume_name: str
+    driver: str
+
+
+@result
+class ContainerInfo:
+    """A container's identity, state and mounts, and the command that made or changed it."""
+
+    name: str
+    id: str
+    image: str
+    status: str
+    mounts: tuple
+    command: str
+
+
+@result
+class ContainerDetails:
+    """`docker inspect NAME`, reduced to what the lessons read.
+
+    `graph_driver` and `graph_data` are the storage driver's name and directories (`GraphDriver`:
+    overlay2's LowerDir/UpperDir/MergedDir/WorkDir; empty with the containerd image store).
+    `tmpfs` maps each `--tmpfs` target to its options."""
+
+    name: str
+    id: str
+    image: str
+    status: str
+    exit_code: int
+    labels: dict
+    mounts: tuple
+    graph_driver: str
+    graph_data: dict
+    tmpfs: dict
+    lab_owned: bool
+
+    def mount_at(self, destination: str) -> MountInfo | None:
+        return next((m for m in self.mounts if m.destination == destination), None)
+
+
+def _mounts(attrs: dict) -> tuple:
+    return tuple(
+        MountInfo(
+            m.get("Type", ""),
+            m.get("Source", ""),
+            m.get("Destination", ""),
+            bool(m.get("RW", True)),
+            m.get("Name", ""),
+            m.get("Driver", ""),
+        )
+        for m in attrs.get("Mounts") or []
+    )
+
+
+def _details(container) -> ContainerDetails:
+    attrs = container.attrs
+    graph = attrs.get("GraphDriver") or {}
+    labels = dict((attrs.get("Config") or {}).get("Labels") or {})
+    return ContainerDetails(
+        container.name,
+        container.id[:12],
+        (attrs.get("Config") or {}).get("Image", ""),
+        (attrs.get("State") or {}).get("Status", container.status),
+        int((attrs.get("State") or {}).get("ExitCode") or 0),
+        labels,
+        _mounts(attrs),
+        graph.get("Name", ""),
+        dict(graph.get("Data") or {}),
+        dict((attrs.get("HostConfig") or {}).get("Tmpfs") or {}),
+        is_lab_owned(labels),
+    )
+
+
+def _info(container, command: str = "") -> ContainerInfo:
+    container.reload()
+    image = (container.attrs.get("Config") or {}).get("Image", "")
+    return ContainerInfo(
+        container.name, container.id[:12], image, container.status, _mounts(container.attrs), command
+    )
+
+
+def _sdk_container(name: str):
+    import docker
+
+    try:
+        return client().containers.get(name)
+    except docker.errors.NotFound:
+        return None
+
+
+@engine_step("look up the container")
+def find_container(name: str) -> ContainerDetails | None:
+    """`docker inspect NAME` (without echo): the container's details, or None if there is none.
+    Any container may be read, the learner's too."""
+    found = _sdk_container(name)
+    return None if found is None else _details(found)
+
+
+def _lab_sdk_container(name: str):
+    container = _sdk_container(name)
+    if container is None:
+        raise BadInput(
+            f"There is no container named '{name}'.",
+            "it was never created, or it was removed.",
+            "create it first (run the cell that starts it), then try again.",
+        )
+    if not is_lab_owned(container.labels):
+        raise BadInput(
+            f"The container '{name}' is not the lab's.",
+            "it has no lab labels, so it is yours and the lab leaves it alone.",
+            "use the lab's containers, or pass another name.",
+        )
+    return container
+
+
+@engine_step("look up the lab's container")
+def lab_container(name: str) -> ContainerDetails:
+    """The lab's container NAME.
+
+    Raises:
+        BadInput: there is none, or it is the learner's.
+    """
+    return _details(_lab_sdk_container(name))
+
+
+def _ensure_volume_for(spec: MountSpec) -> None:
+    if spec.kind == "volume" and spec.source and check_volume_name(spec.source) is None:
+        announce(cli("volume", "create", "--label", f"{MANAGED}=true", spec.source))
+        client().volumes.create(spec.source, labels=lab_labels())
+
+
+def _require_image(image: str, what: str) -> None:
+    import docker
+
+    try:
+        client().images.get(image)
+    except docker.errors.ImageNotFound:
+        raise BadInput(
+            f"Cannot {what}: there is no image '{image}' in the Engine.",
+            "it has not been built yet (or was removed by a cleanup).",
+            "build it first: run notebook 01, or `lh.ensure_lesson_image()`.",
+        ) from None
+
+
+def _command(command: str | list[str] | tuple | None) -> list[str]:
+    if not command:
+        return []
+    return shlex.split(command) if isinstance(command, str) else list(command)
+
+
+@engine_step("run the container")
+def run_container(
+    name: str,
+    image: str = LESSON_IMAGE,
+    mounts: tuple | list = (),
+    command: str | list[str] | None = None,
+    init: bool = True,
+    user: str | None = None,
+    auto_remove: bool = False,
+    extra_labels: dict | None = None,
+) -> ContainerInfo:
+    """`docker run -d [--rm] --init --name NAME [mounts] IMAGE [command]`.
+
+    An earlier lab container of that name is replaced; a learner's container of that name stops
+    the lab with NameClash. Named volumes in `mounts` are created (labelled) if missing.
+
+    `init` runs a tiny init process as PID 1: it forwards SIGTERM, so `docker stop` returns at
+    once instead of waiting STOP_TIMEOUT_S for a process that ignores the signal.
+
+    Returns:
+        ContainerInfo of the running container.
+    Raises:
+        NameClash, BadInput, EngineError, DockerUnavailable.
+    """
+    _require_image(image, f"run '{name}'")
+    claim_container_name(name)
+    for spec in mounts:
+        _ensure_volume_for(spec)
+    labels = {**lab_labels(), **(extra_labels or {})}
+    argv = ["run", "-d"] + (["--rm"] if auto_remove else []) + (["--init"] if init else [])
+    argv += ["--name", name, "--label", f"{MANAGED}=true"]
+    argv += [a for k, v in (extra_labels or {}).items() for a in ("--label", f"{k}={v}")]
+    if user:
+        argv += ["--user", user]
+    for spec in mounts:
+        argv += spec.cli_args()
+    argv += [image, *_command(command)]
+    shown = cli(*argv)
+    announce(shown)
+    sdk, volumes = sdk_mounts(mounts)
+    container = client().containers.run(
+        image,
+        _command(command) or None,
+        name=name,
+        detach=True,
+        init=init,
+        auto_remove=auto_remove,
+        labels=labels,
+        user=user,
+        mounts=sdk,
+        volumes=volumes or None,
+    )
+    return _info(container, shown)
+
+
+@result
+class RunOutput:
+    """What a throw-away `docker run --rm` printed, and how it exited."""
+
+    command: str
+    exit_code: int
+    output: str
+
+
+@engine_step("run a helper container")
+def run_once(
+    image: str,
+    command: str | list[str],
+    mounts: tuple | list = (),
+    user: str | None = None,
+    volumes_from: tuple | list = (),
+    network: bool = False,
+    check: bool = True,
+    echo: str | None = None,
+) -> RunOutput:
+    """`docker run --rm [--network none] [--user U] [mounts] IMAGE COMMAND`: a labelled throw-away
+    container; returns what it printed (stdout and stderr) and its exit code.
+
+    Helper containers get no network unless `network`. `echo` replaces the command shown (a
+    shorter form of the same command).
+
+    Raises:
+        CommandFailed: the command exited non-zero (when `check`).
+        EngineError: the Engine refused to start it (its reason in `.engine_said`).
+    """
+    import docker
+
+    argv = ["run", "--rm"] + ([] if network else ["--network", "none"])
+    if user:
+        argv += ["--user", user]
+    for source in volumes_from:
+        argv += ["--volumes-from", source]
+    for spec in mounts:
+        argv += spec.cli_args()
+    argv += [image, *_command(command)]
+    shown = echo or cli(*argv)
+    announce(shown)
+    sdk, volumes = sdk_mounts(mounts)
+    try:
+        out = client().containers.run(
+            image,
+            _command(command),
+            remove=True,
+            labels=lab_labels(),
+            stderr=True,
+            user=user,
+            mounts=sdk,
+            volumes=volumes or None,
+            volumes_from=list(volumes_from) or None,
+            network_mode=None if network else "none",
+        )
+    except docker.errors.ContainerError as exc:
+        text = (exc.stderr or b"").decode(errors="replace").strip()
+        if check:
+            raise CommandFailed(
+                f"`{shlex.join(_command(command))}` failed in a helper container "
+                f"(exit status {exc.exit_status}).",
+                f"it printed: {text[-300:] or '(nothing)'}",
+                "check the paths in the command, and that the mounts hold them.",
+                exc.exit_status,
+                text,
+            ) from exc
+        return RunOutput(shown, exc.exit_status, text)
+    text = out.decode(errors="replace") if isinstance(out, bytes) else str(out)
+    return RunOutput(shown, 0, text)
+
+
+@engine_step("create the container")
+def create_container(name: str, image: str = LESSON_IMAGE, labelled: bool = True) -> ContainerDetails:
+    """`docker create --name NAME IMAGE` (with the lab's labels unless `labelled` is False: then
+    it carries only what it inherits from its image; remove it at once)."""
+    _require_image(image, f"create '{name}'")
+    claim_container_name(name)
+    argv = ["create", "--name", name]
+    if labelled:
+        argv += ["--label", f"{MANAGED}=true"]
+    announce(cli(*argv, image))
+    created = client().containers.create(image, name=name, labels=lab_labels() if labelled else None)
+    return _details(created)
+
+
+@result
+class ExecResult:
+    """The outcome of `docker exec`."""
+
+    container: str
+    command: str
+    exit_code: int
+    output: str
+
+
+@engine_step("run a command in the container")
+def exec_in(name: str, command: str, check: bool = True, echo: bool = True) -> ExecResult:
+    """`docker exec NAME sh -c COMMAND`.
+
+    Raises:
+        CommandFailed: the command exited non-zero (when `check`).
+    """
+    container = _lab_sdk_container(name)
+    shown = cli("exec", name, "sh", "-c", command)
+    if echo:
+        announce(shown)
+    if container.status != "running":
+        raise BadInput(
+            f"Cannot run a command in '{name}': it is {container.status}.",
+            "`docker exec` needs a running container.",
+            f"start it first (`docker start {name}`).",
+        )
+    exit_code, output = container.exec_run(["sh", "-c", command])
+    text = output.decode(errors="replace") if isinstance(output, bytes) else str(output)
+    if check and exit_code != 0:
+        raise CommandFailed(
+            f"`{command}` failed in '{name}' (exit status {exit_code}).",
+            f"it printed: {text.strip()[-300:] or '(nothing)'}",
+            "check the path and the command, then try again.",
+            exit_code,
+            text,
+        )
+    return ExecResult(name, shown, exit_code, text)
+
+
+@engine_step("measure free space")
+def free_bytes(name: str, path: str = "/") -> int:
+    """Free bytes on the filesystem that holds `path` inside the container (df, as root sees it)."""
+    out = exec_in(name, f"df -P -B1 {shlex.quote(path)} | tail -n 1", echo=False).output.split()
+    return int(out[3])
+
+
+@result
+class WriteResult:
+    """Data written into a container."""
+
+    container: str
+    path: str
+    size_bytes: int
+    seconds: float
+    command: str
+
+
+def check_size_mib(size_mib: float, limit_mib: float | None = None) -> None:
+    """A size the lab can write: a real number >= 0 (and <= `limit_mib`).
+
+    Raises:
+        BadInput: anything else (text, NaN, infinity, a negative size, too large).
+    """
+    ok = isinstance(size_mib, (int, float)) and not isinstance(size_mib, bool)
+    ok = ok and size_mib == size_mib and size_mib not in (float("inf"), float("-inf"))
+    if not ok or size_mib < 0 or (limit_mib is not None and size_mib > limit_mib):
+        most = f" and at most {limit_mib:g}" if limit_mib is not None else ""
+        raise BadInput(
+            f"Cannot write {size_mib!r} MiB.",
+            f"the size must be a number >= 0{most} (MiB).",
+            "pass a size such as 4 (MiB).",
+        )
+
+
+def _check_write(name: str, size_mib: float, path: str = "", sync: bool = False) -> None:
+    check_size_mib(size_mib)
+
+
+@engine_step("write data into the container", validate=_check_write)
+def write_data(
+    name: str, size_mib: float, path: str = "/app/delta.bin", sync: bool = False
+) -> WriteResult:
+    """Write `size_mib` MiB of new data to `path` inside a running lab container, with dd.
+
+    The data is zeros: size is what the writable layer accounts, not content. `sync` adds
+    conv=fsync so the timing includes reaching the disk.
+
+    Raises:
+        BadInput: a size that is not a number >= 0.
+        NotEnoughSpace: it would not fit on the filesystem behind `path` (the Engine's disk, a
+            tmpfs's memory): nothing is written.
+    """
+    size_bytes = round(size_mib * MIB)
+    directory = os.path.dirname(path) or "/"
+    free = free_bytes(name, directory)
+    if size_bytes + DISK_MARGIN_BYTES > free:
+        raise NotEnoughSpace(
+            f"Not writing {si(size_bytes)} to {name}:{path}.",
+            f"the filesystem behind {directory} has only {si(free)} free "
+            f"(and the lab keeps {si(DISK_MARGIN_BYTES)} spare).",
+            "pick a smaller size, or free space (`docker system prune` removes unused data).",
+            size_bytes,
+            free,
+        )
+    count, rest = divmod(size_bytes, MIB)
+    fsync = " conv=fsync" if sync else ""
+    quoted = shlex.quote(path)
+    script = (
+        f"mkdir -p {shlex.quote(directory)} && "
+        f"dd if=/dev/zero of={quoted} bs=1M count={count}{fsync} status=none"
+    )
+    if rest:
+        script += f" && head -c {rest} /dev/zero >> {quoted}"
+    started = time.perf_counter()
+    done = exec_in(name, script)
+    return WriteResult(name, path, size_bytes, time.perf_counter() - started, done.command)
+
+
+@engine_step("read a file in the container")
+def read_file(name: str, path: str) -> str:
+    """`docker exec NAME cat PATH`: the file's text."""
+    return exec_in(name, f"cat {shlex.quote(path)}").output
+
+
+def _lifecycle(name: str, verb: str) -> ContainerInfo:
+    container = _lab_sdk_container(name)
+    shown = cli(verb, name)
+    announce(shown)
+    if verb == "stop":
+        container.stop(timeout=STOP_TIMEOUT_S)
+    elif verb == "start":
+        container.start()
+    elif verb == "restart":
+        container.restart(timeout=STOP_TIMEOUT_S)
+    return _info(container, shown)
+
+
+@engine_step("stop the container")
+def stop_container(name: str) -> ContainerInfo:
+    """`docker stop NAME` (SIGTERM, then SIGKILL after STOP_TIMEOUT_S)."""
+    return _lifecycle(name, "stop")
+
+
+@engine_step("start the container")
+def start_container(name: str) -> ContainerInfo:
+    """`docker start NAME`."""
+    return _lifecycle(name, "start")
+
+
+@engine_step("restart the container")
+def restart_container(name: str) -> ContainerInfo:
+    """`docker restart NAME`."""
+    return _lifecycle(name, "restart")
+
+
+@engine_step("remove the container")
+def remove_container(name: str, volumes: bool = False, force: bool = True) -> str:
+    """`docker rm [-f] [-v] NAME`: returns the command shown. Missing containers are fine.
+
+    Raises:
+        BadInput: the container is the learner's.
+    """
+    container = _sdk_container(name)
+    argv = ["rm"] + (["-f"] if force else []) + (["-v"] if volumes else []) + [name]
+    shown = cli(*argv)
+    announce(shown)
+    if container is None:
+        return shown
+    if not is_lab_owned(container.labels):
+        raise BadInput(
+            f"Not removing '{name}': the lab did not create it.",
+            "it has no lab labels, so it is yours.",
+            "remove it yourself if you mean to.",
+        )
+    container.remove(force=force, v=volumes)
+    return shown
+
+
+@engine_step("wait for the container to go")
+def wait_until_gone(name: str, timeout_s: float = 10) -> bool:
+    """Wait up to `timeout_s` for NAME to disappear (`--rm` after it exits); True if it did."""
+    deadline = time.monotonic() + timeout_s
+    while _sdk_container(name) is not None:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
+@engine_step("read the container's logs")
+def container_logs(name: str) -> str:
+    """`docker logs NAME`: what the container printed so far."""
+    container = _sdk_container(name)
+    if container is None:
+        raise BadInput(
+            f"There is no container named '{name}'.",
+            "it was never created, or it was removed.",
+            "create it first.",
+        )
+    return container.logs().decode(errors="replace")
+
+
+@result
+class ContainerSummary:
+    """One row of `docker ps -a`."""
+
+    name: str
+    id: str
+    state: str
+    image: str
+    labels: dict
+    lab_owned: bool
+
+
+@engine_step("list containers")
+def list_containers(
+    label: str | tuple | list = (), name_prefix: str = "", echo: bool = False
+) -> tuple:
+    """`docker ps -a [--filter label=L ...]`: every container (the learner's too), optionally only
+    those with each label in `label` (`key` or `key=value`) and a name starting `name_prefix`.
+
+    Returns:
+        ContainerSummary per container, by name.
+    """
+    wanted = [label] if isinstance(label, str) else list(label)
+    filters = {"label": wanted} if wanted else {}
+    if echo:
+        announce(cli("ps", "-a", *[a for lab in wanted for a in ("--filter", f"label={lab}")]))
+    rows = client().api.containers(all=True, filters=filters)
+    found = []
+    for row in rows:
+        name = row["Names"][0].lstrip("/")
+        if name.startswith(name_prefix):
+            labels = dict(row.get("Labels") or {})
+            found.append(
+                ContainerSummary(
+                    name, row["Id"][:12], row["State"], row.get("Image", ""), labels, is_lab_owned(labels)
+                )
+            )
+    return tuple(sorted(found, key=lambda c: c.name))
+
+
+@result
+class ContainerSize:
+    """`docker ps -s` for one container: its writable layer and its virtual size."""
+
+    name: str
+    status: str
+    writable_layer_bytes: int
+    virtual_bytes: int
+
+    @property
+    def writable_layer(self) -> str:
+        return si(self.writable_layer_bytes)
+
+
+@engine_step("measure container sizes")
+def container_sizes(names: tuple | list | None = None) -> tuple:
+    """`docker ps -a -s`: the writable-layer size (the Engine's SizeRw) of the lab's containers.
+
+    Returns:
+        ContainerSize per container, in the order of `names` (or by name).
+    Raises:
+        BadInput: a name is not a lab container.
+    """
+    announce(cli("ps", "-a", "-s", "--filter", f"label={MANAGED}=true"))
+    rows = client().api.containers(all=True, size=True, filters={"label": [f"{MANAGED}=true"]})
+    by_name = {row["Names"][0].lstrip("/"): row for row in rows}
+    wanted = list(names) if names is not None else sorted(by_name)
+    missing = [n for n in wanted if n not in by_name]
+    if missing:
+        raise BadInput(
+            f"No lab container named {', '.join(missing)}.",
+            "it was not created yet, or it was removed.",
+            "create it first.",
+        )
+    return tuple(
+        ContainerSize(
+            n,
+            by_name[n]["State"],
+            int(by_name[n].get("SizeRw") or 0),
+            int(by_name[n].get("SizeRootFs") or 0),
+        )
+        for n in wanted
+    )
+
+
+@result
+class DiffEntry:
+    """One line of `docker diff`: kind is "A" (added), "C" (changed) or "D" (deleted)."""
+
+    kind: str
+    path: str
+
+
+@engine_step("list the container's changes")
+def diff(name: str) -> tuple:
+    """`docker diff NAME`: what the writable layer holds, compared with the image (by path)."""
+    container = _lab_sdk_container(name)
+    announce(cli("diff", name))
+    kinds = {0: "C", 1: "A", 2: "D"}
+    entries = (DiffEntry(kinds.get(c["Kind"], "?"), c["Path"]) for c in container.diff() or [])
+    return tuple(sorted(entries, key=lambda d: d.path))
+
+
+@result
+class StorageLayout:
+    """Where the storage driver keeps a container's files (from `docker inspect`)."""
+
+    container: str
+    driver: str
+    data: dict
+
+
+@engine_step("inspect the container's storage")
+def storage_layout(name: str) -> StorageLayout:
+    """`docker inspect -f '{{json .GraphDriver}}' NAME`: driver name and its directories."""
+    container = _lab_sdk_container(name)
+    announce(cli("inspect", "-f", "{{json .GraphDriver}}", name))
+    graph = container.attrs.get("GraphDriver") or {}
+    return StorageLayout(name, graph.get("Name", ""), dict(graph.get("Data") or {}))
+
+
+@result
+class CopiedFile:
+    """One path copied out of a container (`docker cp`): its kind, size and, for a small text
+    file, its text."""
+
+    container: str
+    path: str
+    kind: str  # file, directory, symlink, other
+    size_bytes: int
+    text: str  # the file's text when it is a file of at most TEXT_LIMIT_BYTES, else ""
+
+
+TEXT_LIMIT_BYTES = 64 * 1024
+
+
+def _archive(container, path: str) -> tarfile.TarFile | None:
+    import docker
+
+    try:
+        stream, _stat = container.get_archive(path)
+    except docker.errors.NotFound:
+        return None
+    return tarfile.open(fileobj=io.BytesIO(b"".join(stream)))
+
+
+def _kind(member: tarfile.TarInfo) -> str:
+    if member.isfile():
+        return "file"
+    if member.isdir():
+        return "directory"
+    return "symlink" if member.issym() else "other"
+
+
+@engine_step("copy a file out of the container")
+def copy_file_from(name: str, path: str, echo: bool = True) -> CopiedFile | None:
+    """`docker cp NAME:PATH -`: what is at PATH, or None when nothing is (works on a stopped
+    container: the Engine mounts its filesystem for the copy)."""
+    container = _lab_sdk_container(name)
+    if echo:
+        announce(cli("cp", f"{name}:{path}", "-") + " | tar -xO")
+    tar = _archive(container, path)
+    if tar is None:
+        return None
+    with tar:
+        member = tar.getmembers()[0]
+        text = ""
+        if member.isfile() and member.size <= TEXT_LIMIT_BYTES:
+            text = tar.extractfile(member).read().decode(errors="replace")  # type: ignore[union-attr]
+    return CopiedFile(name, path, _kind(member), member.size, text)
+
+
+@engine_step("copy the file out of the container")
+def copy_to_host(name: str, path: str, dest_dir: str | os.PathLike) -> str:
+    """`docker cp NAME:PATH DEST_DIR/`: copy one regular file out (the container may be stopped)
+    into `dest_dir` (created if missing), under its own base name; returns the host path.
+
+    Raises:
+        BadInput: PATH is missing, or not a single regular file.
+    """
+    container = _lab_sdk_container(name)
+    dest = Path(dest_dir)
+    announce(cli("cp", f"{name}:{path}", f"{dest.as_posix().rstrip('/')}/"))
+    tar = _archive(container, path)
+    if tar is None:
+        raise BadInput(
+            f"There is no {path} in '{name}'.",
+            "`docker cp` copies only what exists.",
+            "check the path (`docker exec NAME ls -l DIR`).",
+        )
+    with tar:
+        members = tar.getmembers()
+        if len(members) != 1 or not members[0].isfile():
+            raise BadInput(
+                f"{name}:{path} is not a single regular file.",
+                "this helper copies one file (`docker cp` itself also copies directories).",
+                "pass the path of one file.",
+            )
+        data = tar.extractfile(members[0]).read()  # type: ignore[union-attr]
+    dest.mkdir(parents=True, exist_ok=True)
+    target = dest / os.path.basename(members[0].name)
+    target.write_bytes(data)
+    return str(target)

@@ -1,0 +1,464 @@
+"""Images: the lesson's base image, builds with live progress, and what the Engine knows of an
+image (size, RootFS layers, history, the config `docker image save` carries)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import tarfile
+import time
+from collections.abc import Callable, Iterable
+from importlib import resources
+from pathlib import Path
+
+from ..core.echo import announce, cli
+from ..core.errors import BadInput, BuildFailed
+from ..core.labels import MANAGED, image_labels, is_lab_image
+from ..core.results import result
+from ..core.units import MIB
+from .connection import client
+from .ownership import check_image_name, sdk_image
+from .step import engine_step
+
+__all__ = [
+    "OFFICIAL_BASE_IMAGE",
+    "OFFLINE_BASE_IMAGE",
+    "BaseImageChoice",
+    "BuildResult",
+    "ConfigHistoryEntry",
+    "HistoryEntry",
+    "ImageDetails",
+    "ImageInfo",
+    "build_image",
+    "builder_version",
+    "choose_base_image",
+    "ensure_lesson_image",
+    "find_image",
+    "image_history",
+    "image_info",
+    "remove_image",
+    "saved_config_history",
+]
+
+OFFICIAL_BASE_IMAGE = "python:3.13-slim"
+OFFLINE_BASE_IMAGE = "labhelpers/python-base:bookworm"
+BASE_IMAGE_SETTING = "LAB_BASE_IMAGE"
+LESSON_FILES = ("Dockerfile", "app.py")
+_pull_tried: dict[str, bool] = {}
+
+
+@result
+class BaseImageChoice:
+    """Which base image the lesson builds on, and why.
+
+    source: "setting" (LAB_BASE_IMAGE), "official", "offline" (built from Debian packages by
+    scripts/provision-engine) or "missing".
+    """
+
+    image: str
+    source: str
+    present: bool
+    reason: str
+
+
+def _pull(image: str) -> bool:
+    if image not in _pull_tried:
+        import docker
+
+        announce(cli("pull", image))
+        try:
+            client().images.pull(image)
+            _pull_tried[image] = True
+        except docker.errors.DockerException:
+            _pull_tried[image] = False
+    return _pull_tried[image]
+
+
+@engine_step("choose the base image")
+def choose_base_image(pull: bool = True) -> BaseImageChoice:
+    """Pick the lesson's base image: the LAB_BASE_IMAGE setting, else the official image if present
+    or pullable, else the offline image built from Debian packages."""
+    setting = os.environ.get(BASE_IMAGE_SETTING, "").strip()
+    if setting:
+        present = sdk_image(setting) is not None or (pull and _pull(setting))
+        return BaseImageChoice(
+            setting,
+            "setting",
+            present,
+            f"{BASE_IMAGE_SETTING}={setting} is set, and a setting wins.",
+        )
+    if sdk_image(OFFICIAL_BASE_IMAGE) is not None:
+        return BaseImageChoice(
+            OFFICIAL_BASE_IMAGE,
+            "official",
+            True,
+            f"the official {OFFICIAL_BASE_IMAGE} is in the Engine.",
+        )
+    if sdk_image(OFFLINE_BASE_IMAGE) is not None:
+        return BaseImageChoice(
+            OFFLINE_BASE_IMAGE,
+            "offline",
+            True,
+            f"{OFFICIAL_BASE_IMAGE} is not in the Engine (no registry reachable), "
+            f"so the lesson uses {OFFLINE_BASE_IMAGE}, built from Debian packages.",
+        )
+    if pull and _pull(OFFICIAL_BASE_IMAGE):
+        return BaseImageChoice(
+            OFFICIAL_BASE_IMAGE, "official", True, f"pulled the official {OFFICIAL_BASE_IMAGE}."
+        )
+    return BaseImageChoice(
+        OFFICIAL_BASE_IMAGE,
+        "missing",
+        False,
+        f"{OFFICIAL_BASE_IMAGE} cannot be pulled and {OFFLINE_BASE_IMAGE} is "
+        "not built: run `sudo scripts/provision-engine`.",
+    )
+
+
+@result
+class BuildResult:
+    """A finished build."""
+
+    tag: str
+    image_id: str
+    steps_total: int
+    seconds: float
+    base_image: str
+    log: tuple
+    command: str
+
+
+_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)")
+
+
+@engine_step("build the image")
+def build_image(
+    context: str | os.PathLike,
+    tag: str = "my-image",
+    base_image: str | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    on_log: Callable[[str], None] | None = None,
+    nocache: bool = False,
+) -> BuildResult:
+    """`docker build --build-arg BASE_IMAGE=... -t TAG CONTEXT`, streamed.
+
+    `on_progress(step, total, instruction)` is called as each Dockerfile step starts, and
+    `on_log(line)` for every line the builder prints. The image gets the lab's labels (the
+    classic builder records them as a final LABEL step).
+
+    Raises:
+        NameClash: TAG names an image the learner owns.
+        BadInput: the context has no Dockerfile.
+        BuildFailed: a step failed; `.step` is that step and `.build_log` every line.
+    """
+    context = Path(context)
+    if not (context / "Dockerfile").is_file():
+        raise BadInput(
+            f"No Dockerfile in {context}.",
+            "the build context must hold a Dockerfile.",
+            "write the lesson's files first (lh.write_lesson_files(...)).",
+        )
+    check_image_name(tag)
+    base = base_image or choose_base_image().image
+    argv = [
+        "build",
+        "--build-arg",
+        f"BASE_IMAGE={base}",
+        "--label",
+        f"{MANAGED}={image_labels(tag)[MANAGED]}",
+        "-t",
+        tag,
+        str(context),
+    ]
+    shown = cli(*argv)
+    announce(shown)
+    started = time.perf_counter()
+    log: list[str] = []
+    step, image_id, current = 0, "", ""
+    stream = client().api.build(
+        path=str(context),
+        tag=tag,
+        buildargs={"BASE_IMAGE": base},
+        labels=image_labels(tag),
+        rm=True,
+        forcerm=True,
+        decode=True,
+        nocache=nocache,
+    )
+    for chunk in stream:
+        if "stream" in chunk:
+            for line in chunk["stream"].splitlines():
+                if not line.strip():
+                    continue
+                log.append(line)
+                if on_log:
+                    on_log(line)
+                match = _STEP.match(line)
+                if match:
+                    step, total, current = int(match[1]), int(match[2]), line
+                    if on_progress:
+                        on_progress(step, total, match[3])
+        elif "error" in chunk:
+            message = chunk["error"].strip()
+            log.append(message)
+            if on_log:
+                on_log(message)
+            raise BuildFailed(
+                f"The build of {tag} failed at {current or 'the start'}.",
+                f"the builder said: {message}",
+                "fix that step in the Dockerfile (or the files it uses) and build again.",
+                current,
+                log,
+            )
+        elif "aux" in chunk and "ID" in chunk["aux"]:
+            image_id = chunk["aux"]["ID"]
+    total_steps = step
+    if not image_id:
+        image_id = client().images.get(tag).id
+    return BuildResult(
+        tag,
+        image_id.split(":")[-1][:12],
+        total_steps,
+        time.perf_counter() - started,
+        base,
+        tuple(log),
+        shown,
+    )
+
+
+@result
+class ImageInfo:
+    """`docker image ls` / `docker image inspect` facts for one image."""
+
+    tag: str
+    id: str
+    size_bytes: int
+    layer_count: int
+    lab_owned: bool
+
+
+@engine_step("inspect the image")
+def image_info(tag: str = "my-image") -> ImageInfo:
+    """`docker image inspect TAG`: id, size (as `docker image ls` shows it) and RootFS layers."""
+    image = sdk_image(tag)
+    if image is None:
+        raise BadInput(
+            f"There is no image '{tag}'.", "it was not built yet.", "build it first (notebook 01)."
+        )
+    announce(cli("image", "inspect", tag))
+    layers = image.attrs.get("RootFS", {}).get("Layers", [])
+    return ImageInfo(
+        tag,
+        image.short_id.split(":")[-1],
+        int(image.attrs.get("Size") or 0),
+        len(layers),
+        is_lab_image(image.labels, image.tags),
+    )
+
+
+@engine_step("ensure the lesson image")
+def ensure_lesson_image(
+    context: str | os.PathLike | None = None,
+    tag: str = "my-image",
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> ImageInfo:
+    """Build the lesson's image if the lab has not built it yet (notebooks after 01 call this).
+
+    Without `context`, the pristine lesson files shipped with labhelpers are built.
+    """
+    existing = check_image_name(tag)
+    if existing is None:
+        if context is None:
+            with resources.as_file(resources.files("labhelpers") / "lesson_app") as pristine:
+                build_image(pristine, tag, on_progress=on_progress)
+        else:
+            build_image(context, tag, on_progress=on_progress)
+    return image_info(tag)
+
+
+@result
+class ImageDetails:
+    """`docker image inspect REF`, reduced to what the lessons read."""
+
+    ref: str
+    id: str  # short id, without "sha256:"
+    tags: tuple
+    size_bytes: int  # as `docker image ls` shows it
+    layers: tuple  # RootFS layer digests, oldest first
+    labels: dict
+    env: tuple
+    lab_owned: bool
+
+
+@engine_step("look up the image")
+def find_image(ref: str) -> ImageDetails | None:
+    """`docker image inspect REF` (without echo), or None when the Engine has no such image."""
+    image = sdk_image(ref)
+    if image is None:
+        return None
+    attrs = image.attrs
+    return ImageDetails(
+        ref,
+        image.id.split(":")[-1][:12],
+        tuple(image.tags),
+        int(attrs.get("Size") or 0),
+        tuple((attrs.get("RootFS") or {}).get("Layers") or ()),
+        dict(image.labels or {}),
+        tuple((attrs.get("Config") or {}).get("Env") or ()),
+        is_lab_image(image.labels, image.tags),
+    )
+
+
+@result
+class HistoryEntry:
+    """One row of `docker image history --no-trunc` (newest first, as the CLI lists them)."""
+
+    id: str  # the step's image id, or "<missing>" when the Engine holds no image for it
+    created_by: str
+    comment: str
+    size_bytes: int
+
+
+@engine_step("read the image's history")
+def image_history(tag: str) -> tuple:
+    """`docker image history --no-trunc TAG`, newest first.
+
+    Raises:
+        BadInput: there is no image TAG.
+    """
+    if sdk_image(tag) is None:
+        raise BadInput(
+            f"There is no image '{tag}'.",
+            "it was not built yet (or was removed).",
+            "build it first, then re-run this cell.",
+        )
+    announce(cli("image", "history", "--no-trunc", tag))
+    return tuple(
+        HistoryEntry(
+            row["Id"],
+            row.get("CreatedBy") or "",
+            row.get("Comment") or "",
+            int(row.get("Size") or 0),
+        )
+        for row in client().api.history(tag)
+    )
+
+
+@engine_step("remove the image")
+def remove_image(tag: str) -> str:
+    """`docker image rm TAG` for an image the lab built; returns the command shown. A missing
+    image is fine.
+
+    Raises:
+        BadInput: the image is the learner's.
+    """
+    image = sdk_image(tag)
+    shown = cli("image", "rm", tag)
+    announce(shown)
+    if image is None:
+        return shown
+    if not is_lab_image(image.labels, image.tags):
+        raise BadInput(
+            f"Not removing the image '{tag}': the lab did not build it.",
+            "it has no lab label for this tag, so it is yours.",
+            "remove it yourself if you mean to.",
+        )
+    client().images.remove(tag, force=True)
+    return shown
+
+
+@engine_step("ask which builder the Engine uses")
+def builder_version() -> str:
+    """The Engine's default builder as its /_ping answer names it ("1" classic, "2" BuildKit;
+    "" when it does not say)."""
+    api = client().api
+    response = api._get(api._url("/_ping"))
+    return response.headers.get("Builder-Version", "")
+
+
+@result
+class ConfigHistoryEntry:
+    """One entry of the image config's `history` (what `docker image save` carries)."""
+
+    created_by: str
+    comment: str
+    empty_layer: bool
+
+
+def config_history_from_tar(stream: io.IOBase) -> tuple:
+    """Read the image config's history from a `docker image save` tar, read front to back.
+
+    Works with both layouts the Engine writes (one directory per layer, or OCI `blobs/`): the
+    config is the file `manifest.json` names. Stops as soon as both are read, so a large image
+    is not read to its end.
+
+    Raises:
+        BadInput: the tar holds no manifest.json or no config.
+    """
+    small: dict[str, bytes] = {}
+    manifest = None
+    with tarfile.open(fileobj=stream, mode="r|") as tar:
+        for member in tar:
+            if not member.isfile() or member.size > MIB:
+                continue
+            data = tar.extractfile(member).read()  # type: ignore[union-attr]
+            small[member.name] = data
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+            if manifest and manifest[0].get("Config") in small:
+                break
+    if not manifest or manifest[0].get("Config") not in small:
+        raise BadInput(
+            "The saved image holds no manifest.json or no image config.",
+            "`docker image save` wrote a layout the lab does not know.",
+            "run `docker image save IMAGE | tar -t` and report what it lists.",
+        )
+    config = json.loads(small[manifest[0]["Config"]])
+    return tuple(
+        ConfigHistoryEntry(
+            entry.get("created_by", ""),
+            entry.get("comment", ""),
+            bool(entry.get("empty_layer", False)),
+        )
+        for entry in config.get("history") or []
+    )
+
+
+class _ChunkStream(io.RawIOBase):
+    """A file object over an iterator of byte chunks (the SDK's `docker image save` stream)."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        while not self._pending:
+            try:
+                self._pending = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
+
+
+@engine_step("read the image config from docker image save")
+def saved_config_history(image: str) -> tuple:
+    """`docker image save IMAGE`, streamed: the config's history entries, oldest first."""
+    announce(
+        cli("image", "save", image)
+        + " | tar -xOf - manifest.json   # names the config file; its history[] has empty_layer"
+    )
+    chunks = client().api.get_image(image, chunk_size=MIB)
+    try:
+        return config_history_from_tar(io.BufferedReader(_ChunkStream(chunks), MIB))
+    finally:
+        chunks.close()
+
+

@@ -1,0 +1,111 @@
+"""Who owns a name: the lab (labelled) or the learner (anything else).
+
+Before the lab creates a resource under a lecture name (my-image, my-vol, my-cont-1, ...) it
+calls `claim`. A lab-owned resource of that name is removed so the step re-runs cleanly; a
+resource without the lab's labels is the learner's, and the lab stops with `NameClash`.
+"""
+
+from __future__ import annotations
+
+from ..core.echo import announce, cli
+from ..core.errors import LabError, NameClash
+from ..core.labels import MANAGED, is_lab_image, is_lab_owned
+from .connection import client
+
+__all__ = [
+    "check_container_name",
+    "check_image_name",
+    "check_volume_name",
+    "claim_container_name",
+    "claim_volume_name",
+]
+
+
+def _clash(kind: str, name: str, remove_cmd: str) -> NameClash:
+    return NameClash(
+        kind,
+        name,
+        why=f"it has no '{MANAGED}' label, so it is yours, and the lab never changes or removes "
+        "what it did not create.",
+        todo=f"rename or remove it yourself if you no longer need it (`{remove_cmd}`), or pass "
+        "another name to this helper.",
+    )
+
+
+def sdk_container(name: str):
+    """The SDK container named exactly `name`, or None (for this package only)."""
+    import docker
+
+    try:
+        return client().containers.get(name)
+    except docker.errors.NotFound:
+        return None
+
+
+def sdk_volume(name: str):
+    import docker
+
+    try:
+        return client().volumes.get(name)
+    except docker.errors.NotFound:
+        return None
+
+
+def sdk_image(name: str):
+    import docker
+
+    try:
+        return client().images.get(name)
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def check_container_name(name: str) -> object | None:
+    """Raise NameClash if `name` is a learner's container; return the lab's container or None."""
+    found = sdk_container(name)
+    if found is not None and not is_lab_owned(found.labels):
+        raise _clash("container", name, cli("rm", "-f", name))
+    return found
+
+
+def check_volume_name(name: str) -> object | None:
+    found = sdk_volume(name)
+    if found is not None and not is_lab_owned(found.attrs.get("Labels")):
+        raise _clash("volume", name, cli("volume", "rm", name))
+    return found
+
+
+def check_image_name(tag: str) -> object | None:
+    found = sdk_image(tag)
+    if found is not None and not is_lab_image(found.labels, found.tags):
+        raise _clash("image", tag, cli("image", "rm", tag))
+    return found
+
+
+def claim_container_name(name: str) -> None:
+    """Free `name` for a new lab container: remove the lab's old one, refuse the learner's."""
+    found = check_container_name(name)
+    if found is not None:
+        announce(cli("rm", "-f", name) + "   # the lab's container from an earlier run")
+        found.remove(force=True, v=True)
+
+
+def claim_volume_name(name: str) -> None:
+    found = check_volume_name(name)
+    if found is not None:
+        announce(cli("volume", "rm", "-f", name) + "   # the lab's volume from an earlier run")
+        _remove_volume_users(name)
+        found.remove(force=True)
+
+
+def _remove_volume_users(volume_name: str) -> None:
+    """Remove the lab's containers that still use a lab volume (the volume cannot go before)."""
+    for container in client().containers.list(all=True, filters={"volume": volume_name}):
+        if not is_lab_owned(container.labels):
+            raise LabError(
+                f"The lab cannot replace its volume '{volume_name}'.",
+                f"your own container '{container.name}' uses it, and the lab never touches "
+                "what it did not create.",
+                f"remove or stop using it in '{container.name}' yourself, then re-run this cell.",
+            )
+        container.remove(force=True)

@@ -1,0 +1,3 @@
+"""(being ported: see legacy.py)"""
+
+__all__: list[str] = []

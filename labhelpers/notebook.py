@@ -1,0 +1,57 @@
+"""The start of every notebook: `lh.start_lesson(name)`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from . import replay
+from .core.errors import LabError
+from .core.labels import set_notebook
+from .engine.connection import server_summary
+from .engine.system import recording_meta
+
+__all__ = ["install_error_display", "start_lesson"]
+
+
+def start_lesson(notebook: str) -> None:
+    """Begin a notebook: label what it creates with `notebook`, and show lab errors as short
+    messages instead of tracebacks. Prints the mode: live (which Engine answers, or why none does)
+    or replay (a banner saying what was recorded, when, and how to get live results)."""
+    set_notebook(notebook)
+    install_error_display()
+    shown = replay.begin(notebook, recording_meta)
+    if replay.active():
+        _show(shown)
+        return
+    print(f"Lesson {notebook}: live mode, connected to {server_summary()}.")
+
+
+def install_error_display() -> None:
+    """In IPython, show a LabError as its short message instead of a traceback.
+
+    The cell still fails (so nbval and "Run All" stop there), but the learner reads three lines.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def show(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
+        print(f"{etype.__name__}: {value}")
+
+    shell.set_custom_exc((LabError,), show)
+
+
+def _show(value: Any) -> None:
+    if "IPython" in sys.modules:
+        from IPython import get_ipython
+        from IPython.display import display
+
+        if get_ipython() is not None:
+            display(value)
+            return
+    print(repr(value))

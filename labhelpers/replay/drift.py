@@ -1,0 +1,94 @@
+"""Keeping recordings honest: compare the committed recordings with a fresh live run.
+
+Every cell run in the fresh recording must be in the committed one with the same calls, arguments
+and shapes of results. The figures themselves may differ between machines and Engines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .keys import show_call
+
+__all__ = ["compare", "shape"]
+
+def shape(value: Any) -> Any:
+    """The structure of an encoded result, without its figures: types and field names, with
+    sequences reduced to the set of their elements' shapes."""
+    if isinstance(value, dict):
+        if "__tuple__" in value:
+            return shape(value["__tuple__"])
+        items = sorted((k, shape(v)) for k, v in value.items() if k != "__module__")
+        return ("dict", tuple(items))
+    if isinstance(value, list):
+        return ("seq", tuple(sorted({json.dumps(shape(v)) for v in value})))
+    if isinstance(value, bool) or value is None:
+        return type(value).__name__
+    if isinstance(value, (int, float)):
+        return "number"
+    return type(value).__name__
+
+
+def _outcome_shape(call: dict) -> Any:
+    if "error" in call:
+        return ("error", call["error"]["type"])
+    if "unrecordable" in call:
+        return ("unrecordable", call["unrecordable"])
+    return shape(call.get("result"))
+
+
+# Names the Engine makes up (an anonymous volume's, a container's or image's id) differ in every
+# run; as arguments they say nothing about drift. The same patterns as notebooks/sanitize.cfg.
+_ENGINE_IDS = re.compile(r"\b(?:sha256:)?(?:[0-9a-f]{64}|[0-9a-f]{12})\b")
+
+
+def _same(a: list, b: list) -> bool:
+    """Equal calls, once the Engine's made-up ids in their arguments are set aside."""
+
+    def key(calls: list) -> str:
+        return _ENGINE_IDS.sub("ID", json.dumps(calls, sort_keys=True, default=str))
+
+    return key(a) == key(b)
+
+
+def compare(committed: dict | None, fresh: dict) -> list[str]:
+    """What keeps `committed` from replaying the run recorded in `fresh`: every cell run in the
+    fresh recording must be in the committed one with the same calls, arguments and shapes of
+    results (the figures themselves may differ between machines)."""
+    name = fresh["notebook"]
+    if committed is None:
+        return [f"{name}: there is no committed recording."]
+    problems = [f"{name}: {p}" for p in fresh.get("problems", [])]
+
+    def groups(data: dict) -> dict:
+        out: dict[tuple, list] = {}
+        for call in data["calls"]:
+            out.setdefault((call["cell"], call["run"]), []).append(call)
+        return out
+
+    old, new = groups(committed), groups(fresh)
+    for where, calls in new.items():
+        head = fresh.get("cells", {}).get(where[0], "")
+        if where not in old:
+            problems.append(f"{name}: the cell `{head}` (run {where[1]}) is not in the recording.")
+            continue
+        before = old[where]
+        mine = [(c["helper"], c["args"], _outcome_shape(c)) for c in calls]
+        theirs = [(c["helper"], c["args"], _outcome_shape(c)) for c in before]
+        if _same(mine, theirs):
+            continue
+        for n, (a, b) in enumerate(zip(theirs, mine, strict=False)):
+            if not _same([a], [b]):
+                what = "returns a different shape" if a[:2] == b[:2] else "is a different call"
+                problems.append(
+                    f"{name}: in the cell `{head}`, call {n + 1} {what}: recorded "
+                    f"{show_call(a[0], a[1])}, now {show_call(b[0], b[1])}."
+                )
+                break
+        else:
+            problems.append(
+                f"{name}: the cell `{head}` made {len(before)} recorded calls, now {len(calls)}."
+            )
+    return problems

@@ -1,0 +1,140 @@
+"""`python -m labhelpers record` (`make record`): refresh the notebooks' stored outputs and the
+replay mode's recordings from one live run.
+
+Each notebook runs top to bottom in its own kernel against the live Engine, with
+LABHELPERS_RECORD_DIR set, so every helper call lands in labhelpers/recordings/<notebook>.json and
+the outputs the same run produced are stored in the .ipynb: the two always come from one run. A
+notebook that fails keeps its previous recording and outputs.
+
+`record --check DIR` runs nothing: it compares the committed recordings with fresh ones in DIR
+(`make test` records its live nbval run there) and fails when calls or shapes have drifted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import drift, modes, recorder
+
+__all__ = ["check", "committed_dir", "record", "select"]
+
+CELL_TIMEOUT_S = 900
+
+
+def committed_dir() -> Path:
+    return Path(__file__).resolve().parents[1] / "recordings"
+
+
+def notebooks_dir() -> Path:
+    here = Path.cwd() / "notebooks"
+    return here if here.is_dir() else Path(__file__).resolve().parents[2] / "notebooks"
+
+
+def select(folder: Path, wanted: list[str]) -> list[Path]:
+    """The course's notebooks (`[0-9]*.ipynb`, in order), or those whose name starts with one of
+    `wanted` ("03", "03-the-writable-layer", a path)."""
+    found = sorted(folder.glob("[0-9]*.ipynb"))
+    if not wanted:
+        return found
+    stems = [Path(w).name.removesuffix(".ipynb") for w in wanted]
+    return [p for p in found if any(p.stem.startswith(s) for s in stems)]
+
+
+def _execute(path: Path, inplace: bool) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(
+        notebook,
+        timeout=CELL_TIMEOUT_S,
+        resources={"metadata": {"path": str(path.parent)}},
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not the TCP-without-encryption note
+    ).execute()
+    if inplace:
+        nbformat.write(notebook, path)
+
+
+def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> int:
+    """Run the notebooks live: record every helper call, and (`inplace`) store the outputs in the
+    .ipynb files. Each .ipynb is first brought in step with its .md. Returns the exit status
+    (0: all recorded)."""
+    from ..tools import notebooks
+
+    for synced in notebooks.sync():
+        print(f"rewrote {synced.name} from its .md first", flush=True)
+    out = out or committed_dir()
+    paths = select(notebooks_dir(), wanted)
+    if not paths:
+        print(f"No notebook matches {wanted} in {notebooks_dir()}.", file=sys.stderr)
+        return 1
+    failed = []
+    for path in paths:
+        with tempfile.TemporaryDirectory(prefix="labhelpers-recording-") as scratch:
+            os.environ[modes.MODE_SETTING] = "live"
+            os.environ[recorder.RECORD_SETTING] = scratch
+            print(f"recording {path.name}", flush=True)
+            started = time.perf_counter()
+            try:
+                _execute(path, inplace)
+            except Exception as exc:  # a failing cell (or kernel) fails this notebook only
+                failed.append(path.name)
+                print(f"  FAILED after {time.perf_counter() - started:.0f} s", flush=True)
+                print(_tail(exc), file=sys.stderr)
+                continue
+            made = sorted(Path(scratch).glob("*.json"))
+            if not made:
+                failed.append(path.name)
+                print("  FAILED: it never called lh.start_lesson(...)", flush=True)
+                continue
+            out.mkdir(parents=True, exist_ok=True)
+            for made_one in made:
+                shutil.copyfile(made_one, out / made_one.name)
+                data = json.loads(made_one.read_text())
+                for problem in data.get("problems", []):
+                    print(f"  warning: {problem}")
+            calls = sum(len(json.loads(m.read_text())["calls"]) for m in made)
+            names = ", ".join(str(out / m.name) for m in made)
+            print(f"  ok: {calls} calls in {time.perf_counter() - started:.0f} s -> {names}")
+    if failed:
+        print(f"Not recorded (kept the previous recording): {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _tail(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return "\n".join("  " + line for line in text[-12:])
+
+
+def check(fresh: Path, committed: Path | None = None) -> int:
+    """Compare the committed recordings with the fresh ones in `fresh`; 0 when none drifted."""
+    committed = committed or committed_dir()
+    made = sorted(fresh.glob("*.json"))
+    if not made:
+        print(f"No fresh recordings in {fresh}: nothing to compare.", file=sys.stderr)
+        return 1
+    problems = []
+    for path in made:
+        new = json.loads(path.read_text())
+        old_path = committed / path.name
+        old = json.loads(old_path.read_text()) if old_path.is_file() else None
+        problems += drift.compare(old, new)
+    if problems:
+        print("The committed recordings no longer match a live run:", file=sys.stderr)
+        for problem in problems:
+            print(f"  - {problem}", file=sys.stderr)
+        print(
+            "Refresh them on a machine with Docker: `make record` "
+            "(python -m labhelpers record), then commit labhelpers/recordings/.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"The committed recordings match a live run ({len(made)} notebooks).")
+    return 0

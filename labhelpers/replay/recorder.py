@@ -1,0 +1,161 @@
+"""Recording a live run for the replay mode.
+
+With LABHELPERS_RECORD_DIR=DIR set in a live run, each notebook that calls
+`lh.start_lesson(name)` writes DIR/<name>.json: every helper call (each step, outermost only)
+with its arguments, what it printed, the callbacks it made, and its result or lab error.
+`python -m labhelpers record` does this for every notebook into labhelpers/recordings/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import DockerUnavailable, LabError
+from .codec import Unrecordable, encode, encode_error
+from .keys import bind, call_args, helper_name, is_callback, show_call
+from .state import local, state
+
+__all__ = ["FORMAT", "RECORD_SETTING", "recorder", "recording_dir", "start_recording"]
+
+RECORD_SETTING = "LABHELPERS_RECORD_DIR"
+FORMAT = 2
+
+
+def recording_dir() -> str:
+    """Where this run records to ("" when it does not record)."""
+    return os.environ.get(RECORD_SETTING, "")
+
+
+def start_recording(notebook: str, directory: str, meta: dict) -> Path:
+    """Begin DIR/<notebook>.json; `meta` says on which Engine and when."""
+    path = Path(directory).expanduser().resolve() / f"{notebook}.json"
+    state.record_path = path
+    state.recording = {
+        "format": FORMAT,
+        "notebook": notebook,
+        "meta": meta,
+        "cells": {},
+        "calls": [],
+        "problems": [],
+    }
+    _save()
+    return path
+
+
+def _save() -> None:
+    path, data = state.record_path, state.recording
+    if path is None or data is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_suffix(".json.part")
+    scratch.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+    os.replace(scratch, path)
+
+
+class _Capture:
+    """While the outermost step runs: copy what it prints, and note the callbacks it makes."""
+
+    def __init__(self) -> None:
+        self.events: list[list] = []
+        self.paused = 0
+        self.stream: Any = None
+
+    def write(self, text: str) -> int:
+        if text and not self.paused:
+            if self.events and self.events[-1][0] == "out":
+                self.events[-1][1] += text
+            else:
+                self.events.append(["out", text])
+        return self.stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+    def callback(self, name: str, fn: Callable) -> Callable:
+        def noted(*args: Any, **kwargs: Any) -> Any:
+            try:
+                self.events.append(["call", name, encode(list(args)), encode(kwargs)])
+            except Unrecordable as exc:
+                self.events.append(["unrecordable-call", name, str(exc)])
+            self.paused += 1
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.paused -= 1
+
+        return noted
+
+
+@contextlib.contextmanager
+def recorder(fn: Callable, args: tuple, kwargs: dict) -> Iterator[Any]:
+    """Wrap one helper call in a live run: yields an object with `.args`, `.kwargs` (callbacks
+    wrapped when recording) and `.done(value)` / `.failed(error)` to note the outcome."""
+    outer = state.recording is not None and not getattr(local, "depth", 0)
+    call = _Call(fn, args, kwargs, outer)
+    if not outer:
+        yield call
+        return
+    local.depth = 1
+    capture = _Capture()
+    call.wrap_callbacks(capture)
+    capture.stream, sys.stdout = sys.stdout, capture
+    try:
+        yield call
+    finally:
+        if sys.stdout is capture:
+            sys.stdout = capture.stream
+        local.depth = 0
+        call.save(capture.events)
+
+
+class _Call:
+    def __init__(self, fn: Callable, args: tuple, kwargs: dict, recording: bool) -> None:
+        self.fn, self.args, self.kwargs, self.recording = fn, args, kwargs, recording
+        self.outcome: dict | None = None
+
+    def wrap_callbacks(self, capture: _Capture) -> None:
+        bound = bind(self.fn, self.args, self.kwargs)
+        if bound is None:
+            return
+        for name, value in list(bound.arguments.items()):
+            if is_callback(value):
+                bound.arguments[name] = capture.callback(name, value)
+        self.args, self.kwargs = bound.args, bound.kwargs
+
+    def done(self, value: Any) -> None:
+        if not self.recording:
+            return
+        try:
+            self.outcome = {"result": encode(value)}
+        except Unrecordable as exc:
+            self.outcome = {"unrecordable": str(exc)}
+
+    def failed(self, error: LabError) -> None:
+        if self.recording and not isinstance(error, DockerUnavailable):
+            self.outcome = {"error": encode_error(error)}
+
+    def save(self, events: list) -> None:
+        data = state.recording
+        if data is None or self.outcome is None:
+            return
+        helper = helper_name(self.fn)
+        args = call_args(self.fn, self.args, self.kwargs)
+        if "unrecordable" in self.outcome:
+            data["problems"].append(
+                f"{show_call(helper, args)} returned a {self.outcome['unrecordable']}, which a "
+                "recording cannot hold: make the helper return @result dataclasses."
+            )
+        data["cells"].setdefault(state.cell, state.heads.get(state.cell, ""))
+        entry = {"cell": state.cell, "run": state.run, "helper": helper, "args": args}
+        entry["events"] = events
+        entry.update(self.outcome)
+        data["calls"].append(entry)
+        _save()
+
+

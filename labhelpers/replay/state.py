@@ -1,0 +1,42 @@
+"""What the replay machinery shares within one process: which notebook and cell run, and what is
+being recorded or replayed. One instance, `state`; `reset()` starts afresh (tests)."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import Counter
+from pathlib import Path
+
+__all__ = ["SCRIPT_CELL", "State", "local", "reset", "state"]
+
+SCRIPT_CELL = "script"  # the cell of calls made outside IPython
+local = threading.local()  # depth of nested steps in this thread, while recording
+
+
+@dataclasses.dataclass
+class State:
+    notebook: str = ""
+    cwd: str = ""  # the notebook's folder: paths under it are normalised in keys
+    cell: str = SCRIPT_CELL
+    run: int = 1
+    runs: Counter = dataclasses.field(default_factory=Counter)
+    used: Counter = dataclasses.field(default_factory=Counter)
+    heads: dict = dataclasses.field(default_factory=dict)
+    record_path: Path | None = None
+    recording: dict | None = None
+    replaying: dict | None = None
+    hooks: set = dataclasses.field(default_factory=set)
+    checks: list = dataclasses.field(default_factory=list)  # replayed check verdicts
+    # per cell, for the banner
+    replayed_calls: int = 0
+    printed: bool = False
+    bannered: bool = False
+
+
+state = State()
+
+
+def reset() -> None:
+    """Forget the cells seen, the recording and the replay loaded (tests)."""
+    state.__init__()  # type: ignore[misc]

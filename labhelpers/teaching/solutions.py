@@ -1,0 +1,52 @@
+"""Solutions kept as real files (`notebooks/solutions/NN-name.sh`), so they are linted and tested:
+shown in a notebook without running, run for real by the tests."""
+
+from __future__ import annotations
+
+import html
+import subprocess
+from pathlib import Path
+
+from ..core.errors import LabError
+
+__all__ = ["Solution", "run_solution", "show_solution"]
+
+
+class Solution:
+    """A solution file shown in a collapsible block (not run: the learner runs it if they wish)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.text = self.path.read_text()
+
+    def __repr__(self) -> str:
+        return f"# {self.path}\n{self.text}"
+
+    def _repr_html_(self) -> str:
+        return (
+            f"<details><summary>Show the solution (<code>{html.escape(str(self.path))}"
+            f"</code>)</summary><pre>{html.escape(self.text)}</pre></details>"
+        )
+
+
+def show_solution(path: str | Path) -> Solution:
+    """Show a solution file; in a terminal, `bash PATH` runs it."""
+    return Solution(path)
+
+
+def run_solution(path: str | Path, timeout_s: int = 600) -> str:
+    """Run a solution script with bash (tests do this); returns its output.
+
+    Raises:
+        LabError: the script failed; the message carries its output's tail.
+    """
+    done = subprocess.run(
+        ["bash", "-eu", str(path)], capture_output=True, text=True, timeout=timeout_s
+    )
+    if done.returncode != 0:
+        raise LabError(
+            f"The solution {path} failed (exit status {done.returncode}).",
+            f"it printed: {(done.stdout + done.stderr).strip()[-400:]}",
+            "check that the earlier cells of its notebook ran.",
+        )
+    return done.stdout

@@ -1,0 +1,8 @@
+"""Widgets shared by the lessons. Widgets call lesson helpers and show what they return; they
+never reach the Engine themselves (a test enforces it)."""
+
+from .actions import run_quietly, safe
+from .progress import Progress
+from .quiz import quiz
+
+__all__ = ["Progress", "quiz", "run_quietly", "safe"]

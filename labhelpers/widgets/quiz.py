@@ -1,0 +1,39 @@
+"""The quiz widget: pick an option, press Check, read why it is right or wrong."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from ..teaching.questions import Question, grade
+
+__all__ = ["quiz"]
+
+
+def quiz(questions: Sequence[Question]) -> Any:
+    """A quiz widget: pick an option, press Check, read why it is right or wrong."""
+    import ipywidgets as w
+
+    rows = []
+    for number, question in enumerate(questions, 1):
+        choice = w.RadioButtons(
+            options=list(question.options), value=None, layout=w.Layout(width="max-content")
+        )
+        verdict = w.HTML()
+        button = w.Button(description="Check", button_style="info")
+
+        def on_click(_: Any, q: Question = question, c: Any = choice, v: Any = verdict) -> None:
+            v.value = grade(q, None if c.value is None else q.options.index(c.value))
+
+        button.on_click(on_click)
+        rows.append(
+            w.VBox(
+                [
+                    w.HTML(f"<b>{number}. {html.escape(question.prompt)}</b>"),
+                    choice,
+                    w.HBox([button, verdict]),
+                ]
+            )
+        )
+    return w.VBox(rows)
