@@ -67,10 +67,10 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> 
     (0: all recorded)."""
     from ..tools import notebooks
 
-    for synced in notebooks.sync():
-        print(f"rewrote {synced.name} from its .md first", flush=True)
     out = out or committed_dir()
     paths = select(notebooks_dir(), wanted)
+    for synced in notebooks.sync(only=[p.stem for p in paths]):
+        print(f"rewrote {synced.name} from its .md first", flush=True)
     if not paths:
         print(f"No notebook matches {wanted} in {notebooks_dir()}.", file=sys.stderr)
         return 1

@@ -66,13 +66,15 @@ def check(folder: Path | None = None) -> list[Mismatch]:
     return found
 
 
-def sync(folder: Path | None = None) -> list[Path]:
+def sync(folder: Path | None = None, only: list[str] | None = None) -> list[Path]:
     """Rewrite each .ipynb whose cells differ from its .md, keeping the outputs (and ids) of cells
-    that did not change; returns the notebooks rewritten."""
+    that did not change; returns the notebooks rewritten. `only`: just these notebook names."""
     import jupytext
 
     written = []
     for text, notebook in pairs(folder):
+        if only is not None and notebook.stem not in only:
+            continue
         if not text.exists() or not _compare(text, notebook):
             continue
         fresh = jupytext.read(text)
