@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import tomllib
 
-from labhelpers import _replay
+from labhelpers.replay.banners import BANNER_MARK
 
 ROOT = Path(__file__).resolve().parents[1]
 BINDER = ROOT / "binder"
@@ -66,8 +66,10 @@ def _copy_repository(target: Path) -> Path:
         "__pycache__", ".ipynb_checkpoints", "*.egg-info", "workspace", "my-app", "*.part"
     )
     target.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "conftest.py", "jupytext.toml"):
         shutil.copy2(ROOT / name, target / name)
+    (target / "tests").mkdir()
+    shutil.copy2(ROOT / "tests" / "nbval-sanitize.cfg", target / "tests" / "nbval-sanitize.cfg")
     for name in ("labhelpers", "binder", "notebooks"):
         shutil.copytree(ROOT / name, target / name, ignore=ignore)
     return target
@@ -79,6 +81,8 @@ def _run(argv: list, **kwargs) -> subprocess.CompletedProcess:
     return done
 
 
+@pytest.mark.binder
+@pytest.mark.slow
 @pytest.mark.skipif(
     os.environ.get("LABHELPERS_SKIP_BINDER_TEST") == "1", reason="LABHELPERS_SKIP_BINDER_TEST=1"
 )
@@ -106,7 +110,7 @@ def test_binder_stand_in_replays_every_notebook_with_no_engine(tmp_path):
     start = repo / "binder/start"
     nbval = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", repo]
     nbval += ["--nbval", "--nbval-kernel-name", "binder-stand-in", "--nbval-sanitize-with"]
-    nbval += [repo / "notebooks/sanitize.cfg", *notebooks]
+    nbval += [repo / "tests/nbval-sanitize.cfg", *notebooks]
     done = subprocess.run(
         [start, *nbval], cwd=repo, env=env, capture_output=True, text=True, timeout=900
     )
@@ -122,4 +126,4 @@ def test_binder_stand_in_replays_every_notebook_with_no_engine(tmp_path):
         code = [c for c in cells if c["cell_type"] == "code"]
         outputs = [json.dumps(c.get("outputs", []), ensure_ascii=False) for c in code]
         assert "REPLAY MODE" in outputs[0], f"{path.name}: no replay banner on its first cell"
-        assert any(_replay.BANNER_MARK in o for o in outputs[1:]), f"{path.name}: no banner"
+        assert any(BANNER_MARK in o for o in outputs[1:]), f"{path.name}: no banner"

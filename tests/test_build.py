@@ -5,20 +5,21 @@ from __future__ import annotations
 import pytest
 
 import labhelpers as lh
+from labhelpers import engine as eng
 
 
 def test_build_reports_progress_and_labels_the_image(tmp_path, no_leftovers):
     lh.write_lesson_files(tmp_path)
     steps = []
-    built = lh.build_image(
+    built = eng.build_image(
         tmp_path, tag="lab-t-build", on_progress=lambda s, t, i: steps.append((s, t, i))
     )
     assert steps[0][0] == 1 and steps[-1][0] == steps[-1][1] == built.steps_total
     assert any(i.startswith("RUN pip install flask") for _, _, i in steps)
-    info = lh.image_info("lab-t-build")
+    info = eng.image_info("lab-t-build")
     assert info.lab_owned and info.layer_count >= 3
     assert built.command.startswith("docker build --build-arg BASE_IMAGE=")
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_lesson_files_keep_the_learners_edits(tmp_path):
@@ -37,20 +38,20 @@ def test_a_failing_step_is_named_with_the_log_tail(tmp_path, no_leftovers):
         dockerfile.read_text().replace("RUN pip install flask", "RUN echo about to fail && exit 3")
     )
     with pytest.raises(lh.BuildFailed) as caught:
-        lh.build_image(tmp_path, tag="lab-t-broken")
+        eng.build_image(tmp_path, tag="lab-t-broken")
     assert "RUN echo about to fail && exit 3" in caught.value.step
     assert "about to fail" in "\n".join(caught.value.build_log)
     assert "returned a non-zero code: 3" in str(caught.value)
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_a_context_without_dockerfile_is_bad_input(tmp_path):
     with pytest.raises(lh.BadInput) as caught:
-        lh.build_image(tmp_path, tag="lab-t-none")
+        eng.build_image(tmp_path, tag="lab-t-none")
     assert "No Dockerfile" in str(caught.value)
 
 
 def test_base_image_setting_wins(monkeypatch, engine):
-    monkeypatch.setenv("LAB_BASE_IMAGE", lh.OFFLINE_BASE_IMAGE)
-    choice = lh.choose_base_image()
-    assert (choice.image, choice.source, choice.present) == (lh.OFFLINE_BASE_IMAGE, "setting", True)
+    monkeypatch.setenv("LAB_BASE_IMAGE", eng.OFFLINE_BASE_IMAGE)
+    choice = eng.choose_base_image()
+    assert (choice.image, choice.source, choice.present) == (eng.OFFLINE_BASE_IMAGE, "setting", True)

@@ -8,6 +8,8 @@ import pytest
 from conftest import docker_cli
 
 import labhelpers as lh
+from labhelpers import engine as eng
+from labhelpers.core.labels import MANAGED, SESSION_ID
 
 
 def test_a_4_mib_delta_is_4194304_bytes_of_writable_layer(lesson_image, no_leftovers):
@@ -15,26 +17,26 @@ def test_a_4_mib_delta_is_4194304_bytes_of_writable_layer(lesson_image, no_lefto
     lh.run_container("lab-t-clean", image=lesson_image)
     written = lh.write_data("lab-t-delta", 4)
     assert written.size_bytes == 4 * 1024 * 1024
-    sizes = {s.name: s for s in lh.container_sizes(["lab-t-delta", "lab-t-clean"])}
+    sizes = {s.name: s for s in eng.container_sizes(["lab-t-delta", "lab-t-clean"])}
     assert sizes["lab-t-delta"].writable_layer_bytes == 4194304
     assert sizes["lab-t-delta"].writable_layer == "4.19MB"
     assert sizes["lab-t-clean"].writable_layer_bytes == 0
     # the same figure the CLI reports
     ps = docker_cli("ps", "-a", "-s", "--filter", "name=lab-t-delta", "--format", "{{.Size}}")
     assert ps.stdout.startswith("4.19MB")
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_stop_keeps_the_writable_layer_and_remove_loses_it(lesson_image, no_leftovers):
     lh.run_container("lab-t-life", image=lesson_image)
     lh.write_data("lab-t-life", 2, path="/app/keep.bin")
     assert lh.stop_container("lab-t-life").status == "exited"
-    assert lh.container_sizes(["lab-t-life"])[0].writable_layer_bytes == 2 * lh.MIB
+    assert eng.container_sizes(["lab-t-life"])[0].writable_layer_bytes == 2 * lh.MIB
     assert lh.start_container("lab-t-life").status == "running"
     assert "keep.bin" in lh.exec_in("lab-t-life", "ls /app").output
     lh.remove_container("lab-t-life")
     with pytest.raises(lh.BadInput):
-        lh.container_sizes(["lab-t-life"])
+        eng.container_sizes(["lab-t-life"])
 
 
 def test_containers_run_with_an_init_and_the_lab_labels(lesson_image, no_leftovers):
@@ -42,29 +44,29 @@ def test_containers_run_with_an_init_and_the_lab_labels(lesson_image, no_leftove
     attrs = json.loads(docker_cli("inspect", "lab-t-init").stdout)[0]
     assert attrs["HostConfig"]["Init"] is True
     labels = attrs["Config"]["Labels"]
-    assert labels[lh.MANAGED] == "true" and labels["io.labhelpers.session"] == lh.SESSION_ID
+    assert labels[MANAGED] == "true" and labels["io.labhelpers.session"] == SESSION_ID
     assert info.command.startswith("docker run -d --init --name lab-t-init")
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_writing_more_than_the_disk_holds_is_refused_and_writes_nothing(lesson_image, no_leftovers):
     lh.run_container("lab-t-full", image=lesson_image)
-    free = lh.free_bytes("lab-t-full", "/app")
+    free = eng.free_bytes("lab-t-full", "/app")
     with pytest.raises(lh.NotEnoughSpace) as caught:
         lh.write_data("lab-t-full", free / lh.MIB + 1)
     # free space is measured again inside write_data, and the host's disk is not frozen meanwhile
     assert "free" in str(caught.value) and abs(caught.value.free_bytes - free) < 64 * lh.MIB
-    assert lh.container_sizes(["lab-t-full"])[0].writable_layer_bytes == 0
+    assert eng.container_sizes(["lab-t-full"])[0].writable_layer_bytes == 0
     with pytest.raises(lh.BadInput):
         lh.write_data("lab-t-full", -1)
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_tmpfs_is_limited_by_memory_not_disk(lesson_image, no_leftovers):
     lh.run_container("lab-t-tmpfs", image=lesson_image, mounts=[lh.tmpfs_mount("/scratch")])
     lh.write_data("lab-t-tmpfs", 1, path="/scratch/a.bin")
-    assert lh.container_sizes(["lab-t-tmpfs"])[0].writable_layer_bytes == 0
-    lh.cleanup(session_only=True)
+    assert eng.container_sizes(["lab-t-tmpfs"])[0].writable_layer_bytes == 0
+    eng.cleanup(session_only=True)
 
 
 def test_bind_mount_of_a_missing_host_path_is_a_clear_error(tmp_path):
@@ -77,10 +79,10 @@ def test_anonymous_volumes_carry_the_lab_labels(lesson_image, no_leftovers):
     info = lh.run_container("lab-t-anon", image=lesson_image, mounts=[lh.anonymous_volume("/d")])
     volume = next(m.volume_name for m in info.mounts if m.destination == "/d")
     labels = json.loads(docker_cli("volume", "inspect", volume).stdout)[0]["Labels"]
-    assert labels[lh.MANAGED] == "true"
+    assert labels[MANAGED] == "true"
     lh.remove_container("lab-t-anon")  # leaves the anonymous volume behind, as `docker rm` does
-    assert ("volume", volume) in lh.lab_resources(session_only=True)
-    lh.cleanup(session_only=True)
+    assert ("volume", volume) in eng.lab_resources(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_exec_failure_says_what_the_command_printed(lesson_image, no_leftovers):
@@ -88,14 +90,14 @@ def test_exec_failure_says_what_the_command_printed(lesson_image, no_leftovers):
     with pytest.raises(lh.CommandFailed) as caught:
         lh.exec_in("lab-t-exec", "cat /no/such/file")
     assert caught.value.exit_code != 0 and "No such file" in str(caught.value)
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_disk_usage_counts_writable_layers(lesson_image, no_leftovers):
     lh.run_container("lab-t-df", image=lesson_image)
     lh.write_data("lab-t-df", 3)
-    usage = lh.disk_usage()
+    usage = eng.disk_usage()
     row = next(r for r in usage.rows if r.kind == "container" and r.name == "lab-t-df")
     assert row.size_bytes == 3 * lh.MIB and row.lab_owned
     assert usage.containers_bytes >= 3 * lh.MIB
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)

@@ -4,6 +4,7 @@ import subprocess
 import sys
 
 import labhelpers as lh
+from labhelpers.engine.system import platform_kind
 
 
 def test_doctor_reports_a_ready_engine(engine):
@@ -25,7 +26,7 @@ def test_doctor_command_exits_zero_when_ready(engine):
 
 
 def test_platform_kind_reads_docker_info():
-    assert lh.doctor.platform_kind({"OperatingSystem": "Docker Desktop"}) == "docker-desktop"
-    assert lh.doctor.platform_kind({"KernelVersion": "5.15.90.1-microsoft-standard-WSL2"}) == "wsl2"
-    assert lh.doctor.platform_kind({"SecurityOptions": ["name=rootless"]}) == "rootless"
-    assert lh.doctor.platform_kind({"OperatingSystem": "Debian GNU/Linux 12"}) == "native-linux"
+    assert platform_kind({"OperatingSystem": "Docker Desktop"}) == "docker-desktop"
+    assert platform_kind({"KernelVersion": "5.15.90.1-microsoft-standard-WSL2"}) == "wsl2"
+    assert platform_kind({"SecurityOptions": ["name=rootless"]}) == "rootless"
+    assert platform_kind({"OperatingSystem": "Debian GNU/Linux 12"}) == "native-linux"

@@ -18,15 +18,21 @@ import nbformat
 import pytest
 
 import labhelpers as lh
-from labhelpers import _record, _replay
-from labhelpers._engine import engine_step
-from labhelpers._errors import NotEnoughSpace
-from labhelpers._results import result
+from labhelpers import engine as eng
+from labhelpers import replay
+from labhelpers.core.errors import NotEnoughSpace, StaleRecording
+from labhelpers.core.labels import SESSION_ID
+from labhelpers.core.results import result
+from labhelpers.engine import engine_step
+from labhelpers.engine.connection import client
+from labhelpers.replay import banners, codec, drift, keys, modes, player, recorder, state
+from labhelpers.replay import record as record_command
+from labhelpers.teaching import exercise_check, not_yet
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "tests" / "data" / "replay-demo.ipynb"
 DEAD = "unix:///tmp/labhelpers-no-engine-here.sock"
-SANITIZE = ROOT / "notebooks" / "sanitize.cfg"
+SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
 FAKE_META = {
     "recorded_on": "2026-11-28",
     "engine_version": "20.10.24",
@@ -77,21 +83,20 @@ class Session:
 
     def __init__(self, monkeypatch, folder: Path) -> None:
         self.monkeypatch, self.folder = monkeypatch, folder
-        monkeypatch.setattr(_replay, "_engine_meta", lambda: dict(FAKE_META))
-        monkeypatch.delenv(_replay.RECORD_SETTING, raising=False)
+        monkeypatch.delenv(recorder.RECORD_SETTING, raising=False)
 
     def record(self, notebook: str = "unit") -> None:
-        _replay.reset()
-        self.monkeypatch.setenv(_replay.MODE_SETTING, "live")
-        self.monkeypatch.setenv(_replay.RECORD_SETTING, str(self.folder))
-        _replay.begin(notebook)
+        replay.reset()
+        self.monkeypatch.setenv(modes.MODE_SETTING, "live")
+        self.monkeypatch.setenv(recorder.RECORD_SETTING, str(self.folder))
+        replay.begin(notebook, lambda: dict(FAKE_META))
 
     def replay(self, notebook: str = "unit") -> None:
-        _replay.reset()
-        self.monkeypatch.setenv(_replay.MODE_SETTING, "replay")
-        self.monkeypatch.delenv(_replay.RECORD_SETTING, raising=False)
-        self.monkeypatch.setenv(_replay.RECORDINGS_SETTING, str(self.folder))
-        _replay.begin(notebook)
+        replay.reset()
+        self.monkeypatch.setenv(modes.MODE_SETTING, "replay")
+        self.monkeypatch.delenv(recorder.RECORD_SETTING, raising=False)
+        self.monkeypatch.setenv(player.RECORDINGS_SETTING, str(self.folder))
+        replay.begin(notebook, lambda: dict(FAKE_META))
 
     def calls(self, notebook: str = "unit") -> list:
         return json.loads((self.folder / f"{notebook}.json").read_text())["calls"]
@@ -100,12 +105,12 @@ class Session:
 @pytest.fixture
 def session(monkeypatch, tmp_path):
     yield Session(monkeypatch, tmp_path)
-    _replay.reset()
+    replay.reset()
 
 
 def run_cell(source: str) -> None:
     """What IPython tells the lab as a cell starts."""
-    _replay._on_pre_run_cell(SimpleNamespace(raw_cell=source))
+    keys._on_pre_run_cell(SimpleNamespace(raw_cell=source))
 
 
 def test_the_same_call_replays_what_it_returned_at_that_point(session, capsys):
@@ -206,16 +211,16 @@ def test_each_cell_replays_its_own_calls_even_out_of_order_or_re_run(session):
 def test_machine_specific_paths_are_normalised(tmp_path, monkeypatch):
     made = tmp_path / "my-app"
     made.mkdir()
-    monkeypatch.setattr(_replay._state, "cwd", "/home/learner/course/notebooks")
-    assert _replay.normalise_path("/home/learner/course/notebooks/my-app") == "<notebooks>/my-app"
-    assert _replay.normalise_path(str(made)).startswith("<tmp>/*/")
-    assert _replay.normalise_path(str(made)).endswith("/my-app")
-    assert _replay.normalise_path("/app/delta.bin") == "/app/delta.bin"  # inside a container
-    assert _replay.normalise_path("/tmp/no-such-host-file") == "/tmp/no-such-host-file"
-    assert _replay.normalise_path("my-image") == "my-image"
+    monkeypatch.setattr(state.state, "cwd", "/home/learner/course/notebooks")
+    assert keys.normalise_path("/home/learner/course/notebooks/my-app") == "<notebooks>/my-app"
+    assert keys.normalise_path(str(made)).startswith("<tmp>/*/")
+    assert keys.normalise_path(str(made)).endswith("/my-app")
+    assert keys.normalise_path("/app/delta.bin") == "/app/delta.bin"  # inside a container
+    assert keys.normalise_path("/tmp/no-such-host-file") == "/tmp/no-such-host-file"
+    assert keys.normalise_path("my-image") == "my-image"
     spec = lh.bind_mount(made, "/data")
-    assert _replay.normalise(spec)["source"].startswith("<tmp>/*/")
-    assert _replay.normalise(4.0) == _replay.normalise(4)
+    assert keys.normalise(spec)["source"].startswith("<tmp>/*/")
+    assert keys.normalise(4.0) == keys.normalise(4)
 
 
 def test_a_notebook_without_a_recording_says_so(session):
@@ -225,21 +230,21 @@ def test_a_notebook_without_a_recording_says_so(session):
 
 
 def test_forced_replay_never_reaches_for_the_engine(monkeypatch):
-    monkeypatch.setenv(_replay.MODE_SETTING, "replay")
+    monkeypatch.setenv(modes.MODE_SETTING, "replay")
     with pytest.raises(lh.DockerUnavailable) as caught:
-        lh.client()
+        client()
     assert "replay mode" in str(caught.value)
-    assert not lh.engine_available()
+    assert not eng.engine_available()
 
 
 def test_an_unknown_mode_is_refused(monkeypatch):
-    monkeypatch.setenv(_replay.MODE_SETTING, "sometimes")
+    monkeypatch.setenv(modes.MODE_SETTING, "sometimes")
     with pytest.raises(lh.LabError, match="live, replay or auto"):
-        _replay.mode()
+        modes.mode()
 
 
 def test_exercise_checks_need_a_live_engine(session):
-    @lh.teaching.exercise_check("Make a volume")
+    @exercise_check("Make a volume")
     def check_volume():
         raise AssertionError("a check must not run on replayed data")
 
@@ -250,30 +255,30 @@ def test_exercise_checks_need_a_live_engine(session):
 
 
 def test_a_recorded_check_shows_its_recorded_verdict_under_a_note(session):
-    @lh.teaching.exercise_check("Make a volume")
+    @exercise_check("Make a volume")
     def check_volume():
         print("$ docker volume inspect my-vol")
-        return lh.teaching.not_yet("Make a volume", "there is no volume 'my-vol' yet.", "create it")
+        return not_yet("Make a volume", "there is no volume 'my-vol' yet.", "create it")
 
     session.record()
     live = check_volume()
     session.replay()
     verdict = check_volume()
     assert verdict == live
-    assert verdict in _replay._state.checks  # the display puts CHECK_NOTE above it
-    assert "checks need a live Docker Engine" in _replay.CHECK_NOTE
+    assert verdict in state.state.checks  # the display puts CHECK_NOTE above it
+    assert "checks need a live Docker Engine" in banners.CHECK_NOTE
 
 
 def test_banner_says_when_where_and_how_to_get_live_results(session):
     session.record()
     session.replay()
-    banner = _replay.banner_text()
-    assert banner.startswith(_replay.BANNER_MARK)
+    banner = banners.banner_text()
+    assert banner.startswith(banners.BANNER_MARK)
     for fact in ("2026-11-28", "20.10.24", "Debian GNU/Linux 12", "linux/amd64", "live results"):
         assert fact in banner
-    start = _replay.StartBanner("unit")
+    start = banners.StartBanner("unit")
     assert "REPLAY MODE" in repr(start) and "restart the kernel" in repr(start)
-    assert "lh-replay-banner" in _replay.banner_html()
+    assert "lh-replay-banner" in banners.banner_html()
 
 
 def test_doctor_reports_the_mode_and_replays_the_recorded_report(session, engine):
@@ -284,8 +289,12 @@ def test_doctor_reports_the_mode_and_replays_the_recorded_report(session, engine
     replayed = lh.check()
     assert replayed.findings[0].value.startswith("replay") and not replayed.findings[0].ok
     assert replayed.findings[1:] == live.findings[1:]
-    here = lh.doctor.check(replayed=False)  # the doctor command: this machine, for real
-    assert any(f.topic == "Docker Engine" and f.blocking for f in here.findings)
+    # the doctor command checks this machine, for real, whatever the mode
+    env = dict(os.environ, LABHELPERS_MODE="replay")
+    doctor = subprocess.run(
+        [sys.executable, "-m", "labhelpers", "doctor"], env=env, capture_output=True, text=True
+    )
+    assert doctor.returncode == 0 and "live: every result" in doctor.stdout
 
 
 # --- keeping recordings honest ------------------------------------------------------------------
@@ -303,32 +312,32 @@ def call(args: dict | None = None, result_value=None, cell: str = "c1") -> dict:
 def test_figures_may_differ_but_calls_and_shapes_may_not():
     committed = recording(call())
     other_figures = recording(call(result_value={"__result__": "Size", "size_bytes": 9}))
-    assert _replay.compare(committed, other_figures) == []
+    assert drift.compare(committed, other_figures) == []
     other_args = recording(call({"n": 2}))
-    assert "is a different call" in _replay.compare(committed, other_args)[0]
-    assert "n=2" in _replay.compare(committed, other_args)[0]
+    assert "is a different call" in drift.compare(committed, other_args)[0]
+    assert "n=2" in drift.compare(committed, other_args)[0]
     other_shape = recording(call(result_value={"__result__": "Size", "size_mib": 9}))
-    assert "different shape" in _replay.compare(committed, other_shape)[0]
+    assert "different shape" in drift.compare(committed, other_shape)[0]
     more_calls = recording(call(), call())
-    assert "made 1 recorded calls, now 2" in _replay.compare(committed, more_calls)[0]
+    assert "made 1 recorded calls, now 2" in drift.compare(committed, more_calls)[0]
     new_cell = recording(call(cell="c2"))
-    assert "is not in the recording" in _replay.compare(committed, new_cell)[0]
-    assert "no committed recording" in _replay.compare(None, committed)[0]
+    assert "is not in the recording" in drift.compare(committed, new_cell)[0]
+    assert "no committed recording" in drift.compare(None, committed)[0]
 
 
 def test_ids_the_engine_made_up_are_not_drift_but_names_are():
     first, second = "e1ffacd0f9a2" + "0" * 52, "c082b72ca9d0" + "1" * 52
     committed = recording(call({"name": first}))
-    assert _replay.compare(committed, recording(call({"name": second}))) == []
-    assert _replay.compare(committed, recording(call({"name": "my-vol"}))) != []
+    assert drift.compare(committed, recording(call({"name": second}))) == []
+    assert drift.compare(committed, recording(call({"name": "my-vol"}))) != []
     short = recording(call({"name": "abcdef012345"}))
-    assert _replay.compare(short, recording(call({"name": "0123456789ab"}))) == []
+    assert drift.compare(short, recording(call({"name": "0123456789ab"}))) == []
 
 
 def test_sequences_compare_by_their_elements_shape_not_their_length():
     rows = {"__tuple__": [{"__result__": "Row", "size_bytes": 1}] * 3}
     fewer = {"__tuple__": [{"__result__": "Row", "size_bytes": 7}]}
-    assert _replay.shape(rows) == _replay.shape(fewer)
+    assert drift.shape(rows) == drift.shape(fewer)
 
 
 def test_record_check_fails_on_drift_and_says_how_to_refresh(tmp_path, capsys):
@@ -336,9 +345,9 @@ def test_record_check_fails_on_drift_and_says_how_to_refresh(tmp_path, capsys):
     committed.mkdir(), fresh.mkdir()
     (committed / "nb.json").write_text(json.dumps(recording(call({"n": 1}))))
     (fresh / "nb.json").write_text(json.dumps(recording(call({"n": 1}))))
-    assert _record.check(fresh, committed) == 0
+    assert record_command.check(fresh, committed) == 0
     (fresh / "nb.json").write_text(json.dumps(recording(call({"n": 2}))))
-    assert _record.check(fresh, committed) == 1
+    assert record_command.check(fresh, committed) == 1
     assert "make record" in capsys.readouterr().err
 
 
@@ -351,17 +360,17 @@ def demo(tmp_path, engine, my_image, no_leftovers, monkeypatch):
     `my-image` (ensure_lesson_image), which `my_image` provides in another session."""
     notebook = tmp_path / DEMO.name
     shutil.copyfile(DEMO, notebook)
-    monkeypatch.setenv(_replay.MODE_SETTING, "live")
-    monkeypatch.setenv(_replay.RECORD_SETTING, str(tmp_path / "recordings"))
-    monkeypatch.setenv("LABHELPERS_SESSION", lh.SESSION_ID)  # so no_leftovers sees its resources
-    _record._execute(notebook, inplace=True)
+    monkeypatch.setenv(modes.MODE_SETTING, "live")
+    monkeypatch.setenv(recorder.RECORD_SETTING, str(tmp_path / "recordings"))
+    monkeypatch.setenv("LABHELPERS_SESSION", SESSION_ID)  # so no_leftovers sees its resources
+    record_command._execute(notebook, inplace=True)
     return notebook
 
 
 def replay_env(recordings: Path) -> dict:
     env = dict(os.environ, DOCKER_HOST=DEAD, LABHELPERS_MODE="replay")
-    env[_replay.RECORDINGS_SETTING] = str(recordings)
-    env.pop(_replay.RECORD_SETTING, None)
+    env[player.RECORDINGS_SETTING] = str(recordings)
+    env.pop(recorder.RECORD_SETTING, None)
     return env
 
 
@@ -387,10 +396,10 @@ def test_a_recorded_notebook_replays_with_no_engine(demo, monkeypatch):
     # and every output showing data says it is a replay
     for key, value in replay_env(recordings).items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv(_replay.RECORD_SETTING)
+    monkeypatch.delenv(recorder.RECORD_SETTING)
     replayed = demo.parent / "replayed.ipynb"
     shutil.copyfile(demo, replayed)
-    _record._execute(replayed, inplace=True)
+    record_command._execute(replayed, inplace=True)
     cells = {c.source.splitlines()[-1]: c.outputs for c in nbformat.read(replayed, 4).cells[1:]}
 
     def text(outputs, mime="text/plain"):
@@ -398,9 +407,55 @@ def test_a_recorded_notebook_replays_with_no_engine(demo, monkeypatch):
 
     assert "REPLAY MODE" in text(cells['lh.start_lesson("replay-demo")'])
     grew = text(cells[next(k for k in cells if "grew by" in k)])
-    assert "grew by 4194304 bytes" in grew and _replay.BANNER_MARK in grew
+    assert "grew by 4194304 bytes" in grew and banners.BANNER_MARK in grew
     table = next(o for outs in cells.values() for o in outs if "moment" in text([o]))
     assert "lh-replay-banner" in table["data"]["text/html"]
     figure = next(o for outs in cells.values() for o in outs if "image/png" in o.get("data", {}))
-    assert _replay.BANNER_MARK in figure["data"]["text/plain"]
+    assert banners.BANNER_MARK in figure["data"]["text/plain"]
     assert "checks need a live Docker Engine" in text(cells["check_demo()"])
+
+
+# --- strict decoding and validation -------------------------------------------------------------
+
+
+def test_a_recorded_result_with_other_fields_fails_loudly():
+    encoded = codec.encode(Size("c1", 5))
+    assert codec.decode(encoded) == Size("c1", 5)
+    missing = {k: v for k, v in encoded.items() if k != "size_bytes"}
+    with pytest.raises(StaleRecording, match="missing size_bytes"):
+        codec.decode(missing)
+    with pytest.raises(StaleRecording, match="unknown colour"):
+        codec.decode({**encoded, "colour": "red"})
+    with pytest.raises(StaleRecording, match="no such result class"):
+        codec.decode({**encoded, "__result__": "Gone"})
+
+
+def test_a_recording_in_an_old_format_is_refused(session):
+    session.record()
+    measure("c1")
+    path = session.folder / "unit.json"
+    data = json.loads(path.read_text())
+    data["format"] = 1
+    path.write_text(json.dumps(data))
+    with pytest.raises(StaleRecording, match="format 1"):
+        session.replay()
+
+
+def _positive(n: int) -> None:
+    if n < 1:
+        raise lh.BadInput(f"Cannot count to {n}.", "it must be 1 or more.", "pass 1 or more.")
+
+
+@engine_step("count", validate=_positive)
+def count(n: int) -> int:
+    raise AssertionError("the body never runs in these tests")
+
+
+def test_input_is_validated_before_any_mode_or_connection(monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", DEAD)
+    for mode in ("live", "replay", "auto"):
+        replay.reset()
+        monkeypatch.setenv(modes.MODE_SETTING, mode)
+        with pytest.raises(lh.BadInput, match="count to 0"):
+            count(0)
+    replay.reset()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as w
 
 from labhelpers import BadInput
-from labhelpers.teaching import safe
+from labhelpers.widgets import safe
 
 
 def test_safe_reports_a_lab_error_in_the_output_and_lets_others_through() -> None:

@@ -21,12 +21,13 @@ def dead_engine_env():
 
 def test_client_raises_docker_unavailable_with_three_lines(monkeypatch):
     import labhelpers as lh
-    from labhelpers import _engine
+    from labhelpers.engine import connection
 
     monkeypatch.setenv("DOCKER_HOST", DEAD)
-    monkeypatch.setattr(_engine, "_client", None)
+    monkeypatch.setenv("LABHELPERS_MODE", "live")
+    monkeypatch.setattr(connection, "_client", None)
     with pytest.raises(lh.DockerUnavailable) as caught:
-        lh.client()
+        connection.client()
     lines = str(caught.value).splitlines()
     assert len(lines) == 3
     assert lines[0] == f"Could not reach a Docker Engine at DOCKER_HOST={DEAD}."
@@ -75,8 +76,8 @@ def test_notebook_shows_the_message_not_a_traceback(dead_engine_env):
 def test_binder_gets_its_own_explanation(dead_engine_env):
     env = dict(dead_engine_env, BINDER_SERVICE_HOST="10.0.0.1")
     code = (
-        "import labhelpers as lh\n"
-        "try:\n    lh.client()\nexcept lh.DockerUnavailable as e:\n    print(e)\n"
+        "import labhelpers as lh\nfrom labhelpers.engine.connection import client\n"
+        "try:\n    client()\nexcept lh.DockerUnavailable as e:\n    print(e)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60

@@ -20,6 +20,7 @@ __all__ = [
     "CONNECT_TIMEOUT_S",
     "client",
     "engine_available",
+    "engine_is_local",
     "is_sdk_error",
     "sdk_version",
     "server_summary",
@@ -191,3 +192,11 @@ def _probe() -> None:
 
 
 modes.set_probe(_probe)
+
+
+def engine_is_local() -> bool:
+    """True when DOCKER_HOST names no remote Engine (unset, or a unix socket): its files may be
+    on this machine. Whether they are (native Linux, not a VM) is `engine_facts().platform_kind`.
+    """
+    host = os.environ.get("DOCKER_HOST", "")
+    return not host or host.startswith("unix://")
