@@ -1,11 +1,11 @@
 """`python -m labhelpers COMMAND`: the course's commands (each `make` target calls one).
 
-    doctor    is this machine ready for the course? (checks the live Engine)
-    cleanup   remove everything the lab created, selected by its label only
-    record    run every notebook live: refresh its stored outputs and its replay recording
-    sync      rewrite each notebook's .ipynb from its .md, keeping outputs (--check: only compare)
-    api       docs/notebook-api.md, the names notebooks use (--write / --check)
-    test      every check of the course, in phases (lint ... replay)
+doctor    is this machine ready for the course? (checks the live Engine)
+cleanup   remove everything the lab created, selected by its label only
+record    run every notebook live: refresh its stored outputs and its replay recording
+sync      rewrite each notebook's .ipynb from its .md, keeping outputs (--check: only compare)
+api       docs/notebook-api.md, the names notebooks use (--write / --check)
+test      every check of the course, in phases (lint ... replay)
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ def test_notebooks_call_only_documented_names():
                 module = importlib.import_module(f"labhelpers.lessons.{lesson}")
                 listed = attr in module.__all__ and f"`{attr}" in page
             else:
-                listed = name in lh.__all__ and f"`lh.{name}" in page or name in lh.LESSONS
+                listed = (name in lh.__all__ and f"`lh.{name}" in page) or name in lh.LESSONS
             if not listed:
                 unknown.append(f"{notebook}: lh.{name}")
     assert unknown == []

@@ -54,4 +54,8 @@ def test_a_context_without_dockerfile_is_bad_input(tmp_path):
 def test_base_image_setting_wins(monkeypatch, engine):
     monkeypatch.setenv("LAB_BASE_IMAGE", eng.OFFLINE_BASE_IMAGE)
     choice = eng.choose_base_image()
-    assert (choice.image, choice.source, choice.present) == (eng.OFFLINE_BASE_IMAGE, "setting", True)
+    assert (choice.image, choice.source, choice.present) == (
+        eng.OFFLINE_BASE_IMAGE,
+        "setting",
+        True,
+    )

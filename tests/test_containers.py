@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
+from conftest import docker_cli
 from labhelpers import engine as eng
 from labhelpers.core.labels import MANAGED, SESSION_ID
 

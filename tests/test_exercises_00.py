@@ -5,23 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import docker_cli
 
-import labhelpers as lh
-from labhelpers import lab_check
+from conftest import docker_cli
+from labhelpers.core.labels import MANAGED
+from labhelpers.engine import find_volume
+from labhelpers.lessons.setup.exercise import VOLUME_NAME, check_first_volume
+from labhelpers.teaching import run_solution
 
 SOLUTION = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "00-check-your-lab.sh"
-NAME = lab_check.VOLUME_NAME
+NAME = VOLUME_NAME
 
 
 @pytest.fixture
 def untouched(engine, no_leftovers):
     """No volume of the exercise's name (a learner's own one would stop the test, untouched)."""
-    from labhelpers._ownership import find_volume
-
     found = find_volume(NAME)
     if found is not None:
-        if not lh._labels.is_lab_owned(found.attrs.get("Labels")):
+        if not found.lab_owned:
             pytest.skip(f"a volume '{NAME}' without the lab's label exists: it is the learner's")
         docker_cli("volume", "rm", NAME)
     yield
@@ -29,28 +29,28 @@ def untouched(engine, no_leftovers):
 
 
 def test_check_fails_on_an_untouched_engine_with_its_hint(untouched):
-    verdict = lab_check.check_first_volume()
+    verdict = check_first_volume()
     assert not verdict.passed
     assert "there is no volume" in verdict.message
     assert "docker volume create" in verdict.hint and "docker info" in verdict.hint
 
 
 def test_check_names_a_wrong_driver_label(untouched):
-    managed = f"{lh.MANAGED}=true"
+    managed = f"{MANAGED}=true"
     docker_cli("volume", "create", "--label", managed, "--label", "storage-driver=zfs", NAME)
-    verdict = lab_check.check_first_volume()
+    verdict = check_first_volume()
     assert not verdict.passed and "says 'zfs'" in verdict.message
 
 
 def test_check_names_a_missing_lab_label(untouched):
     docker_cli("volume", "create", NAME)
-    verdict = lab_check.check_first_volume()
+    verdict = check_first_volume()
     assert not verdict.passed and "no io.labhelpers.managed=true label" in verdict.message
 
 
 def test_the_solution_passes_the_check(untouched):
-    output = lh.teaching.run_solution(SOLUTION)
+    output = run_solution(SOLUTION)
     assert "storage driver: " in output
-    verdict = lab_check.check_first_volume()
+    verdict = check_first_volume()
     assert verdict.passed, verdict
     assert f"/volumes/{NAME}/_data" in verdict.message

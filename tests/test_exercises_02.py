@@ -7,9 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
+from conftest import docker_cli
+from labhelpers.core.labels import MANAGED
+from labhelpers.teaching import run_solution
 
 SOLUTION = Path(__file__).parent.parent / "notebooks" / "solutions" / "02-writable-layer.sh"
 BOX = "ex02-box"
@@ -26,7 +28,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(my_image, no_box, 
     before = lh.writable.check_three_megabytes()
     assert not before.passed and "no container 'ex02-box'" in before.message
     assert "docker run -d --init --name ex02-box" in before.hint
-    out = lh.teaching.run_solution(SOLUTION)
+    out = run_solution(SOLUTION)
     assert "ex02-box 3MB (virtual" in out
     after = lh.writable.check_three_megabytes()
     assert after.passed, after
@@ -34,7 +36,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(my_image, no_box, 
 
 
 def test_three_mebibytes_get_a_hint_about_units(my_image, no_box, no_leftovers):
-    docker_cli("run", "-d", "--init", "--name", BOX, "--label", f"{lh.MANAGED}=true", my_image)
+    docker_cli("run", "-d", "--init", "--name", BOX, "--label", f"{MANAGED}=true", my_image)
     docker_cli("exec", BOX, "dd", "if=/dev/zero", "of=/app/data.bin", "bs=1M", "count=3")
     near = lh.writable.check_three_megabytes()
     assert not near.passed and "3 MiB" in near.message and "3.15MB" in near.message
@@ -48,7 +50,7 @@ def test_other_sizes_and_a_missing_label_are_explained(my_image, no_box, no_left
     unlabelled = lh.writable.check_three_megabytes()
     assert not unlabelled.passed and "no io.labhelpers.managed=true label" in unlabelled.message
     docker_cli("rm", "-f", BOX)
-    docker_cli("run", "-d", "--init", "--name", BOX, "--label", f"{lh.MANAGED}=true", my_image)
+    docker_cli("run", "-d", "--init", "--name", BOX, "--label", f"{MANAGED}=true", my_image)
     docker_cli("exec", BOX, "sh", "-c", "head -c 2999999 /dev/zero > /app/data.bin")
     off_by_one = lh.writable.check_three_megabytes()
     assert not off_by_one.passed and "2,999,999" in off_by_one.message

@@ -7,9 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
+from conftest import docker_cli
+from labhelpers import engine as eng
+from labhelpers.lessons.lifecycle.exercise import RESCUE_TEXT
+from labhelpers.teaching import run_solution
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 SOLUTION = NOTEBOOKS / "solutions" / "03-stop-start-remove.sh"
@@ -34,12 +37,12 @@ def test_the_check_fails_before_and_passes_after_the_solution(
 ):
     start = lh.lifecycle.prepare_rescue()
     assert start.status == "exited"
-    assert start.writable_layer_bytes == len(lh.lifecycle.RESCUE_TEXT) + 1
+    assert start.writable_layer_bytes == len(RESCUE_TEXT) + 1
     before = lh.lifecycle.check_rescue(learners_copy)
     assert not before.passed and "still holds report.txt" in before.message
     assert "docker cp ex03-box:/app/report.txt" in before.hint
-    out = lh.teaching.run_solution(SOLUTION)
-    assert out.strip().endswith(lh.lifecycle.RESCUE_TEXT)
+    out = run_solution(SOLUTION)
+    assert out.strip().endswith(RESCUE_TEXT)
     after = lh.lifecycle.check_rescue(learners_copy)
     assert after.passed, after
 
@@ -61,4 +64,4 @@ def test_the_container_must_go_after_the_copy(my_image, learners_copy, no_leftov
     docker_cli("cp", f"{BOX}:/app/report.txt", str(learners_copy))
     still_there = lh.lifecycle.check_rescue(learners_copy)
     assert not still_there.passed and "docker rm ex03-box" in still_there.hint
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import docker_cli
-
 import labhelpers as lh
+from conftest import docker_cli
+from labhelpers.teaching import run_solution
 
 SOLUTION = (
     Path(__file__).parent.parent / "notebooks" / "solutions" / "04-storage-and-volume-drivers.sh"
@@ -26,7 +26,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(my_image, no_lefto
         assert not before.passed
         assert "no volume 'ex04-ram'" in before.message
         assert "docker volume create" in before.hint and "type=tmpfs" in before.hint
-        out = lh.teaching.run_solution(SOLUTION)
+        out = run_solution(SOLUTION)
         assert "tmpfs            32M" in out  # df -h /scratch inside the container
         after = lh.drivers.check_ram_volume()
         assert after.passed, after

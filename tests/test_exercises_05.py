@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 import labhelpers as lh
+from labhelpers.engine import cleanup
+from labhelpers.teaching import run_solution
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 SOLUTION = NOTEBOOKS / "solutions" / "05-named-volume.sh"
@@ -42,11 +44,11 @@ def test_the_check_fails_before_and_passes_after_the_solution(
     wrong = lh.named_volumes.check_backup(learners_backup)
     assert not wrong.passed and "differs" in wrong.message
 
-    out = lh.teaching.run_solution(SOLUTION)
+    out = run_solution(SOLUTION)
     assert out == "This is my delta data\n"
     after = lh.named_volumes.check_backup(learners_backup)
     assert after.passed, after
-    lh.cleanup(session_only=True)
+    cleanup(session_only=True)
 
 
 def test_the_check_says_when_the_volume_is_missing(tmp_path, no_leftovers):

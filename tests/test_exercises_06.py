@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
+from conftest import docker_cli
+from labhelpers.teaching import run_solution
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 SOLUTION = NOTEBOOKS / "solutions" / "06-volume-vs-bind-vs-tmpfs.sh"
@@ -35,7 +36,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(exercise):
     before = check()
     assert not before.passed and "no container 'ex06-app'" in before.message
     assert "--tmpfs /cache" in before.hint and ":/config:ro" in before.hint
-    out = lh.teaching.run_solution(SOLUTION)
+    out = run_solution(SOLUTION)
     assert "bind /config RW=false" in out and "greeting=hello" in out
     after = check()
     assert after.passed, after
@@ -61,3 +62,29 @@ def test_near_misses_get_a_precise_message(exercise):
     stopped = check()
     assert not stopped.passed and "exited" in stopped.message
     assert "docker start ex06-app" in stopped.hint
+
+
+def test_a_container_removed_during_the_check_gives_a_verdict_not_an_sdk_error(
+    exercise, monkeypatch
+):
+    """The container (or its volume) going between two looks is an ordinary "not yet"."""
+    from labhelpers.lessons.mounts import exercise as ex06
+
+    CONFIG.mkdir(parents=True, exist_ok=True)
+    docker_cli(
+        "run", "-d", "--name", "ex06-app", "-v", "ex06-data:/data", "--tmpfs", "/cache",
+        "-v", f"{CONFIG.resolve()}:/config:ro", "my-image", "sleep", "infinity",
+    )  # fmt: skip
+    looked_up = ex06.find_container
+
+    def then_removed(name: str):
+        found = looked_up(name)
+        _remove_exercise_resources()
+        return found
+
+    monkeypatch.setattr(ex06, "find_container", then_removed)
+    verdict = check()
+    assert verdict.passed and "notebook 99 will leave it" in verdict.message
+    _remove_exercise_resources()
+    gone = check()
+    assert not gone.passed and "no container 'ex06-app'" in gone.message

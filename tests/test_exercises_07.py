@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
+from conftest import docker_cli
+from labhelpers.teaching import run_solution
 
 SOLUTION = Path(__file__).parent.parent / "notebooks" / "solutions" / "07-sharing-data.sh"
 
@@ -29,7 +30,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(exercise):
     before = lh.sharing.check_read_only_share()
     assert not before.passed and "no volume 'ex07-data'" in before.message
     assert "-v ex07-data:/data:ro" in before.hint
-    out = lh.teaching.run_solution(SOLUTION)
+    out = run_solution(SOLUTION)
     assert out.splitlines()[-2:] == [
         "hello",
         "touch: cannot touch '/data/x': Read-only file system",

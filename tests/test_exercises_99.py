@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import docker_cli
-
 import labhelpers as lh
+from conftest import docker_cli
+from labhelpers.core import labels
+from labhelpers.teaching import run_solution
 
 SOLUTION = Path(__file__).parent.parent / "notebooks" / "solutions" / "99-clean-up.sh"
 
@@ -16,18 +17,16 @@ SOLUTION = Path(__file__).parent.parent / "notebooks" / "solutions" / "99-clean-
 def test_the_check_fails_before_and_passes_after_the_solution(
     lesson_image, no_leftovers, monkeypatch
 ):
-    from labhelpers import _labels
-
-    monkeypatch.setattr(_labels, "_notebook", "07-sharing-data")
+    monkeypatch.setattr(labels, "_notebook", "07-sharing-data")
     lh.run_container(
         "lab-t99-share", image=lesson_image, mounts=[lh.volume_mount("lab-t99-shared", "/data")]
     )
     anonymous = lh.sharing.start_with_anonymous_volume("lab-t99-anon", image=lesson_image)
-    before = lh.cleanup_view.check_cli_cleanup()
+    before = lh.cleanup.check_cli_cleanup()
     assert not before.passed and "lab-t99-share" in before.message
-    out = lh.teaching.run_solution(SOLUTION)
+    out = run_solution(SOLUTION)
     assert "lab-t99-shared" in out
-    after = lh.cleanup_view.check_cli_cleanup()
+    after = lh.cleanup.check_cli_cleanup()
     assert after.passed, after
     for volume in ("lab-t99-shared", anonymous.volume):  # rm -v took the anonymous one
         assert docker_cli("volume", "inspect", volume, check=False).returncode != 0

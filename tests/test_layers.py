@@ -10,7 +10,11 @@ import tarfile
 import pytest
 
 import labhelpers as lh
-from labhelpers import layers, layers_widgets
+from conftest import docker_cli
+from labhelpers import engine as eng
+from labhelpers.core.labels import MANAGED, is_lab_image
+from labhelpers.engine.images import _ChunkStream, config_history_from_tar
+from labhelpers.lessons.layers import experiments, results, views, widgets
 
 MIB = lh.MIB
 
@@ -37,11 +41,11 @@ MIB = lh.MIB
     ],
 )
 def test_step_of_reads_both_builders_formats(created_by, step, keyword):
-    assert layers.step_of(created_by) == (step, keyword)
+    assert views.step_of(created_by) == (step, keyword)
 
 
 def test_step_of_an_imported_base_has_no_keyword():
-    assert layers.step_of("", "Imported from -") == ("(imported: Imported from -)", "")
+    assert views.step_of("", "Imported from -") == ("(imported: Imported from -)", "")
 
 
 def _tar(members: list[tuple[str, bytes]]) -> io.BytesIO:
@@ -75,7 +79,7 @@ def test_config_history_from_the_classic_save_layout():
             ("manifest.json", manifest),
         ]
     )
-    entries = layers.config_history_from_tar(stream)
+    entries = config_history_from_tar(stream)
     assert [e.empty_layer for e in entries] == [False, True, False]
     assert entries[1].created_by.endswith("ENV A=1")
 
@@ -90,29 +94,29 @@ def test_config_history_from_the_oci_save_layout_stops_early():
             ("blobs/sha256/late", b"never read"),
         ]
     )
-    assert len(layers.config_history_from_tar(stream)) == 3
+    assert len(config_history_from_tar(stream)) == 3
 
 
 def test_config_history_without_a_manifest_is_bad_input():
     with pytest.raises(lh.BadInput, match=r"no manifest\.json"):
-        layers.config_history_from_tar(_tar([("something.json", b"{}")]))
+        config_history_from_tar(_tar([("something.json", b"{}")]))
 
 
 def test_chunk_stream_reads_across_chunks():
-    reader = io.BufferedReader(layers._ChunkStream([b"ab", b"", b"cde", b"f"]), 4)
+    reader = io.BufferedReader(_ChunkStream([b"ab", b"", b"cde", b"f"]), 4)
     assert reader.read() == b"abcdef"
 
 
 def test_origins_name_the_from_image_and_the_lab_labels():
     raw = [
-        {"Tags": ["base:1"], "CreatedBy": ""},
-        {"Tags": None, "CreatedBy": "/bin/sh -c #(nop)  LABEL io.labhelpers.managed=true"},
-        {"Tags": ["my-image:latest"], "CreatedBy": "x"},
-        {"Tags": None, "CreatedBy": "/bin/sh -c #(nop)  ENV A=1"},
-        {"Tags": None, "CreatedBy": "/bin/sh -c #(nop)  LABEL io.labhelpers.managed=true"},
-        {"Tags": ["plus:latest"], "CreatedBy": "/bin/sh -c #(nop)  LABEL io.labhelpers.s=1"},
+        (("base:1",), ""),
+        ((), "/bin/sh -c #(nop)  LABEL io.labhelpers.managed=true"),
+        (("my-image:latest",), "x"),
+        ((), "/bin/sh -c #(nop)  ENV A=1"),
+        ((), "/bin/sh -c #(nop)  LABEL io.labhelpers.managed=true"),
+        (("plus:latest",), "/bin/sh -c #(nop)  LABEL io.labhelpers.s=1"),
     ]
-    assert layers._origins(raw) == [
+    assert experiments._origins(raw) == [
         "base:1",
         "my-image",
         "my-image",
@@ -123,15 +127,15 @@ def test_origins_name_the_from_image_and_the_lab_labels():
 
 
 def test_extra_instructions_and_bad_choices():
-    assert layers.extra_instruction("run", 3).startswith("RUN dd if=/dev/zero")
-    assert "count=3" in layers.extra_instruction("run", 3)
-    assert layers.extra_instruction("copy", 2) == "COPY payload-2mib.bin /app/"
-    assert layers.extra_instruction("env").startswith("ENV ")
-    assert "FROM ${BASE_IMAGE}" in layers.derived_dockerfile("ENV A=1", "base")
+    assert experiments.extra_instruction("run", 3).startswith("RUN dd if=/dev/zero")
+    assert "count=3" in experiments.extra_instruction("run", 3)
+    assert experiments.extra_instruction("copy", 2) == "COPY payload-2mib.bin /app/"
+    assert experiments.extra_instruction("env").startswith("ENV ")
+    assert "FROM ${BASE_IMAGE}" in experiments.derived_dockerfile("ENV A=1", "base")
     with pytest.raises(lh.BadInput):
-        layers.extra_instruction("delete-everything")
+        experiments.extra_instruction("delete-everything")
     with pytest.raises(lh.BadInput):
-        layers.extra_instruction("run", 0)
+        experiments.extra_instruction("run", 0)
 
 
 def test_stage_results_take_each_stages_last_image():
@@ -148,7 +152,7 @@ def test_stage_results_take_each_stages_last_image():
         "Step 5/6 : COPY --from=build /a /a",
         " ---> 997c0cd992c7",
     ]
-    assert layers.stage_results(log) == ["15e60f54242b", "997c0cd992c7"]
+    assert experiments.stage_results(log) == ["15e60f54242b", "997c0cd992c7"]
 
 
 def test_a_build_failure_names_the_step_and_the_log_tail():
@@ -159,19 +163,19 @@ def test_a_build_failure_names_the_step_and_the_log_tail():
         "Step 5/9 : COPY requirements.txt /app/",
         [f"line {n}" for n in range(20)],
     )
-    text = layers.describe_build_failure(exc, tail_lines=3)
+    text = views.describe_build_failure(exc, tail_lines=3)
     assert "Step 5/9 : COPY requirements.txt /app/" in text
     assert "line 19" in text and "line 16" not in text
-    attempt = layers.attempt_from_failure("x", exc)
+    attempt = results.attempt_from_failure("x", exc)
     assert not attempt.ok and attempt.failed_step.startswith("Step 5/9")
 
 
 def _row(step, keyword, origin, size, new_layer, image_id="abc"):
-    return layers.HistoryRow(image_id, step, "", step, keyword, origin, size, new_layer, -1, "")
+    return results.HistoryRow(image_id, step, "", step, keyword, origin, size, new_layer, -1, "")
 
 
 def test_compare_with_seed_marks_where_the_engine_disagrees():
-    report = layers.LayerReport(
+    report = results.LayerReport(
         "t",
         "abc",
         (
@@ -186,7 +190,7 @@ def test_compare_with_seed_marks_where_the_engine_disagrees():
         "test",
         (),
     )
-    table = layers.compare_with_seed(report)
+    table = results.TrialReport(report, experiments.TRIAL_STEPS).table()
     agree = {row[1].split("  (")[0]: row[4] for row in table.rows}
     assert agree == {"FROM base:1": "yes", "WORKDIR /app": "NO", "RUN true": "NO", "ENV A=1": "yes"}
     assert report.layers_agree and report.sizes_agree
@@ -194,7 +198,7 @@ def test_compare_with_seed_marks_where_the_engine_disagrees():
 
 
 def test_plot_layers_draws_a_bar_per_layer_and_refuses_odd_scales():
-    report = layers.LayerReport(
+    report = results.LayerReport(
         "t",
         "abc",
         (_row("WORKDIR /app", "WORKDIR", "Dockerfile", 0, True), _row("x", "", "b", 9, True)),
@@ -204,10 +208,10 @@ def test_plot_layers_draws_a_bar_per_layer_and_refuses_odd_scales():
         (),
     )
     for scale in ("linear", "log"):
-        figure = layers.plot_layers(report, scale)
+        figure = report.plot(scale)
         assert len(figure.axes[0].patches) == 2
     with pytest.raises(lh.BadInput):
-        layers.plot_layers(report, "cubic")
+        report.plot("cubic")
 
 
 def test_widget_actions_show_prints_and_lab_errors_in_their_output():
@@ -225,8 +229,8 @@ def test_widget_actions_show_prints_and_lab_errors_in_their_output():
         raise lh.BadInput("It failed.", "because.", "do this.")
 
     area = Area()
-    assert layers_widgets._show_in(area, noisy) == 42
-    assert layers_widgets._show_in(area, failing) is None
+    assert widgets._show_in(area, noisy) == 42
+    assert widgets._show_in(area, failing) is None
     assert area.text == (
         "$ docker something\nBadInput: It failed.\nWhy: because.\nWhat to do: do this.\n"
     )
@@ -236,7 +240,7 @@ def test_widget_actions_show_prints_and_lab_errors_in_their_output():
 
 
 def test_history_of_the_lesson_image_is_backed_by_rootfs(lesson_image):
-    report = layers.image_history(lesson_image)
+    report = experiments.image_history(lesson_image)
     assert report.layers_agree and report.sizes_agree
     by_keyword = {row.keyword: row for row in report.rows if row.origin == "Dockerfile"}
     assert by_keyword["WORKDIR"].new_layer and by_keyword["WORKDIR"].size_bytes == 0
@@ -249,7 +253,7 @@ def test_history_of_the_lesson_image_is_backed_by_rootfs(lesson_image):
 
 def test_history_of_a_missing_image_is_bad_input(engine):
     with pytest.raises(lh.BadInput, match="no image"):
-        layers.image_history("lab-t-no-such-image")
+        experiments.image_history("lab-t-no-such-image")
 
 
 SCRATCH_DOCKERFILE = """\
@@ -264,27 +268,29 @@ COPY note.txt /again/note.txt
 def test_saved_config_fallback_agrees_with_rootfs_counts(tmp_path, engine, no_leftovers):
     (tmp_path / "Dockerfile").write_text(SCRATCH_DOCKERFILE)
     (tmp_path / "note.txt").write_text("hello\n")
-    lh.build_image(tmp_path, tag="lab-t-scratch")
-    counted = layers.image_history("lab-t-scratch")
+    eng.build_image(tmp_path, tag="lab-t-scratch")
+    counted = experiments.image_history("lab-t-scratch")
     assert "empty_layer" not in counted.method
-    saved = layers.saved_config_history("lab-t-scratch")
+    saved = eng.saved_config_history("lab-t-scratch")
     assert [not e.empty_layer for e in saved] == [r.new_layer for r in reversed(counted.rows)]
 
     # A saved and re-loaded image has no step images: its history shows <missing>.
-    archive = b"".join(engine.api.get_image("lab-t-scratch"))
-    engine.images.remove("lab-t-scratch", force=True)
-    engine.images.load(archive)
-    loaded = layers.image_history("lab-t-scratch")
+    archive = tmp_path / "scratch.tar"
+    docker_cli("image", "save", "-o", str(archive), "lab-t-scratch")
+    docker_cli("image", "rm", "-f", "lab-t-scratch")
+    docker_cli("image", "load", "-i", str(archive))
+    loaded = experiments.image_history("lab-t-scratch")
     assert loaded.rows[0].image_id == counted.rows[0].image_id
     assert all(row.image_id == "<missing>" for row in loaded.rows[1:])
     assert "empty_layer" in loaded.method
     assert [r.new_layer for r in loaded.rows] == [r.new_layer for r in counted.rows]
     assert loaded.layers_agree and loaded.rootfs_layers == 2
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_the_instruction_trial_against_the_seeds_table(tmp_path, engine, no_leftovers):
-    report = layers.instruction_trial(tmp_path, tag="lab-t-trial")
+    trial = experiments.instruction_trial(tmp_path, tag="lab-t-trial")
+    report = trial.report
     assert report.layers_agree and report.sizes_agree
     steps = {row.step: row for row in report.rows if row.origin == "Dockerfile"}
     assert steps["WORKDIR /app"].new_layer and steps["WORKDIR /app"].size_bytes == 0
@@ -293,14 +299,14 @@ def test_the_instruction_trial_against_the_seeds_table(tmp_path, engine, no_left
     assert steps["RUN echo hello > /app/hello.txt"].size_bytes == 6
     for keyword in ("ENV", "LABEL", "USER", "EXPOSE", "VOLUME", "STOPSIGNAL", "CMD", "ARG"):
         assert not any(r.new_layer for r in report.rows if r.keyword == keyword), keyword
-    disagree = [row[0] for row in layers.compare_with_seed(report).rows if row[4] == "NO"]
+    disagree = [row[0] for row in trial.table().rows if row[4] == "NO"]
     assert disagree == ["WORKDIR", "RUN"]
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_add_a_layer_measures_each_choice(tmp_path, lesson_image, no_leftovers):
     def add(choice, size=1):
-        return layers.add_layer(choice, size, lesson_image, "lab-t-plus", tmp_path / "plus")
+        return experiments.add_layer(choice, size, lesson_image, "lab-t-plus", tmp_path / "plus")
 
     run = add("run", 2)
     assert run.new_layer and run.layer_bytes == run.grew_bytes == 2 * MIB
@@ -313,13 +319,13 @@ def test_add_a_layer_measures_each_choice(tmp_path, lesson_image, no_leftovers):
     workdir = add("workdir")
     assert workdir.new_layer and workdir.layer_bytes == 0
     assert f"RootFS {workdir.layers_before} -> {workdir.layers_after} layers" in repr(workdir)
-    table = layers.experiments_table([run, copy, env, workdir])
+    table = views.experiments_table([run, copy, env, workdir])
     assert [row[1] for row in table.rows] == ["yes", "yes", "no", "yes"]
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_multi_stage_keeps_only_the_result(tmp_path, engine, no_leftovers):
-    compared = layers.compare_stages(tmp_path, repository="lab-t-stages")
+    compared = experiments.compare_stages(tmp_path, repository="lab-t-stages")
     above = {i.tag.split(":")[1]: i.above_base_bytes for i in compared.images}
     result_bytes = len("app built with the toolchain\n")
     assert above == {
@@ -329,37 +335,36 @@ def test_multi_stage_keeps_only_the_result(tmp_path, engine, no_leftovers):
     }
     stage = compared.build_stage
     assert stage is not None and stage.above_base_bytes == 30 * MIB + result_bytes
-    stage_image = lh.client().images.get(stage.image_id)
-    assert stage_image.labels.get(lh.MANAGED) == "image:build-stage" and not stage_image.tags
-    assert lh._labels.is_lab_image(stage_image.labels, stage_image.tags)
-    lh.cleanup(session_only=True)
+    stage_image = eng.find_image(stage.image_id)
+    assert stage_image.labels.get(MANAGED) == "image:build-stage" and not stage_image.tags
+    assert is_lab_image(stage_image.labels, stage_image.tags)
+    eng.cleanup(session_only=True)
     # the build stage's untagged image carries the lab's label, so the cleanup removed it too
-    with pytest.raises(lh.BadInput):
-        lh.image_info(stage.image_id)
+    assert eng.find_image(stage.image_id) is None
 
 
 def test_a_broken_context_fails_at_its_copy_step(tmp_path, engine, no_leftovers):
-    text = layers.write_broken_context(tmp_path)
-    assert layers.BROKEN_LINE in text
+    text = experiments.write_broken_context(tmp_path)
+    assert experiments.BROKEN_LINE in text
     with pytest.raises(lh.BuildFailed) as caught:
-        lh.build_image(tmp_path, tag="lab-t-broken")
-    assert layers.BROKEN_LINE in caught.value.step
-    described = layers.describe_build_failure(caught.value)
+        eng.build_image(tmp_path, tag="lab-t-broken")
+    assert experiments.BROKEN_LINE in caught.value.step
+    described = views.describe_build_failure(caught.value)
     assert "requirements.txt" in described
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_build_widget_reports_a_failure_without_raising_when_asked(tmp_path, engine, no_leftovers):
-    layers.write_broken_context(tmp_path)
-    attempt = layers_widgets.build_with_progress(tmp_path, "lab-t-broken", raise_on_failure=False)
-    assert not attempt.ok and layers.BROKEN_LINE in attempt.failed_step
+    experiments.write_broken_context(tmp_path)
+    attempt = widgets.build_with_progress(tmp_path, "lab-t-broken", raise_on_failure=False)
+    assert not attempt.ok and experiments.BROKEN_LINE in attempt.failed_step
     with pytest.raises(lh.BuildFailed):
-        layers_widgets.build_with_progress(tmp_path, "lab-t-broken")
-    lh.cleanup(session_only=True)
+        widgets.build_with_progress(tmp_path, "lab-t-broken")
+    eng.cleanup(session_only=True)
 
 
 def test_builder_probe_names_the_sdks_builder(engine):
-    probe = layers.builder_probe()
+    probe = experiments.builder_probe()
     assert probe.sdk_builder.startswith("the classic builder")
     assert isinstance(probe.cli_buildx_present, bool)
     assert len(probe.table().rows) == 3
@@ -367,11 +372,14 @@ def test_builder_probe_names_the_sdks_builder(engine):
 
 def test_the_terminal_builder_follows_the_cli_version_and_buildx(monkeypatch):
     monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
-    probe = layers.BuilderProbe
+    probe = results.BuilderProbe
     old = probe("classic", "", "github.com/docker/buildx v0.10", True, "20.10.24+dfsg1")
     assert old.terminal_builder.startswith("the classic builder (docker CLI 20.10.24+dfsg1")
     new = probe("classic", "2", "github.com/docker/buildx v0.17", True, "27.3.1")
     assert new.terminal_builder.startswith("BuildKit")
     assert probe("classic", "2", "", False, "27.3.1").terminal_builder.startswith("the classic")
-    monkeypatch.setenv("DOCKER_BUILDKIT", "1")
-    assert old.terminal_builder.startswith("BuildKit (DOCKER_BUILDKIT=1")
+    # the setting the probe ran with, not this process's environment (a replay shows the recorded)
+    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
+    assert old.terminal_builder.startswith("the classic builder (docker CLI")
+    with_setting = probe("classic", "", "github.com/docker/buildx v0.10", True, "20.10.24", "1")
+    assert with_setting.terminal_builder.startswith("BuildKit (DOCKER_BUILDKIT=1")

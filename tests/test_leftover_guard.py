@@ -1,8 +1,7 @@
 """The leftover guard itself can fail: a labelled resource left behind is caught and removed."""
 
-from conftest import remove_leftovers
-
 import labhelpers as lh
+from conftest import remove_leftovers
 
 
 def test_the_guard_catches_a_leaked_volume_and_removes_it(engine):

@@ -9,24 +9,25 @@ import os
 import pytest
 
 import labhelpers as lh
-from labhelpers import lifecycle
+from labhelpers import engine as eng
+from labhelpers.lessons.lifecycle import experiments, results, widgets
 
 MIB = 1024 * 1024
 NAME = "lab-t-life"
-LAYER = 10 * MIB + len(lifecycle.NOTE) + 1
+LAYER = 10 * MIB + len(results.NOTE) + 1
 
 
 def _seen(step, status, delta, tmpfs_note, layer, total, mounted=None):
     mounted = status == "running" if mounted is None else mounted
-    note = lifecycle.NOTE if delta >= 0 else ""
-    return lifecycle.Observation(
+    note = results.NOTE if delta >= 0 else ""
+    return results.Observation(
         NAME, step, step, status, delta, note, mounted, tmpfs_note, layer, total, ""
     )
 
 
 def test_the_timeline_says_what_survived_each_step():
-    tmpfs = lifecycle.TMPFS_NOTE
-    history = lifecycle.Timeline(
+    tmpfs = results.TMPFS_NOTE
+    history = results.Timeline(
         (
             _seen("run", "running", -1, "", 0, 1000),
             _seen("write", "running", 10, tmpfs, 10, 1010),
@@ -42,48 +43,52 @@ def test_the_timeline_says_what_survived_each_step():
     assert cells[3][4] == "yes"  # delta.bin survived the start
     assert cells[4][3:5] == ["not there", "no"]
     assert cells[4][-1] == "+0 B" and cells[1][-1] == "+10 B"
-    assert "gave back 10B (10 B)" in lifecycle.reclaimed(history)
-    assert lifecycle.reclaimed(history).endswith("yes")
-    lifecycle.plot_timeline(history).savefig(os.devnull, format="png")
+    assert "gave back 10B (10 B)" in history.reclaimed()
+    assert history.reclaimed().endswith("yes")
+    assert results.Timeline(()).reclaimed() == "No remove step yet."
+    history.plot().savefig(os.devnull, format="png")
 
 
 def test_unknown_steps_are_refused():
     with pytest.raises(lh.BadInput):
-        lifecycle.lifecycle_step("pause", NAME)
+        experiments.lifecycle_step("pause", NAME)
+    with pytest.raises(lh.BadInput):
+        experiments.Experiment(NAME).step("pause")
 
 
 def test_stop_keeps_the_data_remove_deletes_it_and_tmpfs_empties(lesson_image, no_leftovers):
-    first = lifecycle.step("run", NAME, lesson_image)
+    box = experiments.Experiment(NAME, lesson_image)
+    first = box.step("run")
     assert first.status == "running" and not first.delta_there and first.tmpfs_mounted
-    written = lifecycle.step("write", NAME, lesson_image)
+    written = box.step("write")
     assert written.delta_bytes == 10 * MIB and written.note_there and written.tmpfs_note_there
     assert written.writable_layer_bytes == LAYER
     assert written.engine_change_bytes == LAYER
 
-    stopped = lifecycle.step("stop", NAME, lesson_image)
+    stopped = box.step("stop")
     assert stopped.status == "exited" and stopped.read_with == "docker cp"
-    assert stopped.delta_bytes == 10 * MIB and stopped.note == lifecycle.NOTE
+    assert stopped.delta_bytes == 10 * MIB and stopped.note == results.NOTE
     assert not stopped.tmpfs_mounted
     assert stopped.writable_layer_bytes == LAYER and stopped.engine_change_bytes == 0
 
-    started = lifecycle.step("start", NAME, lesson_image)
+    started = box.step("start")
     assert started.delta_bytes == 10 * MIB and started.note_there
     assert started.tmpfs_mounted and not started.tmpfs_note_there
 
-    lifecycle.step("write", NAME, lesson_image)
-    restarted = lifecycle.step("restart", NAME, lesson_image)
+    box.step("write")
+    restarted = box.step("restart")
     assert restarted.delta_there and not restarted.tmpfs_note_there
 
-    removed = lifecycle.step("remove", NAME, lesson_image)
+    removed = box.step("remove")
     assert removed.status == "removed" and removed.writable_layer_bytes == -1
     assert removed.engine_change_bytes == -LAYER
-    assert lifecycle.reclaimed().endswith("yes")
+    assert box.timeline().reclaimed().endswith("yes")
     with pytest.raises(lh.BadInput):
-        lifecycle.step("start", NAME, lesson_image)
+        box.step("start")
 
-    again = lifecycle.step("recreate", NAME, lesson_image)
+    again = box.step("recreate")
     assert again.status == "running" and not again.delta_there and again.writable_layer_bytes == 0
-    assert [o.step for o in lifecycle.timeline().steps] == [
+    assert [o.step for o in box.timeline().steps] == [
         "run",
         "write",
         "stop",
@@ -93,18 +98,20 @@ def test_stop_keeps_the_data_remove_deletes_it_and_tmpfs_empties(lesson_image, n
         "remove",
         "recreate",
     ]
-    lh.cleanup(session_only=True)
+    eng.cleanup(session_only=True)
 
 
 def test_a_new_run_starts_a_new_timeline(lesson_image, no_leftovers):
-    lifecycle.step("run", NAME, lesson_image)
-    lifecycle.step("run", NAME, lesson_image)
-    assert len(lifecycle.timeline().steps) == 1
-    lh.cleanup(session_only=True)
+    box = experiments.Experiment(NAME, lesson_image)
+    box.step("run")
+    box.step("run")
+    assert len(box.timeline().steps) == 1
+    assert experiments.Experiment(NAME, lesson_image).timeline().steps == ()  # its own timeline
+    eng.cleanup(session_only=True)
 
 
 def test_docker_stop_waits_for_the_timeout_only_without_init(lesson_image, no_leftovers):
-    timing = lifecycle.stop_timing(lesson_image)
+    timing = experiments.stop_timing(lesson_image)
     with_init, without = timing.runs
     assert with_init.init and with_init.pid1.startswith("/sbin/docker-init -- python app.py")
     assert with_init.exit_code == 143 and not with_init.waited_for_timeout
@@ -114,13 +121,14 @@ def test_docker_stop_waits_for_the_timeout_only_without_init(lesson_image, no_le
 
 
 def test_a_container_run_with_rm_is_gone_after_stop(lesson_image, no_leftovers):
-    gone = lifecycle.removed_on_stop("lab-t-rm", lesson_image)
+    gone = experiments.removed_on_stop("lab-t-rm", lesson_image)
     assert gone.written_bytes == MIB and not gone.exists_after_stop
     assert gone.command.startswith("docker run -d --rm --init --name lab-t-rm")
 
 
-def test_the_widget_does_its_default_steps(lesson_image, no_leftovers):
-    lifecycle.step("run", NAME, lesson_image)
-    lifecycle.lifecycle_widget(("write", "stop"), name=NAME)
-    assert [o.step for o in lifecycle.timeline().steps] == ["run", "write", "stop"]
-    lh.cleanup(session_only=True)
+def test_the_widget_adds_its_default_steps_to_the_experiment(lesson_image, no_leftovers):
+    box = experiments.Experiment(NAME, lesson_image)
+    box.step("run")
+    widgets.lifecycle_widget(box, ("write", "stop"))
+    assert [o.step for o in box.timeline().steps] == ["run", "write", "stop"]
+    eng.cleanup(session_only=True)

@@ -4,13 +4,14 @@ bind-mount ownership and missing host paths, on the real Engine."""
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
-from labhelpers import mounts as m
+from conftest import docker_cli
+from labhelpers.core.echo import cli
+from labhelpers.lessons.mounts import experiments as ex
+from labhelpers.lessons.mounts import results as m
 
 EXPECTED = {
     m.LAYER: (True, True, False),
@@ -23,7 +24,7 @@ EXPECTED = {
 
 def test_the_survival_grid_matches_what_docker_does(lesson_image, tmp_path, no_leftovers):
     seen = []
-    grid = m.survival_grid(
+    grid = ex.survival_grid(
         image=lesson_image,
         host_dir=tmp_path / "bind",
         prefix="lab-t6-grid",
@@ -40,21 +41,28 @@ def test_the_survival_grid_matches_what_docker_does(lesson_image, tmp_path, no_l
 
 
 def test_one_trial_and_the_choice_table(lesson_image, tmp_path, no_leftovers):
-    one = m.trial(m.TMPFS, m.RESTART, image=lesson_image, host_dir=tmp_path)
+    one = ex.trial(m.TMPFS, m.RESTART, image=lesson_image, host_dir=tmp_path)
     assert not one.survived and one.read_back == ""
-    kept = m.trial(m.NAMED, m.RECREATE, image=lesson_image, host_dir=tmp_path)
+    kept = ex.trial(m.NAMED, m.RECREATE, image=lesson_image, host_dir=tmp_path)
     assert kept.survived and kept.read_back == "written before docker rm + run again"
     grid = m.SurvivalGrid((one, kept))
-    rows = {row[0]: row for row in m.choice_table(grid).rows}
+    rows = {row[0]: row for row in grid.choice_table().rows}
     assert rows[m.TMPFS][1] == "no" and rows[m.NAMED][2] == "yes"
     assert rows[m.TMPFS][2] == "?"  # not measured in this grid
 
 
-def test_unknown_kinds_and_events_are_refused_before_anything_runs(no_leftovers):
+def test_unknown_kinds_and_events_are_refused_before_anything_connects(monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent.sock")  # nothing may connect
     with pytest.raises(lh.BadInput):
-        m.trial("a floppy disk", m.RESTART)
+        ex.trial("a floppy disk", m.RESTART)
     with pytest.raises(lh.BadInput):
-        m.trial(m.TMPFS, "docker pause")
+        ex.trial(m.TMPFS, "docker pause")
+    with pytest.raises(lh.BadInput):
+        ex.survival_grid(kinds=(m.NAMED, "a floppy disk"))
+    with pytest.raises(lh.BadInput):
+        ex.throughput(size_mib=0)
+    with pytest.raises(lh.BadInput):
+        ex.throughput(repeats=0)
 
 
 def test_the_heatmap_and_the_bars_draw_from_data():
@@ -66,7 +74,7 @@ def test_the_heatmap_and_the_bars_draw_from_data():
         for kind, oks in EXPECTED.items()
         for event, ok in zip(m.EVENTS, oks, strict=True)
     )
-    fig = m.plot_grid(m.SurvivalGrid(trials))
+    fig = m.SurvivalGrid(trials).plot()
     assert len(fig.axes) == 1 and len(fig.axes[0].texts) == 15
     timings = tuple(
         m.WriteTiming(kind, fsync, r, 256 * lh.MIB, 0.1 * r)
@@ -78,12 +86,12 @@ def test_the_heatmap_and_the_bars_draw_from_data():
     bench = m.Throughput(256 * lh.MIB, 3, timings, filesystems)
     assert bench.median_mb_per_s(m.NAMED, True) == pytest.approx(256 * lh.MIB / 0.2 / 1e6)
     assert "median MB/s" in repr(bench) and bench.summary().startswith("Medians")
-    assert len(m.plot_throughput(bench).axes) == 1
+    assert len(bench.plot().axes) == 1
 
 
 def test_throughput_measures_each_kind_with_dds_own_timing(lesson_image, tmp_path, no_leftovers):
     progress = []
-    bench = m.throughput(
+    bench = ex.throughput(
         size_mib=8,
         repeats=2,
         image=lesson_image,
@@ -96,14 +104,10 @@ def test_throughput_measures_each_kind_with_dds_own_timing(lesson_image, tmp_pat
     assert bench.filesystem(m.NAMED) == bench.filesystem(m.BIND)  # same disk here
     assert list(tmp_path.iterdir()) == []  # dd's files are removed
     assert docker_cli("volume", "inspect", "bench-vol", check=False).returncode != 0
-    with pytest.raises(lh.BadInput):
-        m.throughput(size_mib=0, image=lesson_image, host_dir=tmp_path)
-    with pytest.raises(lh.BadInput):
-        m.throughput(repeats=0, image=lesson_image, host_dir=tmp_path)
 
 
 def test_files_in_a_bind_mount_keep_the_container_users_uid(lesson_image, tmp_path, no_leftovers):
-    report = m.ownership(tmp_path / "owners", image=lesson_image, other_uid=1234)
+    report = ex.ownership(tmp_path / "owners", image=lesson_image, other_uid=1234)
     rows = report.rows
     assert rows[0].created and rows[0].host_uid == 0  # root in the container is uid 0 here
     if os.getuid() != 1234:
@@ -120,7 +124,7 @@ def test_files_in_a_bind_mount_keep_the_container_users_uid(lesson_image, tmp_pa
 
 def test_a_missing_host_path_three_ways(lesson_image, tmp_path, no_leftovers):
     missing = tmp_path / "nope"
-    report = m.missing_host_path(missing, image=lesson_image)
+    report = ex.missing_host_path(missing, image=lesson_image)
     lab, mount, dash_v = report.cases
     assert "refused" in lab.outcome and report.lab_message.startswith("BadInput: Cannot bind")
     assert "bind source path does not exist" in mount.outcome and not mount.path_exists_afterwards
@@ -129,15 +133,15 @@ def test_a_missing_host_path_three_ways(lesson_image, tmp_path, no_leftovers):
     missing.mkdir()
     (missing / "keep.txt").write_text("mine")
     with pytest.raises(lh.BadInput):
-        m.missing_host_path(missing, image=lesson_image)
+        ex.missing_host_path(missing, image=lesson_image)
     assert (missing / "keep.txt").read_text() == "mine"
 
 
 def test_commands_show_paths_under_the_current_folder_as_pwd(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     here = str(tmp_path.resolve())
-    assert m.here(f"docker run -v {here}/a/b:/data img") == 'docker run -v "$PWD/a/b:/data" img'
-    shown = m.here(f"docker run --mount type=bind,src={here}/x,dst=/data img")
+    assert cli("run", "-v", f"{here}/a/b:/data", "img") == 'docker run -v "$PWD/a/b:/data" img'
+    shown = cli("run", "--mount", f"type=bind,src={here}/x,dst=/data", "img")
     assert shown == 'docker run --mount type=bind,src="$PWD/x",dst=/data img'
-    assert m.here("docker run -v /elsewhere:/data img") == "docker run -v /elsewhere:/data img"
-    assert re.search(r"'sh -c'", m.here("docker exec c 'sh -c'"))
+    assert cli("run", "-v", "/elsewhere:/data", "img") == "docker run -v /elsewhere:/data img"
+    assert cli("exec", "c", "sh -c") == "docker exec c 'sh -c'"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
+from conftest import docker_cli
 from labhelpers import named_volumes as nv
+from labhelpers.engine import cleanup, engine_facts
+from labhelpers.lessons.named_volumes.experiments import write_remove_read
 
 
 def test_a_file_written_in_a_volume_outlives_the_container(lesson_image, no_leftovers):
@@ -16,7 +18,7 @@ def test_a_file_written_in_a_volume_outlives_the_container(lesson_image, no_left
         "lab-t-writer", image=lesson_image, mounts=[lh.volume_mount("lab-t-vol", "/app")]
     )
     lh.exec_in("lab-t-writer", 'echo "This is my delta data" > /app/file.txt')
-    assert [d.path for d in lh.diff("lab-t-writer")] == [
+    assert [d.path for d in nv.changes("lab-t-writer").entries] == [
         "/usr",
         "/usr/sbin",
         "/usr/sbin/docker-init",
@@ -26,21 +28,30 @@ def test_a_file_written_in_a_volume_outlives_the_container(lesson_image, no_left
     listing = nv.list_volume("lab-t-vol", image=lesson_image)
     assert listing.names == ("app.py", "file.txt")  # app.py: pre-populated from the image
     assert dict((f.name, f.size_bytes) for f in listing.files)["file.txt"] == 22
-    read = nv.read_through_container("lab-t-vol", "file.txt", image=lesson_image)
+    read = nv.read_volume_file("lab-t-vol", "file.txt", image=lesson_image)
     assert read.text == "This is my delta data\n" and "--rm" in read.command
     direct = nv.read_from_mountpoint("lab-t-vol", "file.txt")
     assert direct.command == "sudo cat /var/lib/docker/volumes/lab-t-vol/_data/file.txt"
-    if lh.engine_facts().platform_kind == "native-linux" and direct.readable:
+    if engine_facts().platform_kind == "native-linux" and direct.readable:
         assert direct.text == read.text
     else:
         assert not direct.readable and direct.text
-    lh.cleanup(session_only=True)
+    cleanup(session_only=True)
 
 
 def test_reading_a_missing_volume_is_refused_instead_of_creating_it(no_leftovers):
     with pytest.raises(lh.BadInput):
         nv.list_volume("lab-t-no-such-volume")
     assert docker_cli("volume", "inspect", "lab-t-no-such-volume", check=False).returncode != 0
+
+
+def test_bad_input_is_refused_before_anything_connects():
+    with pytest.raises(lh.BadInput):
+        nv.read_from_mountpoint("my-vol", "../../../etc/shadow")
+    with pytest.raises(lh.BadInput):
+        nv.volume_usage("my-vol")  # a name, not a list of names
+    with pytest.raises(lh.BadInput):
+        nv.start_app_both_ways(wait_s=0)
 
 
 def test_docker_cp_copies_one_file_out_even_from_a_stopped_container(
@@ -57,7 +68,7 @@ def test_docker_cp_copies_one_file_out_even_from_a_stopped_container(
     assert copied.command.startswith("docker cp lab-t-cp:/app/file.txt ")
     with pytest.raises(lh.BadInput):
         nv.copy_out("lab-t-cp", "/app", tmp_path)
-    lh.cleanup(session_only=True)
+    cleanup(session_only=True)
 
 
 def test_only_an_empty_named_volume_receives_the_images_files(lesson_image, tmp_path, no_leftovers):
@@ -79,7 +90,7 @@ def test_only_an_empty_named_volume_receives_the_images_files(lesson_image, tmp_
         nv.what_app_sees(tmp_path / "empty-app", image=lesson_image)
     for name in ("prepop-empty", "prepop-full", "prepop-nocopy", "prepop-ram"):
         assert docker_cli("volume", "inspect", name, check=False).returncode != 0
-    lh.cleanup(session_only=True)
+    cleanup(session_only=True)
 
 
 def test_the_app_starts_on_a_volume_and_fails_on_an_empty_bind_mount(
@@ -91,7 +102,7 @@ def test_the_app_starts_on_a_volume_and_fails_on_an_empty_bind_mount(
     assert runs[1].status == "exited" and runs[1].exit_code == 2
     assert "can't open file '/app/app.py'" in runs[1].first_log_line
     assert docker_cli("ps", "-aq", "--filter", "name=app-on-").stdout.strip() == ""
-    lh.cleanup(session_only=True)
+    cleanup(session_only=True)
 
 
 def test_data_written_to_a_volume_is_not_in_the_writable_layer(lesson_image, no_leftovers):
@@ -107,7 +118,7 @@ def test_data_written_to_a_volume_is_not_in_the_writable_layer(lesson_image, no_
     assert usage.listed and usage.links == 1
     assert "+4,194,304 B" in repr(nv.space_table(before, after))
     assert len(nv.plot_space(before, after).axes) == 1
-    lh.cleanup(session_only=True)
+    cleanup(session_only=True)
 
 
 def test_rm_v_keeps_a_named_volume_and_an_in_use_volume_cannot_be_removed(
@@ -121,7 +132,7 @@ def test_rm_v_keeps_a_named_volume_and_an_in_use_volume_cannot_be_removed(
     lh.remove_container("lab-t-user", volumes=True)
     assert lh.inspect_volume("lab-t-keep").name == "lab-t-keep"  # docker rm -v left it
     assert nv.try_remove_volume("lab-t-keep").removed
-    lh.cleanup(session_only=True)
+    cleanup(session_only=True)
 
 
 def test_prune_removes_unused_volumes_without_driver_options(lesson_image, no_leftovers):
@@ -139,17 +150,18 @@ def test_prune_removes_unused_volumes_without_driver_options(lesson_image, no_le
     assert report.named_unused_removed is removed["named"]
     assert ("too" in report.verdict()) is removed["named"]
     assert docker_cli("volume", "ls", "-q", "--filter", "label=io.labhelpers.demo").stdout == ""
-    lh.cleanup(session_only=True)
+    cleanup(session_only=True)
 
 
 def test_a_line_written_before_rm_f_is_read_back(lesson_image, no_leftovers):
     lh.create_volume("lab-t-notes")
-    first = nv.write_remove_read("one", "lab-t-notes", "lab-t-nw", lesson_image)
-    second = nv.write_remove_read("two words", "lab-t-notes", "lab-t-nw", lesson_image)
-    assert first.survived and second.survived and second.read_back == "one\ntwo words\n"
-    with pytest.raises(lh.BadInput):
-        nv.write_remove_read("two\nlines", "lab-t-notes")
-    lh.cleanup(session_only=True)
+    first = write_remove_read("one", "lab-t-notes", "lab-t-nw", lesson_image)
+    second = write_remove_read("-n two words", "lab-t-notes", "lab-t-nw", lesson_image)
+    assert first.survived and second.survived and second.read_back == "one\n-n two words\n"
+    for bad in ("two\nlines", "", "x" * 201):
+        with pytest.raises(lh.BadInput):
+            write_remove_read(bad, "lab-t-notes")
+    cleanup(session_only=True)
 
 
 def test_the_survival_widget_writes_the_default_line_once_at_once(lesson_image, no_leftovers):
@@ -157,4 +169,4 @@ def test_the_survival_widget_writes_the_default_line_once_at_once(lesson_image, 
     widget = nv.survival_widget("lab-t-widget", default="first line", image=lesson_image)
     shown = widget.children[1].value
     assert "first line" in shown and "survived the container&#x27;s removal: yes" in shown
-    lh.cleanup(session_only=True)
+    cleanup(session_only=True)

@@ -49,7 +49,7 @@ def test_an_edit_to_the_text_only_is_caught_and_synced_keeping_outputs(course):
 
 
 def test_an_edit_to_the_notebook_only_is_caught(course):
-    text, notebook = notebooks.pairs(course)[1]
+    _, notebook = notebooks.pairs(course)[1]
     nb = nbformat.read(notebook, as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code")
     cell.source += "\nprint('edited in the .ipynb only')"
@@ -59,7 +59,7 @@ def test_an_edit_to_the_notebook_only_is_caught(course):
 
 
 def test_a_tag_changed_on_one_side_is_caught(course):
-    text, notebook = notebooks.pairs(course)[0]
+    _, notebook = notebooks.pairs(course)[0]
     nb = nbformat.read(notebook, as_version=4)
     cell = next(c for c in nb.cells if c.cell_type == "code")
     cell.metadata["tags"] = [*cell.metadata.get("tags", []), "nbval-skip"]
@@ -68,6 +68,6 @@ def test_a_tag_changed_on_one_side_is_caught(course):
 
 
 def test_a_missing_side_is_caught(course):
-    text, notebook = notebooks.pairs(course)[0]
+    text, _ = notebooks.pairs(course)[0]
     text.unlink()
     assert "has no" in notebooks.check(course)[0]

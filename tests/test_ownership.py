@@ -6,9 +6,9 @@ import hashlib
 import json
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
+from conftest import docker_cli
 from labhelpers import engine as eng
 from labhelpers.core.labels import full_tag
 

@@ -4,10 +4,11 @@ anonymous volumes and --volumes-from, on the real Engine."""
 from __future__ import annotations
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
-from labhelpers import sharing as sh
+from conftest import docker_cli
+from labhelpers.engine import cleanup
+from labhelpers.lessons.sharing import experiments as sh
 
 
 def _run(name: str, image: str, target: str, read_only: bool = False) -> None:
@@ -45,16 +46,19 @@ def test_two_containers_share_a_volume_and_ro_refuses_writes(lesson_image, no_le
     assert lh.read_file("lab-t7-reader", "/shared/m.txt").splitlines()[-1] == (
         'with "quotes" and $HOME'
     )
-    assert len(sh.plot_mounts(table).axes) == 1
-    lh.cleanup(session_only=True)
+    assert len(table.plot().axes) == 1
+    cleanup(session_only=True)
 
 
-def test_lines_must_be_one_short_line(no_leftovers):
+def test_lines_must_be_one_short_line_before_anything_connects(monkeypatch):
+    monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent.sock")
     for bad in ("", "two\nlines", "x" * 201):
         with pytest.raises(lh.BadInput):
             sh.append_and_read(bad)
-    assert sh.quoted("plain words") == '"plain words"'
-    assert sh.quoted("it's $HOME") == "'it'\"'\"'s $HOME'"
+        with pytest.raises(lh.BadInput):
+            sh.try_write("lab-t7-ro", "/data/m.txt", bad)
+    assert sh._quoted("plain words") == '"plain words"'
+    assert sh._quoted("it's $HOME") == "'it'\"'\"'s $HOME'"
 
 
 def test_anonymous_volumes_stay_after_rm_and_go_with_rm_v(lesson_image, no_leftovers):
@@ -75,3 +79,19 @@ def test_anonymous_volumes_stay_after_rm_and_go_with_rm_v(lesson_image, no_lefto
 
     lh.remove_volume(kept.volume)
     assert kept.volume not in sh.dangling_volumes().names
+
+
+def test_the_share_widget_keeps_its_last_exchange(lesson_image, no_leftovers):
+    from labhelpers.lessons.sharing import widgets
+
+    lh.create_volume("lab-t7-vol")
+    for name, target, ro in ((sh.WRITER, "/data", False), (sh.READER, "/shared", False),
+                             (sh.READER_RO, "/data", True)):  # fmt: skip
+        _run(name, lesson_image, target, read_only=ro)
+    panel = lh.sharing.share_widget("from the test")
+    assert panel.last.write_ok and panel.last.lines_seen == ("from the test",)
+    refused = panel.append(sh.READER_RO)
+    assert refused is panel.last and not refused.write_ok
+    assert "Read-only file system" in panel.shown.value
+    assert isinstance(panel, widgets.SharePanel)
+    cleanup(session_only=True)

@@ -25,7 +25,7 @@ def echoing() -> bool:
     return _settings["echo_commands"]
 
 
-class quiet:  # noqa: N801 - used as `with quiet():`, like contextlib's helpers
+class quiet:
     """Within `with quiet():`, helpers print no command (a caller shows a shorter one)."""
 
     def __enter__(self) -> None:
@@ -43,7 +43,9 @@ def _shown(arg: str) -> str:
         return shlex.quote(arg)
     head, tail = arg[:where], arg[where + len(cwd) :]
     tail, comma, rest = tail.partition(",")  # --mount type=bind,src=PATH,dst=...
-    return f'{shlex.quote(head) if head else ""}"$PWD/{tail}"{comma}{shlex.quote(rest) if rest else ""}'
+    before = shlex.quote(head) if head else ""
+    after = shlex.quote(rest) if rest else ""
+    return f'{before}"$PWD/{tail}"{comma}{after}'
 
 
 def cli(*argv: str) -> str:

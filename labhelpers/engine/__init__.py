@@ -13,10 +13,11 @@ Everything here returns plain frozen dataclasses (never SDK objects) and prints 
 command it stands for. Lessons compose these; views and widgets never import this package.
 """
 
-from .connection import engine_available, unavailable_message
+from .connection import engine_available, engine_is_local, unavailable_message
 from .containers import (
     LESSON_IMAGE,
     STOP_TIMEOUT_S,
+    check_size_mib,
     container_logs,
     container_sizes,
     copy_file_from,
@@ -30,6 +31,7 @@ from .containers import (
     list_containers,
     read_file,
     remove_container,
+    remove_created_container,
     restart_container,
     run_container,
     run_once,
@@ -69,6 +71,7 @@ from .volumes import (
     create_volume,
     find_volume,
     inspect_volume,
+    list_dangling_volumes,
     list_volumes,
     prune_volumes,
     remove_volume,
@@ -85,6 +88,7 @@ __all__ = [
     "bind_mount",
     "build_image",
     "builder_version",
+    "check_size_mib",
     "choose_base_image",
     "claim_container_name",
     "claim_volume_name",
@@ -99,6 +103,7 @@ __all__ = [
     "disk_usage",
     "engine_available",
     "engine_facts",
+    "engine_is_local",
     "engine_step",
     "ensure_lesson_image",
     "exec_in",
@@ -112,6 +117,7 @@ __all__ = [
     "lab_container",
     "lab_resources",
     "list_containers",
+    "list_dangling_volumes",
     "list_images",
     "list_networks",
     "list_volumes",
@@ -120,6 +126,7 @@ __all__ = [
     "read_file",
     "recording_meta",
     "remove_container",
+    "remove_created_container",
     "remove_image",
     "remove_volume",
     "restart_container",

@@ -6,12 +6,9 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import platform
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 from ..core.errors import DockerUnavailable, EngineError, LabError
 from ..replay import modes
@@ -24,9 +21,9 @@ __all__ = [
     "is_sdk_error",
     "sdk_version",
     "server_summary",
-    "why_unavailable",
     "translate",
     "unavailable_message",
+    "why_unavailable",
 ]
 
 _client = None
@@ -136,9 +133,8 @@ def why_unavailable() -> DockerUnavailable | None:
 def server_summary() -> str:
     """ "Docker Engine 28.5.2 (linux/amd64)": which Engine answers (not a recorded step)."""
     facts = client().version()
-    return (
-        f"Docker Engine {facts.get('Version', '?')} ({facts.get('Os', '?')}/{facts.get('Arch', '?')})"
-    )
+    where = f"{facts.get('Os', '?')}/{facts.get('Arch', '?')}"
+    return f"Docker Engine {facts.get('Version', '?')} ({where})"
 
 
 def engine_available() -> bool:

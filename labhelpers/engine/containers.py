@@ -38,6 +38,7 @@ __all__ = [
     "RunOutput",
     "StorageLayout",
     "WriteResult",
+    "check_size_mib",
     "container_logs",
     "container_sizes",
     "copy_file_from",
@@ -51,6 +52,7 @@ __all__ = [
     "list_containers",
     "read_file",
     "remove_container",
+    "remove_created_container",
     "restart_container",
     "run_container",
     "run_once",
@@ -148,10 +150,16 @@ def _details(container) -> ContainerDetails:
 
 
 def _info(container, command: str = "") -> ContainerInfo:
-    container.reload()
+    import docker
+
+    try:
+        container.reload()
+        status = container.status
+    except docker.errors.NotFound:  # started with --rm: the Engine removed it as it exited
+        status = "removed"
     image = (container.attrs.get("Config") or {}).get("Image", "")
     return ContainerInfo(
-        container.name, container.id[:12], image, container.status, _mounts(container.attrs), command
+        container.name, container.id[:12], image, status, _mounts(container.attrs), command
     )
 
 
@@ -352,7 +360,9 @@ def run_once(
 
 
 @engine_step("create the container")
-def create_container(name: str, image: str = LESSON_IMAGE, labelled: bool = True) -> ContainerDetails:
+def create_container(
+    name: str, image: str = LESSON_IMAGE, labelled: bool = True
+) -> ContainerDetails:
     """`docker create --name NAME IMAGE` (with the lab's labels unless `labelled` is False: then
     it carries only what it inherits from its image; remove it at once)."""
     _require_image(image, f"create '{name}'")
@@ -361,7 +371,9 @@ def create_container(name: str, image: str = LESSON_IMAGE, labelled: bool = True
     if labelled:
         argv += ["--label", f"{MANAGED}=true"]
     announce(cli(*argv, image))
-    created = client().containers.create(image, name=name, labels=lab_labels() if labelled else None)
+    created = client().containers.create(
+        image, name=name, labels=lab_labels() if labelled else None
+    )
     return _details(created)
 
 
@@ -407,9 +419,25 @@ def exec_in(name: str, command: str, check: bool = True, echo: bool = True) -> E
 
 @engine_step("measure free space")
 def free_bytes(name: str, path: str = "/") -> int:
-    """Free bytes on the filesystem that holds `path` inside the container (df, as root sees it)."""
-    out = exec_in(name, f"df -P -B1 {shlex.quote(path)} | tail -n 1", echo=False).output.split()
-    return int(out[3])
+    """Free bytes on the filesystem that holds `path` inside the container (df, as root sees it).
+
+    Raises:
+        CommandFailed: df printed nothing usable twice in a row.
+    """
+    command = f"df -P -B1 {shlex.quote(path)} | tail -n 1"
+    for _ in range(2):  # seen once: an empty answer from df in a container just started
+        done = exec_in(name, command, echo=False)
+        fields = done.output.split()
+        if len(fields) >= 4 and fields[3].isdigit():
+            return int(fields[3])
+        time.sleep(0.2)
+    raise CommandFailed(
+        f"Could not measure the free space behind {path} in '{name}'.",
+        f"`{command}` printed {done.output.strip()[:200]!r}, not a df line.",
+        "run the cell again; if it keeps failing, check that the container runs (`docker ps`).",
+        done.exit_code,
+        done.output,
+    )
 
 
 @result
@@ -602,7 +630,12 @@ def list_containers(
             labels = dict(row.get("Labels") or {})
             found.append(
                 ContainerSummary(
-                    name, row["Id"][:12], row["State"], row.get("Image", ""), labels, is_lab_owned(labels)
+                    name,
+                    row["Id"][:12],
+                    row["State"],
+                    row.get("Image", ""),
+                    labels,
+                    is_lab_owned(labels),
                 )
             )
     return tuple(sorted(found, key=lambda c: c.name))
@@ -771,3 +804,28 @@ def copy_to_host(name: str, path: str, dest_dir: str | os.PathLike) -> str:
     target = dest / os.path.basename(members[0].name)
     target.write_bytes(data)
     return str(target)
+
+
+@engine_step("remove the container")
+def remove_created_container(name: str, container_id: str) -> str:
+    """`docker rm NAME` for the container that `create_container(NAME, labelled=False)` just made:
+    it carries no lab label, so `remove_container` would refuse it. Removed only while NAME is
+    still that container (`container_id`, as `create_container` returned it) and was never
+    started; returns the command shown.
+
+    Raises:
+        BadInput: NAME is another container, or it has been started.
+    """
+    container = _sdk_container(name)
+    shown = cli("rm", name)
+    announce(shown)
+    if container is None:
+        return shown
+    if not container.id.startswith(container_id) or container.status != "created":
+        raise BadInput(
+            f"Not removing '{name}': it is not the unstarted container the lab just created.",
+            "it has no lab labels, so it may be yours.",
+            "remove it yourself if you mean to.",
+        )
+    container.remove()
+    return shown

@@ -460,5 +460,3 @@ def saved_config_history(image: str) -> tuple:
         return config_history_from_tar(io.BufferedReader(_ChunkStream(chunks), MIB))
     finally:
         chunks.close()
-
-

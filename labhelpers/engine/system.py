@@ -341,7 +341,10 @@ def list_images(label: str = "") -> tuple:
     found = client().images.list(filters={"label": [label]} if label else None)
     return tuple(
         ImageSummary(
-            i.id.split(":")[-1][:12], tuple(i.tags), dict(i.labels or {}), is_lab_image(i.labels, i.tags)
+            i.id.split(":")[-1][:12],
+            tuple(i.tags),
+            dict(i.labels or {}),
+            is_lab_image(i.labels, i.tags),
         )
         for i in found
     )
@@ -361,6 +364,11 @@ class NetworkSummary:
 def list_networks() -> tuple:
     """`docker network ls`: every network (the learner's too)."""
     return tuple(
-        NetworkSummary(n.id[:12], n.name, dict(n.attrs.get("Labels") or {}), is_lab_owned(n.attrs.get("Labels")))
+        NetworkSummary(
+            n.id[:12],
+            n.name,
+            dict(n.attrs.get("Labels") or {}),
+            is_lab_owned(n.attrs.get("Labels")),
+        )
         for n in sorted(client().networks.list(), key=lambda n: n.name)
     )

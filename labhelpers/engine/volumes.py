@@ -16,6 +16,7 @@ __all__ = [
     "create_volume",
     "find_volume",
     "inspect_volume",
+    "list_dangling_volumes",
     "list_volumes",
     "prune_volumes",
     "remove_volume",
@@ -139,6 +140,11 @@ class RemoveAttempt:
     engine_said: str
     command: str
 
+    def __repr__(self) -> str:
+        if self.removed:
+            return f"{self.command}: removed."
+        return f"{self.command}: refused. The Engine said: {self.engine_said}"
+
 
 @engine_step("try to remove the volume")
 def try_remove_volume(name: str) -> RemoveAttempt:
@@ -192,3 +198,16 @@ def prune_volumes(label: str) -> tuple:
     announce(cli("volume", "prune", "-f", "--filter", f"label={label}"))
     pruned = client().volumes.prune(filters={"label": [label]})
     return tuple(sorted(pruned.get("VolumesDeleted") or []))
+
+
+@engine_step("list unused volumes")
+def list_dangling_volumes(label: str | tuple | list = ()) -> tuple:
+    """`docker volume ls -q -f dangling=true [-f label=L ...]`: the names of the volumes no
+    container uses (stopped ones count as users), the learner's too, optionally only those with
+    each label in `label`. Returns names, sorted."""
+    wanted = [label] if isinstance(label, str) else list(label)
+    flags = [a for w in wanted for a in ("-f", f"label={w}")]
+    announce(cli("volume", "ls", "-q", "-f", "dangling=true", *flags))
+    filters = {"dangling": True, **({"label": wanted} if wanted else {})}
+    found = client().volumes.list(filters=filters)
+    return tuple(sorted(v.name for v in found))

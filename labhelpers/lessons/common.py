@@ -1,15 +1,26 @@
-"""Experiments more than one lesson uses: reading a volume through a throw-away container, and the
-options of a volume held in memory."""
+"""Experiments more than one lesson uses: reading a volume through a throw-away container, the
+options of a volume held in memory, and whether a path on the Engine's machine is on this one."""
 
 from __future__ import annotations
+
+import os
 
 from ..core.errors import BadInput
 from ..core.results import result
 from ..core.units import si_exact
-from ..engine import LESSON_IMAGE, MountSpec, engine_step, find_volume, run_once
+from ..engine import (
+    LESSON_IMAGE,
+    MountSpec,
+    engine_facts,
+    engine_is_local,
+    engine_step,
+    find_volume,
+    run_once,
+)
 from ..views import Table, TableShown
 
 __all__ = [
+    "HERE",
     "PEEK_AT",
     "TMPFS_VOLUME_SIZE",
     "FileRead",
@@ -19,6 +30,7 @@ __all__ = [
     "read_volume_file",
     "require_volume",
     "tmpfs_volume_options",
+    "where_engine_path_is",
 ]
 
 PEEK_AT = "/volume"  # where a helper container mounts the volume it reads (read-only)
@@ -123,3 +135,29 @@ def read_volume_file(volume: str, filename: str, image: str = LESSON_IMAGE) -> F
     done = run_once(image, ["cat", path], [_peek(volume)])
     return FileRead(volume, path, True, done.output, "through a helper container", done.command)
 
+
+HERE = "here"
+
+
+@engine_step("find out where the Engine keeps its files")
+def where_engine_path_is(path: str) -> str:
+    """Where PATH, a path on the Engine's machine (a volume's mountpoint, say), is: HERE when it
+    is a path on this machine too, otherwise where instead ("inside Docker Desktop's Linux VM").
+
+    Only native Linux with a local Engine qualifies, and only when PATH exists here: an Engine
+    in a container (or a VM) of its own reports paths of its own filesystem.
+    """
+    kind = engine_facts().platform_kind
+    elsewhere = {
+        "docker-desktop": "inside Docker Desktop's Linux VM",
+        "wsl2": "inside the WSL 2 VM that runs the Engine",
+    }.get(kind, "on the machine (or in the container) that runs the Engine")
+    if kind != "native-linux" or not engine_is_local():
+        return elsewhere
+    try:
+        os.stat(path)
+    except PermissionError:
+        return HERE  # the Engine's data root is root-only: it is here, for root (sudo) to read
+    except OSError:
+        return elsewhere
+    return HERE

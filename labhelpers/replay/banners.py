@@ -21,6 +21,7 @@ __all__ = ["BANNER_MARK", "CHECK_NOTE", "StartBanner", "banner_html", "banner_te
 
 BANNER_MARK = "\u27f2 REPLAY"
 
+
 def banner_text() -> str:
     m = meta()
     when = m.get("recorded_on", "?")
@@ -158,5 +159,3 @@ def install() -> None:
         shell.events.register("post_run_cell", _on_post_run_cell)
 
     install_hook("banners", hook)
-
-

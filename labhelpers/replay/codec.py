@@ -86,7 +86,9 @@ def decode(value: Any) -> Any:
                     )
                     if part
                 )
-                raise _stale(f"its {cls.__qualname__} has other fields ({differ})", "the class changed")
+                raise _stale(
+                    f"its {cls.__qualname__} has other fields ({differ})", "the class changed"
+                )
             return cls(**{k: decode(value[k]) for k in wanted})
         return {k: decode(v) for k, v in value.items()}
     return value

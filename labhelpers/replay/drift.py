@@ -14,6 +14,7 @@ from .keys import show_call
 
 __all__ = ["compare", "shape"]
 
+
 def shape(value: Any) -> Any:
     """The structure of an encoded result, without its figures: types and field names, with
     sequences reduced to the set of their elements' shapes."""

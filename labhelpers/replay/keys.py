@@ -37,6 +37,7 @@ __all__ = [
     "track_cells",
 ]
 
+
 def cell_hash(source: str) -> str:
     """A code cell's identity: its code without blank lines, comments and trailing spaces."""
     lines = [line.rstrip() for line in source.splitlines()]
@@ -94,6 +95,7 @@ def _path_prefixes() -> list[tuple[str, str]]:
     ]
     return sorted(((p.rstrip("/") or "/", name) for p, name in places), key=lambda x: -len(x[0]))
 
+
 def normalise_path(text: str) -> str:
     """Host paths differ between machines: `/home/me/course/notebooks/my-app` and
     `/tmp/tmpab12cd34/my-app` become `<notebooks>/my-app` and `<tmp>/*/my-app`. Paths inside
@@ -110,9 +112,9 @@ def normalise_path(text: str) -> str:
     return text
 
 
-
 def is_callback(value: Any) -> bool:
     return callable(value) and not isinstance(value, type) and not dataclasses.is_dataclass(value)
+
 
 def normalise(value: Any) -> Any:
     """An argument as it goes into a key: JSON-ready, paths normalised, callbacks anonymous."""
@@ -166,4 +168,3 @@ def key_of(helper: str, args: dict) -> str:
 def show_call(helper: str, args: dict) -> str:
     shown = ", ".join(f"{k}={v!r}" for k, v in args.items() if v != "<callback>")
     return f"{helper.removeprefix('labhelpers.')}({shown})"
-

@@ -36,6 +36,7 @@ def recording_path(notebook: str) -> Any:
         return Path(where) / f"{notebook}.json"
     return resources.files("labhelpers").joinpath("recordings", f"{notebook}.json")
 
+
 def load(notebook: str) -> dict | None:
     """The recording of `notebook`, indexed for replay (None when there is none)."""
     path = recording_path(notebook)
@@ -71,7 +72,6 @@ def _not_recorded_notebook(notebook: str) -> NotRecorded:
 
 def replaying() -> dict:
     if state.replaying is None or state.replaying["notebook"] != state.notebook:
-
         notebook = state.notebook or current_notebook()
         state.notebook = notebook
         data = load(notebook)
@@ -161,8 +161,6 @@ def _replay_events(events: list, fn: Callable, args: tuple, kwargs: dict) -> Non
             sys.stdout.flush()
         elif event[0] == "call" and is_callback(given.get(event[1])):
             given[event[1]](*decode(event[2]), **decode(event[3]))
-
-
 
 
 def meta() -> dict:

@@ -157,5 +157,3 @@ class _Call:
         entry.update(self.outcome)
         data["calls"].append(entry)
         _save()
-
-

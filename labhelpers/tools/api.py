@@ -19,20 +19,28 @@ def page_path() -> Path:
 
 
 def _summary(obj: object) -> str:
+    """The first paragraph of a function's or class's docstring; a short constant's value."""
+    if not (inspect.isroutine(obj) or inspect.isclass(obj) or inspect.ismodule(obj)):
+        shown = repr(obj)
+        return f"constant, `{shown}`" if len(shown) < 70 else f"constant ({type(obj).__name__})"
     doc = inspect.getdoc(obj) or ""
-    if not doc and not callable(obj):
-        return f"`{obj!r}`" if isinstance(obj, (str, int, float, tuple)) and len(repr(obj)) < 60 else ""
-    first = doc.split("\n\n", 1)[0].replace("\n", " ").strip()
-    return first
+    return doc.split("\n\n", 1)[0].replace("\n", " ").strip()
 
 
 def _signature(obj: object) -> str:
     if inspect.isclass(obj) or not callable(obj):
         return ""
     try:
-        return str(inspect.signature(obj))
+        params = inspect.signature(obj).parameters.values()
     except (TypeError, ValueError):
         return "(...)"
+    shown = []
+    for p in params:
+        name = (
+            "*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else ""
+        ) + p.name
+        shown.append(name if p.default is p.empty else f"{name}={p.default!r}")
+    return f"({', '.join(shown)})"
 
 
 def api_page() -> str:

@@ -22,7 +22,9 @@ def notebooks_dir() -> Path:
 def pairs(folder: Path | None = None) -> list[tuple[Path, Path]]:
     """(text file, notebook) for every course notebook, by name; a missing side is still listed."""
     folder = folder or notebooks_dir()
-    stems = {p.stem for p in folder.glob("[0-9]*.md")} | {p.stem for p in folder.glob("[0-9]*.ipynb")}
+    stems = {p.stem for p in folder.glob("[0-9]*.md")} | {
+        p.stem for p in folder.glob("[0-9]*.ipynb")
+    }
     return [(folder / f"{stem}.md", folder / f"{stem}.ipynb") for stem in sorted(stems)]
 
 
@@ -50,11 +52,13 @@ def _compare(text: Path, notebook: Path) -> list[Mismatch]:
         if a != b:
             what = "type" if a[0] != b[0] else ("tags" if a[1] == b[1] else "source")
             first = (a[1] or b[1]).splitlines()[0][:60] if (a[1] or b[1]) else ""
-            return [Mismatch(f"{text.name} and {notebook.name} differ in cell {number} ({what}): {first!r}")]
+            return [
+                Mismatch(
+                    f"{text.name} and {notebook.name} differ in cell {number} ({what}): {first!r}"
+                )
+            ]
     if len(mine) != len(theirs):
-        return [
-            Mismatch(f"{text.name} has {len(mine)} cells, {notebook.name} has {len(theirs)}")
-        ]
+        return [Mismatch(f"{text.name} has {len(mine)} cells, {notebook.name} has {len(theirs)}")]
     return []
 
 

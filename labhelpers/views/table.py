@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["Table", "TableShown", "pre", "yes_no"]
+__all__ = ["Table", "TableShown", "pre", "short_name", "yes_no"]
 
 
 class Table:
@@ -70,3 +70,9 @@ def pre(text: str, max_height: str = "14em") -> str:
 
 def yes_no(flag: bool) -> str:
     return "yes" if flag else "no"
+
+
+def short_name(name: str) -> str:
+    """A 64-character id the Engine made up (an anonymous volume's name) as its first 12
+    characters and an ellipsis; other names as they are."""
+    return f"{name[:12]}…" if len(name) == 64 else name

@@ -1,3 +1,34 @@
-"""(being ported: see legacy.py)"""
+"""Notebook 01 (image layers): build `my-image` with a progress bar (`build_with_progress`, and a
+build that fails: `write_broken_context`), read `docker image history` with evidence of which
+steps added a layer (`image_history`; the report has `.summary()`, `.plot()` and
+`.builder_formats()`), set every Dockerfile instruction beside the seed's table
+(`trial_dockerfile`, `instruction_trial`), see which builder builds what (`builder_probe`), chart
+the layers (`layer_chart`), add one instruction and rebuild (`add_layer_widget`), measure one stage
+against two (`MULTISTAGE_VARIANTS`, `compare_stages`), and check the exercise
+(`check_layer_exercise`)."""
 
-__all__: list[str] = []
+from .exercise import check_layer_exercise
+from .experiments import (
+    MULTISTAGE_VARIANTS,
+    builder_probe,
+    compare_stages,
+    image_history,
+    instruction_trial,
+    trial_dockerfile,
+    write_broken_context,
+)
+from .widgets import add_layer_widget, build_with_progress, layer_chart
+
+__all__ = [
+    "MULTISTAGE_VARIANTS",
+    "add_layer_widget",
+    "build_with_progress",
+    "builder_probe",
+    "check_layer_exercise",
+    "compare_stages",
+    "image_history",
+    "instruction_trial",
+    "layer_chart",
+    "trial_dockerfile",
+    "write_broken_context",
+]

@@ -1,3 +1,37 @@
-"""(being ported: see legacy.py)"""
+"""02 · The writable layer: three containers from `my-image` and their deltas, the lecture's
+storage equation measured against `docker system df`, a scaling run of 1 to 20 containers, what a
+writable layer holds (`docker diff`, copy-on-write) and overlay2's upper directory, read on the
+Engine's machine or through a helper container."""
 
-__all__: list[str] = []
+from .exercise import check_three_megabytes
+from .experiments import (
+    change_demo,
+    changes,
+    clear_stage,
+    layer_sizes,
+    snapshot,
+    start_containers,
+    storage_view,
+    touch_biggest_file,
+    upper_dir,
+)
+from .results import storage_equation
+from .views import units_table
+from .widgets import deltas_widget, scaling_widget
+
+__all__ = [
+    "change_demo",
+    "changes",
+    "check_three_megabytes",
+    "clear_stage",
+    "deltas_widget",
+    "layer_sizes",
+    "scaling_widget",
+    "snapshot",
+    "start_containers",
+    "storage_equation",
+    "storage_view",
+    "touch_biggest_file",
+    "units_table",
+    "upper_dir",
+]

@@ -1,20 +1,22 @@
-"""Notebook 99's cleanup view: inventory with sizes, label inheritance, removal by label, and the
+"""Notebook 99's cleanup lesson: inventory with sizes, label inheritance, removal by label, and the
 before/after proof that nothing unlabelled changed. Engine tests use session_only=True, so they
 never remove another session's resources."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import docker_cli
 
 import labhelpers as lh
-from labhelpers import cleanup_view as cv
+from conftest import docker_cli
+from labhelpers.core import labels
+from labhelpers.lessons.cleanup import experiments as cv
+from labhelpers.lessons.cleanup import results as cr
 
 
 @pytest.fixture
 def learners_volume():
     """A volume without the lab's labels: the learner's, which the cleanup must leave alone."""
-    name = f"lab-t99-mine-{lh.SESSION_ID}"
+    name = f"lab-t99-mine-{labels.SESSION_ID}"
     docker_cli("volume", "create", name)
     yield name
     docker_cli("volume", "rm", "-f", name, check=False)
@@ -45,23 +47,30 @@ def test_cleanup_lists_removes_and_proves_nothing_else_changed(
         ("volume", "lab-t99-vol"),
     }
     assert report.reclaimed_bytes >= 3 * lh.MIB
-    assert "space reclaimed" in repr(cv.last_cleanup())
+    assert "space reclaimed" in repr(report)
     assert cv.inventory(session_only=True).items == ()
     assert space_before.lab_bytes >= cv.space("after").lab_bytes
 
-    proof = cv.compare(before, cv.unlabelled_snapshot())
+    proof = before.compare(cv.unlabelled_snapshot())
     assert proof.untouched and proof.verdict().startswith("Untouched")
     assert docker_cli("volume", "inspect", learners_volume, check=False).returncode == 0
 
 
 def test_the_panel_waits_for_its_button_unless_told_to_remove(lesson_image, no_leftovers):
     lh.create_volume("lab-t99-panel")
-    panel = cv.cleanup_panel(remove_now=False, session_only=True)
-    assert "lab-t99-panel" in panel.children[1].value  # listed, not removed
+    panel = lh.cleanup.cleanup_panel(remove_now=False, session_only=True)
+    assert "lab-t99-panel" in panel.shown.value  # listed, not removed
     assert docker_cli("volume", "inspect", "lab-t99-panel", check=False).returncode == 0
-    panel.children[0].click()
+    with pytest.raises(lh.LabError, match="Nothing has been removed yet"):
+        panel.last_cleanup()
+    panel.button.click()
     assert docker_cli("volume", "inspect", "lab-t99-panel", check=False).returncode != 0
-    assert "space reclaimed" in panel.children[1].value
+    assert "space reclaimed" in panel.shown.value
+    assert ("volume", "lab-t99-panel") in {(i.kind, i.name) for i in panel.last.removed}
+    assert "space reclaimed" in repr(panel.last_cleanup())
+    other = lh.cleanup.cleanup_panel(remove_now=False, session_only=True)
+    with pytest.raises(lh.LabError):  # each panel keeps its own removals
+        other.last_cleanup()
 
 
 def test_a_container_inherits_its_images_labels_but_not_the_labs_ownership(
@@ -70,43 +79,42 @@ def test_a_container_inherits_its_images_labels_but_not_the_labs_ownership(
     shown = cv.label_inheritance(image=lesson_image, name="lab-t99-probe")
     assert shown.command == f"docker create --name lab-t99-probe {lesson_image}"
     assert all(from_image for _, _, from_image in shown.labels)
-    assert dict((k, v) for k, v, _ in shown.labels)[lh.MANAGED].startswith("image:")
+    assert dict((k, v) for k, v, _ in shown.labels)[labels.MANAGED].startswith("image:")
     assert not shown.managed and "would not select it" in repr(shown)
     assert docker_cli("container", "inspect", "lab-t99-probe", check=False).returncode != 0
 
 
 def test_the_proof_names_what_changed():
-    a = cv.Thing("volume", "v1", "v1", "")
-    b = cv.Thing("container", "abc", "web", "running")
-    stopped = cv.Thing("container", "abc", "web", "exited")
-    same = cv.compare(cv.Snapshot((a, b)), cv.Snapshot((a, b)))
+    a = cr.Thing("volume", "v1", "v1", "")
+    b = cr.Thing("container", "abc", "web", "running")
+    stopped = cr.Thing("container", "abc", "web", "exited")
+    same = cr.Snapshot((a, b)).compare(cr.Snapshot((a, b)))
     assert same.untouched and [row[3] for row in same.table().rows] == [1, 1, 0, 0]
-    changed = cv.compare(cv.Snapshot((a, b)), cv.Snapshot((a, stopped)))
+    assert repr(same).endswith(same.verdict())
+    changed = cr.Snapshot((a, b)).compare(cr.Snapshot((a, stopped)))
     assert not changed.untouched and "container web" in changed.verdict()
 
 
 def test_the_cli_exercise_check(lesson_image, no_leftovers, monkeypatch):
-    from labhelpers import _labels
-
-    monkeypatch.setattr(_labels, "_notebook", "lab-t99-notebook")
+    monkeypatch.setattr(labels, "_notebook", "lab-t99-notebook")
     lh.run_container(
         "lab-t99-ex", image=lesson_image, mounts=[lh.volume_mount("lab-t99-exv", "/d")]
     )
-    left = cv.check_cli_cleanup("lab-t99-notebook")
+    left = lh.cleanup.check_cli_cleanup("lab-t99-notebook")
     assert not left.passed and "lab-t99-ex" in left.message
     assert "docker ps -a -q --filter label=io.labhelpers.notebook=lab-t99-notebook" in left.hint
     lh.remove_container("lab-t99-ex")
-    volumes_left = cv.check_cli_cleanup("lab-t99-notebook")
+    volumes_left = lh.cleanup.check_cli_cleanup("lab-t99-notebook")
     assert not volumes_left.passed and "lab-t99-exv" in volumes_left.message
     lh.remove_volume("lab-t99-exv")
-    assert cv.check_cli_cleanup("lab-t99-notebook").passed
+    assert lh.cleanup.check_cli_cleanup("lab-t99-notebook").passed
 
 
 def test_removed_images_get_their_inventory_sizes():
     listed = (
-        cv.LabItem("image", "my-app:one, my-app:two", "01", 10),
-        cv.LabItem("image", "<none> (846da070ecdd)", "01", 0),
-        cv.LabItem("volume", "v", "05", 3),
+        cr.LabItem("image", "my-app:one, my-app:two", "01", 10),
+        cr.LabItem("image", "<none> (846da070ecdd)", "01", 0),
+        cr.LabItem("volume", "v", "05", 3),
     )
     assert cv._match("image", "my-app:two", listed).size_bytes == 10
     assert cv._match("image", "sha256:846da070ecdd" + "0" * 52, listed).name.startswith("<none>")

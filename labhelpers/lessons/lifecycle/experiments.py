@@ -1,0 +1,240 @@
+"""What stop, start, restart and remove do to a container's data (notebook 03), measured.
+
+The lecture says a *stopped* container loses the data in its writable layer. The experiment tests
+that on the Engine: `my-cont-2` writes 10 MiB into its writable layer and a note into a tmpfs
+mount, then goes through `docker stop`, `start`, `restart`, `rm` and a new `docker run`; after each
+step the data is looked for and the writable layer and the Engine's total are measured. An
+`Experiment` keeps the steps taken, in order (its timeline). Beside it: why `docker stop` takes
+10 s without an init process, and a container run with `--rm`, removed (data and all) as soon as it
+stops.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+import time
+
+from ...core.echo import announce, cli
+from ...core.errors import BadInput
+from ...engine import (
+    LESSON_IMAGE,
+    STOP_TIMEOUT_S,
+    container_sizes,
+    copy_file_from,
+    disk_usage,
+    engine_step,
+    exec_in,
+    find_container,
+    remove_container,
+    restart_container,
+    run_container,
+    start_container,
+    stop_container,
+    tmpfs_mount,
+    wait_until_gone,
+    write_data,
+)
+from .results import (
+    CONTAINER,
+    DELTA_MIB,
+    DELTA_PATH,
+    NOTE,
+    NOTE_PATH,
+    TMPFS_AT,
+    TMPFS_NOTE,
+    TMPFS_NOTE_PATH,
+    Observation,
+    RemovedOnStop,
+    StopRun,
+    StopTiming,
+    Timeline,
+)
+
+__all__ = [
+    "ACTIONS",
+    "Experiment",
+    "lifecycle_step",
+    "observe",
+    "removed_on_stop",
+    "stop_timing",
+]
+
+ACTIONS = ("run", "write", "stop", "start", "restart", "remove", "recreate")
+_MISSING = "missing"
+
+
+# --- looking at the container's data --------------------------------------------------------------
+
+
+def _read_running(name: str) -> tuple[int, str, str]:
+    script = (
+        f"stat -c %s {DELTA_PATH} 2>/dev/null || echo {_MISSING}; "
+        f"cat {NOTE_PATH} 2>/dev/null || echo {_MISSING}; "
+        f"cat {TMPFS_NOTE_PATH} 2>/dev/null || echo {_MISSING}"
+    )
+    lines = exec_in(name, script).output.splitlines()
+    size, note, tmpfs_note = (lines + [_MISSING] * 3)[:3]
+    return (
+        -1 if size == _MISSING else int(size),
+        "" if note == _MISSING else note,
+        "" if tmpfs_note == _MISSING else tmpfs_note,
+    )
+
+
+def _read_stopped(name: str) -> tuple[int, str, str]:
+    # delta.bin is listed (tar -tv), not printed: 10 MiB of zeros
+    announce(cli("cp", f"{name}:{DELTA_PATH}", "-") + " | tar -tv")
+    delta = copy_file_from(name, DELTA_PATH, echo=False)
+    note = copy_file_from(name, NOTE_PATH)
+    size = -1 if delta is None else delta.size_bytes
+    return size, "" if note is None else note.text.strip(), ""
+
+
+@engine_step("look at the container's data")
+def observe(name: str = CONTAINER, step: str = "look", command: str = "") -> Observation:
+    """Look for the experiment's files in NAME (with `docker exec` when it runs, `docker cp` when
+    it is stopped) and measure its writable layer (`docker ps -s`) and the Engine's total
+    (`docker system df`).
+
+    Raises:
+        BadInput: NAME is the learner's container.
+    """
+    container = find_container(name)
+    total = disk_usage().total_bytes
+    if container is None:
+        return Observation(name, step, command, "removed", -1, "", False, "", -1, total, "")
+    if not container.lab_owned:
+        raise BadInput(
+            f"The container '{name}' is not the lab's.",
+            "it has no lab labels, so it is yours and the lab leaves it alone.",
+            "use another name for the experiment.",
+        )
+    running = container.status == "running"
+    if running:
+        delta, note, tmpfs_note = _read_running(name)
+    else:
+        delta, note, tmpfs_note = _read_stopped(name)
+    layer = container_sizes([name])[0].writable_layer_bytes
+    how = "docker exec" if running else "docker cp"
+    return Observation(
+        name, step, command, container.status, delta, note, running, tmpfs_note, layer, total, how
+    )
+
+
+# --- the steps ----------------------------------------------------------------------------------
+
+
+def _write(name: str) -> str:
+    write_data(name, DELTA_MIB, DELTA_PATH)
+    exec_in(name, f"echo {shlex.quote(NOTE)} > {NOTE_PATH}")
+    exec_in(name, f"echo {shlex.quote(TMPFS_NOTE)} > {TMPFS_NOTE_PATH}")
+    return f"write {DELTA_MIB} MiB + 2 notes"
+
+
+def _check_action(action: str, *_: object, **__: object) -> None:
+    if action not in ACTIONS:
+        raise BadInput(
+            f"Unknown step '{action}'.",
+            f"the steps are {', '.join(ACTIONS)}.",
+            "pick one of them.",
+        )
+
+
+_VERBS = {"stop": stop_container, "start": start_container, "restart": restart_container}
+
+
+@engine_step("carry out the step", validate=_check_action)
+def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE) -> Observation:
+    """Do one step to NAME, then `observe` it.
+
+    Steps: run / recreate (`docker run -d --init --tmpfs /scratch ...`, replacing an earlier
+    container of that name), write (10 MiB to /app/delta.bin, a note to /app/note.txt and one to
+    the tmpfs), stop, start, restart, remove (`docker rm -f`).
+
+    Raises:
+        BadInput: an unknown step, or one the container's state does not allow (start a removed
+            container, write into a stopped one, ...).
+    """
+    if action in ("run", "recreate"):
+        command = run_container(name, image, [tmpfs_mount(TMPFS_AT)]).command
+    elif action == "write":
+        command = _write(name)
+    elif action == "remove":
+        command = remove_container(name)
+    else:
+        if find_container(name) is None:
+            raise BadInput(
+                f"Cannot {action} '{name}': it was removed.",
+                "a removed container is gone, writable layer and all.",
+                "press recreate to run a new container of that name.",
+            )
+        command = _VERBS[action](name).command
+    return observe(name, action, command)
+
+
+class Experiment:
+    """One container (`my-cont-2`) taken through the steps, each measured; the steps so far, in
+    order, are its timeline ("run" starts a new one). The notebook keeps it in a variable and
+    hands it to the widget, whose steps join the same timeline."""
+
+    def __init__(self, name: str = CONTAINER, image: str = LESSON_IMAGE) -> None:
+        self.name, self.image = name, image
+        self._steps: list[Observation] = []
+
+    def step(self, action: str) -> Observation:
+        """Do one step (see `lifecycle_step`) and add it to the timeline.
+
+        Returns:
+            the Observation, with the Engine's total change since the step before.
+        """
+        seen = lifecycle_step(action, self.name, self.image)
+        if action == "run":
+            self._steps.clear()
+        before = self._steps[-1].engine_total_bytes if self._steps else seen.engine_total_bytes
+        seen = dataclasses.replace(seen, engine_change_bytes=seen.engine_total_bytes - before)
+        self._steps.append(seen)
+        return seen
+
+    def timeline(self) -> Timeline:
+        """The steps so far: shows as a table; `.plot()` and `.reclaimed()` read it too."""
+        return Timeline(tuple(self._steps))
+
+    def __repr__(self) -> str:
+        return f"<experiment on {self.name}: {len(self._steps)} steps; .timeline() shows them>"
+
+
+# --- why docker stop takes 10 s without an init process -------------------------------------------
+
+
+@engine_step("time docker stop with and without an init process")
+def stop_timing(image: str = LESSON_IMAGE) -> StopTiming:
+    """Run the image's own app twice, with and without `--init`, and time `docker stop` of each
+    (the containers are removed afterwards). Takes about STOP_TIMEOUT_S seconds."""
+    runs = []
+    for name, init in (("my-stop-init", True), ("my-stop-no-init", False)):
+        run_container(name, image, init=init)
+        pid1 = exec_in(name, "tr '\\0' ' ' < /proc/1/cmdline").output.strip()
+        started = time.perf_counter()
+        stop_container(name)
+        seconds = time.perf_counter() - started
+        stopped = find_container(name)
+        exit_code = stopped.exit_code if stopped else -1
+        runs.append(StopRun(name, init, pid1, seconds, exit_code, STOP_TIMEOUT_S))
+        remove_container(name)
+    return StopTiming(tuple(runs))
+
+
+# --- docker run --rm: removed as soon as it stops -------------------------------------------------
+
+
+@engine_step("show what --rm does on stop")
+def removed_on_stop(name: str = "my-cont-rm", image: str = LESSON_IMAGE) -> RemovedOnStop:
+    """`docker run -d --rm --init ...`, write 1 MiB, `docker stop`: the Engine removes the
+    container as soon as it exits, and its writable layer with it."""
+    shown = run_container(name, image, auto_remove=True).command
+    written = write_data(name, 1, "/app/data.bin").size_bytes
+    stop_container(name)
+    wait_until_gone(name)
+    announce(cli("ps", "-a", "--filter", f"name={name}"))
+    return RemovedOnStop(name, written, find_container(name) is not None, shown)

@@ -1,0 +1,51 @@
+"""The lifecycle lesson's widget: one button per step, each adding a row to the Experiment's
+timeline and redrawing its plot. It calls the Experiment; its state is the Experiment's."""
+
+from __future__ import annotations
+
+import html
+
+from ...views import pre
+from ...widgets import run_quietly
+from .experiments import Experiment
+
+__all__ = ["WIDGET_SEQUENCE", "lifecycle_widget"]
+
+BUTTONS = ("write", "stop", "start", "restart", "remove", "recreate")
+WIDGET_SEQUENCE = ("recreate", "write", "restart")
+
+
+def lifecycle_widget(
+    experiment: Experiment | None = None, sequence: tuple = WIDGET_SEQUENCE
+) -> None:
+    """One button per step (write, stop, start, restart, remove, recreate); each press does the
+    step to the experiment's container, adds a row to its timeline table and redraws the timeline
+    plot. The steps in `sequence` are done once at once, so the widget has something to show.
+
+    Pass the notebook's Experiment so the widget's steps join its timeline (without one, the
+    widget starts its own). Commands and the table are in an HTML pane and the plot in an Output
+    area, so a notebook run unattended stores the same cell outputs every time."""
+    import ipywidgets as w
+    from IPython.display import display
+
+    experiment = experiment if experiment is not None else Experiment()
+    buttons = [w.Button(description=action, layout=w.Layout(width="92px")) for action in BUTTONS]
+    commands = w.HTML()
+    table = w.HTML()
+    chart = w.Output()
+    display(w.VBox([w.HBox(buttons), commands, table, chart]))
+
+    def press(action: str) -> None:
+        commands.value = f"<i>{html.escape(action)} ...</i>"
+        _seen, printed = run_quietly(experiment.step, action)
+        commands.value = pre(printed, "12em")
+        timeline = experiment.timeline()
+        table.value = timeline._repr_html_()
+        chart.outputs = ()
+        if timeline.steps:
+            chart.append_display_data(timeline.plot())
+
+    for button in buttons:
+        button.on_click(lambda b: press(b.description))
+    for action in sequence:
+        press(action)

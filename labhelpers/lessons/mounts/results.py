@@ -1,0 +1,328 @@
+"""What notebook 06 measures: the survival grid, write throughput, bind-mount file owners and a
+missing host path, as frozen results that show as tables (plots: `views.py`)."""
+
+from __future__ import annotations
+
+import html
+import statistics
+
+from ...core.results import result
+from ...core.units import MIB, si
+from ...views import Table, TableShown, yes_no
+
+__all__ = [
+    "ANONYMOUS",
+    "BENCH_TARGETS",
+    "BIND",
+    "EVENTS",
+    "KINDS",
+    "LAYER",
+    "NAMED",
+    "RECREATE",
+    "RESTART",
+    "STOP_START",
+    "TMPFS",
+    "Filesystem",
+    "MissingPathCase",
+    "MissingPathReport",
+    "OwnershipReport",
+    "OwnershipRow",
+    "SurvivalGrid",
+    "Throughput",
+    "Trial",
+    "WriteTiming",
+]
+
+LAYER = "writable layer"
+NAMED = "named volume"
+BIND = "bind mount"
+TMPFS = "tmpfs mount"
+ANONYMOUS = "anonymous volume"
+KINDS = (LAYER, NAMED, BIND, TMPFS, ANONYMOUS)
+
+RESTART = "docker restart"
+STOP_START = "docker stop + start"
+RECREATE = "docker rm + run again"
+EVENTS = (RESTART, STOP_START, RECREATE)
+
+# Where the benchmark writes, one path per kind of storage (an anonymous volume writes like a
+# named one, so it is left out).
+BENCH_TARGETS = (
+    (LAYER, "/bench/layer"),
+    (NAMED, "/bench/volume"),
+    (BIND, "/bench/bind"),
+    (TMPFS, "/bench/tmpfs"),
+)
+
+
+# --- the survival grid --------------------------------------------------------------------------
+
+
+@result
+class Trial:
+    """One kind of storage put through one event: was the marker still there afterwards?"""
+
+    kind: str
+    event: str
+    written: str
+    read_back: str
+    survived: bool
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """ "kept" or "lost", with a star when the trial has a note."""
+        return ("kept" if self.survived else "lost") + (" *" if self.note else "")
+
+
+@result
+class SurvivalGrid(TableShown):
+    """What survived what: one Trial per kind of storage and event."""
+
+    trials: tuple
+
+    def trial(self, kind: str, event: str) -> Trial | None:
+        return next((t for t in self.trials if t.kind == kind and t.event == event), None)
+
+    def survived(self, kind: str, event: str) -> bool:
+        found = self.trial(kind, event)
+        return found is not None and found.survived
+
+    @property
+    def kinds(self) -> tuple:
+        return tuple(dict.fromkeys(t.kind for t in self.trials))
+
+    @property
+    def events(self) -> tuple:
+        return tuple(dict.fromkeys(t.event for t in self.trials))
+
+    def table(self) -> Table:
+        def cell(kind: str, event: str) -> str:
+            found = self.trial(kind, event)
+            return found.verdict if found else ""
+
+        return Table(
+            ["/data is a ...", *self.events],
+            [(k, *(cell(k, e) for e in self.events)) for k in self.kinds],
+        )
+
+    @property
+    def footnote(self) -> str:
+        notes = [t.note for t in self.trials if t.note]
+        return f"* {notes[0]}" if notes else ""
+
+    def __repr__(self) -> str:
+        return super().__repr__() + (f"\n{self.footnote}" if self.footnote else "")
+
+    def _repr_html_(self) -> str:
+        note = f"<p><small>{html.escape(self.footnote)}</small></p>" if self.footnote else ""
+        return super()._repr_html_() + note
+
+    def plot(self):
+        """A heatmap of the grid: green = the marker was still there, red = it was gone."""
+        from .views import grid_figure
+
+        return grid_figure(self)
+
+    def choice_table(self) -> Table:
+        """The lecture's pros/cons table, redone: the "kept" columns come from this grid."""
+        from .views import choice_table
+
+        return choice_table(self)
+
+
+# --- write throughput ---------------------------------------------------------------------------
+
+
+@result
+class WriteTiming:
+    """One dd run: `size_bytes` of zeros written to a new file in `kind`, timed by dd itself."""
+
+    kind: str
+    fsync: bool
+    repeat: int
+    size_bytes: int
+    seconds: float
+
+    @property
+    def mb_per_s(self) -> float:
+        return self.size_bytes / self.seconds / 1e6 if self.seconds > 0 else float("inf")
+
+
+@result
+class Filesystem:
+    """What a path inside the container is, from /proc/mounts."""
+
+    kind: str
+    path: str
+    fstype: str
+    options: str
+
+
+@result
+class Throughput(TableShown):
+    """Write throughput per kind of storage, buffered and with fsync, repeated."""
+
+    size_bytes: int
+    repeats: int
+    timings: tuple
+    filesystems: tuple
+
+    def runs(self, kind: str, fsync: bool) -> list:
+        return [t for t in self.timings if t.kind == kind and t.fsync == fsync]
+
+    def median_mb_per_s(self, kind: str, fsync: bool) -> float:
+        return statistics.median(t.mb_per_s for t in self.runs(kind, fsync))
+
+    @property
+    def kinds(self) -> tuple:
+        return tuple(dict.fromkeys(t.kind for t in self.timings))
+
+    def _mounted(self, kind: str) -> Filesystem | None:
+        return next((f for f in self.filesystems if f.kind == kind), None)
+
+    def filesystem(self, kind: str) -> str:
+        found = self._mounted(kind)
+        return found.fstype if found else "?"
+
+    def flags(self, kind: str) -> str:
+        """The mount options worth knowing about (read-only, no programs, no setuid, no devices)."""
+        found = self._mounted(kind)
+        notable = ("ro", "noexec", "nosuid", "nodev")
+        options = found.options.split(",") if found else []
+        return ",".join(o for o in options if o in notable) or "-"
+
+    def table(self) -> Table:
+        rows = []
+        for kind in self.kinds:
+            for fsync in (False, True):
+                runs = self.runs(kind, fsync)
+                if not runs:
+                    continue
+                rows.append(
+                    (
+                        kind,
+                        self.filesystem(kind),
+                        self.flags(kind),
+                        "dd conv=fsync" if fsync else "dd (buffered)",
+                        "  ".join(f"{t.mb_per_s:,.0f}" for t in runs),
+                        f"{self.median_mb_per_s(kind, fsync):,.0f}",
+                    )
+                )
+        return Table(
+            ["kind", "filesystem", "mount flags", "how", "each run, MB/s", "median MB/s"],
+            rows,
+            caption=f"{si(self.size_bytes)} ({self.size_bytes // MIB} MiB) of zeros per run, "
+            f"{self.repeats} runs each",
+        )
+
+    def summary(self) -> str:
+        """The medians in one paragraph, for the prose next to the chart."""
+        parts = []
+        for fsync in (False, True):
+            medians = ", ".join(
+                f"{kind} {self.median_mb_per_s(kind, fsync):,.0f}"
+                for kind in self.kinds
+                if self.runs(kind, fsync)
+            )
+            parts.append(f"{'with fsync' if fsync else 'buffered'}: {medians} MB/s")
+        return "Medians on this machine, " + "; ".join(parts) + "." + self.comparison()
+
+    def comparison(self) -> str:
+        """The writable layer's median as a share of the named volume's, buffered and with fsync:
+        overlay2's cost for a new file, as this machine measured it."""
+        ratios = []
+        for fsync in (False, True):
+            if self.runs(LAYER, fsync) and self.runs(NAMED, fsync):
+                volume = self.median_mb_per_s(NAMED, fsync)
+                if volume > 0:
+                    ratio = self.median_mb_per_s(LAYER, fsync) / volume
+                    ratios.append(f"{ratio:.2f}x {'with fsync' if fsync else 'buffered'}")
+        if not ratios:
+            return ""
+        return (
+            "\nThe writable layer wrote at " + " and ".join(ratios) + " the named volume's speed "
+            "(1.00x = just as fast)."
+        )
+
+    def plot(self):
+        """Bars: median MB/s per kind, buffered and with fsync; dots: each run."""
+        from .views import throughput_figure
+
+        return throughput_figure(self)
+
+
+# --- bind mounts: who owns the files, and a missing host path -----------------------------------
+
+
+@result
+class OwnershipRow:
+    """A container user tried to create a file in a bind-mounted host folder."""
+
+    user: str
+    folder_mode: str
+    command: str
+    created: bool
+    error: str
+    host_uid: int
+    host_gid: int
+    host_owner: str
+    you_may_edit: bool
+
+
+@result
+class OwnershipReport(TableShown):
+    """Who owns, on the host, the files containers create in a bind mount."""
+
+    folder: str
+    your_uid: int
+    rows: tuple
+
+    def table(self) -> Table:
+        return Table(
+            ["container user", "host folder", "created?", "owner on the host", "you may edit it"],
+            [
+                (
+                    r.user,
+                    r.folder_mode,
+                    "yes" if r.created else f"no: {r.error}",
+                    f"uid {r.host_uid} ({r.host_owner})" if r.created else "",
+                    yes_no(r.you_may_edit) if r.created else "",
+                )
+                for r in self.rows
+            ],
+            caption=f"files created in {self.folder} (you are uid {self.your_uid} here)",
+        )
+
+
+@result
+class MissingPathCase:
+    """One way of asking for a bind mount of a host path that does not exist."""
+
+    way: str
+    command: str
+    outcome: str
+    path_exists_afterwards: bool
+
+
+@result
+class MissingPathReport(TableShown):
+    """Three ways of bind-mounting a missing host path, and the lab's own message."""
+
+    path: str
+    cases: tuple
+    lab_message: str
+
+    def table(self) -> Table:
+        return Table(
+            ["asked with", "what happened", "path exists afterwards"],
+            [(c.way, c.outcome, yes_no(c.path_exists_afterwards)) for c in self.cases],
+            caption=f"bind-mounting {self.path}, which did not exist",
+        )
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()}\n\nThe lab's message:\n{self.lab_message}"
+
+    def _repr_html_(self) -> str:
+        message = html.escape(self.lab_message)
+        return f"{super()._repr_html_()}<p>The lab's message:</p><pre>{message}</pre>"

@@ -1,0 +1,152 @@
+"""Notebook 06's pictures and the lecture's table, made from results (never from the Engine)."""
+
+from __future__ import annotations
+
+from ...core.units import MIB
+from ...views import Table
+from .results import ANONYMOUS, BIND, LAYER, NAMED, RECREATE, RESTART, STOP_START, TMPFS
+
+__all__ = ["choice_table", "grid_figure", "throughput_figure"]
+
+
+def grid_figure(grid):
+    """A heatmap of a SurvivalGrid: green = the marker was still there, red = it was gone."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    kinds, events = grid.kinds, grid.events
+    values = [[1 if grid.survived(k, e) else 0 for e in events] for k in kinds]
+    fig, ax = plt.subplots(figsize=(7.6, 0.6 + 0.62 * len(kinds)))
+    ax.imshow(values, cmap=ListedColormap(["#f4b6b0", "#a8dbb0"]), vmin=0, vmax=1, aspect="auto")
+    for i, kind in enumerate(kinds):
+        for j, event in enumerate(events):
+            found = grid.trial(kind, event)
+            word = found.verdict if found else "?"
+            ax.text(j, i, word, ha="center", va="center", fontsize=11, weight="bold")
+    ax.set_xticks(range(len(events)), events)
+    ax.set_yticks(range(len(kinds)), list(kinds))
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for edge in ("top", "right", "bottom", "left"):
+        ax.spines[edge].set_visible(False)
+    ax.set_xticks([x - 0.5 for x in range(1, len(events))], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, len(kinds))], minor=True)
+    ax.grid(which="minor", color="white", linewidth=3)
+    ax.tick_params(which="minor", length=0)
+    if any(t.note for t in grid.trials):
+        fig.text(
+            0.01,
+            0.01,
+            "* the data still exists, in the old anonymous volume no container uses any more",
+            fontsize=8,
+            color="#555555",
+        )
+    ax.set_title("Was /data/marker.txt still there afterwards? (measured)", pad=28, fontsize=11)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+# What the rest of the course measures about each kind (the grid gives the "kept" columns).
+_FACTS = {
+    NAMED: (
+        "a directory the Engine manages (under its data root; inside the VM on Docker Desktop)",
+        "data that must outlive containers: databases, uploads",
+        "reach it through a container or docker cp; backing up is a step of its own",
+    ),
+    BIND: (
+        "the host folder you name",
+        "your own files: source code in development, config",
+        "the path must exist on the host; files carry numeric uids (section 7)",
+    ),
+    TMPFS: (
+        "memory of the Engine's machine (the VM on Docker Desktop)",
+        "scratch and secrets that must never reach a disk",
+        "gone at every stop; counts against memory; mounted noexec (mount flags, section 6)",
+    ),
+    LAYER: (
+        "the container's upper layer (overlay2) in the Engine's data root",
+        "nothing you want to keep",
+        "removed with the container; invisible to other containers",
+    ),
+    ANONYMOUS: (
+        "like a named volume, under a random 64-hex name",
+        "data an image marks with VOLUME",
+        "a new container gets a new one; docker rm leaves the old behind (notebook 07)",
+    ),
+}
+
+
+def choice_table(grid) -> Table:
+    """The lecture's pros/cons table, redone: the first two columns come from a SurvivalGrid
+    ("?" where the grid did not try that event)."""
+
+    def kept(kind: str, *events: str) -> str:
+        present = [e for e in events if grid.trial(kind, e) is not None]
+        if not present:
+            return "?"
+        return "yes" if all(grid.survived(kind, e) for e in present) else "no"
+
+    rows = []
+    for kind, (where, good, watch) in _FACTS.items():
+        if kind in grid.kinds:
+            rows.append(
+                (kind, kept(kind, RESTART, STOP_START), kept(kind, RECREATE), where, good, watch)
+            )
+    return Table(
+        [
+            "kind",
+            "kept through restart and stop",
+            "kept through rm + run",
+            "where the bytes live",
+            "good for",
+            "watch out for",
+        ],
+        rows,
+    )
+
+
+def throughput_figure(bench):
+    """Bars: median MB/s per kind of a Throughput, buffered and with fsync; dots: each run."""
+    import matplotlib.pyplot as plt
+
+    kinds = bench.kinds
+    fig, ax = plt.subplots(figsize=(7.6, 3.9))
+    colours = {False: "#9db4d0", True: "#2f6db5"}
+    width = 0.38
+    for offset, fsync in ((-width / 2, False), (width / 2, True)):
+        xs = [i + offset for i in range(len(kinds))]
+        medians = [bench.median_mb_per_s(k, fsync) for k in kinds]
+        ax.bar(
+            xs,
+            medians,
+            width=width,
+            color=colours[fsync],
+            label="with conv=fsync" if fsync else "buffered (page cache)",
+        )
+        for x, kind, median in zip(xs, kinds, medians, strict=True):
+            runs = [t.mb_per_s for t in bench.runs(kind, fsync)]
+            ax.scatter([x] * len(runs), runs, s=12, color="#222222", zorder=3)
+            ax.annotate(
+                f"{median:,.0f}",
+                (x, max([median, *runs])),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                xytext=(0, 4),
+                textcoords="offset points",
+            )
+    ax.set_xticks(range(len(kinds)), [f"{k}\n({bench.filesystem(k)})" for k in kinds], fontsize=9)
+    ax.set_ylabel("MB/s (median; dots = each run)")
+    ax.set_title(
+        f"dd of {bench.size_bytes // MIB} MiB of zeros, {bench.repeats} runs each "
+        "(this machine only)",
+        fontsize=10,
+    )
+    top = max(t.mb_per_s for t in bench.timings)
+    ax.set_ylim(0, top * 1.18)
+    ax.legend(frameon=False, fontsize=9, loc="upper right")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    plt.close(fig)
+    return fig

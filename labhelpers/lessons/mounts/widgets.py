@@ -1,0 +1,76 @@
+"""Notebook 06's widgets: progress bars for the long experiments, and one trial on a button."""
+
+from __future__ import annotations
+
+from ...views import pre
+from ...widgets import Progress, run_quietly
+from . import experiments
+from .results import BENCH_TARGETS, EVENTS, KINDS, RESTART, TMPFS, SurvivalGrid, Throughput, Trial
+
+__all__ = ["run_survival_grid", "run_throughput", "trial_widget"]
+
+
+def run_survival_grid(**kwargs) -> SurvivalGrid:
+    """The survival grid (every kind of storage against every event) with a progress bar, one
+    step per trial. Arguments (kinds, events, image, host_dir, prefix) go to
+    `experiments.survival_grid`."""
+    kinds = kwargs.get("kinds", KINDS)
+    events = kwargs.get("events", EVENTS)
+    bar = Progress(len(kinds) * len(events), "Trials")
+    return experiments.survival_grid(
+        on_progress=lambda done, text: bar.update(done, text), **kwargs
+    )
+
+
+def run_throughput(size_mib: int = 256, repeats: int = 3, **kwargs) -> Throughput:
+    """Write throughput per kind of storage, measured with dd, with a progress bar (one step per
+    counted run). Other arguments (image, host_dir) go to `experiments.throughput`."""
+    runs = repeats * 2 * len(BENCH_TARGETS) if isinstance(repeats, int) else 1
+    bar = Progress(runs, "dd runs")
+    return experiments.throughput(
+        size_mib, repeats, on_progress=lambda done, text: bar.update(done, text), **kwargs
+    )
+
+
+class TrialPanel:
+    """Pick a kind of storage and an event, press the button: one trial, its commands and its
+    verdict. `last` is the most recent Trial (None until one has run)."""
+
+    def __init__(self, kind: str, event: str, options: dict) -> None:
+        import ipywidgets as w
+
+        self.options = options  # passed on to experiments.trial (image, host_dir)
+        self.last: Trial | None = None
+        self.kinds = w.Dropdown(options=list(KINDS), value=kind, description="/data is a")
+        self.events = w.Dropdown(options=list(EVENTS), value=event, description="then")
+        self.button = w.Button(description="Write, do it, read back", button_style="info")
+        # An HTML pane, so that the notebook's stored output does not change from run to run.
+        self.shown = w.HTML()
+        self.button.on_click(self.run)
+        self.widget = w.VBox([w.HBox([self.kinds, self.events, self.button]), self.shown])
+
+    def run(self, *_: object) -> Trial | None:
+        outcome, printed = run_quietly(
+            experiments.trial, self.kinds.value, self.events.value, **self.options
+        )
+        if outcome is not None:
+            self.last = outcome
+            verdict = "KEPT" if outcome.survived else "LOST"
+            read = outcome.read_back or "(no such file)"
+            printed += f"\nwrote: {outcome.written}\nread back: {read}\n{verdict}" + (
+                f" ({outcome.note})" if outcome.note else ""
+            )
+        self.shown.value = pre(printed, max_height="24em")
+        return outcome
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def trial_widget(kind: str = TMPFS, event: str = RESTART, **options) -> TrialPanel:
+    """One cell of the grid on a button (container `mount-trial`): pick a kind of storage and an
+    event, press it, read the commands and the verdict. The default pair runs once when the
+    widget is made; `options` (image, host_dir) go to `experiments.trial`."""
+    panel = TrialPanel(kind, event, options)
+    panel.run()
+    return panel

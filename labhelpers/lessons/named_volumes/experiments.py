@@ -1,0 +1,393 @@
+"""Notebook 05's Engine work: the lecture's `my-vol` demo, measured.
+
+Reading a volume's file from its mountpoint (native Linux), `docker cp` out to this machine, what
+lands in /app for six kinds of mount over it (pre-population), the app started over a volume and
+over a bind mount, sizes from `docker system df -v`, and what `docker volume prune` removes.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import time
+from pathlib import Path
+
+from ...core.echo import announce, cli, quiet
+from ...core.errors import BadInput
+from ...core.labels import NAMESPACE, SESSION_ID
+from ...engine import (
+    LESSON_IMAGE,
+    MountSpec,
+    bind_mount,
+    container_logs,
+    container_sizes,
+    copy_to_host,
+    create_volume,
+    diff,
+    disk_usage,
+    engine_facts,
+    engine_step,
+    exec_in,
+    find_container,
+    find_volume,
+    prune_volumes,
+    remove_container,
+    remove_volume,
+    run_container,
+    run_once,
+    stop_container,
+    volume_mount,
+)
+from ..common import (
+    HERE,
+    PEEK_AT,
+    FileRead,
+    list_volume,
+    read_volume_file,
+    require_volume,
+    tmpfs_volume_options,
+    where_engine_path_is,
+)
+from .results import (
+    AppDirCase,
+    AppDirGrid,
+    AppRun,
+    AppRuns,
+    CopyResult,
+    LayerChanges,
+    PruneReport,
+    PruneRow,
+    SpaceSnapshot,
+    SurvivalResult,
+    VolumeUsage,
+    VolumeUsageReport,
+)
+
+__all__ = [
+    "WORKSPACE",
+    "changes",
+    "copy_out",
+    "prune_demo",
+    "read_from_mountpoint",
+    "space_snapshot",
+    "start_app_both_ways",
+    "volume_usage",
+    "what_app_sees",
+    "write_remove_read",
+]
+
+WORKSPACE = "workspace"  # the lab's folder next to the notebooks (relative to the notebooks folder)
+SETTLE_S = 3  # after an app's first log line: how long it must keep running to count as running
+DEMO_LABEL = f"{NAMESPACE}.demo"  # the prune demo's own label: the only volumes it can prune
+
+
+@engine_step("list the container's changes")
+def changes(name: str) -> LayerChanges:
+    """`docker diff NAME` as a table: what the container's writable layer holds."""
+    return LayerChanges(name, diff(name))
+
+
+# --- reading a volume's file from its mountpoint --------------------------------------------------
+
+
+def _check_filename(volume: str, filename: str) -> None:
+    if ".." in filename.lstrip("/").split("/"):
+        raise BadInput(
+            f"Not reading {filename!r} from the volume {volume}.",
+            "`..` would climb out of the volume's folder.",
+            "pass a path inside the volume, such as file.txt or data/file.txt.",
+        )
+
+
+@engine_step("read a file from the volume's mountpoint", validate=_check_filename)
+def read_from_mountpoint(volume: str, filename: str) -> FileRead:
+    """`sudo cat MOUNTPOINT/FILENAME`: read the file straight from the Engine's data root.
+
+    Only possible where the Engine's files are on this machine (native Linux, the Engine not in a
+    VM or a container of its own) and readable (the data root is root-only: run the notebook as
+    root, or use sudo in a terminal). Elsewhere the result says why not, instead of failing.
+    """
+    require_volume(volume)
+    mountpoint = find_volume(volume).mountpoint  # type: ignore[union-attr]
+    path = os.path.join(mountpoint, filename.lstrip("/"))
+    shown = f"sudo cat {shlex.quote(path)}"
+    announce(shown)
+    how = "from the mountpoint on the host"
+    where = where_engine_path_is(mountpoint)
+    if where != HERE:
+        return FileRead(volume, path, False, f"this path is {where}.", how, shown)
+    try:
+        text = Path(path).read_text(errors="replace")
+    except PermissionError:
+        why = "only root may read the Engine's data root (use sudo)."
+        return FileRead(volume, path, False, why, how, shown)
+    except OSError as exc:
+        return FileRead(volume, path, False, f"{type(exc).__name__}: {exc}", how, shown)
+    return FileRead(volume, path, True, text, how, shown)
+
+
+# --- docker cp ------------------------------------------------------------------------------------
+
+
+@engine_step("copy the file out of the container")
+def copy_out(container: str, path: str, dest_dir: str | os.PathLike = WORKSPACE) -> CopyResult:
+    """`docker cp CONTAINER:PATH DEST_DIR/`: copy one file out (the container may be stopped), then
+    read the copy back from this machine's disk.
+
+    Raises:
+        BadInput: PATH is missing, or not a single regular file.
+    """
+    target = Path(copy_to_host(container, path, dest_dir))
+    shown = cli("cp", f"{container}:{path}", f"{Path(dest_dir).as_posix().rstrip('/')}/")
+    return CopyResult(
+        container, path, target.as_posix(), target.stat().st_size, shown, _preview(target)
+    )
+
+
+def _preview(target: Path, limit: int = 2000) -> str:
+    """The copied file as this machine's disk now has it: text, shortened, or a note if binary."""
+    raw = target.read_bytes()
+    try:
+        text = raw[:limit].decode("utf-8")
+    except UnicodeDecodeError:
+        return f"(binary content, {len(raw):,} B; not shown)"
+    return text + ("\n… (shortened)" if len(raw) > limit else "")
+
+
+# --- pre-population: what lands in /app ---------------------------------------------------------
+
+_PREPOP_VOLUMES = ("prepop-empty", "prepop-full", "prepop-nocopy", "prepop-ram")
+
+
+def _holds(names: tuple | list) -> str:
+    return "holds " + (" ".join(names) if names else "nothing")
+
+
+@engine_step("compare what lands in /app")
+def what_app_sees(
+    host_dir: str | os.PathLike = f"{WORKSPACE}/empty-app", image: str = LESSON_IMAGE
+) -> AppDirGrid:
+    """Mount six different things over the image's /app (which holds app.py) and list /app, each
+    in a throw-away container.
+
+    Uses the demo volumes prepop-empty, prepop-full, prepop-nocopy and prepop-ram (removed again
+    at the end), and `host_dir`, a folder of the lab's (created empty).
+
+    Raises:
+        BadInput: `host_dir` is not empty.
+    """
+    folder = Path(host_dir)
+    if folder.exists() and any(folder.iterdir()):
+        raise BadInput(
+            f"The folder {folder} is not empty.",
+            "the bind-mount case needs an empty host folder to show what it hides.",
+            f"empty it or pass another folder (`rm -r {folder}`).",
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    cases = []
+
+    def case(setup: str, mounts: list, volume: str = "", host: Path | None = None) -> None:
+        seen = run_once(image, ["ls", "-A", "/app"], mounts)
+        left = ""  # what the volume (or host folder) holds afterwards
+        if volume:
+            left = _holds(list_volume(volume, image).names)
+        elif host is not None:
+            left = _holds(sorted(os.listdir(host)))
+        cases.append(AppDirCase(setup, seen.command, tuple(seen.output.split()), left))
+
+    def over_app(volume: str, no_copy: bool = False) -> list:
+        return [MountSpec("volume", volume, "/app", no_copy=no_copy)]
+
+    case("nothing (the image's own /app)", [])
+    create_volume("prepop-empty")
+    case("a new, empty named volume", over_app("prepop-empty"), "prepop-empty")
+    create_volume("prepop-full")
+    run_once(image, ["touch", f"{PEEK_AT}/mine.txt"], [volume_mount("prepop-full", PEEK_AT)])
+    case("a named volume that already holds mine.txt", over_app("prepop-full"), "prepop-full")
+    create_volume("prepop-nocopy")
+    nocopy = over_app("prepop-nocopy", no_copy=True)
+    case("a new, empty named volume with volume-nocopy", nocopy, "prepop-nocopy")
+    create_volume("prepop-ram", "local", tmpfs_volume_options("16m"))
+    case("a new tmpfs-backed volume", over_app("prepop-ram"), "prepop-ram")
+    case("a bind mount of an empty host folder", [bind_mount(folder, "/app")], host=folder)
+    for name in _PREPOP_VOLUMES:
+        remove_volume(name)
+    return AppDirGrid(tuple(cases))
+
+
+def _start_app(name: str, over_app: str, mount: MountSpec, image: str, wait_s: float) -> AppRun:
+    """`docker run -d` the image's own command; wait until it logs a line (then SETTLE_S more, so
+    a failing start has time to exit) or exits."""
+    started = run_container(name, image, [mount])
+    deadline = time.monotonic() + wait_s
+    first = ""
+    while time.monotonic() < deadline:
+        state = find_container(name)
+        logs = container_logs(name).strip().splitlines()
+        first = logs[0].strip() if logs else ""
+        if state is None or state.status != "running":
+            break
+        if first:
+            deadline = min(deadline, time.monotonic() + SETTLE_S)
+        time.sleep(0.2)
+    state = find_container(name)
+    status, code = (state.status, state.exit_code) if state else ("gone", 0)
+    return AppRun(name, over_app, status, code, first, started.command)
+
+
+def _check_wait(
+    volume: str = "", host_dir: object = "", image: str = "", wait_s: float = 15
+) -> None:
+    if not isinstance(wait_s, (int, float)) or isinstance(wait_s, bool) or not 0 < wait_s <= 300:
+        raise BadInput(
+            f"Cannot wait {wait_s!r} seconds for the app.",
+            "the wait must be a number of seconds above 0 and at most 300.",
+            "pass wait_s=15.",
+        )
+
+
+@engine_step("start the app with a volume and with a bind mount over /app", validate=_check_wait)
+def start_app_both_ways(
+    volume: str = "my-vol",
+    host_dir: str | os.PathLike = f"{WORKSPACE}/empty-app",
+    image: str = LESSON_IMAGE,
+    wait_s: float = 15,
+) -> AppRuns:
+    """Start the image's own command (`python app.py`, from /app) twice: with VOLUME over /app,
+    and with an empty host folder bind-mounted over /app. Waits until each logs a line or exits,
+    then removes both containers (`app-on-volume`, `app-on-bind`)."""
+    require_volume(volume)
+    folder = Path(host_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    runs = (
+        _start_app(
+            "app-on-volume", f"volume {volume}", volume_mount(volume, "/app"), image, wait_s
+        ),
+        _start_app(
+            "app-on-bind",
+            f"host folder {folder.as_posix()}",
+            bind_mount(folder, "/app"),
+            image,
+            wait_s,
+        ),
+    )
+    for run in runs:
+        remove_container(run.container)
+    return AppRuns(runs)
+
+
+# --- sizes ---------------------------------------------------------------------------------------
+
+
+def _check_names(names: tuple | list = ()) -> None:
+    if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+        raise BadInput(
+            f"Cannot look up the volumes {names!r}.",
+            "the helper takes a list of volume names.",
+            'pass a list, such as ["my-vol"].',
+        )
+
+
+@engine_step("read the volumes' sizes", validate=_check_names)
+def volume_usage(names: tuple | list = ("my-vol",)) -> VolumeUsageReport:
+    """`docker system df -v`, volumes section: LINKS (containers using it) and SIZE.
+
+    The Engine leaves out `local` volumes created with driver options (tmpfs, NFS, ...): those are
+    reported as not listed.
+    """
+    listed = {row.name: row for row in disk_usage().rows if row.kind == "volume"}
+    rows = []
+    for name in names:
+        row = listed.get(name)
+        if row is None:
+            rows.append(VolumeUsage(name, False, 0, 0))
+        else:
+            rows.append(VolumeUsage(name, True, row.ref_count, row.size_bytes))
+    return VolumeUsageReport(tuple(rows))
+
+
+@engine_step("measure the writable layer and the volume")
+def space_snapshot(moment: str, container: str, volume: str) -> SpaceSnapshot:
+    """`docker ps -s` for the container and `docker system df -v` for the volume."""
+    layer = container_sizes([container])[0].writable_layer_bytes
+    usage = volume_usage([volume]).rows[0]
+    return SpaceSnapshot(moment, container, layer, volume, usage.size_bytes)
+
+
+# --- what deletes a volume ----------------------------------------------------------------------
+
+
+@engine_step("show what docker volume prune removes")
+def prune_demo(image: str = LESSON_IMAGE) -> PruneReport:
+    """Make four volumes with a label of their own (a named unused one, a named one in use, an
+    anonymous one left behind by `docker rm`, a tmpfs-backed one), run `docker volume prune`
+    filtered on that label (so nothing else can be touched), and report which went.
+
+    What prune left behind is then removed with `docker volume rm`.
+    """
+    label = {DEMO_LABEL: f"prune-{SESSION_ID}"}
+    for old in ("prune-user", "prune-anon-maker"):  # an interrupted earlier run
+        if find_container(old) is not None:
+            remove_container(old, volumes=True)
+    create_volume("prune-unused", extra_labels=label)
+    create_volume("prune-in-use", extra_labels=label)
+    create_volume("prune-ram", "local", tmpfs_volume_options("16m"), extra_labels=label)
+    run_container("prune-user", image, [volume_mount("prune-in-use", "/data")], "sleep infinity")
+    announce(cli("stop", "prune-user") + "   # a stopped container still uses its volumes")
+    with quiet():
+        stop_container("prune-user")
+    anonymous_spec = MountSpec("volume", "", "/data", volume_labels=tuple(label.items()))
+    run_container("prune-anon-maker", image, [anonymous_spec], "sleep infinity")
+    anonymous = find_container("prune-anon-maker").mount_at("/data").volume_name  # type: ignore[union-attr]
+    announce(cli("rm", "-f", "prune-anon-maker") + "   # without -v: its anonymous volume stays")
+    with quiet():
+        remove_container("prune-anon-maker")
+    deleted = set(prune_volumes(f"{DEMO_LABEL}={label[DEMO_LABEL]}"))
+    rows = (
+        PruneRow("prune-unused", "named", False, "prune-unused" in deleted),
+        PruneRow(f"{anonymous[:12]}…", "anonymous", False, anonymous in deleted),
+        PruneRow("prune-in-use", "named", True, "prune-in-use" in deleted),
+        PruneRow("prune-ram", "named, tmpfs driver options", False, "prune-ram" in deleted),
+    )
+    remove_container("prune-user")
+    for name in ("prune-unused", anonymous, "prune-in-use", "prune-ram"):
+        if name not in deleted and find_volume(name) is not None:
+            announce(cli("volume", "rm", name) + "   # prune left it")
+            with quiet():
+                remove_volume(name)
+    facts = engine_facts()
+    return PruneReport(facts.server_version, facts.api_version, rows)
+
+
+# --- write, remove the container, read back -------------------------------------------------------
+
+
+def _check_line(text: str, volume: str = "", container: str = "", image: str = "") -> None:
+    if not isinstance(text, str) or not text or "\n" in text or len(text) > 200:
+        size = len(text) if isinstance(text, str) else "no"
+        raise BadInput(
+            "The line to write must be one line of 1 to 200 characters.",
+            f"got {size} characters" + (", over several lines." if "\n" in str(text) else "."),
+            "type a shorter line.",
+        )
+
+
+@engine_step("write, remove the container, read back", validate=_check_line)
+def write_remove_read(
+    text: str,
+    volume: str = "my-vol",
+    container: str = "my-cont-writer",
+    image: str = LESSON_IMAGE,
+) -> SurvivalResult:
+    """Run CONTAINER with VOLUME at /app, append `text` to /app/notes.txt, `docker rm -f` it, and
+    read notes.txt back through a helper container.
+
+    Raises:
+        BadInput: `text` is not one line of 1 to 200 characters, or there is no VOLUME.
+    """
+    require_volume(volume)
+    run_container(container, image, [volume_mount(volume, "/app")], "sleep infinity")
+    exec_in(container, f"printf '%s\\n' {shlex.quote(text)} >> /app/notes.txt")
+    remove_container(container)
+    back = read_volume_file(volume, "notes.txt", image)
+    return SurvivalResult(volume, text, back.text, text in back.text.splitlines())

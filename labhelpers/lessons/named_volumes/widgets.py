@@ -1,0 +1,45 @@
+"""Notebook 05's widget: write a line from a new container, remove the container, read the line
+back from the volume. It calls the lesson's experiment and shows what it printed and returned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...views import pre, yes_no
+from ...widgets import run_quietly
+from .experiments import write_remove_read
+
+__all__ = ["survival_widget"]
+
+
+def survival_widget(
+    volume: str = "my-vol",
+    default: str = "written before docker rm -f",
+    image: str | None = None,
+) -> Any:
+    """A text box and a button: each press writes the line from a new container, removes the
+    container and reads the volume's notes.txt back. The default line is written once at once.
+
+    The commands and the result are shown in the widget itself (an HTML pane, not an Output
+    area), so the notebook's stored output stays the same from run to run.
+    """
+    import ipywidgets as w
+
+    box = w.Text(value=default, description="line", layout=w.Layout(width="60%"))
+    button = w.Button(description="Write, rm -f, read back", button_style="info")
+    shown = w.HTML()
+    chosen = {} if image is None else {"image": image}
+
+    def go(*_: object) -> None:
+        outcome, printed = run_quietly(write_remove_read, box.value, volume, **chosen)
+        text = printed
+        if outcome is not None:
+            text += (
+                f"\nnotes.txt in {volume} now holds:\n{outcome.read_back}"
+                f"survived the container's removal: {yes_no(outcome.survived)}"
+            )
+        shown.value = pre(text, max_height="24em")
+
+    button.on_click(go)
+    go()
+    return w.VBox([w.HBox([box, button]), shown])

@@ -1,0 +1,64 @@
+"""Notebook 00's exercise: a volume of the learner's own, labelled with the storage driver."""
+
+from __future__ import annotations
+
+from ...core.echo import announce, cli
+from ...core.errors import LabError
+from ...core.labels import MANAGED
+from ...engine import engine_facts, find_volume
+from ...teaching import CheckResult, exercise_check, not_yet, passed
+from .views import IN_A_VM
+
+__all__ = ["DRIVER_LABEL", "VOLUME_NAME", "check_first_volume"]
+
+VOLUME_NAME = "my-first-volume"
+DRIVER_LABEL = "storage-driver"
+_TITLE = "A volume of your own, labelled with your storage driver"
+
+
+@exercise_check(_TITLE)
+def check_first_volume(name: str = VOLUME_NAME) -> CheckResult:
+    """Is there a volume NAME made by the `local` driver, carrying the lab's label and a
+    `storage-driver` label that matches `docker info`?"""
+    try:
+        facts = engine_facts()
+    except LabError as exc:
+        return not_yet(_TITLE, "no Engine answers.", exc.todo)
+    create = (
+        f"docker volume create --driver local --label {MANAGED}=true "
+        f"--label {DRIVER_LABEL}=<the driver docker info shows> {name}"
+    )
+    again = f"remove it (`docker volume rm {name}`) and create it again: {create}"
+    announce(cli("volume", "inspect", name))
+    volume = find_volume(name)
+    if volume is None:
+        return not_yet(
+            _TITLE,
+            f"there is no volume '{name}' yet.",
+            "read the storage driver with `docker info --format '{{.Driver}}'`, then " + create,
+        )
+    if not volume.lab_owned:
+        return not_yet(
+            _TITLE,
+            f"'{name}' has no {MANAGED}=true label, so the lab's cleanup would leave it behind "
+            "(labels cannot be added to a volume later).",
+            again,
+        )
+    if volume.driver != "local":
+        return not_yet(
+            _TITLE, f"'{name}' was made by the '{volume.driver}' driver, not 'local'.", again
+        )
+    said = volume.labels.get(DRIVER_LABEL)
+    if said != facts.storage_driver:
+        found = f"says '{said}'" if said else "is missing"
+        return not_yet(
+            _TITLE,
+            f"its {DRIVER_LABEL} label {found}; `docker info` says '{facts.storage_driver}'.",
+            again,
+        )
+    where = "inside Docker Desktop's VM" if facts.platform_kind in IN_A_VM else "on this machine"
+    return passed(
+        _TITLE,
+        f"'{name}' is a local volume labelled {DRIVER_LABEL}={said}; its data lives in "
+        f"{volume.mountpoint or '?'} ({where}).",
+    )

@@ -1,0 +1,78 @@
+"""Exercise 07: a writer and a read-only reader on one volume, made with the plain CLI. The check
+reads the containers' configuration, and the file through a throw-away container."""
+
+from __future__ import annotations
+
+from ...core.echo import announce, cli
+from ...core.errors import BadInput, CommandFailed
+from ...core.labels import MANAGED
+from ...engine import find_container, find_volume
+from ...teaching import CheckResult, exercise_check, not_yet, passed
+from ..common import read_volume_file
+
+__all__ = ["check_read_only_share"]
+
+SHARE_TITLE = "A read-only reader"
+
+
+@exercise_check(SHARE_TITLE)
+def check_read_only_share(
+    volume: str = "ex07-data",
+    writer: str = "ex07-writer",
+    reader: str = "ex07-reader",
+    filename: str = "hello.txt",
+) -> CheckResult:
+    """Does WRITER (running) mount VOLUME read-write at /data, READER (running) the same volume
+    read-only at /data, and does the volume hold FILENAME? Reads only: the file is read through
+    a throw-away container, never through the learner's containers."""
+    create = f"docker volume create --label {MANAGED}=true {volume}"
+    run_writer = (
+        f"docker run -d --name {writer} --label {MANAGED}=true -v {volume}:/data "
+        "my-image sleep infinity"
+    )
+    run_reader = (
+        f"docker run -d --name {reader} --label {MANAGED}=true "
+        f"-v {volume}:/data:ro my-image sleep infinity"
+    )
+    if find_volume(volume) is None:
+        return not_yet(
+            SHARE_TITLE,
+            f"there is no volume '{volume}' yet.",
+            f"{create}; then {run_writer}; then {run_reader}",
+        )
+    announce(cli("inspect", "-f", "{{.Name}} {{.State.Status}} {{json .Mounts}}", writer, reader))
+    for name, read_only, run in ((writer, False, run_writer), (reader, True, run_reader)):
+        found = find_container(name)
+        if found is None:
+            return not_yet(SHARE_TITLE, f"there is no container '{name}' yet.", run)
+        redo = f"`docker rm -f {name}`, then {run}"
+        if found.status != "running":
+            return not_yet(
+                SHARE_TITLE,
+                f"'{name}' is {found.status}, not running.",
+                f"`docker start {name}`, or {redo}",
+            )
+        mount = found.mount_at("/data")
+        if mount is None or mount.kind != "volume" or mount.volume_name != volume:
+            seen = "nothing" if mount is None else f"{mount.kind} {mount.volume_name}"
+            return not_yet(
+                SHARE_TITLE, f"'{name}' should mount {volume} at /data; it has {seen}.", redo
+            )
+        if mount.read_write == read_only:
+            want = "read-only (:ro)" if read_only else "read-write"
+            return not_yet(SHARE_TITLE, f"'{name}' should mount {volume} {want}.", redo)
+    try:
+        read_volume_file(volume, filename)
+    except BadInput:  # the volume went a moment ago
+        return not_yet(SHARE_TITLE, f"there is no volume '{volume}' any more.", create)
+    except CommandFailed:
+        return not_yet(
+            SHARE_TITLE,
+            f"{volume} holds no {filename} yet.",
+            f"write it through the writer: docker exec {writer} sh -c 'echo hello > "
+            f"/data/{filename}' (the reader cannot: its mount is read-only).",
+        )
+    return passed(
+        SHARE_TITLE,
+        f"{writer} writes to {volume}, {reader} mounts it read-only, and {filename} is there.",
+    )

@@ -1,0 +1,61 @@
+"""Notebook 07's widget: append a line from either side of a shared volume and read it back."""
+
+from __future__ import annotations
+
+from ...views import pre
+from ...widgets import run_quietly
+from . import experiments
+from .experiments import READER, READER_FILE, READER_RO, WRITER, WRITER_FILE
+from .results import Exchange
+
+__all__ = ["SharePanel", "share_widget"]
+
+
+class SharePanel:
+    """A text box and two buttons: append the line in share-writer (read-write) or in
+    share-reader-ro (read-only); share-reader then reads the file again. `last` is the most recent
+    Exchange (None until one has run)."""
+
+    def __init__(self, default: str) -> None:
+        import ipywidgets as w
+
+        self.last: Exchange | None = None
+        self.line = w.Text(value=default, description="line", layout=w.Layout(width="50%"))
+        self.buttons = {
+            WRITER: w.Button(description=f"Append in {WRITER}", button_style="info"),
+            READER_RO: w.Button(description=f"Append in {READER_RO}", button_style="warning"),
+        }
+        # An HTML pane, so that the notebook's stored output does not change from run to run.
+        self.shown = w.HTML()
+        for name, button in self.buttons.items():
+            button.on_click(lambda _, name=name: self.append(name))
+        self.widget = w.VBox([w.HBox([self.line, *self.buttons.values()]), self.shown])
+
+    def append(self, container: str) -> Exchange | None:
+        """Append the line in CONTAINER (which mounts the volume at /data), read it back in
+        share-reader."""
+        outcome, printed = run_quietly(
+            experiments.append_and_read,
+            self.line.value,
+            container,
+            WRITER_FILE,
+            READER,
+            READER_FILE,
+        )
+        if outcome is not None:
+            self.last = outcome
+            printed += f"\n{outcome!r}"
+        self.shown.value = pre(printed, max_height="24em")
+        return outcome
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def share_widget(default: str = "hello from the widget") -> SharePanel:
+    """Append a line from share-writer (read-write) or share-reader-ro (read-only), then read the
+    file in share-reader. The default line is appended once, in share-writer, when the widget is
+    made."""
+    panel = SharePanel(default)
+    panel.append(WRITER)
+    return panel

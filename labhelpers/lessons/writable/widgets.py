@@ -1,0 +1,138 @@
+"""The writable-layer lesson's widgets: sliders for the deltas, and the scaling run. They call the
+lesson's experiments and show its results; the scaling panel keeps its own last run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...core.errors import BadInput
+from ...core.units import signed_bytes
+from ...views import Table, pre
+from ...widgets import Progress, run_quietly
+from .experiments import CONTAINERS, LESSON_DELTAS_MIB, MAX_SCALE, scaling_experiment, write_deltas
+from .results import Scaling
+
+__all__ = ["ScalingPanel", "deltas_widget", "scaling_widget"]
+
+
+def deltas_widget(
+    defaults: tuple = LESSON_DELTAS_MIB, names: tuple = CONTAINERS, max_mib: int = 500
+) -> Any:
+    """One slider per container and a button: each press writes that many MiB into each container
+    (replacing what the last press wrote) and shows every writable layer as `docker ps -s` does.
+    The default sizes are written once at once.
+
+    Shown in an HTML pane, not an Output area, so a notebook run unattended stores the same
+    outputs every time."""
+    import ipywidgets as w
+
+    sliders = [
+        w.IntSlider(
+            value=size,
+            min=0,
+            max=max_mib,
+            description=f"{name} (MiB)",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=w.Layout(width="420px"),
+        )
+        for name, size in zip(names, defaults, strict=True)
+    ]
+    button = w.Button(
+        description="Write into each container", button_style="primary", icon="pencil"
+    )
+    shown = w.HTML()
+
+    def write(*_: object) -> None:
+        shown.value = "<i>writing ...</i>"
+        sizes, printed = run_quietly(write_deltas, tuple(s.value for s in sliders), names)
+        shown.value = pre(printed) + (sizes._repr_html_() if sizes is not None else "")
+
+    button.on_click(write)
+    write()
+    return w.VBox([*sliders, button, shown])
+
+
+class ScalingPanel:
+    """The scaling widget's state: its last completed run (`last`), shown by `table()`."""
+
+    def __init__(self) -> None:
+        self.last: Scaling | None = None
+
+    def table(self) -> Table:
+        """The last run's figures that do not depend on the image's size.
+
+        Raises:
+            BadInput: the widget has not completed a run.
+        """
+        if self.last is None:
+            raise BadInput(
+                "There is no scaling run yet.",
+                "the table shows the last completed run of this scaling widget.",
+                "run the widget's cell (it runs once by itself), or press its Run button.",
+            )
+        return self.last.table()
+
+    def __repr__(self) -> str:
+        runs = "no run yet" if self.last is None else f"{len(self.last.points)} containers"
+        return f"<scaling panel: {runs}; .table() shows the last run>"
+
+
+def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCALE) -> ScalingPanel:
+    """A slider for the number of containers (1 to MAX_SCALE), one for the delta each writes, and
+    a Run button: containers start one by one, the plot grows after each, and they are removed at
+    the end. The default run happens once at once.
+
+    Returns:
+        the panel, which keeps the last run: `panel.table()` shows it.
+    """
+    import ipywidgets as w
+    from IPython.display import display
+
+    panel = ScalingPanel()
+    how_many = w.IntSlider(
+        value=count, min=1, max=max_count, description="containers", continuous_update=False
+    )
+    each = w.IntSlider(
+        value=delta_mib, min=0, max=64, description="MiB each", continuous_update=False
+    )
+    button = w.Button(description="Run", button_style="primary", icon="play")
+    chart = w.Output()
+    commands = w.HTML()
+    log = w.Accordion(children=[commands], titles=("docker commands (click to open)",))
+    log.selected_index = None
+    display(w.HBox([how_many, each, button]))
+    progress = Progress(count, "started")
+    display(w.VBox([chart, log]))
+
+    def draw(scaling: Scaling, planned: int) -> None:
+        chart.outputs = ()
+        chart.append_display_data(scaling.plot(planned))
+
+    def run(*_: object) -> None:
+        planned, mib = how_many.value, each.value
+        if progress.bar is not None:
+            progress.bar.bar_style = "info"  # a new run: no longer the last one's colour
+        progress.update(0, "starting ...", total=planned)
+
+        def on_progress(done: int, total: int, so_far: Scaling) -> None:
+            grew = so_far.points[-1].total_change_bytes
+            progress.update(done, f"containers: Engine total {signed_bytes(grew)}")
+            draw(so_far, planned)
+
+        scaling, printed = run_quietly(scaling_experiment, planned, mib, on_progress=on_progress)
+        commands.value = pre(printed, "24em")
+        if scaling is None:
+            lines = printed.strip().splitlines()
+            progress.finish(lines[-3] if len(lines) >= 3 else "failed", ok=False)
+            return
+        panel.last = scaling
+        progress.finish(
+            f"{planned} containers in {scaling.seconds:.1f} s; removed again. "
+            "The table below the widget: re-run its cell."
+        )
+        draw(scaling, planned)
+
+    button.on_click(run)
+    run()
+    return panel
