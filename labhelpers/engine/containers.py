@@ -180,14 +180,18 @@ def find_container(name: str) -> ContainerDetails | None:
     return None if found is None else _details(found)
 
 
+def _no_container(name: str) -> BadInput:
+    return BadInput(
+        f"There is no container named '{name}'.",
+        "it was never created, or it was removed.",
+        "create it first (run the cell that starts it), then try again.",
+    )
+
+
 def _lab_sdk_container(name: str):
     container = _sdk_container(name)
     if container is None:
-        raise BadInput(
-            f"There is no container named '{name}'.",
-            "it was never created, or it was removed.",
-            "create it first (run the cell that starts it), then try again.",
-        )
+        raise _no_container(name)
     if not is_lab_owned(container.labels):
         raise BadInput(
             f"The container '{name}' is not the lab's.",
@@ -588,11 +592,7 @@ def container_logs(name: str) -> str:
     """`docker logs NAME`: what the container printed so far."""
     container = _sdk_container(name)
     if container is None:
-        raise BadInput(
-            f"There is no container named '{name}'.",
-            "it was never created, or it was removed.",
-            "create it first.",
-        )
+        raise _no_container(name)
     return container.logs().decode(errors="replace")
 
 

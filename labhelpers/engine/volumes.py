@@ -38,6 +38,14 @@ class VolumeInfo:
     command: str
 
 
+def _no_volume(name: str) -> BadInput:
+    return BadInput(
+        f"There is no volume named '{name}'.",
+        "it was never created, or removed.",
+        "create it first (`docker volume create NAME`).",
+    )
+
+
 def _volume_info(volume, command: str = "") -> VolumeInfo:
     attrs = volume.attrs
     return VolumeInfo(
@@ -88,11 +96,7 @@ def inspect_volume(name: str) -> VolumeInfo:
     """`docker volume inspect NAME` (any volume: reading never changes it)."""
     volume = sdk_volume(name)
     if volume is None:
-        raise BadInput(
-            f"There is no volume named '{name}'.",
-            "it was never created, or removed.",
-            "create it first (`docker volume create NAME`).",
-        )
+        raise _no_volume(name)
     shown = cli("volume", "inspect", name)
     announce(shown)
     return _volume_info(volume, shown)
@@ -158,11 +162,7 @@ def try_remove_volume(name: str) -> RemoveAttempt:
 
     volume = sdk_volume(name)
     if volume is None:
-        raise BadInput(
-            f"There is no volume named '{name}'.",
-            "it was never created, or removed.",
-            "create it first (`docker volume create NAME`).",
-        )
+        raise _no_volume(name)
     if not is_lab_owned(volume.attrs.get("Labels")):
         raise BadInput(
             f"Not removing the volume '{name}': the lab did not create it.",
