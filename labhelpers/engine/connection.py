@@ -50,20 +50,20 @@ def unavailable_message(exc: BaseException | None) -> DockerUnavailable:
     elif "PermissionError" in detail or "Permission denied" in detail:
         why = "the Engine's socket exists, but your user may not use it."
         todo = (
-            "add yourself to the docker group (`sudo usermod -aG docker $USER`), log out and in "
-            "again, then re-run this cell."
+            "add yourself to the docker group (`sudo usermod -aG docker $USER`), then log out "
+            "and in again."
         )
     elif host and not host.startswith("unix://"):
         why = "nothing answers at that address, or a firewall stands in between."
         todo = "check the address, or unset DOCKER_HOST to use the local Engine."
     elif system == "Darwin" or system == "Windows" or "microsoft" in platform.release().lower():
         why = "Docker Desktop is not running (or is still starting its Linux VM)."
-        todo = "start Docker Desktop, wait until it says 'Engine running', then re-run this cell."
+        todo = "start Docker Desktop, wait until it says 'Engine running', then try again."
     else:
         why = "the Docker daemon is not running, or is not installed."
         todo = (
             "start it (`sudo systemctl start docker`; on a bare Debian/Ubuntu machine: "
-            "`sudo scripts/provision-engine`), then re-run this cell."
+            "`sudo scripts/provision-engine`), then try again."
         )
     return DockerUnavailable(what, why, todo)
 

@@ -79,7 +79,7 @@ class StartBanner:
 def _live_advice() -> str:
     cause = reason()
     if isinstance(cause, LabError) and cause.todo and "Binder" not in cause.why:
-        todo = cause.todo.rstrip(".").removesuffix(", then re-run this cell")
+        todo = cause.todo.rstrip(".").removesuffix(", then try again")
         return f"{cause.why.rstrip('.')}: {todo}, then restart the kernel."
     return "run the course on a machine with Docker (README: `make lab`), then restart the kernel."
 
