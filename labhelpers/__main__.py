@@ -36,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FRESH_DIR",
         help="run nothing: fail when the committed recordings drifted from those in FRESH_DIR",
     )
+    rec.add_argument(
+        "--calls-only",
+        action="store_true",
+        help="with --check: compare calls and kinds of results, not their shapes",
+    )
     syn = sub.add_parser("sync", help="rewrite each .ipynb from its .md (keeping outputs)")
     syn.add_argument("--check", action="store_true", help="only report pairs out of step")
     api = sub.add_parser("api", help="docs/notebook-api.md: the names notebooks use")
@@ -49,8 +54,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _doctor(args: argparse.Namespace) -> int:
     os.environ["LABHELPERS_MODE"] = "live"  # the doctor checks this machine, never a recording
+    from .core.echo import echo_commands
     from .doctor import check
 
+    echo_commands(False)
     report = check()
     print(report)
     if not report.ready:
@@ -76,7 +83,7 @@ def _record(args: argparse.Namespace) -> int:
     from .replay import record
 
     if args.check:
-        return record.check(args.check)
+        return record.check(args.check, strict=not args.calls_only)
     return record.record(args.notebooks, args.out, inplace=not args.recordings_only)
 
 

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import os
 import platform
-import shutil
 
 from .core.results import result
 from .core.units import si
-from .engine import choose_base_image, engine_facts, engine_step
+from .engine import (
+    Builder,
+    builder_in_use,
+    choose_base_image,
+    engine_facts,
+    engine_locality,
+    engine_step,
+    run_once,
+)
 from .engine.connection import sdk_version, why_unavailable
-from .engine.system import EngineFacts
+from .engine.system import EngineFacts, Locality
 from .replay import describe, modes
 from .views import Table, TableShown
 
@@ -39,6 +46,8 @@ class Report(TableShown):
 
     findings: tuple
     facts: EngineFacts | None
+    locality: Locality | None = None
+    builder: Builder | None = None
 
     @property
     def ready(self) -> bool:
@@ -52,15 +61,6 @@ class Report(TableShown):
                 for f in self.findings
             ],
         )
-
-
-def _free_disk(facts: EngineFacts) -> int | None:
-    if facts.platform_kind == "native-linux" and os.path.isdir(facts.docker_root_dir):
-        try:
-            return shutil.disk_usage(facts.docker_root_dir).free
-        except OSError:
-            return None
-    return None
 
 
 def check() -> Report:
@@ -79,7 +79,7 @@ def check() -> Report:
         )
     else:
         mode = Finding("Mode", describe(), True, "")
-    return Report((mode, *report.findings), report.facts)
+    return Report((mode, *report.findings), report.facts, report.locality, report.builder)
 
 
 @engine_step("check the lab")
@@ -98,38 +98,41 @@ def _checks() -> Report:
                 blocking=True,
             )
         )
-        return Report(tuple(findings), None)
+        return Report(tuple(findings), None, None, None)
     facts = engine_facts()
     findings.append(
         Finding("Docker Engine", f"{facts.server_version} (API {facts.api_version})", True, "")
     )
-    where = {
-        "native-linux": "native Linux: the Engine's files are on this machine",
-        "docker-desktop": "Docker Desktop: the Engine runs in a Linux VM",
-        "wsl2": "WSL 2: the Engine runs in the WSL 2 Linux VM",
-        "rootless": "rootless Engine: its data root is in your home directory",
-    }[facts.platform_kind]
-    findings.append(Finding("Platform", where, True, ""))
+    choice = choose_base_image(pull=True)
+    locality = engine_locality(_folder())
+    findings.append(Finding("Platform", _platform(facts, locality), True, ""))
     findings.append(
         Finding(
             "Data root",
             facts.docker_root_dir,
             True,
-            ""
-            if facts.platform_kind == "native-linux"
-            else "inside the VM: reach it through containers, not your file browser",
+            "" if locality.files_here else "not on this machine: reach it through containers",
         )
     )
+    findings.append(_sharing(locality))
     driver_ok = facts.storage_driver in ("overlay2", "overlayfs") or facts.containerd_snapshotter
-    driver = facts.storage_driver + (
-        " (containerd snapshotter)" if facts.containerd_snapshotter else ""
-    )
     findings.append(
         Finding(
             "Storage driver",
-            driver,
+            facts.storage_driver
+            + (" (the containerd snapshotter)" if facts.containerd_snapshotter else ""),
             driver_ok,
-            "" if driver_ok else "the lessons assume overlay2; figures may differ",
+            "" if driver_ok else "the lessons assume overlay2 or containerd; figures may differ",
+        )
+    )
+    findings.append(
+        Finding(
+            "Image store",
+            "containerd" if facts.containerd_snapshotter else "classic: the graph driver's layers",
+            True,
+            "image sizes and `docker system df` count differently here; the notebooks say where"
+            if facts.containerd_snapshotter
+            else "",
         )
     )
     findings.append(
@@ -140,15 +143,8 @@ def _checks() -> Report:
             "" if "local" in facts.volume_drivers else "the `local` driver is missing",
         )
     )
-    findings.append(
-        Finding(
-            "Builder",
-            "classic builder (Engine /build API)",
-            True,
-            "the Python SDK cannot drive BuildKit; notebook 01 shows the difference",
-        )
-    )
-    choice = choose_base_image(pull=True)
+    builder = builder_in_use()
+    findings.append(Finding("Builder", f"{builder.label}: {builder.reason}", True, ""))
     findings.append(
         Finding(
             "Base image",
@@ -160,27 +156,55 @@ def _checks() -> Report:
             blocking=not choice.present,
         )
     )
-    free = _free_disk(facts)
-    if free is None:
-        findings.append(
-            Finding(
-                "Free disk",
-                "unknown from here",
-                True,
-                "measured inside the Engine when data is written",
-            )
+    findings.append(_free_disk(choice.image if choice.present else ""))
+    return Report(tuple(findings), facts, locality, builder)
+
+
+def _folder() -> str:
+    """The folder whose bind mounts the lessons use: the notebooks' (the kernel runs there)."""
+    here = os.getcwd()
+    below = os.path.join(here, "notebooks")
+    return below if os.path.isdir(below) else here
+
+
+def _platform(facts: EngineFacts, locality: Locality) -> str:
+    if facts.platform_kind == "native-linux" and locality.files_here is False:
+        return (
+            "Linux, but the Engine runs elsewhere (in a container or on another host): "
+            "its files are not on this machine"
         )
-    else:
-        enough = free >= MIN_FREE_BYTES
-        findings.append(
-            Finding(
-                "Free disk",
-                si(free),
-                enough,
-                ""
-                if enough
-                else f"the lessons want {si(MIN_FREE_BYTES)}: "
-                "`docker system prune` frees unused data",
-            )
-        )
-    return Report(tuple(findings), facts)
+    return {
+        "native-linux": "native Linux: the Engine's files are on this machine",
+        "docker-desktop": "Docker Desktop: the Engine runs in a Linux VM",
+        "wsl2": "WSL 2: the Engine runs in the WSL 2 Linux VM",
+        "rootless": "rootless Engine: its data root is in your home directory",
+    }[facts.platform_kind]
+
+
+def _sharing(locality: Locality) -> Finding:
+    if locality.folders_shared:
+        return Finding("Folders", f"the Engine sees {locality.folder}", True, "")
+    if locality.folders_shared is None:
+        return Finding("Folders", "not probed", True, locality.detail)
+    return Finding(
+        "Folders",
+        f"the Engine does not see {locality.folder}",
+        False,
+        "bind mounts of this folder cannot work: share it with the Engine (Docker Desktop: "
+        "Settings > Resources > File sharing), or run the course where the Engine runs; the "
+        "notebooks show bind mounts as commands only",
+    )
+
+
+def _free_disk(image: str) -> Finding:
+    """Free space on the Engine's disk, measured where the Engine is (`df` in a container)."""
+    if not image:
+        return Finding("Free disk", "unknown", True, "measured when data is written")
+    done = run_once(image, ["df", "-P", "-B1", "/"], check=False, echo=None)
+    fields = done.output.strip().splitlines()[-1].split() if done.output.strip() else []
+    if done.exit_code != 0 or len(fields) < 4 or not fields[3].isdigit():
+        return Finding("Free disk", "unknown", True, "measured when data is written")
+    free = int(fields[3])
+    enough = free >= MIN_FREE_BYTES
+    advice = "" if enough else f"the lessons want {si(MIN_FREE_BYTES)}: `docker system prune`"
+    return Finding("Free disk", f"{si(free)} on the Engine's disk", enough, advice)

@@ -5,7 +5,8 @@
     ownership    who owns a name: the lab (labelled) or the learner (refused, never touched)
     mounts       -v / --mount / --tmpfs as plain data (MountSpec)
     containers   run, exec, copy out, stop/start/remove, sizes, diff, storage layout
-    images       base image, builds with progress, image facts, history, saved config
+    images       base image, image facts, history, saved config
+    builds       `docker build` as the learner's CLI builds (BuildKit or classic), with progress
     volumes      create, inspect, list, remove, prune
     system       the Engine's facts, `docker system df`, every resource by kind, cleanup
 
@@ -13,6 +14,7 @@ Everything here returns plain frozen dataclasses (never SDK objects) and prints 
 command it stands for. Lessons compose these; views and widgets never import this package.
 """
 
+from .builds import Builder, build_image, builder_in_use
 from .connection import engine_available, engine_is_local, unavailable_message
 from .containers import (
     LESSON_IMAGE,
@@ -33,6 +35,7 @@ from .containers import (
     remove_container,
     remove_created_container,
     restart_container,
+    root_mount,
     run_container,
     run_once,
     start_container,
@@ -44,13 +47,13 @@ from .containers import (
 from .images import (
     OFFICIAL_BASE_IMAGE,
     OFFLINE_BASE_IMAGE,
-    build_image,
     builder_version,
     choose_base_image,
     ensure_lesson_image,
     find_image,
     image_history,
     image_info,
+    image_sizes,
     remove_image,
     saved_config_history,
 )
@@ -61,6 +64,7 @@ from .system import (
     cleanup,
     disk_usage,
     engine_facts,
+    engine_locality,
     lab_resources,
     list_images,
     list_networks,
@@ -83,10 +87,12 @@ __all__ = [
     "OFFICIAL_BASE_IMAGE",
     "OFFLINE_BASE_IMAGE",
     "STOP_TIMEOUT_S",
+    "Builder",
     "MountSpec",
     "anonymous_volume",
     "bind_mount",
     "build_image",
+    "builder_in_use",
     "builder_version",
     "check_size_mib",
     "choose_base_image",
@@ -104,6 +110,7 @@ __all__ = [
     "engine_available",
     "engine_facts",
     "engine_is_local",
+    "engine_locality",
     "engine_step",
     "ensure_lesson_image",
     "exec_in",
@@ -113,6 +120,7 @@ __all__ = [
     "free_bytes",
     "image_history",
     "image_info",
+    "image_sizes",
     "inspect_volume",
     "lab_container",
     "lab_resources",
@@ -130,6 +138,7 @@ __all__ = [
     "remove_image",
     "remove_volume",
     "restart_container",
+    "root_mount",
     "run_container",
     "run_once",
     "saved_config_history",

@@ -15,6 +15,7 @@ from ..replay import modes
 
 __all__ = [
     "CONNECT_TIMEOUT_S",
+    "cli_env",
     "client",
     "engine_available",
     "engine_is_local",
@@ -35,10 +36,12 @@ def _on_binder() -> bool:
     return any(k in os.environ for k in markers)
 
 
-def unavailable_message(exc: BaseException | None) -> DockerUnavailable:
-    """Explain, in three lines, why no Engine answers on this platform and what to do."""
+def unavailable_message(exc: BaseException | None, host: str | None = None) -> DockerUnavailable:
+    """Explain, in three lines, why no Engine answers on this platform and what to do.
+
+    `host`: the Engine's address, when it is not DOCKER_HOST's."""
     detail = repr(exc) if exc else ""
-    host = os.environ.get("DOCKER_HOST", "")
+    host = os.environ.get("DOCKER_HOST", "") if host is None else host
     what = "Could not reach a Docker Engine" + (f" at DOCKER_HOST={host}." if host else ".")
     system = platform.system()
     if _on_binder():
@@ -188,6 +191,12 @@ def _probe() -> None:
 
 
 modes.set_probe(_probe)
+
+
+def cli_env() -> dict:
+    """The environment for a docker CLI command the lab runs: it reaches the same Engine as the
+    lab's own client (DOCKER_HOST as the lab sees it)."""
+    return dict(os.environ)
 
 
 def engine_is_local() -> bool:

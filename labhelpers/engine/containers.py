@@ -35,6 +35,7 @@ __all__ = [
     "DiffEntry",
     "ExecResult",
     "MountInfo",
+    "RootMount",
     "RunOutput",
     "StorageLayout",
     "WriteResult",
@@ -54,6 +55,7 @@ __all__ = [
     "remove_container",
     "remove_created_container",
     "restart_container",
+    "root_mount",
     "run_container",
     "run_once",
     "start_container",
@@ -829,3 +831,39 @@ def remove_created_container(name: str, container_id: str) -> str:
         )
     container.remove()
     return shown
+
+
+@result
+class RootMount:
+    """The overlay filesystem a running container sees as `/`, from its /proc/1/mountinfo.
+
+    Both image stores mount the same kind of overlay: `upper_dir` is the container's writable
+    layer (overlay2's `.../overlay2/<id>/diff`, or the containerd snapshotter's
+    `.../snapshots/<n>/fs`), `lower_dirs` the read-only layers under it, top first. Paths are on
+    the Engine's machine (a VM or a container of its own, when the Engine runs there)."""
+
+    container: str
+    fstype: str
+    upper_dir: str
+    lower_dirs: tuple
+    work_dir: str
+
+
+@engine_step("read the container's root mount")
+def root_mount(name: str) -> RootMount:
+    """`docker exec NAME cat /proc/1/mountinfo`: the options of the overlay mounted at `/`.
+
+    Raises:
+        BadInput: the container is not running, or is not the lab's.
+    """
+    text = exec_in(name, "cat /proc/1/mountinfo").output
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) > 4 and fields[4] == "/" and " - " in line:
+            fstype, _source, options = line.split(" - ", 1)[1].split(" ", 2)
+            opts = dict(
+                item.split("=", 1) if "=" in item else (item, "") for item in options.split(",")
+            )
+            lower = tuple(d for d in opts.get("lowerdir", "").split(":") if d)
+            return RootMount(name, fstype, opts.get("upperdir", ""), lower, opts.get("workdir", ""))
+    return RootMount(name, "", "", (), "")

@@ -6,38 +6,37 @@ from __future__ import annotations
 import io
 import json
 import os
-import re
 import tarfile
-import time
 from collections.abc import Callable, Iterable
 from importlib import resources
-from pathlib import Path
 
 from ..core.echo import announce, cli
-from ..core.errors import BadInput, BuildFailed
-from ..core.labels import MANAGED, image_labels, is_lab_image
+from ..core.errors import BadInput
+from ..core.labels import is_lab_image
 from ..core.results import result
 from ..core.units import MIB
 from .connection import client
 from .ownership import check_image_name, sdk_image
 from .step import engine_step
 
+# builds.py builds images; ensure_lesson_image (below) calls it on first use.
+
 __all__ = [
     "OFFICIAL_BASE_IMAGE",
     "OFFLINE_BASE_IMAGE",
     "BaseImageChoice",
-    "BuildResult",
     "ConfigHistoryEntry",
     "HistoryEntry",
     "ImageDetails",
     "ImageInfo",
-    "build_image",
+    "ImageSizes",
     "builder_version",
     "choose_base_image",
     "ensure_lesson_image",
     "find_image",
     "image_history",
     "image_info",
+    "image_sizes",
     "remove_image",
     "saved_config_history",
 ]
@@ -118,117 +117,6 @@ def choose_base_image(pull: bool = True) -> BaseImageChoice:
 
 
 @result
-class BuildResult:
-    """A finished build."""
-
-    tag: str
-    image_id: str
-    steps_total: int
-    seconds: float
-    base_image: str
-    log: tuple
-    command: str
-
-
-_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)")
-
-
-@engine_step("build the image")
-def build_image(
-    context: str | os.PathLike,
-    tag: str = "my-image",
-    base_image: str | None = None,
-    on_progress: Callable[[int, int, str], None] | None = None,
-    on_log: Callable[[str], None] | None = None,
-    nocache: bool = False,
-) -> BuildResult:
-    """`docker build --build-arg BASE_IMAGE=... -t TAG CONTEXT`, streamed.
-
-    `on_progress(step, total, instruction)` is called as each Dockerfile step starts, and
-    `on_log(line)` for every line the builder prints. The image gets the lab's labels (the
-    classic builder records them as a final LABEL step).
-
-    Raises:
-        NameClash: TAG names an image the learner owns.
-        BadInput: the context has no Dockerfile.
-        BuildFailed: a step failed; `.step` is that step and `.build_log` every line.
-    """
-    context = Path(context)
-    if not (context / "Dockerfile").is_file():
-        raise BadInput(
-            f"No Dockerfile in {context}.",
-            "the build context must hold a Dockerfile.",
-            "write the lesson's files first (lh.write_lesson_files(...)).",
-        )
-    check_image_name(tag)
-    base = base_image or choose_base_image().image
-    argv = [
-        "build",
-        "--build-arg",
-        f"BASE_IMAGE={base}",
-        "--label",
-        f"{MANAGED}={image_labels(tag)[MANAGED]}",
-        "-t",
-        tag,
-        str(context),
-    ]
-    shown = cli(*argv)
-    announce(shown)
-    started = time.perf_counter()
-    log: list[str] = []
-    step, image_id, current = 0, "", ""
-    stream = client().api.build(
-        path=str(context),
-        tag=tag,
-        buildargs={"BASE_IMAGE": base},
-        labels=image_labels(tag),
-        rm=True,
-        forcerm=True,
-        decode=True,
-        nocache=nocache,
-    )
-    for chunk in stream:
-        if "stream" in chunk:
-            for line in chunk["stream"].splitlines():
-                if not line.strip():
-                    continue
-                log.append(line)
-                if on_log:
-                    on_log(line)
-                match = _STEP.match(line)
-                if match:
-                    step, total, current = int(match[1]), int(match[2]), line
-                    if on_progress:
-                        on_progress(step, total, match[3])
-        elif "error" in chunk:
-            message = chunk["error"].strip()
-            log.append(message)
-            if on_log:
-                on_log(message)
-            raise BuildFailed(
-                f"The build of {tag} failed at {current or 'the start'}.",
-                f"the builder said: {message}",
-                "fix that step in the Dockerfile (or the files it uses) and build again.",
-                current,
-                log,
-            )
-        elif "aux" in chunk and "ID" in chunk["aux"]:
-            image_id = chunk["aux"]["ID"]
-    total_steps = step
-    if not image_id:
-        image_id = client().images.get(tag).id
-    return BuildResult(
-        tag,
-        image_id.split(":")[-1][:12],
-        total_steps,
-        time.perf_counter() - started,
-        base,
-        tuple(log),
-        shown,
-    )
-
-
-@result
 class ImageInfo:
     """`docker image ls` / `docker image inspect` facts for one image."""
 
@@ -268,6 +156,8 @@ def ensure_lesson_image(
 
     Without `context`, the pristine lesson files shipped with labhelpers are built.
     """
+    from .builds import build_image  # builds imports this module
+
     existing = check_image_name(tag)
     if existing is None:
         if context is None:
@@ -460,3 +350,57 @@ def saved_config_history(image: str) -> tuple:
         return config_history_from_tar(io.BufferedReader(_ChunkStream(chunks), MIB))
     finally:
         chunks.close()
+
+
+@result
+class ImageSizes:
+    """An image's size, counted each way the Engine counts it.
+
+    `listed_bytes`: SIZE in `docker image ls`. `inspect_bytes`: Size in `docker image inspect`.
+    `content_bytes`: the image's blobs as a registry holds them (compressed layers, config and
+    manifest); the containerd image store keeps them, the classic store does not (-1).
+    `unpacked_bytes`: the layers unpacked on disk, as containers use them (the snapshots).
+    With the containerd image store `docker image ls` shows content + unpacked and `inspect` the
+    content; with the classic store all three are the unpacked layers."""
+
+    ref: str
+    store: str  # "containerd" or "graph driver"
+    listed_bytes: int
+    inspect_bytes: int
+    content_bytes: int
+    unpacked_bytes: int
+
+
+@engine_step("measure the image's sizes")
+def image_sizes(ref: str) -> ImageSizes:
+    """`docker image ls --tree` (the containerd store's content and unpacked sizes) and
+    `docker image inspect -f '{{.Size}}'` for REF.
+
+    Raises:
+        BadInput: there is no image REF.
+    """
+    image = sdk_image(ref)
+    if image is None:
+        raise BadInput(
+            f"There is no image '{ref}'.", "it was not built yet.", "build it first (notebook 01)."
+        )
+    announce(cli("image", "ls", "--tree", ref))
+    api = client().api
+    params = {"filters": json.dumps({"reference": [ref]})}
+    if api._version >= "1.47":
+        params["manifests"] = "1"
+    listed = [i for i in api._result(api._get(api._url("/images/json"), params=params), True)]
+    row = next((i for i in listed if i.get("Id") == image.id), listed[0] if listed else {})
+    inspected = int(image.attrs.get("Size") or 0)
+    manifests = [m for m in row.get("Manifests") or [] if m.get("Kind") == "image"]
+    if manifests:
+        content = sum(int((m.get("Size") or {}).get("Content") or 0) for m in manifests)
+        unpacked = sum(
+            int(((m.get("ImageData") or {}).get("Size") or {}).get("Unpacked") or 0)
+            for m in manifests
+        )
+        return ImageSizes(
+            ref, "containerd", int(row.get("Size") or 0), inspected, content, unpacked
+        )
+    size = int(row.get("Size") or inspected)
+    return ImageSizes(ref, "graph driver", size, inspected, -1, size)

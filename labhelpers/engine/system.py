@@ -7,6 +7,7 @@ import datetime
 import platform
 
 from ..core.echo import announce, cli
+from ..core.errors import LabError
 from ..core.labels import BASE_IMAGE_LABEL, MANAGED, is_lab_image, is_lab_owned, managed_filter
 from ..core.results import result
 from ..core.units import si
@@ -18,6 +19,7 @@ __all__ = [
     "DiskUsage",
     "EngineFacts",
     "ImageSummary",
+    "Locality",
     "NetworkSummary",
     "Plugin",
     "Removed",
@@ -25,6 +27,7 @@ __all__ = [
     "cleanup",
     "disk_usage",
     "engine_facts",
+    "engine_locality",
     "lab_resources",
     "list_images",
     "list_networks",
@@ -238,6 +241,20 @@ class EngineFacts:
     memory_bytes: int
     os_type: str  # "linux" (or "windows" for Windows containers)
     arch: str
+    name: str  # the Engine's host name (`docker info`: Name)
+
+    @property
+    def image_store(self) -> str:
+        """ "containerd" (the containerd image store: images as content plus unpacked snapshots)
+        or "graph driver" (the classic store: layers kept by the storage driver, overlay2)."""
+        return "containerd" if self.containerd_snapshotter else "graph driver"
+
+    @property
+    def storage(self) -> str:
+        """The storage driver and image store in a few words, for tables and banners."""
+        if self.containerd_snapshotter:
+            return f"containerd image store ({self.storage_driver} snapshotter)"
+        return f"{self.storage_driver} graph driver"
 
 
 def platform_kind(info: dict) -> str:
@@ -277,6 +294,7 @@ def engine_facts() -> EngineFacts:
         int(info.get("MemTotal") or 0),
         version.get("Os", "?"),
         version.get("Arch", "?"),
+        info.get("Name", ""),
     )
 
 
@@ -294,7 +312,7 @@ def recording_meta() -> dict:
         "platform": f"{facts.os_type}/{facts.arch}",
         "kernel": facts.kernel,
         "storage_driver": facts.storage_driver,
-        "image_store": "containerd" if facts.containerd_snapshotter else "graph driver",
+        "image_store": facts.image_store,
         "labhelpers": __version__,
         "python": platform.python_version(),
     }
@@ -372,3 +390,111 @@ def list_networks() -> tuple:
         )
         for n in sorted(client().networks.list(), key=lambda n: n.name)
     )
+
+
+# --- where the Engine's files are ---------------------------------------------------------------
+
+
+@result
+class Locality:
+    """Where the Engine keeps its files, seen from here (probed, not guessed).
+
+    `files_here`: a file a container wrote into a volume is at the volume's mountpoint on this
+    machine (native Linux with a local Engine); False for a VM (Docker Desktop), an Engine in a
+    container (Docker-in-Docker) or a remote one. `folders_shared`: a folder of this machine's,
+    bind-mounted, shows its files in a container, as bind mounts of the notebooks' folders need
+    (False when the Engine cannot see this folder; None when it could not be probed).
+    `root_only`: the files are here but only root may read them (the data root is 0710)."""
+
+    files_here: bool | None
+    folders_shared: bool | None
+    root_only: bool
+    folder: str  # the folder whose sharing was probed
+    detail: str
+
+
+_locality: dict[str, Locality] = {}  # a fact of the machine: probed once per Engine and folder
+
+
+def _probe_image() -> str:
+    from .images import choose_base_image, sdk_image
+
+    choice = choose_base_image(pull=False)
+    if choice.present:
+        return choice.image
+    return "my-image" if sdk_image("my-image") is not None else ""
+
+
+@engine_step("find out where the Engine keeps its files")
+def engine_locality(folder: str = "") -> Locality:
+    """Probe where the Engine's files are (see `Locality`): a throw-away volume whose file is
+    looked for at its mountpoint here, and a throw-away folder (in FOLDER, the current one by
+    default) bind-mounted into a throw-away container. Both are removed again."""
+    import os
+    import secrets
+    import tempfile
+
+    from ..core.echo import quiet
+    from .containers import run_once
+    from .mounts import MountSpec
+    from .volumes import create_volume, remove_volume
+
+    folder = os.path.abspath(folder or os.getcwd())
+    key = f"{os.environ.get('DOCKER_HOST', '')}|{folder}"
+    if key in _locality:
+        return _locality[key]
+    image = _probe_image()
+    if not image:
+        return Locality(None, None, False, folder, "no image to probe with (run the doctor)")
+    token = secrets.token_hex(8)
+    files_here, root_only, shared = None, False, None
+    name = f"lab-probe-{token}"
+    with quiet():
+        volume = create_volume(name)
+        try:
+            write = f"echo {token} > /probe/marker"
+            run_once(image, ["sh", "-c", write], [MountSpec("volume", name, "/probe")])
+            marker = os.path.join(volume.mountpoint, "marker")
+            try:
+                with open(marker) as seen:
+                    files_here = seen.read().strip() == token
+            except PermissionError:
+                files_here = root_only = True  # /var/lib/docker is root's: here, but closed
+            except OSError:
+                files_here = False
+        finally:
+            remove_volume(name)
+        try:
+            probe = tempfile.mkdtemp(prefix=".labhelpers-probe-", dir=folder)
+        except OSError:
+            probe = ""
+        if probe:
+            try:
+                with open(os.path.join(probe, "marker"), "w") as mark:
+                    mark.write(token)
+                os.chmod(probe, 0o755)
+                done = run_once(
+                    image,
+                    ["cat", "/probe/marker"],
+                    [MountSpec("bind", probe, "/probe", read_only=True)],
+                    check=False,
+                )
+                shared = done.exit_code == 0 and done.output.strip() == token
+            except LabError:
+                shared = False  # the Engine refused: the path does not exist where it runs
+            finally:
+                import shutil
+
+                shutil.rmtree(probe, ignore_errors=True)
+    where = (
+        "on this machine"
+        if files_here
+        else "not on this machine (a VM, a container or another host)"
+        if files_here is False
+        else "unknown"
+    )
+    sees = {True: "sees", False: "does not see", None: "was not asked about"}[shared]
+    detail = f"the Engine's files are {where}; it {sees} {folder}"
+    found = Locality(files_here, shared, root_only, folder, detail)
+    _locality[key] = found
+    return found

@@ -12,7 +12,7 @@ from typing import Any
 
 from .keys import show_call
 
-__all__ = ["compare", "shape"]
+__all__ = ["compare", "kind", "shape"]
 
 
 def shape(value: Any) -> Any:
@@ -32,12 +32,21 @@ def shape(value: Any) -> Any:
     return type(value).__name__
 
 
-def _outcome_shape(call: dict) -> Any:
+def _outcome_shape(call: dict, strict: bool = True) -> Any:
     if "error" in call:
         return ("error", call["error"]["type"])
     if "unrecordable" in call:
         return ("unrecordable", call["unrecordable"])
-    return shape(call.get("result"))
+    if strict:
+        return shape(call.get("result"))
+    return kind(call.get("result"))
+
+
+def kind(value: Any) -> str:
+    """What kind of answer an encoded result is (its class, or its type), without its content."""
+    if isinstance(value, dict):
+        return value.get("__result__") or ("tuple" if "__tuple__" in value else "dict")
+    return type(value).__name__
 
 
 # Names the Engine makes up (an anonymous volume's, a container's or image's id) differ in every
@@ -54,10 +63,13 @@ def _same(a: list, b: list) -> bool:
     return key(a) == key(b)
 
 
-def compare(committed: dict | None, fresh: dict) -> list[str]:
+def compare(committed: dict | None, fresh: dict, strict: bool = True) -> list[str]:
     """What keeps `committed` from replaying the run recorded in `fresh`: every cell run in the
     fresh recording must be in the committed one with the same calls, arguments and shapes of
-    results (the figures themselves may differ between machines)."""
+    results (the figures themselves may differ between machines).
+
+    `strict=False` (a run on another kind of Engine) compares calls and the kind of each result
+    (its class), not its shape: an Engine may rightly answer with more or fewer rows."""
     name = fresh["notebook"]
     if committed is None:
         return [f"{name}: there is no committed recording."]
@@ -76,8 +88,8 @@ def compare(committed: dict | None, fresh: dict) -> list[str]:
             problems.append(f"{name}: the cell `{head}` (run {where[1]}) is not in the recording.")
             continue
         before = old[where]
-        mine = [(c["helper"], c["args"], _outcome_shape(c)) for c in calls]
-        theirs = [(c["helper"], c["args"], _outcome_shape(c)) for c in before]
+        mine = [(c["helper"], c["args"], _outcome_shape(c, strict)) for c in calls]
+        theirs = [(c["helper"], c["args"], _outcome_shape(c, strict)) for c in before]
         if _same(mine, theirs):
             continue
         for n, (a, b) in enumerate(zip(theirs, mine, strict=False)):

@@ -4,17 +4,30 @@
     pairs       every notebook's .md and .ipynb in step
     api         docs/notebook-api.md current, notebooks call only what it lists
     unit        tests that need no Engine
-    engine      tests against the Engine                                   (needs an Engine)
-    live        every notebook under nbval, live, recording afresh         (needs an Engine)
-    drift       the committed recordings still match that live run         (needs an Engine)
+    engine      tests against the Engine                                    (each Engine)
+    live        every notebook under nbval, live, recording afresh          (each Engine)
+    drift       the committed recordings still match that live run          (each Engine)
     replay      every notebook under nbval again, replayed with no Engine reachable
 
-With no Engine, the lab's three-line message is printed once, the phases that need one are not
-run, and the run fails with a one-line summary of what it could not run.
+Which Engines: the one the docker CLI and the lab reach (DOCKER_HOST) by default, or every Engine
+named in LABHELPERS_ENGINES ("system 28-overlay2 28-containerd": `system` is the default one, the
+others are started by scripts/lab-engines and listen on /run/lab-engines/NAME/docker.sock).
+
+What nbval compares: the stored outputs come from one Engine (the one the recordings name; see
+CONTRIBUTING.md). On an Engine of the same kind (same major version, storage driver and image
+store) every output is compared and the drift check compares calls and the shapes of results. On
+any other Engine sizes, ids and verdicts may rightly differ: every cell must run without an error
+(nbval --nbval-lax) and each cell must make the same calls, each answering with the same kind of
+result.
+
+With no Engine (and none named), the lab's three-line message is printed once, the phases that
+need one are not run, and the run fails with a one-line summary of what it could not run.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import shutil
 import subprocess
@@ -22,37 +35,104 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["PHASES", "main"]
+__all__ = ["ENGINES_SETTING", "PHASES", "Engine", "main"]
 
 ROOT = Path(__file__).resolve().parents[2]
-NEED_ENGINE = ("engine", "live", "drift")
+PER_ENGINE = ("engine", "live", "drift")
 PHASES = ("lint", "pairs", "api", "unit", "engine", "live", "drift", "replay")
 SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
 FRESH = ROOT / "build" / "recordings"
+ENGINES_SETTING = "LABHELPERS_ENGINES"
+SOCKETS = Path("/run/lab-engines")
 
 
-def _nbval(extra_env: dict | None = None) -> tuple[list[str], dict]:
-    argv = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--nbval",
-        "--nbval-current-env",
-        "--nbval-sanitize-with",
-        str(SANITIZE),
-        "--nbval-cell-timeout",
-        "900",
-        "notebooks",
-    ]
-    return argv, {**os.environ, **(extra_env or {})}
+@dataclasses.dataclass
+class Engine:
+    """One Engine of the matrix: its name, its DOCKER_HOST (None: the default one) and facts."""
+
+    name: str
+    host: str | None
+    version: str = ""
+    driver: str = ""
+    image_store: str = ""
+    problem: str = ""
+
+    @property
+    def env(self) -> dict:
+        env = dict(os.environ)
+        if self.host:
+            env["DOCKER_HOST"] = self.host
+        return env
+
+    @property
+    def kind(self) -> tuple:
+        return (self.version.split(".", 1)[0], self.driver, self.image_store)
+
+    def describe(self) -> str:
+        return f"Docker {self.version}, {self.driver}, {self.image_store} image store"
 
 
-def _commands(phase: str) -> list[tuple[list[str], dict]]:
+def _facts(engine: Engine) -> Engine:
+    done = subprocess.run(
+        ["docker", "info", "--format", "{{json .}}"],
+        env=engine.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    info = {}
+    if done.returncode == 0:
+        info = json.loads(done.stdout or "{}")
+    if not info.get("ServerVersion"):
+        from ..engine.connection import unavailable_message
+
+        host = engine.host or os.environ.get("DOCKER_HOST", "")
+        problem = unavailable_message(Exception(done.stderr.strip()), host=host)
+        if engine.host:  # one of the matrix's own Engines
+            problem.why = "the Engine of the test matrix is not running."
+            problem.todo = f"start it: `sudo scripts/lab-engines start {engine.name}`."
+        engine.problem = str(problem)
+        return engine
+    status = dict(tuple(pair) for pair in info.get("DriverStatus") or [])
+    snapshotter = "io.containerd.snapshotter" in str(status.get("driver-type", ""))
+    engine.version = info["ServerVersion"]
+    engine.driver = info.get("Driver", "?")
+    engine.image_store = "containerd" if snapshotter else "graph driver"
+    return engine
+
+
+def engines() -> tuple[list[Engine], bool]:
+    """The Engines to test, with their facts; and whether they were named (a matrix)."""
+    named = os.environ.get(ENGINES_SETTING, "").split()
+    if not named:
+        return [_facts(Engine("default", None))], False
+    found = []
+    for name in named:
+        host = None if name == "system" else f"unix://{SOCKETS / name / 'docker.sock'}"
+        found.append(_facts(Engine(name, host)))
+    return found, True
+
+
+def reference() -> tuple:
+    """The kind of Engine the stored outputs and recordings come from."""
+    path = ROOT / "labhelpers" / "recordings" / "00-check-your-lab.json"
+    meta = json.loads(path.read_text()).get("meta", {}) if path.exists() else {}
+    version = str(meta.get("engine_version", "")).split(".", 1)[0]
+    return (version, meta.get("storage_driver", ""), meta.get("image_store", "graph driver"))
+
+
+def _nbval(env: dict, lax: bool) -> list[str]:
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval"]
+    argv += ["--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE)]
+    argv += ["--nbval-cell-timeout", "900", "notebooks"]
+    if lax:
+        argv.insert(6, "--nbval-lax")
+    return argv
+
+
+def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[list[str], dict]]:
     py = sys.executable
-    env = dict(os.environ)
+    env = engine.env if engine else dict(os.environ)
     if phase == "lint":
         ruff = shutil.which("ruff", path=str(Path(py).parent)) or "ruff"
         return [([ruff, "check", "-q", "."], env), ([ruff, "format", "--check", "-q", "."], env)]
@@ -61,27 +141,21 @@ def _commands(phase: str) -> list[tuple[list[str], dict]]:
     if phase == "api":
         return [([py, "-m", "labhelpers", "api", "--check"], env)]
     if phase == "unit":
-        return [([py, "-m", "pytest", "-q", "-m", "not engine", "tests"], env)]
+        return [([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not engine"], env)]
     if phase == "engine":
-        return [([py, "-m", "pytest", "-q", "-m", "engine", "tests"], env)]
+        return [([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "engine"], env)]
+    fresh = FRESH / (engine.name if engine else "default")
     if phase == "live":
-        shutil.rmtree(FRESH, ignore_errors=True)
-        return [_nbval({"LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": str(FRESH)})]
+        shutil.rmtree(fresh, ignore_errors=True)
+        live = {**env, "LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": str(fresh)}
+        return [(_nbval(live, lax=not strict), live)]
     if phase == "drift":
-        return [([py, "-m", "labhelpers", "record", "--check", str(FRESH)], env)]
+        argv = [py, "-m", "labhelpers", "record", "--check", str(fresh)]
+        return [(argv if strict else [*argv, "--calls-only"], env)]
     if phase == "replay":
-        dead = {"LABHELPERS_MODE": "replay", "DOCKER_HOST": "unix:///nonexistent/docker.sock"}
-        return [_nbval(dead)]
+        dead = {**env, "LABHELPERS_MODE": "replay", "DOCKER_HOST": "unix:///nonexistent.sock"}
+        return [(_nbval(dead, lax=False), dead)]
     raise ValueError(phase)
-
-
-def _engine_problem() -> str | None:
-    """The lab's message when no Engine answers (None when one does)."""
-    from ..engine.connection import why_unavailable
-
-    os.environ.setdefault("LABHELPERS_MODE", "live")
-    problem = why_unavailable()
-    return None if problem is None else str(problem)
 
 
 def main(phases: list[str] | None = None) -> int:
@@ -92,29 +166,52 @@ def main(phases: list[str] | None = None) -> int:
         print(f"Unknown phase {', '.join(unknown)}; the phases are: {', '.join(PHASES)}.")
         return 2
     os.chdir(ROOT)
-    problem = _engine_problem() if any(p in NEED_ENGINE for p in wanted) else None
-    if problem:
-        print(problem)
-    failed, skipped, timings = [], [], []
-    for phase in wanted:
-        if problem and phase in NEED_ENGINE:
-            skipped.append(phase)
-            continue
-        if phase == "drift" and "live" in failed:
-            skipped.append(phase)
-            continue
-        print(f"== {phase}", flush=True)
+    matrix, named = engines() if any(p in PER_ENGINE for p in wanted) else ([], False)
+    down = [e for e in matrix if e.problem]
+    for engine in down:
+        prefix = f"Engine {engine.name}: " if named else ""
+        print(prefix + engine.problem)
+    kind = reference()
+    outcomes: list[tuple[str, str]] = []  # (label, "passed" | "failed" | "not run")
+    timings: list[str] = []
+
+    def run(label: str, phase: str, engine: Engine | None, strict: bool = True) -> None:
+        print(f"== {label}", flush=True)
         started = time.perf_counter()
-        ok = all(subprocess.run(argv, env=env).returncode == 0 for argv, env in _commands(phase))
-        timings.append(f"{phase} {time.perf_counter() - started:.0f}s")
-        if not ok:
-            failed.append(phase)
-    ran = [p for p in wanted if p not in skipped]
-    summary = f"test: {len(ran) - len(failed)}/{len(wanted)} phases passed ({', '.join(timings)})"
+        commands = _commands(phase, engine, strict)
+        ok = all(subprocess.run(argv, env=env).returncode == 0 for argv, env in commands)
+        timings.append(f"{label} {time.perf_counter() - started:.0f}s")
+        outcomes.append((label, "passed" if ok else "failed"))
+
+    for phase in wanted:
+        if phase not in PER_ENGINE:
+            run(phase, phase, None)
+            continue
+        for engine in matrix:
+            label = phase if not named else f"{phase}@{engine.name}"
+            live = "live" if not named else f"live@{engine.name}"
+            if engine.problem:
+                outcomes.append((label, "failed" if named else "not run"))
+            elif phase == "drift" and (live, "failed") in outcomes:
+                outcomes.append((label, "not run"))
+            else:
+                strict = engine.kind == kind
+                if phase == "live":
+                    how = (
+                        "every output compared"
+                        if strict
+                        else "cells must run, outputs not compared"
+                    )
+                    print(f"   {engine.name}: {engine.describe()} ({how})")
+                run(label, phase, engine, strict)
+    failed = [label for label, status in outcomes if status == "failed"]
+    skipped = [label for label, status in outcomes if status == "not run"]
+    passed = len(outcomes) - len(failed) - len(skipped)
+    summary = f"test: {passed}/{len(outcomes)} phases passed ({', '.join(timings)})"
     if failed:
         summary += f"; failed: {', '.join(failed)}"
     if skipped:
-        why = "no Docker Engine answers" if problem else "an earlier phase failed"
+        why = "no Docker Engine answers" if down and not named else "an earlier phase failed"
         summary += f"; not run ({why}): {', '.join(skipped)}"
     print(summary)
     return 0 if not failed and not skipped else 1

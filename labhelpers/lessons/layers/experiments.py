@@ -29,7 +29,8 @@ from ...core.errors import BadInput
 from ...core.labels import IMAGE_PREFIX, MANAGED
 from ...core.units import MIB
 from ...engine import build_image, engine_step, find_image
-from ...engine.images import BuildResult, ImageDetails
+from ...engine.builds import BuildResult
+from ...engine.images import ImageDetails
 from ...lesson_app import write_lesson_files
 from .results import (
     AddLayerResult,

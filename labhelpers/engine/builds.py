@@ -1,0 +1,303 @@
+"""Builds: the way the learner's `docker build` builds, with live progress.
+
+Which builder `docker build` uses depends on the docker CLI, not on the Engine alone: from CLI 23
+on, `docker build` is `docker buildx build` (BuildKit) when the buildx plugin is installed, and
+falls back to the classic builder (deprecated) when it is not; before 23 it is the classic builder
+unless DOCKER_BUILDKIT=1. DOCKER_BUILDKIT=0 asks for the classic builder everywhere.
+
+The Python SDK can only drive the classic builder (the Engine's /build API). So a BuildKit build
+runs the docker CLI itself (`docker build --progress=plain`), against the same Engine, and reads
+its progress; a classic build goes through the SDK, as `DOCKER_BUILDKIT=0 docker build` does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..core.echo import announce, cli, quiet
+from ..core.errors import BadInput, BuildFailed
+from ..core.labels import MANAGED, image_labels
+from ..core.results import result
+from .connection import cli_env, client
+from .images import choose_base_image
+from .ownership import check_image_name
+from .step import engine_step
+
+__all__ = ["BUILDERS", "BuildResult", "Builder", "build_image", "builder_in_use"]
+
+BUILDERS = ("auto", "buildkit", "classic")
+
+
+@result
+class Builder:
+    """Which builder `docker build` uses on this machine, and why.
+
+    `name`: "buildkit" or "classic". `cli_version`: the docker CLI's version ("" without a CLI);
+    `buildx_version`: the buildx plugin's ("" when it is not installed); `docker_buildkit`: the
+    DOCKER_BUILDKIT setting ("" when unset); `engine_default`: the Engine's own default as its
+    /_ping answer names it ("2" BuildKit, "1" classic, "" when it does not say)."""
+
+    name: str
+    reason: str
+    cli_version: str
+    buildx_version: str
+    docker_buildkit: str
+    engine_default: str
+
+    @property
+    def label(self) -> str:
+        return "BuildKit" if self.name == "buildkit" else "the classic builder"
+
+
+def _run(argv: list[str]) -> str:
+    """What a docker CLI command printed ("" when it failed or there is no CLI)."""
+    if shutil.which(argv[0]) is None:
+        return ""
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=cli_env())
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def _major(version: str) -> int | None:
+    head = version.split(".", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+@engine_step("find out which builder docker build uses")
+def builder_in_use() -> Builder:
+    """`docker version -f '{{.Client.Version}}'` and `docker buildx version`: which builder a
+    plain `docker build` in this machine's terminal uses (see the module's docstring)."""
+    announce("docker version -f '{{.Client.Version}}'")
+    announce("docker buildx version")
+    cli_version = _run(["docker", "version", "-f", "{{.Client.Version}}"])
+    buildx = _run(["docker", "buildx", "version"]).split()
+    buildx_version = buildx[1] if len(buildx) > 1 else ""
+    setting = os.environ.get("DOCKER_BUILDKIT", "").strip()
+    api = client().api
+    engine_default = api._get(api._url("/_ping")).headers.get("Builder-Version", "")
+    major = _major(cli_version)
+    if not cli_version:
+        name, reason = "classic", "there is no docker CLI here, and the lab's SDK builds classic"
+    elif setting == "0":
+        name, reason = "classic", "DOCKER_BUILDKIT=0 asks for it"
+    elif major is not None and major < 23:
+        name = "buildkit" if setting == "1" else "classic"
+        reason = f"docker CLI {cli_version} uses BuildKit only with DOCKER_BUILDKIT=1" + (
+            " (set)" if setting == "1" else ""
+        )
+    elif buildx_version:
+        name = "buildkit"
+        reason = f"docker CLI {cli_version} with the buildx plugin {buildx_version}"
+    else:
+        name = "classic"
+        reason = f"docker CLI {cli_version} has no buildx plugin, so it falls back to it"
+    return Builder(name, reason, cli_version, buildx_version, setting, engine_default)
+
+
+@result
+class BuildResult:
+    """A finished build."""
+
+    tag: str
+    image_id: str
+    steps_total: int
+    seconds: float
+    base_image: str
+    log: tuple
+    command: str
+    builder: str  # "buildkit" or "classic"
+
+
+def _check_build(
+    context: str | os.PathLike,
+    tag: str = "my-image",
+    base_image: str | None = None,
+    on_progress: Callable | None = None,
+    on_log: Callable | None = None,
+    nocache: bool = False,
+    builder: str = "auto",
+) -> None:
+    if builder not in BUILDERS:
+        raise BadInput(
+            f"There is no builder called {builder!r}.",
+            f"the lab builds with one of {', '.join(BUILDERS)}.",
+            'leave it out (builder="auto": the one your docker CLI uses).',
+        )
+    if not (Path(context) / "Dockerfile").is_file():
+        raise BadInput(
+            f"No Dockerfile in {context}.",
+            "the build context must hold a Dockerfile.",
+            "write the lesson's files first (lh.write_lesson_files(...)).",
+        )
+
+
+@engine_step("build the image", validate=_check_build)
+def build_image(
+    context: str | os.PathLike,
+    tag: str = "my-image",
+    base_image: str | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
+    on_log: Callable[[str], None] | None = None,
+    nocache: bool = False,
+    builder: str = "auto",
+) -> BuildResult:
+    """`docker build --build-arg BASE_IMAGE=... -t TAG CONTEXT`, streamed.
+
+    `builder`: "auto" builds as this machine's `docker build` does (`builder_in_use`);
+    "buildkit" or "classic" asks for one. `on_progress(step, total, instruction)` is called as
+    each Dockerfile step starts, and `on_log(line)` for every line the builder prints. The image
+    gets the lab's labels.
+
+    Raises:
+        NameClash: TAG names an image the learner owns.
+        BadInput: the context has no Dockerfile, or an unknown builder.
+        BuildFailed: a step failed; `.step` is that step and `.build_log` every line.
+    """
+    check_image_name(tag)
+    base = base_image or choose_base_image().image
+    with quiet():
+        default = builder_in_use().name
+    chosen = default if builder == "auto" else builder
+    label = f"{MANAGED}={image_labels(tag)[MANAGED]}"
+    argv = ["build", "--build-arg", f"BASE_IMAGE={base}", "--label", label]
+    argv += ["--no-cache"] if nocache else []
+    argv += ["-t", tag, str(context)]
+    # another builder than the terminal's own: the setting that asks for it comes first
+    prefix = "" if chosen == default else f"DOCKER_BUILDKIT={int(chosen == 'buildkit')} "
+    shown = prefix + cli(*argv)
+    announce(shown)
+    run = _buildkit if chosen == "buildkit" else _classic
+    started = time.perf_counter()
+    image_id, steps, log = run(Path(context), tag, base, nocache, on_progress, on_log)
+    return BuildResult(
+        tag,
+        image_id.split(":")[-1][:12],
+        steps,
+        time.perf_counter() - started,
+        base,
+        tuple(log),
+        shown,
+        chosen,
+    )
+
+
+def _failed(tag: str, step: str, message: str, log: list[str]) -> BuildFailed:
+    return BuildFailed(
+        f"The build of {tag} failed at {step or 'the start'}.",
+        f"the builder said: {message}",
+        "fix that step in the Dockerfile (or the files it uses) and build again.",
+        step,
+        log,
+    )
+
+
+_CLASSIC_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)")
+
+
+def _classic(context: Path, tag: str, base: str, nocache: bool, on_progress, on_log):
+    """The classic builder, through the Engine's /build API (what the SDK can drive)."""
+    log: list[str] = []
+    step, image_id, current = 0, "", ""
+    stream = client().api.build(
+        path=str(context),
+        tag=tag,
+        buildargs={"BASE_IMAGE": base},
+        labels=image_labels(tag),
+        rm=True,
+        forcerm=True,
+        decode=True,
+        nocache=nocache,
+    )
+    for chunk in stream:
+        if "stream" in chunk:
+            for line in chunk["stream"].splitlines():
+                if not line.strip():
+                    continue
+                log.append(line)
+                if on_log:
+                    on_log(line)
+                match = _CLASSIC_STEP.match(line)
+                if match:
+                    step, total, current = int(match[1]), int(match[2]), line
+                    if on_progress:
+                        on_progress(step, total, match[3])
+        elif "error" in chunk:
+            message = chunk["error"].strip()
+            log.append(message)
+            if on_log:
+                on_log(message)
+            raise _failed(tag, current, message, log)
+        elif "aux" in chunk and "ID" in chunk["aux"]:
+            image_id = chunk["aux"]["ID"]
+    if not image_id:
+        image_id = client().images.get(tag).id
+    return image_id, step, log
+
+
+# "#6 [2/4] WORKDIR /app", or in a multi-stage build "#9 [build 2/3] RUN ..."
+_BUILDKIT_STEP = re.compile(r"^#\d+ \[(?:(\S+) )?(\d+)/(\d+)\] (.*)$")
+_BUILDKIT_ERROR = re.compile(r"^(?:#\d+ )?ERROR: (.*)$")
+_BUILDKIT_FAILED_STEP = re.compile(r"^ > (\[.*\] .*):$")  # " > [4/4] RUN pip install x:"
+
+
+def _buildkit(context: Path, tag: str, base: str, nocache: bool, on_progress, on_log):
+    """BuildKit, through the docker CLI (`docker build` with the buildx plugin), whose plain
+    progress output names each step as "[k/n] INSTRUCTION" (per stage in a multi-stage build)."""
+    with tempfile.TemporaryDirectory(prefix="labhelpers-build-") as scratch:
+        iidfile = Path(scratch) / "iid"
+        argv = ["docker", "build", "--progress=plain", "--iidfile", str(iidfile)]
+        argv += ["--build-arg", f"BASE_IMAGE={base}"]
+        for key, value in image_labels(tag).items():
+            argv += ["--label", f"{key}={value}"]
+        argv += ["--no-cache"] if nocache else []
+        argv += ["-t", tag, str(context)]
+        log: list[str] = []
+        seen: dict[tuple, str] = {}  # (stage, k) -> instruction
+        totals: dict[str, int] = {}
+        current, error = "", ""
+        process = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=cli_env(),
+        )
+        assert process.stdout is not None
+        for raw in process.stdout:
+            line = raw.rstrip("\n")
+            if not line.strip():
+                continue
+            log.append(line)
+            if on_log:
+                on_log(line)
+            match = _BUILDKIT_STEP.match(line)
+            if match:
+                stage = match[1] or ""
+                key = (stage, int(match[2]))
+                totals[stage] = int(match[3])
+                if key not in seen:
+                    seen[key] = match[4]
+                    current = f"[{stage + ' ' if stage else ''}{match[2]}/{match[3]}] {match[4]}"
+                    if on_progress:
+                        on_progress(len(seen), sum(totals.values()), match[4])
+                continue
+            failed = _BUILDKIT_ERROR.match(line)
+            if failed and not error:
+                error = failed[1]
+            where = _BUILDKIT_FAILED_STEP.match(line)
+            if where:
+                current = where[1]
+        code = process.wait()
+        if code != 0:
+            raise _failed(tag, current, error or f"docker build exited with {code}", log)
+        image_id = iidfile.read_text().strip()
+    return image_id, len(seen), log
