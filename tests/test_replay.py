@@ -35,11 +35,12 @@ DEAD = "unix:///tmp/labhelpers-no-engine-here.sock"
 SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
 FAKE_META = {
     "recorded_on": "2026-11-28",
-    "engine_version": "20.10.24",
-    "api_version": "1.41",
-    "engine_os": "Debian GNU/Linux 12 (bookworm)",
+    "engine_version": "28.5.2",
+    "api_version": "1.51",
+    "engine_os": "Debian GNU/Linux forky/sid",
     "platform": "linux/amd64",
-    "storage_driver": "overlay2",
+    "storage_driver": "overlayfs",
+    "image_store": "containerd",
 }
 
 
@@ -274,10 +275,12 @@ def test_banner_says_when_where_and_how_to_get_live_results(session):
     session.replay()
     banner = banners.banner_text()
     assert banner.startswith(banners.BANNER_MARK)
-    for fact in ("2026-11-28", "20.10.24", "Debian GNU/Linux 12", "linux/amd64", "live results"):
+    facts = ("2026-11-28", "28.5.2", "containerd image store", "linux/amd64", "live results")
+    for fact in facts:
         assert fact in banner
     start = banners.StartBanner("unit")
     assert "REPLAY MODE" in repr(start) and "restart the kernel" in repr(start)
+    assert "Docker Desktop use by default" in repr(start)
     assert "lh-replay-banner" in banners.banner_html()
 
 

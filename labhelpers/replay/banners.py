@@ -22,11 +22,18 @@ __all__ = ["BANNER_MARK", "CHECK_NOTE", "StartBanner", "banner_html", "banner_te
 BANNER_MARK = "\u27f2 REPLAY"
 
 
+def _store(m: dict) -> str:
+    """ "containerd image store" or "overlay2 graph driver", from a recording's meta."""
+    if m.get("image_store") == "containerd":
+        return "containerd image store"
+    return f"{m.get('storage_driver', '?')} graph driver"
+
+
 def banner_text() -> str:
     m = meta()
     when = m.get("recorded_on", "?")
     engine = m.get("engine_version", "?")
-    where = f"{m.get('engine_os', '?')}, {m.get('platform', '?')}"
+    where = f"{_store(m)}, {m.get('engine_os', '?')}, {m.get('platform', '?')}"
     return (
         f"{BANNER_MARK} of a real run recorded {when} on Docker Engine {engine} ({where}). "
         "Not your Engine: for live results run the course where Docker runs (README)."
@@ -57,8 +64,13 @@ class StartBanner:
             f"Lesson {notebook}: REPLAY MODE ({why_replay()}).",
             "Every figure, table and plot below replays a real run of this notebook, recorded "
             f"{m.get('recorded_on', '?')} on Docker Engine {m.get('engine_version', '?')} "
-            f"(API {m.get('api_version', '?')}), {m.get('engine_os', '?')}, "
-            f"{m.get('platform', '?')}, storage driver {m.get('storage_driver', '?')}.",
+            f"(API {m.get('api_version', '?')}) with the {_store(m)}, {m.get('engine_os', '?')}, "
+            f"{m.get('platform', '?')}"
+            + (
+                " (the image store Docker Engine 29 and Docker Desktop use by default)."
+                if m.get("image_store") == "containerd"
+                else "."
+            ),
             "Changing a widget shows only values that were recorded; exercise checks need a "
             "live Engine.",
             "For live results: " + _live_advice(),
