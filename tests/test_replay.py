@@ -410,7 +410,9 @@ def test_a_recorded_notebook_replays_with_no_engine(demo, monkeypatch):
 
     assert "REPLAY MODE" in text(cells['lh.start_lesson("replay-demo")'])
     grew = text(cells[next(k for k in cells if "grew by" in k)])
-    assert "grew by 4194304 bytes" in grew and banners.BANNER_MARK in grew
+    # 4 MiB, counted as file sizes (overlay2) or in disk blocks (containerd's snapshotter)
+    grown = int(grew.split("grew by ", 1)[1].split()[0])
+    assert 4 * 1024 * 1024 <= grown < 4 * 1024 * 1024 + 64 * 1024 and banners.BANNER_MARK in grew
     table = next(o for outs in cells.values() for o in outs if "moment" in text([o]))
     assert "lh-replay-banner" in table["data"]["text/html"]
     figure = next(o for outs in cells.values() for o in outs if "image/png" in o.get("data", {}))
