@@ -4,6 +4,8 @@ never remove another session's resources."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 import labhelpers as lh
@@ -47,9 +49,18 @@ def test_cleanup_lists_removes_and_proves_nothing_else_changed(
         ("volume", "lab-t99-vol"),
     }
     assert report.reclaimed_bytes >= 3 * lh.MIB
-    assert "space reclaimed" in repr(report)
+    assert "Space reclaimed" in repr(report)
     assert cv.inventory(session_only=True).items == ()
-    assert space_before.lab_bytes >= cv.space("after").lab_bytes
+    space_after = cv.space("after")
+    # the plot and the report give the same figure: docker system df before and after
+    assert space_before.total_bytes - space_after.total_bytes == report.reclaimed_bytes
+    assert report.before.total_bytes - report.after.total_bytes == report.reclaimed_bytes
+    went = dict(report.before.lines())["containers"] - dict(report.after.lines())["containers"]
+    assert went == sizes[("container", "lab-t99-box")]
+    assert report.inventory_bytes == listed.total_bytes
+    if space_before.store == "containerd":  # the writable layer is counted under images too
+        assert "writable layers twice" in report.explanation()
+    space_before.plot(space_after).savefig(os.devnull, format="png")
 
     proof = before.compare(cv.unlabelled_snapshot())
     assert proof.untouched and proof.verdict().startswith("Untouched")
@@ -65,9 +76,9 @@ def test_the_panel_waits_for_its_button_unless_told_to_remove(lesson_image, no_l
         panel.last_cleanup()
     panel.button.click()
     assert docker_cli("volume", "inspect", "lab-t99-panel", check=False).returncode != 0
-    assert "space reclaimed" in panel.shown.value
+    assert "Space reclaimed" in panel.shown.value
     assert ("volume", "lab-t99-panel") in {(i.kind, i.name) for i in panel.last.removed}
-    assert "space reclaimed" in repr(panel.last_cleanup())
+    assert "Space reclaimed" in repr(panel.last_cleanup())
     other = lh.cleanup.cleanup_panel(remove_now=False, session_only=True)
     with pytest.raises(lh.LabError):  # each panel keeps its own removals
         other.last_cleanup()
@@ -108,6 +119,41 @@ def test_the_cli_exercise_check(lesson_image, no_leftovers, monkeypatch):
     assert not volumes_left.passed and "lab-t99-exv" in volumes_left.message
     lh.remove_volume("lab-t99-exv")
     assert lh.cleanup.check_cli_cleanup("lab-t99-notebook").passed
+
+
+def test_the_reclaimed_space_is_explained_for_each_store():
+    def space(moment, store, images, containers):
+        return cr.Space(moment, store, images, containers, 0, 100)
+
+    removed = (cr.LabItem("container", "box", "02", 4096),)
+    for store in ("graph driver", "containerd"):
+        before, after = space("before", store, 1_000 + 4096, 4096), space("after", store, 1_000, 0)
+        result = cr.CleanupResult(removed, 2 * 4096, (), 4096, before, after)
+        text = result.explanation()
+        assert "Space reclaimed: 8.19kB (8,192 bytes" in text and "images -4.1kB" in text
+        assert "The inventory's sizes added up to 4.1kB" in text
+        assert ("twice" in text) is (store == "containerd")
+        assert "The difference, +4.1kB" in text
+        assert text in repr(result)
+    same = cr.CleanupResult(
+        removed,
+        4096,
+        (),
+        4096,
+        space("b", "graph driver", 0, 4096),
+        space("a", "graph driver", 0, 0),
+    )
+    assert same.explanation().endswith("added up to 4.1kB.")
+
+
+def test_an_image_counts_its_unshared_unpacked_layers_as_its_own():
+    from labhelpers.engine.system import UsageRow
+
+    row = UsageRow("image", "my-image:latest", 418_000_000, 220_000_000, True, {}, "abc")
+    assert cv._own_image_bytes(row, "graph driver", "my-image") == 198_000_000
+    assert cv._own_image_bytes(None, "graph driver", "my-image") == -1
+    unknown = UsageRow("image", "x", 5, -1, True, {}, "abc")
+    assert cv._own_image_bytes(unknown, "containerd", "x") == -1
 
 
 def test_removed_images_get_their_inventory_sizes():

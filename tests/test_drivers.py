@@ -7,8 +7,8 @@ import pytest
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers import drivers
-from labhelpers.engine import cleanup
-from labhelpers.lessons.common import HERE, where_engine_path_is
+from labhelpers.engine import cleanup, engine_facts
+from labhelpers.lessons.drivers.experiments import _size_bytes, detail_meaning
 from labhelpers.lessons.drivers.views import VOLUME_DRIVER_EXAMPLES
 
 
@@ -17,11 +17,28 @@ def test_the_storage_driver_is_the_one_docker_info_prints(engine):
     assert report.driver == docker_cli("info", "--format", "{{.Driver}}").stdout.strip()
     root = docker_cli("info", "--format", "{{.DockerRootDir}}").stdout.strip()
     assert report.docker_root_dir == root
-    if report.driver == "overlay2":
-        names = {d.name for d in report.details}
+    names = {d.name for d in report.details}
+    assert all(d.meaning for d in report.details)  # every line docker info prints is explained
+    if report.containerd_snapshotter:  # the containerd image store: one line, the driver-type
+        assert names == {"driver-type"} and "containerd image store" in report.explanation()
+        assert "snapshotter" in report.driver_meaning
+    else:  # the graph driver reports what it found on the backing filesystem
         assert {"Backing Filesystem", "Supports d_type"} <= names
-        assert all(d.meaning for d in report.details if d.name in names)
-    assert "Storage Driver" in repr(report)
+        assert "graph driver" in report.explanation() and root in report.driver_meaning
+    assert "Storage Driver" in repr(report) and report.explanation() in repr(report)
+
+
+def test_each_driver_detail_is_explained_for_its_value():
+    assert "trusted.*" in detail_meaning("userxattr", "false")
+    assert "user.*" in detail_meaning("userxattr", "true")
+    assert "whole file" in detail_meaning("Using metacopy", "false")
+    assert "only its metadata" in detail_meaning("Using metacopy", "true")
+    assert "compares files itself" in detail_meaning("Native Overlay Diff", "false")
+    assert "containerd image store" in detail_meaning("driver-type", "io.containerd.snapshotter.v1")
+    assert "ext2/3/4" in detail_meaning("Backing Filesystem", "extfs")
+    assert "ext2/3/4" not in detail_meaning("Backing Filesystem", "xfs")
+    assert detail_meaning("Something new", "x") == ""
+    assert _size_bytes("16m") == 16 * lh.MIB and _size_bytes("50%") is None
 
 
 def test_local_is_a_built_in_volume_driver(engine):
@@ -48,10 +65,24 @@ def test_root_is_overlay_a_local_volume_is_a_directory_and_a_tmpfs_volume_is_mem
     assert "volume lab-t-disk" in paths["/data"].provided_by
     assert paths["/scratch"].fs_type == "tmpfs"
     assert paths["/scratch"].capacity_bytes == 16 * lh.MIB
+    facts = engine_facts()
+    assert facts.storage in paths["/"].provided_by
     stack = drivers.layer_stack("lab-t-fs")
-    assert stack.driver == "overlay2"
-    assert stack.lower_dirs == stack.image_layers + (1 if stack.init_layer else 0)
-    assert stack.upper_dir.endswith("/diff") and stack.merged_dir.endswith("/merged")
+    assert stack.fstype == "overlay" and stack.storage == facts.storage
+    assert stack.lower_dirs == stack.image_layers + 1 and stack.init_layer  # both stores
+    assert "+ 1 init layer: yes" in stack.explanation()
+    upper = docker_cli("inspect", "-f", "{{.GraphDriver.Data.UpperDir}}", "lab-t-fs").stdout
+    if facts.image_store == "containerd":  # docker inspect lists no directories
+        assert upper.strip() in ("", "<no value>") and not stack.inspect_lists_dirs
+        assert "/io.containerd.snapshotter.v1.overlayfs/snapshots/" in stack.upper_dir
+        assert stack.upper_dir.endswith("/fs") and stack.merged_dir == ""
+        assert "lists none of them" in stack.explanation()
+    else:  # overlay2: the mount table and docker inspect agree
+        assert upper.strip() == stack.upper_dir and stack.inspect_lists_dirs
+        assert stack.upper_dir.endswith("/diff") and stack.merged_dir.endswith("/merged")
+        lower = docker_cli("inspect", "-f", "{{.GraphDriver.Data.LowerDir}}", "lab-t-fs").stdout
+        assert lower.split(":")[0].endswith("-init/diff")  # the init layer, on top
+        assert len(lower.strip().split(":")) == stack.lower_dirs
     figure = drivers.plot_storage(stack, drivers.filesystems("lab-t-fs"))
     assert len(figure.axes) == 1
     cleanup(session_only=True)
@@ -68,11 +99,9 @@ def test_a_tmpfs_volume_keeps_files_only_while_a_running_container_mounts_it(
     volume = lh.inspect_volume("lab-t-life")
     assert volume.options["type"] == "tmpfs"
     assert docker_cli("ps", "-aq", "--filter", "name=lab-t-life-").stdout.strip() == ""
-    mounted = [s.mounted_on_host for s in report.steps]
-    if where_engine_path_is(volume.mountpoint) == HERE:  # the Engine's mounts are this machine's
-        assert mounted == ["yes", "yes", "yes", "no", "yes", "yes", "yes"]
-    else:  # Docker Desktop, WSL 2, a remote Engine, an Engine in a container of its own
-        assert set(mounted) == {"not visible from here"}
+    # seen through a helper container, wherever the Engine's files are
+    mounted = [s.tmpfs_mounted for s in report.steps]
+    assert mounted == ["yes", "yes", "yes", "no", "yes", "yes", "yes"]
     cleanup(session_only=True)
 
 

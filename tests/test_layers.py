@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import tarfile
+from importlib import resources
 
 import pytest
 
@@ -13,7 +14,8 @@ import labhelpers as lh
 from conftest import docker_cli
 from labhelpers import engine as eng
 from labhelpers.core.labels import MANAGED, is_lab_image
-from labhelpers.engine.images import _ChunkStream, config_history_from_tar
+from labhelpers.engine.builds import Builder
+from labhelpers.engine.images import ImageSizes, _ChunkStream, config_history_from_tar
 from labhelpers.lessons.layers import experiments, results, views, widgets
 
 MIB = lh.MIB
@@ -30,6 +32,7 @@ MIB = lh.MIB
         ("/bin/sh -c pip install flask", "RUN pip install flask", "RUN"),
         ("|1 GREETING=hello /bin/sh -c echo hi > /a", "RUN echo hi > /a", "RUN"),
         ("RUN /bin/sh -c pip install flask # buildkit", "RUN pip install flask", "RUN"),
+        ("RUN |1 GREETING=hello /bin/sh -c echo hi > /a # buildkit", "RUN echo hi > /a", "RUN"),
         ("ADD app.py app.py # buildkit", "ADD app.py app.py", "ADD"),
         ("EXPOSE map[5000/tcp:{}]", "EXPOSE map[5000/tcp:{}]", "EXPOSE"),
         (
@@ -108,21 +111,30 @@ def test_chunk_stream_reads_across_chunks():
 
 
 def test_origins_name_the_from_image_and_the_lab_labels():
-    raw = [
-        (("base:1",), ""),
-        ((), "/bin/sh -c #(nop)  LABEL io.labhelpers.managed=true"),
-        (("my-image:latest",), "x"),
-        ((), "/bin/sh -c #(nop)  ENV A=1"),
-        ((), "/bin/sh -c #(nop)  LABEL io.labhelpers.managed=true"),
-        (("plus:latest",), "/bin/sh -c #(nop)  LABEL io.labhelpers.s=1"),
+    created_by = [
+        "",
+        "/bin/sh -c #(nop)  LABEL io.labhelpers.managed=true",
+        "x",
+        "/bin/sh -c #(nop)  ENV A=1",
+        "/bin/sh -c #(nop)  LABEL io.labhelpers.managed=true",
+        "/bin/sh -c #(nop)  LABEL io.labhelpers.s=1",
     ]
-    assert experiments._origins(raw) == [
+    ancestors = [(3, "my-image"), (1, "base:1")]
+    assert experiments._origins(6, ancestors, created_by) == [
         "base:1",
         "my-image",
         "my-image",
         "Dockerfile",
         "lab label",
         "lab label",
+    ]
+    # images with the same history (built from the same files, warm cache): the likest name
+    assert experiments._common("my-image", "my-image-plus") == 8
+    # BuildKit: no step images, no LABEL rows; the base's rows are found by their history
+    assert experiments._origins(3, [(1, "base:1")], ["", "WORKDIR /app", "CMD x"]) == [
+        "base:1",
+        "Dockerfile",
+        "Dockerfile",
     ]
 
 
@@ -170,48 +182,215 @@ def test_a_build_failure_names_the_step_and_the_log_tail():
     assert not attempt.ok and attempt.failed_step.startswith("Step 5/9")
 
 
-def _row(step, keyword, origin, size, new_layer, image_id="abc"):
-    return results.HistoryRow(image_id, step, "", step, keyword, origin, size, new_layer, -1, "")
-
-
-def test_compare_with_seed_marks_where_the_engine_disagrees():
-    report = results.LayerReport(
-        "t",
-        "abc",
-        (
-            _row("LABEL io.labhelpers.managed=true", "LABEL", "lab label", 0, False),
-            _row("ENV A=1", "ENV", "Dockerfile", 0, False),
-            _row("RUN true", "RUN", "Dockerfile", 0, False),
-            _row("WORKDIR /app", "WORKDIR", "Dockerfile", 0, True),
-            _row("(imported: x)", "", "base:1", 100, True),
-        ),
-        2,
-        100,
-        "test",
-        (),
+def _row(step, keyword, origin, size, new_layer, image_id="abc", comment=""):
+    return results.HistoryRow(
+        image_id, step, comment, step, keyword, origin, size, new_layer, -1, ""
     )
-    table = results.TrialReport(report, experiments.TRIAL_STEPS).table()
-    agree = {row[1].split("  (")[0]: row[4] for row in table.rows}
-    assert agree == {"FROM base:1": "yes", "WORKDIR /app": "NO", "RUN true": "NO", "ENV A=1": "yes"}
-    assert report.layers_agree and report.sizes_agree
-    assert "5 history rows; 2 of them added a layer: FROM base:1" in report.summary()
+
+
+def _sizes(store="graph driver", unpacked=100, content=-1, extra=0):
+    listed = unpacked + content + extra if store == "containerd" else unpacked
+    inspect = content if store == "containerd" else unpacked
+    return ImageSizes("t", store, listed, inspect, content, unpacked)
+
+
+def _report(rows, rootfs, builder="classic", sizes=None, tag="t"):
+    sizes = sizes or _sizes(unpacked=sum(r.size_bytes for r in rows))
+    return results.LayerReport(tag, "abc", tuple(rows), rootfs, sizes, builder, "test", ())
+
+
+def _trial_rows(builder, empty_bytes=0):
+    """The trial's rows, newest first, as BUILDER makes them (sizes as the graph driver counts)."""
+    buildkit = builder == "buildkit"
+    made = {
+        "WORKDIR /app": True,
+        "WORKDIR /tmp": buildkit,
+        "COPY app.py /app/app.py": True,
+        "ADD app.py /app/added.py": True,
+        "RUN echo hello > /app/hello.txt": True,
+        "RUN echo nothing to write > /dev/null": buildkit,
+    }
+    comment = "buildkit.dockerfile.v0" if buildkit else ""
+    rows = [_row("(imported: x)", "", "base:1", 100, True)]
+    for instruction, _ in experiments.TRIAL_STEPS:
+        layer = made.get(instruction, False)
+        size = 6 if "hello.txt" in instruction else empty_bytes if layer else 0
+        keyword = instruction.split(" ", 1)[0]
+        rows.append(_row(instruction, keyword, "Dockerfile", size, layer, comment=comment))
+    if not buildkit:
+        rows.append(_row("LABEL io.labhelpers.managed=true", "LABEL", "lab label", 0, False))
+    return list(reversed(rows)), 1 + sum(made.values()) if buildkit else 5
+
+
+def test_the_trial_table_sets_each_builder_beside_the_seed():
+    kit = _report(*_trial_rows("buildkit"), builder="buildkit")
+    classic = _report(*_trial_rows("classic"), builder="classic")
+    trial = results.TrialReport((kit, classic), experiments.TRIAL_STEPS)
+    table = trial.table()
+    assert table.columns[3:] == ["BuildKit (yours)", "the classic builder", "the seed agrees?"]
+    agree = {row[1].split("  (")[0]: row[-1] for row in table.rows}
+    assert agree["FROM base:1"] == "yes" and agree["ENV APP_MODE=lesson"] == "yes"
+    assert agree["WORKDIR /app"] == "NO: BuildKit, classic"
+    assert agree["WORKDIR /tmp"] == "NO: BuildKit"
+    assert agree["RUN echo nothing to write > /dev/null"] == "NO: classic"
+    notes = trial.notes()
+    assert notes[0].startswith("BuildKit: every RUN, COPY, ADD and WORKDIR added a layer")
+    assert notes[1].startswith("The classic builder: a step added a layer exactly when")
+    assert "made no layer with either builder" in notes[2]
+    assert "hold 6B together" in notes[3] and "the bytes of their files" in notes[3]
+    assert kit.layers_agree and classic.layers_agree and classic.sizes_agree
+    assert "* BuildKit: every RUN" in repr(trial) and "<li>" in trial._repr_html_()
+
+
+def test_the_trial_notes_say_when_only_one_builder_could_build():
+    rows, rootfs = _trial_rows("classic")
+    sizes = _sizes("containerd", unpacked=sum(r.size_bytes for r in rows), content=50)
+    trial = results.TrialReport(
+        (_report(rows, rootfs, sizes=sizes),), experiments.TRIAL_STEPS, "no buildx plugin."
+    )
+    notes = trial.notes()
+    assert "made no layer with this builder" in notes[1]
+    assert "disk blocks" in notes[2]
+    assert notes[-1] == "Only the classic builder built the trial: no buildx plugin."
+    assert len(trial.table().columns) == 5
+
+
+def test_the_steps_that_change_nothing_are_in_the_trial():
+    steps = [instruction for instruction, _ in experiments.TRIAL_STEPS]
+    assert set(views.CHANGES_NOTHING) <= set(steps)
+
+
+def test_size_sentences_say_what_each_store_counts():
+    rows = [_row("RUN x", "RUN", "Dockerfile", 60, True), _row("(imported: x)", "", "b", 40, True)]
+    graph = _report(rows, 2)
+    assert graph.sizes_agree and graph.listed_agree
+    said = " ".join(views.size_sentences(graph))
+    assert "show that same 100B" in said and "bytes of the files" in said
+    containerd = _report(rows, 2, sizes=_sizes("containerd", 100, content=70, extra=5))
+    assert containerd.sizes_agree and not containerd.listed_agree
+    said = " ".join(views.size_sentences(containerd))
+    assert (
+        "`docker image ls` shows 175B: the unpacked size plus the compressed content (70B)" in said
+    )
+    assert "plus a little other content" in said and "the rows fall short of it by 75B." in said
+    assert "`docker image inspect` shows the compressed content alone: 70B" in said
+    assert "whole blocks" in said
+    assert "Built by: the classic builder" in containerd.summary()
+    # the classic builder's layers sit on its step containers' init snapshots: listed, not rows
+    over = _report(rows, 2, sizes=_sizes("containerd", 100 + 24576, content=70))
+    said = " ".join(views.size_sentences(over))
+    assert not over.sizes_agree and "24.6kB (24,576 B) more" in said and "init layer" in said
+
+
+def test_an_added_layer_is_compared_unpacked_with_the_others_beside_it():
+    report = _report([_row("RUN dd", "RUN", "Dockerfile", 5, True)], 2, builder="buildkit")
+    before = _sizes("containerd", unpacked=1000, content=400)
+    after = _sizes("containerd", unpacked=1000 + 5 * MIB, content=400 + 11_000)
+    added = results.AddLayerResult(
+        "run", "RUN dd", "plus", "base", True, 5 * MIB, 1, 2, before, after, report
+    )
+    assert added.grew_bytes == 5 * MIB and added.grew_inspect_bytes == 11_000
+    text = repr(added)
+    assert "RootFS 1 -> 2 layers (BuildKit)" in text
+    assert "5.24MB (5,242,880 B) bigger than base unpacked" in text
+    assert "docker image inspect: 11kB bigger" in text and "almost nothing" in text
+    table = views.experiments_table([added])
+    assert table.columns[-1] == "`inspect` (compressed) grew by" and table.rows[0][-1] == "11kB"
+    graph = results.AddLayerResult(
+        "env", "ENV A=1", "plus", "base", False, 0, 1, 1, _sizes(), _sizes(), report
+    )
+    assert "docker image inspect" not in repr(graph) and "no new layer" in repr(graph)
+    assert len(views.experiments_table([graph]).columns) == 4
+
+
+def _image(tag, unpacked, content, base):
+    sizes = _sizes("containerd", unpacked, content)
+    return results.ImageSize(
+        tag, "abc", 2, sizes, unpacked - base.unpacked_bytes, content - base.content_bytes
+    )
+
+
+def test_the_stage_notes_follow_the_builder_and_the_store():
+    base = _sizes("containerd", unpacked=1000, content=500)
+    images = (
+        _image("x:one-stage", 1000 + 30 * MIB, 560, base),
+        _image("x:one-stage-rm", 1000 + 30 * MIB + 4096, 561, base),
+        _image("x:multi-stage", 1029, 501, base),
+    )
+    kit = results.StageComparison("b", base, images, None, "buildkit")
+    notes = kit.notes()
+    assert notes[0].startswith("Deleting the toolchain in a later step did not shrink")
+    assert "build cache" in notes[2] and "compress to almost nothing" in notes[3]
+    assert kit.table().columns[-2:] == ["above the base (compressed)", "docker image ls"]
+    stage = _image("build stage", 1000 + 30 * MIB, 560, base)
+    classic = results.StageComparison("b", base, images, stage, "classic")
+    assert "The classic builder left the build stage" in classic.notes()[2]
+    assert classic.table().rows[-1][0] == "<none> (the build stage)"
+
+
+def test_builder_tables_show_each_builders_bookkeeping():
+    kit_rows = [
+        _row("CMD x", "CMD", "Dockerfile", 0, False, comment="buildkit.dockerfile.v0"),
+        _row("RUN y", "RUN", "Dockerfile", 5, True, "<missing>", "buildkit.dockerfile.v0"),
+        _row("(imported: x)", "", "base:1", 100, True, "<missing>"),
+    ]
+    kit = results.LayerReport(
+        "my-image", "abc", tuple(kit_rows), 2, _sizes(unpacked=105), "buildkit",
+        "the image config's empty_layer flags", (),
+    )  # fmt: skip
+    classic = _report(
+        [
+            _row("LABEL io.labhelpers.managed=x", "LABEL", "lab label", 0, False),
+            _row("CMD x", "CMD", "Dockerfile", 0, False),
+            _row("RUN y", "RUN", "Dockerfile", 5, True),
+            _row("(imported: x)", "", "base:1", 100, True),
+        ],
+        2,
+        tag="my-image-classic",
+    )
+    both = results.BuilderComparison(kit, classic)
+    rows = {row[0]: row[1:] for row in both.table().rows}
+    assert rows["IMAGE column"] == [
+        "an image id on 1 of 3 rows; the rest <missing>",
+        "an image id on 4 of 4 rows",
+    ]
+    assert rows["labels given with --label"][1] == "1 LABEL rows at the top"
+    notes = both.notes()
+    assert notes[0].startswith("Your `docker build` builds with BuildKit")
+    assert "BuildKit left no image for its steps" in notes[1]
+    assert notes[2].startswith("Both made the same 2 layers")
+    alone = results.BuilderComparison(kit, None, "no buildx plugin.")
+    assert alone.table().columns[-1] == "the other builder"
+    assert "could not build here: no buildx plugin." in alone.notes()[0]
+
+
+def test_the_builder_probe_says_who_builds_with_what():
+    kit = Builder("buildkit", "docker CLI 28.2.2 with the buildx plugin 0.29.1", "28.2.2",
+                  "0.29.1", "", "2")  # fmt: skip
+    table = results.BuilderProbe(kit).table()
+    assert [row[1] for row in table.rows] == [
+        "BuildKit: docker CLI 28.2.2 with the buildx plugin 0.29.1",
+        "the same, BuildKit: through the docker CLI's own `docker build --progress=plain`",
+        "2: BuildKit",
+        "the classic builder",
+    ]
+    classic = Builder("classic", "DOCKER_BUILDKIT=0 asks for it", "28.2.2", "", "0", "")
+    probe = results.BuilderProbe(classic)
+    assert probe.other == "buildkit" and "not announced" in probe.table().rows[2][1]
 
 
 def test_plot_layers_draws_a_bar_per_layer_and_refuses_odd_scales():
-    report = results.LayerReport(
-        "t",
-        "abc",
-        (_row("WORKDIR /app", "WORKDIR", "Dockerfile", 0, True), _row("x", "", "b", 9, True)),
-        2,
-        9,
-        "test",
-        (),
+    report = _report(
+        [_row("WORKDIR /app", "WORKDIR", "Dockerfile", 0, True), _row("x", "", "b", 9, True)], 2
     )
     for scale in ("linear", "log"):
         figure = report.plot(scale)
         assert len(figure.axes[0].patches) == 2
+        assert "docker image ls says the same" in figure.axes[0].get_title()
     with pytest.raises(lh.BadInput):
         report.plot("cubic")
+    containerd = _report(report.rows, 2, sizes=_sizes("containerd", 9, content=7))
+    assert "it adds 7B of compressed content" in containerd.plot().axes[0].get_title()
 
 
 def test_widget_actions_show_prints_and_lab_errors_in_their_output():
@@ -239,16 +418,69 @@ def test_widget_actions_show_prints_and_lab_errors_in_their_output():
 # --- against the Engine ---------------------------------------------------------------------------
 
 
-def test_history_of_the_lesson_image_is_backed_by_rootfs(lesson_image):
+def _store(report) -> str:
+    return report.sizes.store
+
+
+def _check_sizes(report) -> None:
+    """The rows add up to the unpacked size, and to `docker image ls` only on the classic store
+    (the containerd store lists the compressed content too). One exception, measured on Engine
+    28 with the containerd store: the classic builder commits a RUN's (or WORKDIR's) container on
+    top of its init snapshot, which the unpacked size counts and the rows do not."""
+    assert report.listed_agree == (_store(report) == "graph driver"), report.summary()
+    if _store(report) == "containerd" and report.builder == "classic":
+        more = report.sizes.unpacked_bytes - report.rows_bytes
+        assert 0 <= more < 131072 and more % 4096 == 0, report.summary()
+    else:
+        assert report.sizes_agree, report.summary()
+
+
+def _check_evidence(report) -> None:
+    """What each builder leaves as evidence, and which rows are the lab's labels."""
+    if report.builder == "buildkit":
+        assert all(row.image_id == "<missing>" for row in report.rows[1:])
+        assert all(row.evidence.startswith("config") for row in report.rows)
+        assert not any(row.origin == "lab label" for row in report.rows)
+    else:
+        assert report.builder == "classic"
+        assert [row.origin for row in report.rows[:3]] == ["lab label"] * 3
+        own = [row for row in report.rows if row.origin != report.rows[-1].origin]
+        assert all(row.evidence.startswith("RootFS") for row in own)
+
+
+def test_history_of_the_lesson_image_has_evidence_for_each_layer(lesson_image):
     report = experiments.image_history(lesson_image)
-    assert report.layers_agree and report.sizes_agree
+    assert report.builder == eng.builder_in_use().name
+    assert report.layers_agree
+    _check_sizes(report)
+    _check_evidence(report)
     by_keyword = {row.keyword: row for row in report.rows if row.origin == "Dockerfile"}
-    assert by_keyword["WORKDIR"].new_layer and by_keyword["WORKDIR"].size_bytes == 0
-    assert by_keyword["ADD"].new_layer and by_keyword["RUN"].new_layer
+    assert by_keyword["WORKDIR"].new_layer and by_keyword["ADD"].new_layer
+    assert by_keyword["RUN"].new_layer
     assert not by_keyword["CMD"].new_layer and not by_keyword["EXPOSE"].new_layer
-    assert [row.origin for row in report.rows[:3]] == ["lab label"] * 3
-    assert report.rows[-1].origin != "Dockerfile"  # the base image's rows
-    assert all(row.evidence.startswith("RootFS") for row in report.rows)
+    # an empty directory: no file bytes (graph driver); a few disk blocks (containerd store)
+    workdir = by_keyword["WORKDIR"].size_bytes
+    assert workdir == 0 if _store(report) == "graph driver" else 0 < workdir <= 16384
+    assert report.rows[-1].origin == eng.choose_base_image(pull=False).image.removesuffix(":latest")
+
+
+def test_the_other_builder_makes_the_same_layers(lesson_image, no_leftovers):
+    with resources.as_file(resources.files("labhelpers") / "lesson_app") as context:
+        both = experiments.compare_builders(context, lesson_image)
+    yours, other = both.yours, both.other
+    assert other is not None, both.unavailable
+    assert {yours.builder, other.builder} == {"buildkit", "classic"}
+    assert other.tag == f"{lesson_image}-{other.builder}"
+    for report in (yours, other):
+        assert report.layers_agree
+        _check_sizes(report)
+        _check_evidence(report)
+    assert yours.rootfs_layers == other.rootfs_layers
+    # the same files make the same layers, of the same sizes (file bytes or disk blocks)
+    assert [r.size_bytes for r in yours.layers] == [r.size_bytes for r in other.layers]
+    rows = {row[0]: row for row in both.table().rows}
+    assert "<missing>" in rows["IMAGE column"][1 if yours.builder == "buildkit" else 2]
+    eng.cleanup(session_only=True)
 
 
 def test_history_of_a_missing_image_is_bad_input(engine):
@@ -268,11 +500,20 @@ COPY note.txt /again/note.txt
 def test_saved_config_fallback_agrees_with_rootfs_counts(tmp_path, engine, no_leftovers):
     (tmp_path / "Dockerfile").write_text(SCRATCH_DOCKERFILE)
     (tmp_path / "note.txt").write_text("hello\n")
-    eng.build_image(tmp_path, tag="lab-t-scratch")
+    eng.build_image(tmp_path, tag="lab-t-scratch", builder="classic")
     counted = experiments.image_history("lab-t-scratch")
-    assert "empty_layer" not in counted.method
+    assert "empty_layer" not in counted.method and counted.builder == "classic"
     saved = eng.saved_config_history("lab-t-scratch")
     assert [not e.empty_layer for e in saved] == [r.new_layer for r in reversed(counted.rows)]
+
+    # BuildKit keeps no step images: every row but the top is <missing>, read from the config
+    eng.build_image(tmp_path, tag="lab-t-scratch-kit", builder="buildkit")
+    kit = experiments.image_history("lab-t-scratch-kit")
+    assert kit.builder == "buildkit" and "empty_layer" in kit.method
+    assert all(row.image_id == "<missing>" for row in kit.rows[1:])
+    own = [r.new_layer for r in counted.rows if r.origin == "Dockerfile"]
+    assert [r.new_layer for r in kit.rows] == own
+    assert kit.layers_agree and kit.rootfs_layers == 2
 
     # A saved and re-loaded image has no step images: its history shows <missing>.
     archive = tmp_path / "scratch.tar"
@@ -288,19 +529,50 @@ def test_saved_config_fallback_agrees_with_rootfs_counts(tmp_path, engine, no_le
     eng.cleanup(session_only=True)
 
 
+# What each builder makes a layer of, measured on every Engine of the matrix: the classic
+# builder stores no empty change; BuildKit stores every RUN, COPY, ADD and WORKDIR (but /).
+LAYER_STEPS = {
+    "classic": {
+        "WORKDIR /app",
+        "COPY app.py /app/app.py",
+        "ADD app.py /app/added.py",
+        "RUN echo hello > /app/hello.txt",
+    },
+    "buildkit": {
+        "WORKDIR /app",
+        "WORKDIR /tmp",
+        "COPY app.py /app/app.py",
+        "ADD app.py /app/added.py",
+        "RUN echo hello > /app/hello.txt",
+        "RUN echo nothing to write > /dev/null",
+    },
+}
+SEED_DISAGREES = {"classic": ["WORKDIR", "RUN"], "buildkit": ["WORKDIR", "WORKDIR"]}
+
+
 def test_the_instruction_trial_against_the_seeds_table(tmp_path, engine, no_leftovers):
     trial = experiments.instruction_trial(tmp_path, tag="lab-t-trial")
-    report = trial.report
-    assert report.layers_agree and report.sizes_agree
-    steps = {row.step: row for row in report.rows if row.origin == "Dockerfile"}
-    assert steps["WORKDIR /app"].new_layer and steps["WORKDIR /app"].size_bytes == 0
-    assert not steps["WORKDIR /tmp"].new_layer
-    assert not steps["RUN echo nothing to write > /dev/null"].new_layer
-    assert steps["RUN echo hello > /app/hello.txt"].size_bytes == 6
-    for keyword in ("ENV", "LABEL", "USER", "EXPOSE", "VOLUME", "STOPSIGNAL", "CMD", "ARG"):
-        assert not any(r.new_layer for r in report.rows if r.keyword == keyword), keyword
-    disagree = [row[0] for row in trial.table().rows if row[4] == "NO"]
-    assert disagree == ["WORKDIR", "RUN"]
+    assert [r.builder for r in trial.reports][:1] == [eng.builder_in_use().name]
+    assert len(trial.reports) == 2, trial.unavailable
+    table = trial.table()
+    for column, report in enumerate(trial.reports, start=3):
+        assert report.layers_agree
+        _check_sizes(report)
+        steps = [instruction for instruction, _ in experiments.TRIAL_STEPS]
+        own = [row for row in reversed(report.rows) if row.origin == "Dockerfile"]
+        made = {step for step, row in zip(steps, own, strict=True) if row.new_layer}
+        assert made == LAYER_STEPS[report.builder], report.builder
+        hello = own[steps.index("RUN echo hello > /app/hello.txt")].size_bytes
+        assert hello == 6 if _store(report) == "graph driver" else hello >= 4096
+        label = "BuildKit" if report.builder == "buildkit" else "classic"
+        disagree = [row[0] for row in table.rows if label in row[-1]]
+        assert disagree == SEED_DISAGREES[report.builder]
+        assert table.columns[column].startswith(views.builder_label(report.builder))
+    notes = trial.notes()
+    assert any(note.startswith("BuildKit: every RUN, COPY, ADD and WORKDIR") for note in notes)
+    assert any(
+        note.startswith("The classic builder: a step added a layer exactly") for note in notes
+    )
     eng.cleanup(session_only=True)
 
 
@@ -309,32 +581,60 @@ def test_add_a_layer_measures_each_choice(tmp_path, lesson_image, no_leftovers):
         return experiments.add_layer(choice, size, lesson_image, "lab-t-plus", tmp_path / "plus")
 
     run = add("run", 2)
-    assert run.new_layer and run.layer_bytes == run.grew_bytes == 2 * MIB
-    assert run.layers_after == run.layers_before + 1
+    assert run.new_layer and run.layers_after == run.layers_before + 1
+    if _store(run.report) == "graph driver":
+        assert run.layer_bytes == run.grew_bytes == run.grew_inspect_bytes == 2 * MIB
+    else:  # disk blocks unpacked; compressed content in inspect, where zeros nearly vanish
+        assert run.layer_bytes == run.grew_bytes and 2 * MIB <= run.grew_bytes < 2 * MIB + 65536
+        assert 0 < run.grew_inspect_bytes < 100_000
+        assert "compresses to almost nothing" in repr(run)
     copy = add("copy", 1)
-    assert copy.new_layer and copy.layer_bytes == MIB
+    assert copy.new_layer and MIB <= copy.layer_bytes < MIB + 65536
     assert len(list((tmp_path / "plus").glob("payload-*"))) == 1
     env = add("env")
     assert not env.new_layer and env.grew_bytes == 0 and env.layers_after == env.layers_before
     workdir = add("workdir")
-    assert workdir.new_layer and workdir.layer_bytes == 0
+    assert workdir.new_layer
+    blocks = _store(workdir.report) == "containerd"
+    assert 0 < workdir.layer_bytes <= 16384 if blocks else workdir.layer_bytes == 0
     assert f"RootFS {workdir.layers_before} -> {workdir.layers_after} layers" in repr(workdir)
-    table = views.experiments_table([run, copy, env, workdir])
-    assert [row[1] for row in table.rows] == ["yes", "yes", "no", "yes"]
+    nothing = add("run-nothing")
+    assert nothing.new_layer == (nothing.report.builder == "buildkit")
+    table = views.experiments_table([run, copy, env, workdir, nothing])
+    assert [row[1] for row in table.rows][:4] == ["yes", "yes", "no", "yes"]
     eng.cleanup(session_only=True)
 
 
-def test_multi_stage_keeps_only_the_result(tmp_path, engine, no_leftovers):
-    compared = experiments.compare_stages(tmp_path, repository="lab-t-stages")
+def _above(tag_sizes: dict, store: str, expected: int) -> None:
+    """Unpacked bytes above the base: exact where the store counts file bytes; with the
+    containerd store, whole disk blocks (a little more)."""
+    for tag, above in tag_sizes.items():
+        if store == "graph driver":
+            assert above == expected, tag
+        else:  # + whole blocks, and the classic builder's init snapshots (see _check_sizes)
+            assert expected <= above < expected + 131072, tag
+
+
+@pytest.mark.parametrize("builder", ["buildkit", "classic"])
+def test_multi_stage_keeps_only_the_result(tmp_path, engine, no_leftovers, builder):
+    compared = experiments.compare_stages(tmp_path, repository="lab-t-stages", builder=builder)
+    assert compared.builder == builder
+    store = compared.base_sizes.store
     above = {i.tag.split(":")[1]: i.above_base_bytes for i in compared.images}
     result_bytes = len("app built with the toolchain\n")
-    assert above == {
-        "one-stage": 30 * MIB + result_bytes,
-        "one-stage-rm": 30 * MIB + result_bytes,
-        "multi-stage": result_bytes,
-    }
+    _above({k: above[k] for k in ("one-stage", "one-stage-rm")}, store, 30 * MIB + result_bytes)
+    _above({"multi-stage": above["multi-stage"]}, store, result_bytes)
+    assert above["one-stage-rm"] >= above["one-stage"]  # a later rm never shrinks the image
+    if store == "containerd":  # by compressed content, 30 MiB of zeros nearly vanish
+        assert all(0 <= i.above_base_content_bytes < 200_000 for i in compared.images)
     stage = compared.build_stage
-    assert stage is not None and stage.above_base_bytes == 30 * MIB + result_bytes
+    if builder == "buildkit":
+        assert stage is None  # BuildKit exports the final stage only
+        assert "build cache" in " ".join(compared.notes())
+        eng.cleanup(session_only=True)
+        return
+    assert stage is not None
+    _above({"build stage": stage.above_base_bytes}, store, 30 * MIB + result_bytes)
     stage_image = eng.find_image(stage.image_id)
     assert stage_image.labels.get(MANAGED) == "image:build-stage" and not stage_image.tags
     assert is_lab_image(stage_image.labels, stage_image.tags)
@@ -363,23 +663,7 @@ def test_build_widget_reports_a_failure_without_raising_when_asked(tmp_path, eng
     eng.cleanup(session_only=True)
 
 
-def test_builder_probe_names_the_sdks_builder(engine):
+def test_builder_probe_names_the_builder_docker_build_uses(engine):
     probe = experiments.builder_probe()
-    assert probe.sdk_builder.startswith("the classic builder")
-    assert isinstance(probe.cli_buildx_present, bool)
-    assert len(probe.table().rows) == 3
-
-
-def test_the_terminal_builder_follows_the_cli_version_and_buildx(monkeypatch):
-    monkeypatch.delenv("DOCKER_BUILDKIT", raising=False)
-    probe = results.BuilderProbe
-    old = probe("classic", "", "github.com/docker/buildx v0.10", True, "20.10.24+dfsg1")
-    assert old.terminal_builder.startswith("the classic builder (docker CLI 20.10.24+dfsg1")
-    new = probe("classic", "2", "github.com/docker/buildx v0.17", True, "27.3.1")
-    assert new.terminal_builder.startswith("BuildKit")
-    assert probe("classic", "2", "", False, "27.3.1").terminal_builder.startswith("the classic")
-    # the setting the probe ran with, not this process's environment (a replay shows the recorded)
-    monkeypatch.setenv("DOCKER_BUILDKIT", "0")
-    assert old.terminal_builder.startswith("the classic builder (docker CLI")
-    with_setting = probe("classic", "", "github.com/docker/buildx v0.10", True, "20.10.24", "1")
-    assert with_setting.terminal_builder.startswith("BuildKit (DOCKER_BUILDKIT=1")
+    assert probe.builder == eng.builder_in_use()
+    assert probe.table().rows[1][1].startswith(f"the same, {probe.builder.label}")

@@ -1,6 +1,8 @@
 """Lesson 03 helpers: stop keeps the writable layer, remove deletes it and gives the space back, a
 tmpfs empties on every stop; docker stop with and without --init; --rm. Measured on the Engine,
-and the timeline table as pure logic."""
+and the timeline table as pure logic. With the containerd image store `docker system df` counts
+a writable layer twice (under images too) and its init layer, and `docker rm` gives all of that
+back: the tests assert each store's own figures."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pytest
 
 import labhelpers as lh
 from labhelpers import engine as eng
+from labhelpers.core.units import si_exact
 from labhelpers.lessons.lifecycle import experiments, results, widgets
 
 MIB = 1024 * 1024
@@ -17,11 +20,11 @@ NAME = "lab-t-life"
 LAYER = 10 * MIB + len(results.NOTE) + 1
 
 
-def _seen(step, status, delta, tmpfs_note, layer, total, mounted=None):
+def _seen(step, status, delta, tmpfs_note, layer, total, mounted=None, **lines):
     mounted = status == "running" if mounted is None else mounted
     note = results.NOTE if delta >= 0 else ""
     return results.Observation(
-        NAME, step, step, status, delta, note, mounted, tmpfs_note, layer, total, ""
+        NAME, step, step, status, delta, note, mounted, tmpfs_note, layer, total, "", **lines
     )
 
 
@@ -49,6 +52,42 @@ def test_the_timeline_says_what_survived_each_step():
     history.plot().savefig(os.devnull, format="png")
 
 
+def test_on_the_containerd_store_remove_gives_back_the_layer_twice_and_the_init_layer():
+    init, layer = 12_288, 10 * MIB + 8_192
+    c8d = dict(store="containerd", init_layer_bytes=init)
+    history = results.Timeline(
+        (
+            _seen(
+                "write",
+                "running",
+                10,
+                "",
+                layer,
+                2_000 + 2 * layer + init,
+                **c8d,
+                images_bytes=1_000 + layer + init,
+                containers_bytes=layer,
+            ),
+            _seen(
+                "remove",
+                "removed",
+                -1,
+                "",
+                -1,
+                2_000,
+                **c8d,
+                images_bytes=1_000,
+                containers_bytes=0,
+            ),
+        )
+    )
+    text = history.reclaimed()
+    assert f"gave back {si_exact(2 * layer + init)}" in text and "the same bytes: no" in text
+    assert f"CONTAINERS fell by {layer:,} B: the writable layer: yes" in text
+    assert f"its init layer ({init:,} B, measured when it started): yes" in text
+    assert "counts the writable layer twice" in text
+
+
 def test_unknown_steps_are_refused():
     with pytest.raises(lh.BadInput):
         experiments.lifecycle_step("pause", NAME)
@@ -60,16 +99,25 @@ def test_stop_keeps_the_data_remove_deletes_it_and_tmpfs_empties(lesson_image, n
     box = experiments.Experiment(NAME, lesson_image)
     first = box.step("run")
     assert first.status == "running" and not first.delta_there and first.tmpfs_mounted
+    containerd = eng.engine_facts().image_store == "containerd"
+    assert (first.init_layer_bytes > 0) is containerd
     written = box.step("write")
     assert written.delta_bytes == 10 * MIB and written.note_there and written.tmpfs_note_there
-    assert written.writable_layer_bytes == LAYER
-    assert written.engine_change_bytes == LAYER
+    if containerd:  # whole disk blocks, counted under IMAGES and CONTAINERS
+        assert written.writable_layer_bytes > LAYER
+        assert written.images_change_bytes == written.containers_change_bytes > LAYER
+        assert written.engine_change_bytes == 2 * written.containers_change_bytes
+    else:
+        assert written.writable_layer_bytes == LAYER
+        assert written.engine_change_bytes == written.containers_change_bytes == LAYER
+        assert written.images_change_bytes == 0
+    layer = written.writable_layer_bytes
 
     stopped = box.step("stop")
     assert stopped.status == "exited" and stopped.read_with == "docker cp"
     assert stopped.delta_bytes == 10 * MIB and stopped.note == results.NOTE
     assert not stopped.tmpfs_mounted
-    assert stopped.writable_layer_bytes == LAYER and stopped.engine_change_bytes == 0
+    assert stopped.writable_layer_bytes == layer and stopped.engine_change_bytes == 0
 
     started = box.step("start")
     assert started.delta_bytes == 10 * MIB and started.note_there
@@ -81,13 +129,21 @@ def test_stop_keeps_the_data_remove_deletes_it_and_tmpfs_empties(lesson_image, n
 
     removed = box.step("remove")
     assert removed.status == "removed" and removed.writable_layer_bytes == -1
-    assert removed.engine_change_bytes == -LAYER
-    assert box.timeline().reclaimed().endswith("yes")
+    layer = box.timeline().steps[-2].writable_layer_bytes
+    if containerd:
+        assert removed.engine_change_bytes == -(2 * layer + first.init_layer_bytes)
+        assert removed.init_layer_bytes == first.init_layer_bytes  # carried along the steps
+        reclaimed = box.timeline().reclaimed()
+        assert "the same bytes: no" in reclaimed and reclaimed.count(": yes") == 2
+    else:
+        assert removed.engine_change_bytes == -layer
+        assert box.timeline().reclaimed().endswith("yes")
     with pytest.raises(lh.BadInput):
         box.step("start")
 
     again = box.step("recreate")
-    assert again.status == "running" and not again.delta_there and again.writable_layer_bytes == 0
+    assert again.status == "running" and not again.delta_there
+    assert again.writable_layer_bytes == (first.writable_layer_bytes if containerd else 0)
     assert [o.step for o in box.timeline().steps] == [
         "run",
         "write",

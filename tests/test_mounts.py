@@ -10,6 +10,7 @@ import pytest
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers.core.echo import cli
+from labhelpers.engine import engine_locality
 from labhelpers.lessons.mounts import experiments as ex
 from labhelpers.lessons.mounts import results as m
 
@@ -106,20 +107,47 @@ def test_throughput_measures_each_kind_with_dds_own_timing(lesson_image, tmp_pat
     assert docker_cli("volume", "inspect", "bench-vol", check=False).returncode != 0
 
 
+def _owner_of_a_file_the_cli_makes(folder, image: str) -> tuple[int, int]:
+    """The uid a container's default user has inside, and the owner its file gets here: measured
+    with the real CLI, independently of the lab."""
+    folder.mkdir()
+    inside = docker_cli("run", "--rm", "-v", f"{folder}:/x", image, "sh", "-c", "id -u; touch /x/f")
+    return int(inside.stdout.split()[0]), (folder / "f").stat().st_uid
+
+
 def test_files_in_a_bind_mount_keep_the_container_users_uid(lesson_image, tmp_path, no_leftovers):
     report = ex.ownership(tmp_path / "owners", image=lesson_image, other_uid=1234)
     rows = report.rows
-    assert rows[0].created and rows[0].host_uid == 0  # root in the container is uid 0 here
-    if os.getuid() != 1234:
+    inside, owner = _owner_of_a_file_the_cli_makes(tmp_path / "cli", lesson_image)
+    assert rows[0].created and (rows[0].container_uid, rows[0].host_uid) == (inside, owner)
+    assert report.your_uid == os.getuid()  # whoever runs the tests, root or not
+    if os.getuid() != 1234:  # the folder is yours, mode 755
         assert not rows[1].created and rows[1].error == "Permission denied"
     assert rows[2].created and rows[2].host_uid == os.getuid()
     assert '--user "$(id -u):$(id -g)"' in rows[2].command
     assert rows[3].folder_mode == "mode 777" and rows[3].host_uid == 1234
+    assert rows[3].container_uid == 1234
     assert sorted(p.name for p in (tmp_path / "owners").iterdir()) == [
         "by-1234.txt",
-        "by-root.txt",
+        "by-default.txt",
         "by-you.txt",
     ]
+    text = report.explanation()
+    assert f"You run this notebook as uid {os.getuid()}" in text
+    assert f"owned by uid {owner} here" in text
+    assert ("That is you" in text) is (owner == os.getuid())
+
+
+def test_the_ownership_verdict_follows_the_measured_uids():
+    def report(your_uid: int, inside: int, host: int, editable: bool) -> m.OwnershipReport:
+        row = m.OwnershipRow("d", "yours", "cmd", True, "", host, host, "x", editable, inside)
+        return m.OwnershipReport("/f", your_uid, (row,), "me")
+
+    assert "That is you" in report(1000, 1000, 1000, True).explanation()
+    assert "stored as it is" in report(1000, 0, 0, False).explanation()
+    assert "not edit it" in report(1000, 0, 0, False).explanation()
+    assert "you are root here" in report(0, 0, 1000, True).explanation()
+    assert "maps container users" in report(1000, 0, 1000, True).explanation()
 
 
 def test_a_missing_host_path_three_ways(lesson_image, tmp_path, no_leftovers):
@@ -135,6 +163,48 @@ def test_a_missing_host_path_three_ways(lesson_image, tmp_path, no_leftovers):
     with pytest.raises(lh.BadInput):
         ex.missing_host_path(missing, image=lesson_image)
     assert (missing / "keep.txt").read_text() == "mine"
+
+
+@pytest.fixture
+def unshared_folder():
+    """A folder of this machine the Engine does not see, when there is one: the matrix's Engines
+    share /tmp, the checkout and $HOME (as Docker Desktop shares folders), not /var/tmp."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="lab-t6-unshared-", dir="/var/tmp")
+    if engine_locality(folder).folders_shared is not False:
+        shutil.rmtree(folder)
+        pytest.skip("the Engine sees every folder tried (a native Engine)")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_bind_mounts_of_a_folder_the_engine_cannot_see_are_shown_not_run(
+    lesson_image, unshared_folder, no_leftovers
+):
+    grid = ex.survival_grid(
+        kinds=(m.NAMED, m.BIND), image=lesson_image, host_dir=f"{unshared_folder}/bind",
+        prefix="lab-t6-grid",
+    )  # fmt: skip
+    assert all(grid.survived(m.NAMED, e) for e in m.EVENTS)  # the rest still runs
+    skipped = [t for t in grid.trials if t.kind == m.BIND]
+    assert [t.verdict for t in skipped] == ["not run"] * 3
+    assert f"-v {unshared_folder}/bind:/data" in skipped[0].written
+    assert "not run: the Engine does not see" in grid.footnote
+    assert {row[0]: row for row in grid.choice_table().rows}[m.BIND][1:3] == ["?", "?"]
+    assert len(grid.plot().axes) == 1
+    bench = ex.throughput(size_mib=8, repeats=1, image=lesson_image, host_dir=unshared_folder)
+    assert m.BIND not in bench.kinds and len(bench.timings) == 2 * 3
+    assert bench.not_run[0].startswith("bind mount: not measured") and bench.not_run[0] in repr(
+        bench
+    )
+    owners = ex.ownership(f"{unshared_folder}/owners", image=lesson_image)
+    assert owners.not_run and not any(r.created for r in owners.rows)
+    assert "Not run: the Engine does not see" in owners.explanation()
+    assert "docker run --rm" in repr(owners)
+    missing = ex.missing_host_path(f"{unshared_folder}/nope", image=lesson_image)
+    assert "not on this machine" in missing.note and "no folder was created" in repr(missing)
 
 
 def test_commands_show_paths_under_the_current_folder_as_pwd(tmp_path, monkeypatch):

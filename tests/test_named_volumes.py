@@ -7,7 +7,7 @@ import pytest
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers import named_volumes as nv
-from labhelpers.engine import cleanup, engine_facts
+from labhelpers.engine import cleanup, engine_facts, engine_locality
 from labhelpers.lessons.named_volumes.experiments import write_remove_read
 
 
@@ -31,11 +31,14 @@ def test_a_file_written_in_a_volume_outlives_the_container(lesson_image, no_left
     read = nv.read_volume_file("lab-t-vol", "file.txt", image=lesson_image)
     assert read.text == "This is my delta data\n" and "--rm" in read.command
     direct = nv.read_from_mountpoint("lab-t-vol", "file.txt")
-    assert direct.command == "sudo cat /var/lib/docker/volumes/lab-t-vol/_data/file.txt"
-    if engine_facts().platform_kind == "native-linux" and direct.readable:
+    mountpoint = lh.inspect_volume("lab-t-vol").mountpoint
+    assert direct.command == f"sudo cat {mountpoint}/file.txt"
+    if engine_locality().files_here and direct.readable:  # probed, not guessed
         assert direct.text == read.text
-    else:
+    else:  # not on this machine (or root's only): said, not raised
         assert not direct.readable and direct.text
+        if engine_locality().files_here is False:
+            assert "not on this machine" in direct.text or "VM" in direct.text
     cleanup(session_only=True)
 
 
@@ -71,25 +74,68 @@ def test_docker_cp_copies_one_file_out_even_from_a_stopped_container(
     cleanup(session_only=True)
 
 
-def test_only_an_empty_named_volume_receives_the_images_files(lesson_image, tmp_path, no_leftovers):
+CREATED_ONLY = "a new, empty named volume; docker create only (never started)"
+
+
+def test_any_empty_named_volume_receives_the_images_files_at_creation(
+    lesson_image, tmp_path, no_leftovers
+):
     grid = nv.what_app_sees(tmp_path / "empty-app", image=lesson_image)
     seen = {c.setup: c.seen_in_app for c in grid.cases}
     assert seen == {
         "nothing (the image's own /app)": ("app.py",),
         "a new, empty named volume": ("app.py",),
+        "an older named volume, emptied again": ("app.py",),  # empty, not new, is what counts
         "a named volume that already holds mine.txt": ("mine.txt",),
         "a new, empty named volume with volume-nocopy": (),
         "a new tmpfs-backed volume": (),
         "a bind mount of an empty host folder": (),
+        CREATED_ONLY: (),
     }
-    assert grid.cases[1].left_in_source == "holds app.py"  # the copy stays in the volume
-    assert grid.cases[-1].left_in_source == "holds nothing"  # nothing is copied to the host
+    left = {c.setup: c.left_in_source for c in grid.cases}
+    assert left["a new, empty named volume"] == "holds app.py"  # the copy stays in the volume
+    assert left["an older named volume, emptied again"] == "holds app.py"
+    assert left[CREATED_ONLY] == "holds app.py"  # copied by docker create, before any start
+    assert left["a bind mount of an empty host folder"] == "holds nothing"  # nothing to the host
+    assert "not started" in grid.cases[-1].note and "docker create" in grid.cases[-1].command
     assert list((tmp_path / "empty-app").iterdir()) == []
     with pytest.raises(lh.BadInput):
         (tmp_path / "empty-app" / "x").write_text("x")
         nv.what_app_sees(tmp_path / "empty-app", image=lesson_image)
-    for name in ("prepop-empty", "prepop-full", "prepop-nocopy", "prepop-ram"):
+    for name in ("prepop-empty", "prepop-emptied", "prepop-full", "prepop-nocopy", "prepop-ram"):
         assert docker_cli("volume", "inspect", name, check=False).returncode != 0
+    assert docker_cli("volume", "inspect", "prepop-created", check=False).returncode != 0
+    assert docker_cli("ps", "-aq", "--filter", "name=prepop-created").stdout.strip() == ""
+    cleanup(session_only=True)
+
+
+@pytest.fixture
+def unshared_folder(tmp_path_factory):
+    """A folder of this machine the Engine does not see, when there is one: the matrix's Engines
+    share /tmp, the checkout and $HOME (as Docker Desktop shares folders), not /var/tmp."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="lab-t-unshared-", dir="/var/tmp")
+    if engine_locality(folder).folders_shared is not False:
+        shutil.rmtree(folder)
+        pytest.skip("the Engine sees every folder tried (a native Engine)")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_bind_mount_cases_say_why_they_cannot_run_where_the_folder_is_not_shared(
+    lesson_image, unshared_folder, no_leftovers
+):
+    grid = nv.what_app_sees(f"{unshared_folder}/empty-app", image=lesson_image)
+    bind = next(c for c in grid.cases if c.setup.startswith("a bind mount"))
+    assert bind.note.startswith("not run: the Engine does not see") and bind.seen_in_app == ()
+    assert f"-v {unshared_folder}/empty-app:/app" in bind.command
+    assert "not run" in repr(grid) and "holds app.py" in repr(grid)  # the volumes still ran
+    lh.create_volume("lab-t-appvol")
+    runs = nv.start_app_both_ways("lab-t-appvol", f"{unshared_folder}/e", image=lesson_image)
+    assert runs.runs[0].status == "running"
+    assert runs.runs[1].status == "not run" and "does not see" in runs.runs[1].first_log_line
     cleanup(session_only=True)
 
 
@@ -98,7 +144,7 @@ def test_the_app_starts_on_a_volume_and_fails_on_an_empty_bind_mount(
 ):
     lh.create_volume("lab-t-appvol")
     runs = nv.start_app_both_ways("lab-t-appvol", tmp_path / "empty", image=lesson_image).runs
-    assert runs[0].status == "running" and "Flask" in runs[0].first_log_line
+    assert runs[0].status == "running" and "Serving Flask app" in runs[0].first_log_line
     assert runs[1].status == "exited" and runs[1].exit_code == 2
     assert "can't open file '/app/app.py'" in runs[1].first_log_line
     assert docker_cli("ps", "-aq", "--filter", "name=app-on-").stdout.strip() == ""
@@ -112,8 +158,18 @@ def test_data_written_to_a_volume_is_not_in_the_writable_layer(lesson_image, no_
     before = nv.space_snapshot("before", "lab-t-size", "lab-t-sizevol")
     lh.write_data("lab-t-size", 4, path="/app/data.bin")
     after = nv.space_snapshot("after", "lab-t-size", "lab-t-sizevol")
-    assert after.writable_layer_bytes == before.writable_layer_bytes == 0
+    assert after.writable_layer_bytes == before.writable_layer_bytes  # nothing landed there
     assert after.volume_bytes - before.volume_bytes == 4 * lh.MIB
+    layer = nv.writable_layer("lab-t-size")  # what it holds, and why docker ps -s says so
+    assert layer.readable and "data.bin" not in repr(layer)
+    assert "usr/sbin/docker-init" in layer.mount_points and layer.files_bytes == 0
+    assert layer.writable_layer_bytes == after.writable_layer_bytes
+    if engine_facts().image_store == "containerd":  # disk blocks: directories count
+        assert layer.writable_layer_bytes == layer.blocks_bytes > 0
+        assert "counts the disk blocks" in layer.explanation()
+    else:  # the overlay2 graph driver: file sizes, and the files are empty
+        assert layer.writable_layer_bytes == 0 < layer.blocks_bytes
+        assert "counts the sizes of the files" in layer.explanation()
     usage = nv.volume_usage(["lab-t-sizevol"]).rows[0]
     assert usage.listed and usage.links == 1
     assert "+4,194,304 B" in repr(nv.space_table(before, after))
@@ -170,3 +226,31 @@ def test_the_survival_widget_writes_the_default_line_once_at_once(lesson_image, 
     shown = widget.children[1].value
     assert "first line" in shown and "survived the container&#x27;s removal: yes" in shown
     cleanup(session_only=True)
+
+
+def test_the_writable_layer_is_counted_as_each_image_store_counts_it():
+    from labhelpers.engine.containers import LayerEntry
+    from labhelpers.lessons.named_volumes.results import WritableLayer
+
+    entries = (
+        LayerEntry(".", "directory", 0, 4096, 1),
+        LayerEntry("etc", "directory", 0, 8192, 2),
+        LayerEntry("etc/hosts", "file", 0, 0, 3),
+        LayerEntry("usr", "directory", 0, 8192, 4),
+        LayerEntry("usr/sbin", "directory", 0, 4096, 5),
+        LayerEntry("usr/sbin/docker-init", "file", 0, 0, 6),
+    )
+    args = ("c", "/upper", "through a helper container", True, "", entries, "find ...")
+    blocks = WritableLayer(*args, 24576, "containerd", "containerd image store (...)")
+    assert blocks.blocks_bytes == 24576 and blocks.files_bytes == 0
+    assert blocks.mount_points == ("etc/hosts", "usr/sbin/docker-init")
+    text = blocks.explanation()
+    assert "2 empty file(s) the Engine made as mount points" in text
+    assert "says 24,576 B" in text and "disk blocks every entry takes" in text
+    assert text.endswith("included.")
+    sizes = WritableLayer(*args, 0, "graph driver", "overlay2 graph driver")
+    assert "counts the sizes of the files" in sizes.explanation()
+    assert sizes.explanation().endswith("directory.")
+    assert "why it is there" in repr(sizes) and "bind-mounted there" in repr(sizes)
+    unread = WritableLayer("c", "", "not available", False, "no overlay", (), "", 0, "x", "y")
+    assert repr(unread) == "c's writable layer could not be read (not available): no overlay"

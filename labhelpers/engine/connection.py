@@ -113,8 +113,46 @@ def client(refresh: bool = False):
         candidate.ping()
     except Exception as exc:  # the SDK raises several types for one cause: no Engine
         raise unavailable_message(exc) from exc
+    _read_hijacked_output_whole(candidate.api)
     _client = candidate
     return _client
+
+
+class _BufferedSocket:
+    """A hijacked connection's socket, read through the HTTP response's buffer first."""
+
+    def __init__(self, buffered, raw) -> None:
+        self._buffered, self._raw = buffered, raw
+
+    def fileno(self) -> int:
+        return self._raw.fileno()
+
+    def recv(self, size: int) -> bytes:
+        return self._buffered.read1(size)  # what is buffered first, then the socket
+
+    def __getattr__(self, name: str):
+        return getattr(self._raw, name)
+
+
+def _read_hijacked_output_whole(api) -> None:
+    """Make `exec_run` (and attach) return all the output, every time.
+
+    docker-py reads a hijacked stream from the raw socket, behind the back of the buffered reader
+    that parsed the HTTP response; output that arrived with the response headers sits in that
+    buffer and is lost, so now and then `exec_run` returns b'' with exit code 0 (docker-py
+    issues #2042, #3332; about 2 in 100 short execs on a busy machine). Reading through the
+    buffer first loses nothing. Only the plain socket transports are changed (unix, tcp).
+    """
+    original = api._get_raw_response_socket
+
+    def raw_response_socket(response):
+        sock = original(response)
+        buffered = getattr(getattr(response.raw, "_fp", None), "fp", None)
+        if getattr(buffered, "raw", None) is sock and hasattr(buffered, "read1"):
+            return _BufferedSocket(buffered, sock)
+        return sock
+
+    api._get_raw_response_socket = raw_response_socket
 
 
 def sdk_version() -> str:

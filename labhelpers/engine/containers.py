@@ -34,6 +34,8 @@ __all__ = [
     "CopiedFile",
     "DiffEntry",
     "ExecResult",
+    "LayerEntry",
+    "LayerFiles",
     "MountInfo",
     "RootMount",
     "RunOutput",
@@ -50,6 +52,7 @@ __all__ = [
     "find_container",
     "free_bytes",
     "lab_container",
+    "layer_files",
     "list_containers",
     "read_file",
     "remove_container",
@@ -336,49 +339,68 @@ def run_once(
     shown = echo or cli(*argv)
     announce(shown)
     sdk, volumes = sdk_mounts(mounts)
+    settings = {
+        "labels": lab_labels(),
+        "user": user,
+        "mounts": sdk,
+        "volumes": volumes or None,
+        "volumes_from": list(volumes_from) or None,
+        "network_mode": None if network else "none",
+    }
     try:
-        out = client().containers.run(
-            image,
-            _command(command),
-            remove=True,
-            labels=lab_labels(),
-            stderr=True,
-            user=user,
-            mounts=sdk,
-            volumes=volumes or None,
-            volumes_from=list(volumes_from) or None,
-            network_mode=None if network else "none",
-        )
-    except docker.errors.ContainerError as exc:
-        text = (exc.stderr or b"").decode(errors="replace").strip()
-        if check:
-            raise CommandFailed(
-                f"`{shlex.join(_command(command))}` failed in a helper container "
-                f"(exit status {exc.exit_status}).",
-                f"it printed: {text[-300:] or '(nothing)'}",
-                "check the paths in the command, and that the mounts hold them.",
-                exc.exit_status,
-                text,
-            ) from exc
-        return RunOutput(shown, exc.exit_status, text)
+        helper = client().containers.create(image, _command(command), **settings)
+    except docker.errors.ImageNotFound:
+        client().images.pull(image)  # as `docker run` would
+        helper = client().containers.create(image, _command(command), **settings)
+    # Not the SDK's containers.run: it removes the container before it has read the output it
+    # streams, and then now and then returns b'' (seen on Engine 20.10, about 1 run in 10 on a
+    # busy machine). Here the output is read once the container has exited, then it is removed.
+    try:
+        helper.start()
+        exit_code = int(helper.wait().get("StatusCode", -1))
+        out = helper.logs(stdout=exit_code == 0, stderr=True)
+    finally:
+        helper.remove(force=True)
     text = out.decode(errors="replace") if isinstance(out, bytes) else str(out)
-    return RunOutput(shown, 0, text)
+    if exit_code == 0:
+        return RunOutput(shown, 0, text)
+    text = text.strip()
+    if check:
+        raise CommandFailed(
+            f"`{shlex.join(_command(command))}` failed in a helper container "
+            f"(exit status {exit_code}).",
+            f"it printed: {text[-300:] or '(nothing)'}",
+            "check the paths in the command, and that the mounts hold them.",
+            exit_code,
+            text,
+        )
+    return RunOutput(shown, exit_code, text)
 
 
 @engine_step("create the container")
 def create_container(
-    name: str, image: str = LESSON_IMAGE, labelled: bool = True
+    name: str, image: str = LESSON_IMAGE, labelled: bool = True, mounts: tuple | list = ()
 ) -> ContainerDetails:
-    """`docker create --name NAME IMAGE` (with the lab's labels unless `labelled` is False: then
-    it carries only what it inherits from its image; remove it at once)."""
+    """`docker create --name NAME [mounts] IMAGE` (with the lab's labels unless `labelled` is
+    False: then it carries only what it inherits from its image; remove it at once). Named
+    volumes in `mounts` are created (labelled) if missing."""
     _require_image(image, f"create '{name}'")
     claim_container_name(name)
+    for spec in mounts:
+        _ensure_volume_for(spec)
     argv = ["create", "--name", name]
     if labelled:
         argv += ["--label", f"{MANAGED}=true"]
+    for spec in mounts:
+        argv += spec.cli_args()
     announce(cli(*argv, image))
+    sdk, volumes = sdk_mounts(mounts)
     created = client().containers.create(
-        image, name=name, labels=lab_labels() if labelled else None
+        image,
+        name=name,
+        labels=lab_labels() if labelled else None,
+        mounts=sdk or None,
+        volumes=volumes or None,
     )
     return _details(created)
 
@@ -590,12 +612,14 @@ def wait_until_gone(name: str, timeout_s: float = 10) -> bool:
 
 
 @engine_step("read the container's logs")
-def container_logs(name: str) -> str:
-    """`docker logs NAME`: what the container printed so far."""
+def container_logs(name: str, stdout: bool = True, stderr: bool = True) -> str:
+    """`docker logs NAME`: what the container printed so far (`stdout`, `stderr`: which of its
+    two streams; their lines interleave in the order they arrived, which may differ run to run).
+    """
     container = _sdk_container(name)
     if container is None:
         raise _no_container(name)
-    return container.logs().decode(errors="replace")
+    return container.logs(stdout=stdout, stderr=stderr).decode(errors="replace")
 
 
 @result
@@ -867,3 +891,163 @@ def root_mount(name: str) -> RootMount:
             lower = tuple(d for d in opts.get("lowerdir", "").split(":") if d)
             return RootMount(name, fstype, opts.get("upperdir", ""), lower, opts.get("workdir", ""))
     return RootMount(name, "", "", (), "")
+
+
+@result
+class LayerEntry:
+    """One entry of a layer's directory on the Engine's machine, as `find -printf` and `stat` see
+    it. `path` is relative to the layer's directory ("." is the directory itself)."""
+
+    path: str
+    kind: str  # file, directory, symlink, whiteout (overlayfs's 0/0 character device), other
+    size_bytes: int  # st_size (0 for a directory)
+    allocated_bytes: int  # st_blocks x 512: the disk blocks it takes
+    inode: int
+
+
+@result
+class LayerFiles:
+    """What one layer of a running container holds: its writable layer (the overlay's upper
+    directory) or its init layer (the top lower directory, the Engine's mount points for
+    /etc/hosts, /etc/resolv.conf, ...), read where the Engine keeps its files.
+
+    Two ways to count the same files: `sizes_bytes` adds up the sizes of everything but
+    directories (how overlay2's graph driver measures a writable layer: moby's
+    `directory.Size`); `blocks_bytes` adds up the disk blocks of every entry, directories and the
+    layer's own directory included (how containerd's snapshotters measure one: continuity's
+    `fs.DiskUsage`). A hard-linked file counts once either way."""
+
+    container: str
+    layer: str  # "writable" or "init"
+    directory: str  # on the Engine's machine
+    how: str  # "read on this machine", "through a helper container" or "not available"
+    readable: bool
+    reason: str  # why it could not be read ("" when it was)
+    entries: tuple  # LayerEntry, by path
+    command: str
+
+    @property
+    def sizes_bytes(self) -> int:
+        seen = {e.inode: e.size_bytes for e in self.entries if e.kind != "directory"}
+        return sum(seen.values())
+
+    @property
+    def blocks_bytes(self) -> int:
+        return sum({e.inode: e.allocated_bytes for e in self.entries}.values())
+
+
+_FIND_KINDS = {"f": "file", "d": "directory", "l": "symlink", "c": "whiteout"}
+_LAYER_AT = "/layer"  # where a helper container mounts the layer's directory (read-only)
+
+
+def _entry_kind(mode: int, rdev: int) -> str:
+    import stat
+
+    if stat.S_ISDIR(mode):
+        return "directory"
+    if stat.S_ISREG(mode):
+        return "file"
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    return "whiteout" if stat.S_ISCHR(mode) and rdev == 0 else "other"
+
+
+def walk_layer(top: str) -> tuple:
+    """Every entry under `top` on this machine, `top` itself as "." (LayerEntry, by path)."""
+    entries = []
+    for root, dirs, files in os.walk(top):
+        paths = [os.path.join(root, n) for n in dirs + files]
+        for entry in ([root] if root == top else []) + paths:
+            info = os.lstat(entry)
+            kind = _entry_kind(info.st_mode, info.st_rdev)
+            entries.append(
+                LayerEntry(
+                    os.path.relpath(entry, top),
+                    kind,
+                    0 if kind == "directory" else info.st_size,
+                    info.st_blocks * 512,
+                    info.st_ino,
+                )
+            )
+    return tuple(sorted(entries, key=lambda e: e.path))
+
+
+def parse_find(text: str) -> tuple:
+    """`find DIR -printf '%y %s %b %i %P\\n'` lines as LayerEntry (DIR itself has an empty %P)."""
+    entries = []
+    for line in text.splitlines():
+        parts = line.split(" ", 4)
+        if len(parts) < 4:
+            continue
+        kind = _FIND_KINDS.get(parts[0], "other")
+        path = parts[4] if len(parts) == 5 and parts[4] else "."
+        size = 0 if kind == "directory" else int(parts[1])
+        entries.append(LayerEntry(path, kind, size, int(parts[2]) * 512, int(parts[3])))
+    return tuple(sorted(entries, key=lambda e: e.path))
+
+
+def _check_layer(
+    name: str = "", layer: str = "writable", via: str = "auto", image: str = ""
+) -> None:
+    if layer not in ("writable", "init"):
+        raise BadInput(
+            f"Unknown layer '{layer}'.",
+            "a container's own layers are its writable layer and its init layer.",
+            'pass "writable" or "init".',
+        )
+    if via not in ("auto", "host", "container"):
+        raise BadInput(
+            f"Unknown way '{via}' to read a layer.",
+            "the ways are host, container and auto.",
+            'pass via="auto".',
+        )
+
+
+@engine_step("read the layer's files", validate=_check_layer)
+def layer_files(
+    name: str, layer: str = "writable", via: str = "auto", image: str = ""
+) -> LayerFiles:
+    """List a running container's writable (or init) layer where the Engine keeps it: its
+    directory comes from the container's own mount table (`root_mount`, both image stores).
+
+    via="host" reads it on this machine (only when the Engine's files are here and readable:
+    `engine_locality`); via="container" bind-mounts just that directory read-only into a
+    throw-away container of IMAGE (the container's own image by default), which works wherever
+    the Engine runs: `docker run --rm -v DIR:/layer:ro IMAGE find /layer ...`; "auto" reads here
+    when it can, else through a helper container.
+
+    Raises:
+        BadInput: an unknown layer or way; the container is not running or not the lab's.
+    """
+    from .system import engine_locality  # system imports this module
+
+    mount = root_mount(name)
+    directory = mount.upper_dir if layer == "writable" else next(iter(mount.lower_dirs), "")
+    if mount.fstype != "overlay" or not directory:
+        reason = f"the container's / is not an overlay mount ({mount.fstype or 'unknown'})"
+        return LayerFiles(name, layer, directory, "not available", False, reason, (), "")
+    locality = engine_locality()
+    here = bool(locality.files_here) and os.path.isdir(directory)
+    readable = here and os.access(directory, os.R_OK | os.X_OK)
+    shown_find = f"find {directory} -printf '%y %s %b %i %P\\n'"
+    if via == "container" or (via == "auto" and not readable):
+        done = run_once(
+            image or _lab_sdk_container(name).attrs["Config"]["Image"],
+            ["find", _LAYER_AT, "-printf", "%y %s %b %i %P\\n"],
+            [MountSpec("bind", directory, _LAYER_AT, read_only=True)],
+        )
+        entries = parse_find(done.output)
+        how = "through a helper container"
+        return LayerFiles(name, layer, directory, how, True, "", entries, done.command)
+    shown = f"sudo {shown_find}"
+    announce(shown)
+    how = "read on this machine"
+    if not readable:
+        reason = (
+            "only root may read the Engine's data root (run the notebook as root, or use sudo in "
+            "a terminal)"
+            if here
+            else "the Engine's files are not on this machine (a VM, a container or another host)"
+        )
+        return LayerFiles(name, layer, directory, how, False, reason, (), shown)
+    return LayerFiles(name, layer, directory, how, True, "", walk_layer(directory), shown)

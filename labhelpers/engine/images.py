@@ -390,6 +390,10 @@ def image_sizes(ref: str) -> ImageSizes:
     if api._version >= "1.47":
         params["manifests"] = "1"
     listed = [i for i in api._result(api._get(api._url("/images/json"), params=params), True)]
+    if not any(i.get("Id") == image.id for i in listed):  # an id or an untagged image: no match
+        del params["filters"]
+        params["all"] = "1"
+        listed = [i for i in api._result(api._get(api._url("/images/json"), params=params), True)]
     row = next((i for i in listed if i.get("Id") == image.id), listed[0] if listed else {})
     inspected = int(image.attrs.get("Size") or 0)
     manifests = [m for m in row.get("Manifests") or [] if m.get("Kind") == "image"]

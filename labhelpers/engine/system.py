@@ -76,7 +76,15 @@ class DiskUsage:
 def disk_usage() -> DiskUsage:
     """`docker system df -v`."""
     announce(cli("system", "df", "-v"))
-    df = client().df()
+    import docker
+
+    try:
+        df = client().df()
+    except docker.errors.NotFound:  # seen on Engine 28's containerd store right after a failed
+        import time  # build: a snapshot removed while the Engine listed it; asking again works
+
+        time.sleep(1)
+        df = client().df()
     rows = []
     for image in df.get("Images") or []:
         tag = (image.get("RepoTags") or ["<none>"])[0]

@@ -1,5 +1,6 @@
 """Experiments more than one lesson uses: reading a volume through a throw-away container, the
-options of a volume held in memory, and whether a path on the Engine's machine is on this one."""
+options of a volume held in memory, whether the Engine's files are on this machine, and whether
+the Engine sees a folder of this machine (so that bind mounts of it work)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from ..engine import (
     LESSON_IMAGE,
     MountSpec,
     engine_facts,
-    engine_is_local,
+    engine_locality,
     engine_step,
     find_volume,
     run_once,
@@ -30,7 +31,8 @@ __all__ = [
     "read_volume_file",
     "require_volume",
     "tmpfs_volume_options",
-    "where_engine_path_is",
+    "unshared_folder",
+    "where_engine_files_are",
 ]
 
 PEEK_AT = "/volume"  # where a helper container mounts the volume it reads (read-only)
@@ -140,24 +142,40 @@ HERE = "here"
 
 
 @engine_step("find out where the Engine keeps its files")
-def where_engine_path_is(path: str) -> str:
-    """Where PATH, a path on the Engine's machine (a volume's mountpoint, say), is: HERE when it
-    is a path on this machine too, otherwise where instead ("inside Docker Desktop's Linux VM").
+def where_engine_files_are() -> str:
+    """HERE when the Engine's files (its data root: volumes, layers) are on this machine, as
+    `engine_locality` probed it (a file a container wrote into a volume, looked for at the
+    volume's mountpoint here); otherwise where they are instead, in a few words.
 
-    Only native Linux with a local Engine qualifies, and only when PATH exists here: an Engine
-    in a container (or a VM) of its own reports paths of its own filesystem.
+    Native Linux with a local Engine qualifies (its data root may be root's only: HERE all the
+    same, for root or sudo to read); Docker Desktop, WSL 2, an Engine in a container of its own
+    or on another host do not.
     """
+    locality = engine_locality()
+    if locality.files_here:
+        return HERE
     kind = engine_facts().platform_kind
-    elsewhere = {
-        "docker-desktop": "inside Docker Desktop's Linux VM",
-        "wsl2": "inside the WSL 2 VM that runs the Engine",
-    }.get(kind, "on the machine (or in the container) that runs the Engine")
-    if kind != "native-linux" or not engine_is_local():
-        return elsewhere
-    try:
-        os.stat(path)
-    except PermissionError:
-        return HERE  # the Engine's data root is root-only: it is here, for root (sudo) to read
-    except OSError:
-        return elsewhere
-    return HERE
+    return {
+        "docker-desktop": "inside Docker Desktop's Linux VM, not on this computer",
+        "wsl2": "inside the WSL 2 VM that runs the Engine, not on this computer",
+    }.get(
+        kind,
+        "where the Engine runs (a VM, a container of its own or another host), not on this machine"
+        if locality.files_here is False
+        else "not known to be on this machine (the lab could not find out)",
+    )
+
+
+def unshared_folder(folder: str | os.PathLike) -> str:
+    """ "" when a bind mount of FOLDER (a folder of this machine) can work: the Engine sees it, as
+    `engine_locality(FOLDER)` probed, or it could not be probed. Otherwise why not, in one
+    sentence, for a lesson to print with the command instead of failing. FOLDER must exist.
+    Call it inside a step (it may run helper containers)."""
+    locality = engine_locality(os.fspath(folder))
+    if locality.folders_shared is not False:
+        return ""
+    return (
+        f"the Engine does not see {os.fspath(folder)} of this machine (it runs in a VM, a "
+        "container or on another host that does not share this folder), so a bind mount of it "
+        "cannot work here"
+    )

@@ -18,9 +18,11 @@ from ...engine import (
     cleanup,
     create_container,
     disk_usage,
+    engine_facts,
     engine_step,
     ensure_lesson_image,
     find_image,
+    image_sizes,
     list_containers,
     list_images,
     list_networks,
@@ -52,11 +54,25 @@ def _notebook(labels: dict) -> str:
     return labels.get(NOTEBOOK, "(no label)")
 
 
+def _own_image_bytes(row, store: str, tag: str) -> int:
+    """An image's own bytes: its size minus what it shares with other images (`docker system
+    df -v`: SIZE - SHARED SIZE), -1 when the Engine does not say. With the containerd image store
+    SIZE also holds the image's compressed content, which SHARED SIZE never counts as shared, so
+    this takes its unpacked layers (`docker image ls --tree`) minus the shared ones instead."""
+    if row is None or row.shared_bytes < 0:
+        return -1
+    if store != "containerd":
+        return row.size_bytes - row.shared_bytes
+    unpacked = image_sizes(tag).unpacked_bytes if tag else -1
+    return max(unpacked - row.shared_bytes, 0) if unpacked >= 0 else -1
+
+
 @engine_step("list the lab's resources with sizes")
 def inventory(session_only: bool = False) -> Inventory:
     """`docker ps -a -s`, `docker volume ls`, `docker image ls` and `docker network ls`, each
     filtered on the lab's label (and this session's, if `session_only`), sizes from
-    `docker system df -v`."""
+    `docker system df -v` (an image's: its unpacked layers that no other image shares)."""
+    store = engine_facts().image_store
     session = [f"label={SESSION}={SESSION_ID}"] if session_only else []
     flags = [arg for f in [LABEL, *session] for arg in ("--filter", f)]
     image_flags = [arg for f in [IMAGE_LABEL, *session] for arg in ("--filter", f)]
@@ -69,6 +85,12 @@ def inventory(session_only: bool = False) -> Inventory:
         announce(cli(*argv))
     with quiet():
         usage = disk_usage()
+        sized = {}  # image id: its own bytes
+        for image in list_images():
+            if image.lab_owned and _in_session(image.labels, session_only):
+                row = next((r for r in usage.rows if r.kind == "image" and r.id == image.id), None)
+                tag = sorted(image.tags)[0] if image.tags else ""
+                sized[image.id] = _own_image_bytes(row, store, tag)
     items = []
     for row in sorted(usage.rows, key=lambda r: r.name):
         if row.kind == "container" and row.lab_owned and _in_session(row.labels, session_only):
@@ -78,17 +100,14 @@ def inventory(session_only: bool = False) -> Inventory:
         if volume.lab_owned and _in_session(volume.labels, session_only):
             size = volume_sizes.get(volume.name, -1)  # volumes with driver options are left out
             items.append(LabItem("volume", volume.name, _notebook(volume.labels), size))
-    image_rows = {r.id: r for r in usage.rows if r.kind == "image"}
     for image in sorted(list_images(), key=lambda i: (sorted(i.tags) or ["~"])[0]):
-        if image.lab_owned and _in_session(image.labels, session_only):
+        if image.id in sized:
             name = ", ".join(sorted(image.tags)) or f"<none> ({image.id})"
-            row = image_rows.get(image.id)
-            own = row.size_bytes - row.shared_bytes if row and row.shared_bytes >= 0 else -1
-            items.append(LabItem("image", name, _notebook(image.labels), own))
+            items.append(LabItem("image", name, _notebook(image.labels), sized[image.id]))
     for network in list_networks():
         if network.lab_owned and _in_session(network.labels, session_only):
             items.append(LabItem("network", network.name, _notebook(network.labels), -1))
-    return Inventory(tuple(items), session_only)
+    return Inventory(tuple(items), session_only, store)
 
 
 # --- labels are inherited ----------------------------------------------------------------------
@@ -139,16 +158,17 @@ def unlabelled_snapshot() -> Snapshot:
 
 @engine_step("measure the Engine's disk usage")
 def space(moment: str) -> Space:
-    """`docker system df -v`: bytes in images (counted once), writable layers, volumes and the
-    build cache, split by the lab's label. Image layers shared between a lab image and an
-    unlabelled one (the base image) count as not the lab's. MOMENT names the bar ("before")."""
+    """`docker system df`: its four lines (images, containers, volumes, build cache), as the
+    Engine reports them. MOMENT names the bar ("before")."""
     usage = disk_usage()
-    lab = sum(
-        (r.size_bytes - max(r.shared_bytes, 0)) if r.kind == "image" else r.size_bytes
-        for r in usage.rows
-        if r.lab_owned
+    return Space(
+        moment,
+        engine_facts().image_store,
+        usage.layers_bytes,
+        usage.containers_bytes,
+        usage.volumes_bytes,
+        usage.build_cache_bytes,
     )
-    return Space(moment, lab, max(usage.total_bytes - lab, 0))
 
 
 # --- removal ------------------------------------------------------------------------------------
@@ -174,7 +194,13 @@ def remove_lab_resources(session_only: bool = False) -> CleanupResult:
     """List the lab's resources (the inventory), then remove everything with the lab's label (and
     this session's, if asked) with `labhelpers.engine.cleanup`; each removed resource keeps the
     size the inventory gave it."""
-    listed = inventory(session_only).items
+    listed = inventory(session_only)
+    with quiet():
+        before = space("before")
     report = cleanup(session_only=session_only)
-    removed = tuple(_match(r.kind, r.name, listed) for r in report.removed)
-    return CleanupResult(removed, report.reclaimed_bytes, report.commands)
+    with quiet():
+        after = space("after")
+    removed = tuple(_match(r.kind, r.name, listed.items) for r in report.removed)
+    return CleanupResult(
+        removed, report.reclaimed_bytes, report.commands, listed.total_bytes, before, after
+    )

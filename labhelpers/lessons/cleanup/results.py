@@ -30,10 +30,16 @@ def _size(size_bytes: int) -> str:
     return si(size_bytes) if size_bytes >= 0 else "?"
 
 
+def signed(size_bytes: int) -> str:
+    """A change as the CLI would print its size, with its sign: "-13.3MB", "+0B"."""
+    return f"{'-' if size_bytes < 0 else '+'}{si(abs(size_bytes))}"
+
+
 @result
 class LabItem:
-    """One resource carrying the lab's label. `size_bytes` is what removing it alone frees
-    (for an image: its layers no other image shares); -1 when the Engine does not report it."""
+    """One resource carrying the lab's label, with its size in `docker system df -v`: a
+    container's writable layer, a volume's data, an image's unpacked layers that no other image
+    shares; -1 when the Engine does not report it."""
 
     kind: str
     name: str
@@ -47,6 +53,7 @@ class Inventory(TableShown):
 
     items: tuple
     session_only: bool
+    store: str = "graph driver"  # the image store: "graph driver" or "containerd"
 
     @property
     def total_bytes(self) -> int:
@@ -62,8 +69,14 @@ class Inventory(TableShown):
             for k in KINDS
             if self.count(k)
         )
+        content = (
+            " (images: their unpacked layers; the containerd image store keeps each image's "
+            "compressed layers as well, and does not say which of those other images share)"
+            if self.store == "containerd" and self.count("image")
+            else ""
+        )
         caption = (
-            f"the lab's resources: {counts}; {si(self.total_bytes)} of their own"
+            f"the lab's resources: {counts}; {si(self.total_bytes)} of their own{content}"
             if self.items
             else "The lab has nothing left in the Engine."
         )
@@ -192,19 +205,33 @@ class Proof(TableShown):
 
 @result
 class Space:
-    """`docker system df`, split into the lab's share and everything else."""
+    """`docker system df` at one moment: its four lines, as the Engine reports them."""
 
     moment: str
-    lab_bytes: int
-    other_bytes: int
+    store: str  # the image store: "graph driver" or "containerd"
+    images_bytes: int  # IMAGES (LayersSize; with the containerd store every snapshot it keeps)
+    containers_bytes: int  # CONTAINERS: every writable layer
+    volumes_bytes: int
+    build_cache_bytes: int
 
     @property
     def total_bytes(self) -> int:
-        return self.lab_bytes + self.other_bytes
+        return (
+            self.images_bytes + self.containers_bytes + self.volumes_bytes + self.build_cache_bytes
+        )
+
+    def lines(self) -> tuple:
+        """(what, bytes) per line of docker system df."""
+        return (
+            ("images", self.images_bytes),
+            ("containers", self.containers_bytes),
+            ("local volumes", self.volumes_bytes),
+            ("build cache", self.build_cache_bytes),
+        )
 
     def plot(self, after: Space):
-        """Two stacked bars: the Engine's disk use at this moment and `after`, the lab's share on
-        top."""
+        """Two stacked bars, one segment per line of docker system df: the Engine's disk use at
+        this moment and `after`, with what went between them (measured)."""
         from .views import space_figure
 
         return space_figure(self, after)
@@ -218,12 +245,45 @@ class CleanupResult(TableShown):
     removed: tuple
     reclaimed_bytes: int
     commands: tuple
+    inventory_bytes: int  # what the inventory's sizes added up to just before
+    before: Space
+    after: Space
+
+    def explanation(self) -> str:
+        """The reclaimed space by line of docker system df, beside the inventory's total, and
+        why the two differ on this image store."""
+        went = ", ".join(
+            f"{what} {signed(after - before)}"
+            for (what, before), (_, after) in zip(
+                self.before.lines(), self.after.lines(), strict=True
+            )
+        )
+        text = (
+            f"Space reclaimed: {si(self.reclaimed_bytes)} ({self.reclaimed_bytes:,} bytes, "
+            f"measured with docker system df before and after: {went}). The inventory's sizes "
+            f"added up to {si(self.inventory_bytes)}."
+        )
+        difference = self.reclaimed_bytes - self.inventory_bytes
+        if difference == 0:
+            return text
+        shared = (
+            "layers that only the lab's images shared with each other (an image's own size "
+            "leaves out what it shares) went with the last image using them"
+        )
+        if self.before.store == "containerd":
+            twice = self.before.containers_bytes - self.after.containers_bytes
+            return (
+                f"{text} The difference, {signed(difference)}: with the containerd image store "
+                "docker system df had counted the removed containers' writable layers twice "
+                f"(under images too: {si(twice)} more), and their init layers; the images' "
+                f"compressed layers went too, where no other image used them; and {shared}."
+            )
+        return f"{text} The difference, {signed(difference)}: {shared}."
 
     def table(self) -> Table:
         rows = [(i.kind, short_name(i.name), i.notebook, _size(i.size_bytes)) for i in self.removed]
         return Table(
             ["removed", "name", "made by notebook", "size (own)"],
             rows,
-            caption=f"{len(self.removed)} removed; space reclaimed: {si(self.reclaimed_bytes)} "
-            f"({self.reclaimed_bytes:,} bytes, measured with docker system df before and after)",
+            caption=f"{len(self.removed)} removed. {self.explanation()}",
         )

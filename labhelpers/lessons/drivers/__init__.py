@@ -1,11 +1,14 @@
 """Notebook 04, storage drivers and volume drivers: what this Engine uses, measured (`docker
-info`, a container's layer stack, `df -T` on each of its paths), a `local` volume held in memory
-and when it empties, and drivers that need a server or a cloud account, shown as commands that
-are not run, with their Kubernetes counterparts."""
+info`, explained for the graph driver or the containerd image store; a container's layer stack,
+read from its own mount table; `df -T` on each of its paths), a `local` volume held in memory and
+when it empties (seen on the Engine's machine through a helper container), where the Engine and
+its files are (`engine_platform`), and drivers that need a server or a cloud account, shown as
+commands that are not run, with their Kubernetes counterparts."""
 
 from .exercise import check_ram_volume
 from .experiments import (
     create_tmpfs_volume,
+    engine_platform,
     filesystems,
     layer_stack,
     storage_driver,
@@ -22,6 +25,7 @@ __all__ = [
     "check_ram_volume",
     "create_tmpfs_volume",
     "driver_explorer",
+    "engine_platform",
     "filesystems",
     "kubernetes_manifests",
     "layer_stack",

@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 import shlex
 
-from ...core.echo import announce, cli
-from ...core.errors import BadInput
+from ...core.echo import announce, cli, quiet
+from ...core.errors import BadInput, LabError
 from ...engine import (
     LESSON_IMAGE,
+    MountSpec,
     create_volume,
     engine_facts,
+    engine_locality,
     engine_step,
     exec_in,
     find_container,
@@ -21,15 +23,19 @@ from ...engine import (
     lab_container,
     plugins,
     remove_container,
+    root_mount,
     run_container,
+    run_once,
     start_container,
     stop_container,
     storage_layout,
     volume_mount,
 )
-from ..common import HERE, TMPFS_VOLUME_SIZE, tmpfs_volume_options, where_engine_path_is
+from ...engine.system import EngineFacts
+from ..common import HERE, TMPFS_VOLUME_SIZE, tmpfs_volume_options, where_engine_files_are
 from .results import (
     DriverDetail,
+    EnginePlatform,
     FilesystemMap,
     LayerStack,
     LifetimeReport,
@@ -41,6 +47,7 @@ from .results import (
 
 __all__ = [
     "create_tmpfs_volume",
+    "engine_platform",
     "filesystems",
     "layer_stack",
     "storage_driver",
@@ -50,17 +57,67 @@ __all__ = [
 
 # --- the storage driver ---------------------------------------------------------------------------
 
-_DETAIL_MEANING = {
-    "Backing Filesystem": "the filesystem under the data root that holds the layers "
-    "(extfs = ext2/3/4)",
-    "Supports d_type": "the backing filesystem records each file's type in directory entries; "
-    "overlay2 refuses to run without it",
-    "Native Overlay Diff": "the kernel's overlayfs works out what a layer changed (used when "
-    "images are built and committed)",
-    "userxattr": "overlay keeps its metadata in user.* attributes (true for rootless Engines)",
-    "driver-type": "io.containerd.snapshotter.v1 means containerd, not the Engine, keeps "
-    "images and layers (the containerd image store)",
-}
+
+def detail_meaning(name: str, value: str) -> str:
+    """What one line under `Storage Driver:` in `docker info` means, for the value it has."""
+    on = value.lower() == "true"
+    if name == "Backing Filesystem":
+        extfs = " (extfs = ext2/3/4)" if value == "extfs" else ""
+        return f"the filesystem under the data root that holds the layers{extfs}"
+    if name == "Supports d_type":
+        if on:
+            return (
+                "the backing filesystem records each file's type in its directory entries; "
+                "overlay2 refuses to run without it"
+            )
+        return "the backing filesystem does not record file types: overlay2 cannot run on it"
+    if name == "Native Overlay Diff":
+        if on:
+            return (
+                "the Engine takes a layer's upper directory as its diff (used when images are "
+                "built and committed)"
+            )
+        return (
+            "the Engine compares files itself to find what a layer changed (slower), because "
+            "the kernel's overlay features (redirect_dir, metacopy) make the upper directory "
+            "an unreliable diff"
+        )
+    if name == "Using metacopy":
+        if on:
+            return "a chmod or chown of an image's file copies up only its metadata"
+        return (
+            "a chmod or chown of an image's file copies the whole file up into the writable layer"
+        )
+    if name == "userxattr":
+        if on:
+            return (
+                "overlay keeps its own marks (whiteouts, opaque directories) in user.* extended "
+                "attributes, as an Engine without root must"
+            )
+        return (
+            "overlay keeps its own marks (whiteouts, opaque directories) in trusted.* extended "
+            "attributes, which need real root: this is not a rootless Engine"
+        )
+    if name == "driver-type":
+        if "io.containerd.snapshotter" in value:
+            return (
+                "a containerd snapshotter, not the Engine's own graph driver, keeps the image "
+                "layers and writable layers: the containerd image store"
+            )
+        return "the kind of plugin that keeps the layers"
+    return ""
+
+
+def _driver_meaning(facts: EngineFacts) -> str:
+    if facts.containerd_snapshotter:
+        return (
+            f"the containerd snapshotter ({facts.storage_driver}) that keeps image layers and "
+            "writable layers"
+        )
+    return (
+        f"the Engine's graph driver: it keeps image layers and writable layers under "
+        f"{facts.docker_root_dir}/{facts.storage_driver}"
+    )
 
 
 @engine_step("read the Engine's storage driver")
@@ -71,7 +128,7 @@ def storage_driver() -> StorageDriverReport:
     announce(shown)
     facts = engine_facts()
     details = tuple(
-        DriverDetail(str(name), str(value), _DETAIL_MEANING.get(str(name), ""))
+        DriverDetail(str(name), str(value), detail_meaning(str(name), str(value)))
         for name, value in facts.driver_status
     )
     return StorageDriverReport(
@@ -81,25 +138,52 @@ def storage_driver() -> StorageDriverReport:
         facts.docker_root_dir,
         facts.platform_kind,
         shown,
+        _driver_meaning(facts),
     )
 
 
 @engine_step("inspect the container's layers")
 def layer_stack(name: str) -> LayerStack:
-    """`docker inspect -f '{{json .GraphDriver}}' NAME`, counted: how many read-only layers lie
-    under the container's writable one (and how many layers its image has)."""
+    """The overlay mounted as the container's `/`, read from its own mount table (`docker exec
+    NAME cat /proc/1/mountinfo`: works with both image stores), counted: how many read-only
+    lower directories lie under its writable upper one, beside the image's layer count and what
+    `docker inspect` lists under GraphDriver (overlay2's directories; nothing with the
+    containerd image store)."""
+    mount = root_mount(name)
     layout = storage_layout(name)
-    lower = [d for d in layout.data.get("LowerDir", "").split(":") if d]
+    facts = engine_facts()
     layers = image_info(lab_container(name).image).layer_count
     return LayerStack(
         name,
-        layout.driver,
-        len(lower),
-        bool(lower) and lower[0].endswith("-init/diff"),
-        layout.data.get("UpperDir", ""),
+        facts.storage,
+        facts.image_store,
+        mount.fstype,
+        len(mount.lower_dirs),
+        len(mount.lower_dirs) == layers + 1,
+        mount.lower_dirs[0] if mount.lower_dirs else "",
+        mount.upper_dir,
         layout.data.get("MergedDir", ""),
         layers,
-        cli("inspect", "-f", "{{json .GraphDriver}}", name),
+        bool(layout.data.get("UpperDir")),
+        cli("exec", name, "cat", "/proc/1/mountinfo"),
+    )
+
+
+@engine_step("find out where the Engine and its files are")
+def engine_platform() -> EnginePlatform:
+    """The platform the Engine reports (`docker info`), and what the lab probed (`engine_locality`):
+    whether the Engine's files (layers, volumes, tmpfs mounts) are on this machine, and whether
+    the Engine sees this notebook's folder (so that bind mounts of it work)."""
+    facts = engine_facts()
+    where = where_engine_files_are()
+    locality = engine_locality()
+    return EnginePlatform(
+        facts.platform_kind,
+        facts.os_name,
+        where == HERE,
+        where,
+        locality.folders_shared,
+        locality.folder,
     )
 
 
@@ -114,6 +198,7 @@ def filesystems(name: str) -> FilesystemMap:
     Capacities are the CLI's SI figures (df's byte counts divided by 1000).
     """
     container = lab_container(name)
+    storage = engine_facts().storage
     paths = ["/", *sorted(m.destination for m in container.mounts)]  # inspect's order varies
     shown = cli("exec", name, "df", "-P", "-T", "-B1", *paths)
     announce(shown)
@@ -126,14 +211,14 @@ def filesystems(name: str) -> FilesystemMap:
     rows = []
     for path in paths:
         fs_type, capacity = by_path.get(path, ("?", 0))
-        provider = _provider(path, container.mounts, container.graph_driver or "?")
+        provider = _provider(path, container.mounts, storage)
         rows.append(PathFilesystem(path, fs_type, capacity, provider))
     return FilesystemMap(name, tuple(rows), shown)
 
 
 def _provider(path: str, mounts: tuple, storage_driver: str) -> str:
     if path == "/":
-        return f"the storage driver ({storage_driver}): image layers + writable layer"
+        return f"the storage driver, {storage_driver}: image layers + writable layer"
     mount = next(m for m in mounts if m.destination == path)
     if mount.kind == "volume":
         return f"the '{mount.driver or '?'}' volume driver: volume {mount.volume_name}"
@@ -185,17 +270,39 @@ def create_tmpfs_volume(name: str, size: str = TMPFS_VOLUME_SIZE):
 # --- how long does a tmpfs-backed volume keep its files? -----------------------------------------
 
 
-def _mounted_on_host(mountpoint: str, where: str) -> str:
-    """Whether this machine has something mounted at a volume's mountpoint: "yes", "no", or "not
-    visible from here" (Docker Desktop, WSL 2, a remote Engine, an Engine in a container of its
-    own: the Engine's mounts are elsewhere). Called inside a step: it reads this machine."""
-    if where != HERE:
-        return "not visible from here"
+_VOLUME_DIR_AT = "/volume-dir"  # where a helper container mounts a volume's own directory
+
+
+def _tmpfs_at_mountpoint(mountpoint: str, size: str, image: str) -> str:
+    """Is the volume's tmpfs mounted at its mountpoint on the Engine's machine? "yes", "no" or
+    "could not look". A throw-away container bind-mounts the volume's directory (the mountpoint's
+    parent, a path on the Engine's machine, so this works wherever the Engine runs) and asks
+    which filesystem serves `_data` in it: a tmpfs of the volume's size, or the data root's own.
+    A directory without `_data` is not the volume's (Docker Desktop may map the path to a folder
+    of your computer): then it could not look."""
+    parent, leaf = mountpoint.rsplit("/", 1)
+    script = f"test -d {_VOLUME_DIR_AT}/{leaf} && stat -f -c '%T %b %S' {_VOLUME_DIR_AT}/{leaf}"
+    spec = MountSpec("bind", parent, _VOLUME_DIR_AT, read_only=True)
     try:
-        with open("/proc/mounts", encoding="utf-8") as mounts:
-            return "yes" if any(line.split()[1] == mountpoint for line in mounts) else "no"
-    except OSError:
-        return "not visible from here"
+        done = run_once(image, ["sh", "-c", script], [spec], check=False)
+    except LabError:
+        return "could not look"
+    fields = done.output.split()
+    if done.exit_code != 0 or len(fields) != 3 or not fields[1].isdigit():
+        return "could not look"
+    fstype, blocks, block_size = fields[0], int(fields[1]), int(fields[2])
+    wanted = _size_bytes(size)
+    mounted = fstype == "tmpfs" and (wanted is None or blocks * block_size == wanted)
+    return "yes" if mounted else "no"
+
+
+def _size_bytes(size: str) -> int | None:
+    """A tmpfs size option in bytes ("16m" -> 16 MiB); None for a share of the RAM ("50%")."""
+    if size.endswith("%"):
+        return None
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    unit = units.get(size[-1].lower(), 1)
+    return int(size.rstrip("kKmMgG")) * unit
 
 
 def _check_lifetime(volume: str = "ram-life", size: str = "16m", image: str = LESSON_IMAGE) -> None:
@@ -207,8 +314,10 @@ def tmpfs_volume_lifetime(
     volume: str = "ram-life", size: str = "16m", image: str = LESSON_IMAGE
 ) -> LifetimeReport:
     """Write a file into a fresh tmpfs-backed `local` volume, then share, remove, stop and start
-    the containers that use it, checking after each step whether the file is still there (and,
-    where this machine can see the Engine's mounts, whether the tmpfs is mounted).
+    the containers that use it, checking after each step whether the file is still there and
+    whether the tmpfs is mounted at the volume's mountpoint on the Engine's machine (seen through
+    a throw-away container that bind-mounts the volume's directory: works wherever the Engine
+    runs).
 
     The containers (VOLUME-1, -2, -3) are removed at the end; the (empty) volume is kept.
     """
@@ -218,7 +327,11 @@ def tmpfs_volume_lifetime(
             remove_container(old)
     create_volume(volume, "local", tmpfs_volume_options(size))
     mountpoint = inspect_volume(volume).mountpoint
-    where = where_engine_path_is(mountpoint)
+    parent = mountpoint.rsplit("/", 1)[0]
+    announce(
+        cli("run", "--rm", "-v", f"{parent}:{_VOLUME_DIR_AT}:ro", image, "stat", "-f", "-c", "%T")
+        + f" {_VOLUME_DIR_AT}/_data   # after each step: tmpfs mounted at the mountpoint?"
+    )
     steps: list[LifetimeStep] = []
     running: set[str] = set()
 
@@ -226,7 +339,9 @@ def tmpfs_volume_lifetime(
         present = False
         if probe:
             present = exec_in(probe, "test -f /data/note.txt", check=False).exit_code == 0
-        steps.append(LifetimeStep(step, len(running), present, _mounted_on_host(mountpoint, where)))
+        with quiet():
+            mounted = _tmpfs_at_mountpoint(mountpoint, size, image)
+        steps.append(LifetimeStep(step, len(running), present, mounted))
 
     def run(name: str) -> None:
         run_container(name, image, [volume_mount(volume, "/data")], "sleep infinity")

@@ -60,7 +60,7 @@ def plot_storage(stack: LayerStack, paths: FilesystemMap) -> Any:
 
     fig, ax = plt.subplots(figsize=(8.6, 4.6))
     ax.set_xlim(0, 10)
-    ax.set_ylim(0, 0.3 + (stack.lower_dirs + 1) * 0.9 + 0.8)
+    ax.set_ylim(0, 0.3 + (stack.lower_dirs + 1) * 0.9 + 1.2)
     ax.axis("off")
 
     def box(x: float, y: float, w: float, h: float, text: str, colour: str, size: int = 9) -> None:
@@ -85,17 +85,19 @@ def plot_storage(stack: LayerStack, paths: FilesystemMap) -> Any:
             label, colour = "init layer: /etc/hosts, ... (read-only)", "#eef1f5"
         box(0.3, 0.3 + i * 0.9, 4.4, 0.75, label, colour)
     top = 0.3 + stack.lower_dirs * 0.9
-    box(0.3, top, 4.4, 0.75, "writable layer (UpperDir)", "#f6d7a7")
+    box(0.3, top, 4.4, 0.75, "writable layer (upperdir)", "#f6d7a7")
     ax.text(
         2.5,
         top + 1.15,
-        f"/  =  {stack.driver} merges them (storage driver)",
+        f"/  =  one overlay of them\n{stack.storage}",
         ha="center",
         fontsize=10,
         weight="bold",
     )
     mounts = [p for p in paths.paths if p.path != "/"]
-    ax.text(7.5, top + 1.15, "mounts on top of that tree", ha="center", fontsize=10, weight="bold")
+    ax.text(
+        7.5, top + 1.15, "mounts on top of that tree\n", ha="center", fontsize=10, weight="bold"
+    )
     for j, p in enumerate(mounts):
         colour = "#c9e7c4" if "volume driver" in p.provided_by else "#e5d3f0"
         text = f"{p.path}: {p.fs_type}, {si(p.capacity_bytes)}\n{p.provided_by}"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ...core.echo import quiet
 from ...core.labels import MANAGED, is_lab_owned
 from ...core.units import si
-from ...engine import find_image
+from ...engine import find_image, image_sizes
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 
 __all__ = [
@@ -53,7 +54,15 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
             f"start your Dockerfile with `FROM {from_image}`, then build again.",
         )
     added = len(mine.layers) - len(base.layers)
-    grew = mine.size_bytes - base.size_bytes
+    with quiet():  # unpacked: what the layer holds on disk, the same measure on every Engine
+        mine_sizes, base_sizes = image_sizes(tag), image_sizes(from_image)
+    grew = mine_sizes.unpacked_bytes - base_sizes.unpacked_bytes
+    blocks = (
+        " (the containerd image store counts the disk blocks the layer takes, a little more "
+        "than its files' bytes)"
+        if mine_sizes.store == "containerd"
+        else ""
+    )
     if added != 1:
         return not_yet(
             _TITLE,
@@ -64,7 +73,7 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
     if not EXERCISE_MIN_BYTES <= grew <= EXERCISE_MAX_BYTES:
         return not_yet(
             _TITLE,
-            f"the new layer holds {si(grew)} ({grew:,} B), not about 2 MB.",
+            f"the new layer holds {si(grew)} ({grew:,} B) unpacked{blocks}, not about 2 MB.",
             "write 2,000,000 bytes, e.g. `RUN head -c 2000000 /dev/zero > /app/2mb.bin`.",
         )
     if EXERCISE_ENV not in mine.env:
@@ -75,6 +84,6 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
         )
     return passed(
         _TITLE,
-        f"'{tag}' = {from_image} + 1 layer of {si(grew)} ({grew:,} B); "
+        f"'{tag}' = {from_image} + 1 layer of {si(grew)} ({grew:,} B) unpacked{blocks}; "
         f"{len(mine.layers)} layers in all, and ENV {EXERCISE_ENV} added none.",
     )

@@ -1,17 +1,23 @@
 """Notebook 01's Engine work: `docker image history` with evidence of which steps made layers, the
-instruction trial, "add a layer", one stage against two, and which builder builds what.
+instruction trial (with each builder), the lesson's image built with the other builder, "add a
+layer", one stage against two, and which builder builds what.
 
 The history the Engine returns does not say whether a step added a layer: its rows carry a size,
-and a 0B row may still be a layer (an empty directory has no file bytes). So the evidence comes
-from elsewhere:
+and a row's size does not tell (an empty directory has no file bytes; the containerd store counts
+disk blocks). So the evidence comes from elsewhere:
 
-* the classic builder (the one the Python SDK drives) keeps an image for every step, so the
-  number of RootFS layers of consecutive step images shows where a layer was added;
-* rows without a local image (`<missing>`: pulled or loaded images, BuildKit builds) are read
-  from the image's config, whose history entries carry an `empty_layer` flag (the Engine hands
-  that config out only inside `docker image save`: `engine.saved_config_history`).
+* the classic builder keeps an image for every step, so the number of RootFS layers of
+  consecutive step images shows where a layer was added;
+* rows without a local image (`<missing>`: every row but the top of a BuildKit build, and the
+  rows of pulled or loaded images) are read from the image's config, whose history entries carry
+  an `empty_layer` flag (the Engine hands that config out only inside `docker image save`:
+  `engine.saved_config_history`).
 
-Either way the count is checked against the image's own RootFS layer list.
+Either way the count is checked against the image's own RootFS layer list, and the rows' sizes
+against the image's unpacked size (`engine.image_sizes`).
+
+Builds use the learner's builder (`engine.builder_in_use`: BuildKit where `docker build` is
+BuildKit); the comparisons build once more with the other one.
 """
 
 from __future__ import annotations
@@ -19,13 +25,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ... import engine
-from ...core.echo import announce, cli
-from ...core.errors import BadInput
+from ...core.echo import announce, cli, quiet
+from ...core.errors import BadInput, LabError
 from ...core.labels import IMAGE_PREFIX, MANAGED
 from ...core.units import MIB
 from ...engine import build_image, engine_step, find_image
@@ -35,6 +40,7 @@ from ...lesson_app import write_lesson_files
 from .results import (
     AddLayerResult,
     BuildAttempt,
+    BuilderComparison,
     BuilderProbe,
     HistoryRow,
     ImageSize,
@@ -52,6 +58,7 @@ __all__ = [
     "add_layer",
     "build",
     "builder_probe",
+    "compare_builders",
     "compare_stages",
     "derived_dockerfile",
     "extra_instruction",
@@ -72,25 +79,65 @@ def _short_id(image_id: str) -> str:
     return image_id if image_id == MISSING else image_id.split(":")[-1][:12]
 
 
-def _origins(rows_oldest_first: Sequence[tuple[tuple, str]]) -> list[str]:
-    """Who wrote each row, from its (tags, created_by): the tagged image it belongs to (the
-    oldest tagged step image at or above it, not counting the image itself), the Dockerfile, or
-    the lab (its --label steps at the top)."""
-    count = len(rows_oldest_first)
+def _origins(count: int, ancestors: Sequence[tuple[int, str]], created_by: Sequence[str]) -> list:
+    """Who wrote each of COUNT rows (oldest first): the smallest tagged image whose history is
+    the first N rows (ANCESTORS: (N, tag) pairs), the Dockerfile, or the lab (the classic
+    builder's LABEL steps for the lab's --label, at the top)."""
     origins = ["Dockerfile"] * count
-    owner = None
-    for index in range(count - 2, -1, -1):
-        tags = rows_oldest_first[index][0]
-        if tags:
-            owner = tags[0].removesuffix(":latest")
-        if owner:
-            origins[index] = owner
+    for rows, name in sorted(ancestors, reverse=True):  # smaller ancestors overwrite larger ones
+        for index in range(min(rows, count)):
+            origins[index] = name
     for index in range(count - 1, -1, -1):
-        created_by = rows_oldest_first[index][1]
-        if origins[index] != "Dockerfile" or not LAB_LABEL_STEP.search(created_by):
+        if origins[index] != "Dockerfile" or not LAB_LABEL_STEP.search(created_by[index]):
             break
         origins[index] = "lab label"
     return origins
+
+
+def _ancestors(top: ImageDetails, raw: Sequence) -> list[tuple[int, str]]:
+    """The tagged images in the Engine this one was built FROM, as (rows, tag): those whose
+    RootFS layers start this image's, and whose history is the first rows of this history (which
+    works whether or not the step images exist: BuildKit leaves none)."""
+    mine = [(row.created_by, row.comment) for row in raw]
+    found: dict[int, list[str]] = {}
+    with quiet():
+        for summary in engine.list_images():
+            if not summary.tags or summary.id == top.id:
+                continue
+            image = find_image(summary.id)
+            if image is None or tuple(top.layers[: len(image.layers)]) != tuple(image.layers):
+                continue
+            theirs = [(r.created_by, r.comment) for r in reversed(engine.image_history(summary.id))]
+            if len(theirs) < len(mine) and mine[: len(theirs)] == theirs:
+                names = [tag.removesuffix(":latest") for tag in summary.tags]
+                found.setdefault(len(theirs), []).extend(names)
+    # Images built from the same files with a warm cache have the same history: name the one
+    # whose name is most like this image's (my-image for my-image-plus), then alphabetically.
+    name = top.ref.removesuffix(":latest")
+    return [
+        (rows, min(names, key=lambda n: (-_common(n, name), n))) for rows, names in found.items()
+    ]
+
+
+def _common(one: str, other: str) -> int:
+    """How many leading characters two names share."""
+    count = 0
+    for a, b in zip(one, other, strict=False):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
+def _builder_of(rows_oldest_first: Sequence, origins: Sequence[str]) -> str:
+    """Which builder wrote the image's own rows: BuildKit marks them `buildkit.dockerfile.v0`."""
+    own = [row for row, origin in zip(rows_oldest_first, origins, strict=True) if origin in OWN]
+    if not own:
+        return "unknown"
+    return "buildkit" if any(row.comment.startswith("buildkit") for row in own) else "classic"
+
+
+OWN = ("Dockerfile", "lab label")
 
 
 @engine_step("read the image's history")
@@ -99,7 +146,7 @@ def image_history(tag: str = "my-image") -> LayerReport:
 
     Rows with a local image id: the RootFS layer count of that step's image against the step
     before. Rows without one (`<missing>`): the `empty_layer` flags of the config of the oldest
-    step image that has an id (read from `docker image save`).
+    step image that has an id (read from `docker image save`). The sizes are `image_sizes(TAG)`.
 
     Raises:
         BadInput: there is no image TAG.
@@ -137,6 +184,7 @@ def image_history(tag: str = "my-image") -> LayerReport:
             flags.append((grew, after, f"RootFS {before}→{after}" if grew else f"RootFS {after}"))
         before = after
 
+    counted = any(flag is not None for flag in flags)
     method = "RootFS layer counts of each step's image"
     undecided = [i for i, flag in enumerate(flags) if flag is None]
     if undecided:
@@ -160,14 +208,20 @@ def image_history(tag: str = "my-image") -> LayerReport:
                 running if index == last else -1,
                 "config: a layer" if grew else "config: empty_layer",
             )
-        method += (
-            f", and the image config's empty_layer flags (docker image save) for {last + 1} "
-            f"rows whose step image is not in the Engine"
-        )
+        if counted:
+            method += (
+                f", and the image config's empty_layer flags (docker image save) for {last + 1} "
+                "rows whose step image is not in the Engine"
+            )
+        else:
+            method = (
+                "the image config's empty_layer flags (docker image save): no step image is in "
+                "the Engine, so every row but the top says <missing>"
+            )
 
-    tagged = [(steps[r.id].tags if steps.get(r.id) else (), r.created_by) for r in raw]
+    origins = _origins(len(raw), _ancestors(top, raw), [row.created_by for row in raw])
     rows = []
-    for row, flag, origin in zip(raw, flags, _origins(tagged), strict=True):
+    for row, flag, origin in zip(raw, flags, origins, strict=True):
         assert flag is not None
         step, keyword = step_of(row.created_by, row.comment)
         rows.append(
@@ -184,12 +238,15 @@ def image_history(tag: str = "my-image") -> LayerReport:
                 flag[2],
             )
         )
+    sizes = engine.image_sizes(tag)
+    commands.append(cli("image", "ls", "--tree", tag))
     return LayerReport(
         tag,
         top.id,
         tuple(reversed(rows)),
         len(top.layers),
-        top.size_bytes,
+        sizes,
+        _builder_of(rows, origins),
         method,
         tuple(commands),
     )
@@ -203,7 +260,15 @@ def _attempt(built: BuildResult) -> BuildAttempt:
         1 for line in built.log if line.startswith("Step ") and LAB_LABEL_STEP.search(line)
     )
     return BuildAttempt(
-        built.tag, True, built.steps_total, labels, built.seconds, "", tuple(built.log[-8:]), ""
+        built.tag,
+        True,
+        built.steps_total,
+        labels,
+        built.seconds,
+        "",
+        tuple(built.log[-8:]),
+        "",
+        built.builder,
     )
 
 
@@ -215,8 +280,9 @@ def build(
     on_progress: Callable[[int, int, str], None] | None = None,
     on_log: Callable[[str], None] | None = None,
 ) -> BuildAttempt:
-    """`docker build` of CONTEXT as TAG (see `engine.build_image`), as a BuildAttempt: the steps,
-    how many of them are the lab's LABEL steps, and the time it took.
+    """`docker build` of CONTEXT as TAG with the learner's builder (see `engine.build_image`), as
+    a BuildAttempt: the builder, the steps, how many of them are the classic builder's LABEL steps
+    for the lab's labels, and the time it took.
 
     Raises:
         BuildFailed: a step failed (`.step`, `.build_log`).
@@ -246,37 +312,53 @@ def write_broken_context(directory: str | os.PathLike) -> str:
 
 @engine_step("ask which builders are available")
 def builder_probe() -> BuilderProbe:
-    """`docker buildx version` and `docker version`, and the Engine's ping header that names its
-    default builder. A step: it runs this machine's docker CLI, so a replay shows the recorded
-    machine's."""
-    engine_version = engine.builder_version()
-    announce("docker buildx version")
-    announce("docker version -f '{{.Client.Version}}'")
-    cli_version = ""
+    """`docker version` and `docker buildx version` (`engine.builder_in_use`): which builder
+    `docker build` uses here, and so the lab. A step: it runs this machine's docker CLI, so a
+    replay shows the recorded machine's."""
+    return BuilderProbe(engine.builder_in_use())
+
+
+def _other_builder(report: LayerReport) -> str:
+    """The builder a comparison builds with: the other one than the report's."""
+    if report.builder == "unknown":
+        with quiet():
+            mine = engine.builder_in_use().name
+    else:
+        mine = report.builder
+    return "classic" if mine == "buildkit" else "buildkit"
+
+
+def _build_with(builder: str, context: Path, tag: str) -> tuple[LayerReport | None, str]:
+    """Build CONTEXT as TAG with BUILDER and read its history; or (None, why it could not)."""
+    if builder == "buildkit":
+        with quiet():
+            here = engine.builder_in_use()
+        if not here.buildx_version:
+            return None, (
+                f"BuildKit is not available here: docker CLI {here.cli_version or '(none)'} has "
+                "no buildx plugin (Docker Desktop has it; on Linux, install docker-buildx)."
+            )
     try:
-        done = subprocess.run(
-            ["docker", "buildx", "version"], capture_output=True, text=True, timeout=20
-        )
-        present = done.returncode == 0
-        said = (done.stdout if present else done.stderr).strip().splitlines()
-        buildx = said[0] if said else ""
-        asked = subprocess.run(
-            ["docker", "version", "-f", "{{.Client.Version}}"],
-            capture_output=True,
-            text=True,
-            timeout=20,
-        )
-        cli_version = asked.stdout.strip().splitlines()[0] if asked.stdout.strip() else ""
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        present, buildx = False, f"could not run the docker CLI: {exc}"
-    return BuilderProbe(
-        "the classic builder (legacy)",
-        engine_version,
-        buildx,
-        present,
-        cli_version,
-        os.environ.get("DOCKER_BUILDKIT", ""),
-    )
+        build_image(context, tag, builder=builder)
+    except LabError as exc:
+        return None, f"the {builder} build failed here: {exc.why or exc.what}"
+    return image_history(tag), ""
+
+
+@engine_step("build the lesson's image with the other builder")
+def compare_builders(
+    context: str | os.PathLike = "my-app", tag: str = "my-image"
+) -> BuilderComparison:
+    """TAG's history as its builder made it, beside the same files (CONTEXT) built once more with
+    the other builder as TAG-classic (or TAG-buildkit): both measured on this Engine.
+
+    Raises:
+        BadInput: there is no image TAG (build it first).
+    """
+    yours = image_history(tag)
+    other = _other_builder(yours)
+    report, why = _build_with(other, Path(context), f"{tag}-{other}")
+    return BuilderComparison(yours, report, why)
 
 
 # --- the instruction trial, beside the seed's table -----------------------------------------------
@@ -317,13 +399,17 @@ def trial_dockerfile() -> str:
 def instruction_trial(
     directory: str | os.PathLike = "my-app/trial", tag: str = "layer-trial"
 ) -> TrialReport:
-    """Build `trial_dockerfile()` FROM the lesson's base image, and read its history; shows as the
-    seed's table of instructions beside what this Engine measured."""
+    """Build `trial_dockerfile()` FROM the lesson's base image as TAG with the learner's builder,
+    and once more as TAG-classic (or TAG-buildkit) with the other one, and read both histories;
+    shows as the seed's table of instructions beside what each builder made."""
     target = Path(directory)
     write_lesson_files(target, overwrite=True)
     (target / "Dockerfile").write_text(trial_dockerfile())
     build_image(target, tag)
-    return TrialReport(image_history(tag), TRIAL_STEPS)
+    yours = image_history(tag)
+    other = _other_builder(yours)
+    report, why = _build_with(other, target, f"{tag}-{other}")
+    return TrialReport((yours,) if report is None else (yours, report), TRIAL_STEPS, why)
 
 
 # --- add a layer ----------------------------------------------------------------------------------
@@ -412,6 +498,7 @@ def add_layer(
         with open(target / PAYLOAD.format(size_mib), "wb") as payload:
             payload.truncate(size_mib * MIB)
     (target / "Dockerfile").write_text(derived_dockerfile(instruction, from_image))
+    sizes_before = engine.image_sizes(from_image)
     build_image(target, tag, base_image=from_image, on_progress=on_progress)
     report = image_history(tag)
     row = next(row for row in report.rows if row.origin == "Dockerfile")
@@ -424,8 +511,8 @@ def add_layer(
         row.size_bytes,
         len(before.layers),
         report.rootfs_layers,
-        before.size_bytes,
-        report.image_size_bytes,
+        sizes_before,
+        report.sizes,
         report,
     )
 
@@ -446,8 +533,8 @@ MULTISTAGE_VARIANTS = {
     + _BUILD_STAGE
     + "# delete the toolchain in a later step\nRUN rm /build/toolchain.bin\n",
     "multi-stage": "ARG BASE_IMAGE\nFROM ${BASE_IMAGE} AS build\n"
-    "# the lab's label: this stage's image stays behind untagged, and the lab's cleanup must "
-    "find it\n"
+    "# the lab's label: with the classic builder this stage's image stays behind untagged, and "
+    "the lab's cleanup must find it\n"
     f"LABEL {MANAGED}={IMAGE_PREFIX}build-stage\n" + _BUILD_STAGE + "\n"
     "FROM ${BASE_IMAGE}\n"
     "COPY --from=build /build/result.txt /app/result.txt\n",
@@ -466,30 +553,60 @@ def stage_results(log: Sequence[str]) -> list[str]:
     return stages
 
 
-def _size_of(image: ImageDetails, base_bytes: int, tag: str) -> ImageSize:
+def _size_of(ref: str, base, name: str) -> ImageSize:
+    """REF's sizes against the base image's (BASE: its ImageSizes), shown as NAME."""
+    image = find_image(ref)
+    sizes = engine.image_sizes(ref)
+    content = (
+        sizes.content_bytes - base.content_bytes
+        if sizes.content_bytes >= 0 and base.content_bytes >= 0
+        else -1
+    )
     return ImageSize(
-        tag, image.id, image.size_bytes, len(image.layers), image.size_bytes - base_bytes
+        name,
+        image.id if image else ref,
+        len(image.layers) if image else 0,
+        sizes,
+        sizes.unpacked_bytes - base.unpacked_bytes,
+        content,
     )
 
 
-@engine_step("compare one-stage and multi-stage builds")
+def _check_compare(
+    directory: str | os.PathLike = "my-app/stages",
+    repository: str = "my-app",
+    builder: str = "auto",
+) -> None:
+    if builder not in engine.builds.BUILDERS:
+        raise BadInput(
+            f"There is no builder called {builder!r}.",
+            f"the lab builds with one of {', '.join(engine.builds.BUILDERS)}.",
+            'leave it out (builder="auto": the one your docker CLI uses).',
+        )
+
+
+@engine_step("compare one-stage and multi-stage builds", validate=_check_compare)
 def compare_stages(
-    directory: str | os.PathLike = "my-app/stages", repository: str = "my-app"
+    directory: str | os.PathLike = "my-app/stages",
+    repository: str = "my-app",
+    builder: str = "auto",
 ) -> StageComparison:
-    """Build `MULTISTAGE_VARIANTS` as REPOSITORY:VARIANT and size them like `docker image ls`.
+    """Build `MULTISTAGE_VARIANTS` as REPOSITORY:VARIANT (with BUILDER: the learner's by default)
+    and size them: unpacked (the same meaning on every Engine), and as `docker image ls` and
+    `docker image inspect` show them.
 
     Raises:
         BadInput: the lesson's base image is not in the Engine (notebook 00 gets it).
     """
     base = engine.choose_base_image(pull=False).image
-    base_image = find_image(base)
-    if base_image is None:
+    if find_image(base) is None:
         raise BadInput(
             f"There is no base image '{base}' to compare with.",
             "the lesson's base image is not in the Engine.",
             "run notebook 00's preparation cell (or `sudo scripts/provision-engine`) first.",
         )
-    sizes, build_stage = [], None
+    base_sizes = engine.image_sizes(base)
+    sizes, build_stage, used = [], None, builder
     for variant, text in MULTISTAGE_VARIANTS.items():
         target = Path(directory) / variant
         if target.exists():
@@ -497,12 +614,11 @@ def compare_stages(
         target.mkdir(parents=True)
         (target / "Dockerfile").write_text(text)
         tag = f"{repository}:{variant}"
-        built = build_image(target, tag, base_image=base)
-        sizes.append(_size_of(find_image(tag), base_image.size_bytes, tag))
-        stages = stage_results(built.log)
-        if len(stages) > 1 and stages[0]:
-            stage = find_image(stages[0])
-            if stage is not None:
-                build_stage = _size_of(stage, base_image.size_bytes, "build stage")
+        built = build_image(target, tag, base_image=base, builder=builder)
+        used = built.builder
+        sizes.append(_size_of(tag, base_sizes, tag))
+        stages = stage_results(built.log)  # the classic builder's log names each stage's image
+        if len(stages) > 1 and stages[0] and find_image(stages[0]) is not None:
+            build_stage = _size_of(stages[0], base_sizes, "build stage")
     announce(cli("image", "ls", repository))
-    return StageComparison(base, base_image.size_bytes, tuple(sizes), build_stage)
+    return StageComparison(base, base_sizes, tuple(sizes), build_stage, used)

@@ -1,18 +1,27 @@
 """What notebook 01's experiments return: the history with evidence for each layer, the
-instruction trial, "add a layer", one stage against two, which builder builds, and how a build
-went. Each shows as a table (or a sentence); the tables and the chart are made in views.py."""
+instruction trial (with each builder), the two builders' histories side by side, "add a layer",
+one stage against two, which builder builds, and how a build went. Each shows as a table (or a
+sentence), with what holds on this Engine under it; the tables, sentences and the chart are made
+in views.py.
+
+Sizes: `sizes` fields hold the Engine layer's `ImageSizes` (store, listed, inspect, content and
+unpacked bytes). Comparisons use the unpacked bytes, the only size that means the same on every
+Engine (the files the layers hold on disk); the others are shown beside them where they differ.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ...core.errors import BuildFailed
 from ...core.results import result
-from ...core.units import si
 from ...views import Table, TableShown
 from . import views
 
 __all__ = [
     "AddLayerResult",
     "BuildAttempt",
+    "BuilderComparison",
     "BuilderProbe",
     "HistoryRow",
     "ImageSize",
@@ -21,6 +30,23 @@ __all__ = [
     "TrialReport",
     "attempt_from_failure",
 ]
+
+
+class _TableAndNotes(TableShown):
+    """A result that shows as its table with a few sentences under it (`notes()`): what holds on
+    this Engine, chosen from what was measured."""
+
+    def notes(self) -> list[str]:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return "\n".join([repr(self.table()), "", *(f"* {note}" for note in self.notes())])
+
+    def _repr_html_(self) -> str:
+        import html
+
+        items = "".join(f"<li>{html.escape(note)}</li>" for note in self.notes())
+        return self.table()._repr_html_() + (f"<ul>{items}</ul>" if items else "")
 
 
 @result
@@ -48,15 +74,18 @@ class HistoryRow:
 class LayerReport(TableShown):
     """`docker image history TAG` (newest step first, as the CLI prints it) with evidence.
 
-    `rootfs_layers` is `len(RootFS.Layers)` of the image and `image_size_bytes` the size
-    `docker image ls` shows; the properties cross-check the rows against both.
+    `rootfs_layers` is `len(RootFS.Layers)` of the image; `sizes` its `ImageSizes` (as `docker
+    image ls`, `docker image inspect` and the store count it); `builder` the builder that made
+    the rows ("buildkit", "classic", or "unknown" for an image with no build steps of its own).
+    The properties cross-check the rows against both.
     """
 
     tag: str
     image_id: str
     rows: tuple
     rootfs_layers: int
-    image_size_bytes: int
+    sizes: Any  # engine.images.ImageSizes
+    builder: str
     method: str
     commands: tuple
 
@@ -70,43 +99,79 @@ class LayerReport(TableShown):
         return len(self.layers) == self.rootfs_layers
 
     @property
+    def rows_bytes(self) -> int:
+        return sum(row.size_bytes for row in self.rows)
+
+    @property
     def sizes_agree(self) -> bool:
-        return sum(row.size_bytes for row in self.rows) == self.image_size_bytes
+        """Do the rows add up to the image's unpacked size (true on every Engine)?"""
+        return self.rows_bytes == self.sizes.unpacked_bytes
+
+    @property
+    def listed_agree(self) -> bool:
+        """Do the rows add up to what `docker image ls` shows (the classic store only)?"""
+        return self.rows_bytes == self.sizes.listed_bytes
 
     def table(self, created_by_width: int = 45) -> Table:
         """The history as a table: one row per step, newest first, like the CLI."""
         return views.history_table(self, created_by_width)
 
     def summary(self) -> str:
-        """The cross-checks in words (no sizes: those are in the table)."""
+        """The cross-checks in words, and what the sizes count on this Engine."""
         return views.layer_summary(self)
 
     def plot(self, scale: str = "linear"):
         """The layer chart (see `views.plot_layers`); returns the matplotlib figure."""
         return views.plot_layers(self, scale)
 
-    def builder_formats(self) -> Table:
-        """These steps as this Engine's classic builder recorded them, beside the seed's BuildKit
-        output."""
-        return views.builder_formats(self)
-
 
 @result
-class TrialReport(TableShown):
-    """The instruction trial: its history (`report`), and the note on each instruction that
-    appears twice (`notes`: (instruction, note) pairs). Shows as the seed's table beside what
-    was measured."""
+class TrialReport(_TableAndNotes):
+    """The instruction trial, built once with each builder that could build it: `reports` holds
+    one LayerReport per builder (the learner's first), `notes_by_step` the (instruction, note)
+    pairs of the trial's Dockerfile, `unavailable` why a builder could not build it ("" when
+    both did). Shows as the seed's table beside what each builder made, with the rule that fits
+    each."""
 
-    report: LayerReport
-    notes: tuple
+    reports: tuple
+    notes_by_step: tuple
+    unavailable: str = ""
+
+    @property
+    def report(self) -> LayerReport:
+        """The trial as the learner's own builder built it."""
+        return self.reports[0]
 
     def table(self) -> Table:
         return views.seed_comparison(self)
 
+    def notes(self) -> list[str]:
+        return views.trial_notes(self)
+
+
+@result
+class BuilderComparison(_TableAndNotes):
+    """The lesson's image as the learner's builder built it (`yours`) and as the other builder
+    built it from the same files (`other`, None when that builder is not available here: then
+    `unavailable` says why). Both measured on this Engine."""
+
+    yours: LayerReport
+    other: LayerReport | None
+    unavailable: str = ""
+
+    def table(self) -> Table:
+        return views.builder_formats(self)
+
+    def notes(self) -> list[str]:
+        return views.builder_notes(self)
+
 
 @result
 class AddLayerResult:
-    """What one extra instruction did to the image: a new layer or not, and its size."""
+    """What one extra instruction did to the image: a new layer or not, and its size.
+
+    `sizes_before`/`sizes_after` are the two images' `ImageSizes`; `grew_bytes` compares their
+    unpacked sizes (the same meaning on every Engine)."""
 
     choice: str
     instruction: str
@@ -116,122 +181,90 @@ class AddLayerResult:
     layer_bytes: int
     layers_before: int
     layers_after: int
-    image_bytes_before: int
-    image_bytes_after: int
+    sizes_before: Any  # engine.images.ImageSizes
+    sizes_after: Any
     report: LayerReport
 
     @property
     def grew_bytes(self) -> int:
-        return self.image_bytes_after - self.image_bytes_before
+        """How much bigger the image is unpacked (its files on disk)."""
+        return self.sizes_after.unpacked_bytes - self.sizes_before.unpacked_bytes
+
+    @property
+    def grew_listed_bytes(self) -> int:
+        return self.sizes_after.listed_bytes - self.sizes_before.listed_bytes
+
+    @property
+    def grew_inspect_bytes(self) -> int:
+        return self.sizes_after.inspect_bytes - self.sizes_before.inspect_bytes
 
     def __repr__(self) -> str:
-        if self.new_layer:
-            effect = f"a new layer of {si(self.layer_bytes)} ({self.layer_bytes:,} B)"
-        else:
-            effect = "no new layer"
-        return (
-            f"{self.instruction}\n"
-            f"  -> {effect}; RootFS {self.layers_before} -> {self.layers_after} layers; "
-            f"{self.tag} is {si(self.grew_bytes)} ({self.grew_bytes:,} B) bigger than "
-            f"{self.from_image}."
-        )
+        return views.describe_added_layer(self)
 
 
 @result
 class ImageSize:
-    """One image as `docker image ls` sizes it, and how much it adds to the base image."""
+    """One image's sizes (`sizes`: its ImageSizes), its layer count, and how much it adds to
+    the base image unpacked (`above_base_bytes`) and as compressed content
+    (`above_base_content_bytes`, -1 where the store keeps no compressed content)."""
 
     tag: str
     image_id: str
-    size_bytes: int
     layers: int
+    sizes: Any  # engine.images.ImageSizes
     above_base_bytes: int
+    above_base_content_bytes: int
+
+    @property
+    def size_bytes(self) -> int:
+        """The unpacked size: what containers of this image see on disk."""
+        return self.sizes.unpacked_bytes
 
 
 @result
-class StageComparison(TableShown):
-    """The same build done three ways; `build_stage` is the multi-stage build's first stage,
-    left in the Engine as an untagged image."""
+class StageComparison(_TableAndNotes):
+    """The same build done three ways, with `builder`; `build_stage` is the multi-stage
+    build's first stage when the builder left it in the Engine as an untagged image (the
+    classic builder; BuildKit exports only the final stage)."""
 
     base_image: str
-    base_bytes: int
+    base_sizes: Any  # engine.images.ImageSizes
     images: tuple
     build_stage: ImageSize | None
+    builder: str
+
+    @property
+    def base_bytes(self) -> int:
+        return self.base_sizes.unpacked_bytes
 
     def table(self) -> Table:
-        shown = [(i.tag, i) for i in self.images]
-        if self.build_stage is not None:
-            shown.append(("<none> (the build stage)", self.build_stage))
-        return Table(
-            ["image", "size", "bytes", "layers", "above the base image"],
-            [
-                (
-                    name,
-                    si(i.size_bytes),
-                    f"{i.size_bytes:,}",
-                    i.layers,
-                    f"{si(i.above_base_bytes)} ({i.above_base_bytes:,} B)",
-                )
-                for name, i in shown
-            ],
-            caption=f"base image {self.base_image}: {si(self.base_bytes)}",
-        )
+        return views.stages_table(self)
 
-
-def _major(version: str) -> int | None:
-    """20 for "20.10.24+dfsg1"; None when there is no version to read."""
-    head = version.split(".", 1)[0]
-    return int(head) if head.isdigit() else None
+    def notes(self) -> list[str]:
+        return views.stages_notes(self)
 
 
 @result
 class BuilderProbe(TableShown):
-    """Which builder makes what here.
+    """Which builder builds what here: `builder` is the engine's `Builder` (which one `docker
+    build` uses on this machine, and why; the lab builds the same way)."""
 
-    `engine_builder_version` is the Engine's `Builder-Version` ping header ("2" means BuildKit is
-    its default; empty means the classic builder). `cli_buildx` is `docker buildx version`, or
-    why it could not run; `cli_version` the docker CLI's own version ("" if it could not be run);
-    `docker_buildkit` the DOCKER_BUILDKIT setting the probe ran with ("" when unset).
-    """
-
-    sdk_builder: str
-    engine_builder_version: str
-    cli_buildx: str
-    cli_buildx_present: bool
-    cli_version: str
-    docker_buildkit: str = ""
+    builder: Any  # engine.builds.Builder
 
     @property
-    def terminal_builder(self) -> str:
-        if self.docker_buildkit == "0":
-            return "the classic builder (DOCKER_BUILDKIT=0 asks for it)"
-        if self.docker_buildkit == "1" and self.cli_buildx_present:
-            return "BuildKit (DOCKER_BUILDKIT=1, and the buildx plugin is installed)"
-        major = _major(self.cli_version)
-        if major is not None and major < 23:
-            return (
-                f"the classic builder (docker CLI {self.cli_version}: BuildKit is the default "
-                "only from version 23, or with DOCKER_BUILDKIT=1)"
-            )
-        if self.cli_buildx_present:
-            return "BuildKit (the buildx plugin is installed)"
-        return "the classic builder (no buildx plugin, so `docker build` falls back to it)"
+    def other(self) -> str:
+        """The builder notebook 01 builds with for the comparison."""
+        return "classic" if self.builder.name == "buildkit" else "buildkit"
 
     def table(self) -> Table:
-        engine = self.engine_builder_version or "(no header: classic builder)"
-        return Table(
-            ["who builds", "with which builder"],
-            [
-                ("labhelpers (Python SDK, Engine /build API)", self.sdk_builder),
-                ("the Engine's default (ping: Builder-Version)", engine),
-                ("`docker build` in your terminal", self.terminal_builder),
-            ],
-        )
+        return views.builder_probe_table(self)
 
 
 @result
 class BuildAttempt:
-    """How a build went: `ok`, or the failing step with the last log lines."""
+    """How a build went: `ok`, or the failing step with the last log lines. `builder` is
+    "buildkit" or "classic"; `lab_label_steps` the LABEL steps the classic builder adds for the
+    lab's `--label` (BuildKit adds none)."""
 
     tag: str
     ok: bool
@@ -241,15 +274,24 @@ class BuildAttempt:
     failed_step: str
     log_tail: tuple
     message: str
+    builder: str = ""
 
     def __repr__(self) -> str:
-        if self.ok:
-            own = self.steps_total - self.lab_label_steps
+        if not self.ok:
+            return self.message
+        if self.builder == "buildkit":
             return (
-                f"Built {self.tag}: {self.steps_total} steps ({own} from the Dockerfile, "
-                f"{self.lab_label_steps} LABEL steps for the lab's labels) in {self.seconds:.1f} s."
+                f"Built {self.tag} with BuildKit: {self.steps_total} steps in "
+                f"{self.seconds:.1f} s. BuildKit numbers FROM and each step that runs a command "
+                "or copies files; instructions that only set the image's config (EXPOSE, CMD, "
+                "...) and the lab's --label are applied without a step of their own."
             )
-        return self.message
+        own = self.steps_total - self.lab_label_steps
+        return (
+            f"Built {self.tag} with the classic builder: {self.steps_total} steps ({own} from "
+            f"the Dockerfile, {self.lab_label_steps} LABEL steps for the lab's labels) in "
+            f"{self.seconds:.1f} s."
+        )
 
 
 def attempt_from_failure(tag: str, exc: BuildFailed) -> BuildAttempt:

@@ -15,7 +15,7 @@ import dataclasses
 import shlex
 import time
 
-from ...core.echo import announce, cli
+from ...core.echo import announce, cli, quiet
 from ...core.errors import BadInput
 from ...engine import (
     LESSON_IMAGE,
@@ -23,9 +23,11 @@ from ...engine import (
     container_sizes,
     copy_file_from,
     disk_usage,
+    engine_facts,
     engine_step,
     exec_in,
     find_container,
+    layer_files,
     remove_container,
     restart_container,
     run_container,
@@ -92,18 +94,30 @@ def _read_stopped(name: str) -> tuple[int, str, str]:
 
 
 @engine_step("look at the container's data")
-def observe(name: str = CONTAINER, step: str = "look", command: str = "") -> Observation:
+def observe(
+    name: str = CONTAINER, step: str = "look", command: str = "", init_layer_bytes: int = -1
+) -> Observation:
     """Look for the experiment's files in NAME (with `docker exec` when it runs, `docker cp` when
     it is stopped) and measure its writable layer (`docker ps -s`) and the Engine's total
-    (`docker system df`).
+    (`docker system df`, with its IMAGES and CONTAINERS lines).
 
     Raises:
         BadInput: NAME is the learner's container.
     """
     container = find_container(name)
-    total = disk_usage().total_bytes
+    usage = disk_usage()
+    store = engine_facts().image_store
+    lines = dict(
+        images_bytes=usage.layers_bytes,
+        containers_bytes=usage.containers_bytes,
+        store=store,
+        init_layer_bytes=init_layer_bytes,
+    )
+    total = usage.total_bytes
     if container is None:
-        return Observation(name, step, command, "removed", -1, "", False, "", -1, total, "")
+        return Observation(
+            name, step, command, "removed", -1, "", False, "", -1, total, "", **lines
+        )
     if not container.lab_owned:
         raise BadInput(
             f"The container '{name}' is not the lab's.",
@@ -111,14 +125,30 @@ def observe(name: str = CONTAINER, step: str = "look", command: str = "") -> Obs
             "use another name for the experiment.",
         )
     running = container.status == "running"
+    # measured before looking, with docker system df above: what the step itself left
+    layer = container_sizes([name])[0].writable_layer_bytes
+    looked = 0
     if running:
         delta, note, tmpfs_note = _read_running(name)
     else:
         delta, note, tmpfs_note = _read_stopped(name)
-    layer = container_sizes([name])[0].writable_layer_bytes
+        with quiet():
+            looked = container_sizes([name])[0].writable_layer_bytes - layer
     how = "docker exec" if running else "docker cp"
     return Observation(
-        name, step, command, container.status, delta, note, running, tmpfs_note, layer, total, how
+        name,
+        step,
+        command,
+        container.status,
+        delta,
+        note,
+        running,
+        tmpfs_note,
+        layer,
+        total,
+        how,
+        **lines,
+        look_changed_bytes=looked,
     )
 
 
@@ -156,8 +186,12 @@ def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE
         BadInput: an unknown step, or one the container's state does not allow (start a removed
             container, write into a stopped one, ...).
     """
+    init_layer = -1
     if action in ("run", "recreate"):
         command = run_container(name, image, [tmpfs_mount(TMPFS_AT)]).command
+        if engine_facts().image_store == "containerd":
+            # docker system df counts the container's init layer there: measure it once
+            init_layer = layer_files(name, "init").blocks_bytes
     elif action == "write":
         command = _write(name)
     elif action == "remove":
@@ -170,7 +204,7 @@ def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE
                 "press recreate to run a new container of that name.",
             )
         command = _VERBS[action](name).command
-    return observe(name, action, command)
+    return observe(name, action, command, init_layer)
 
 
 class Experiment:
@@ -191,8 +225,17 @@ class Experiment:
         seen = lifecycle_step(action, self.name, self.image)
         if action == "run":
             self._steps.clear()
-        before = self._steps[-1].engine_total_bytes if self._steps else seen.engine_total_bytes
-        seen = dataclasses.replace(seen, engine_change_bytes=seen.engine_total_bytes - before)
+        before = self._steps[-1] if self._steps else seen
+        seen = dataclasses.replace(
+            seen,
+            engine_change_bytes=seen.engine_total_bytes - before.engine_total_bytes,
+            images_change_bytes=seen.images_bytes - before.images_bytes,
+            containers_change_bytes=seen.containers_bytes - before.containers_bytes,
+            # the init layer measured when this container started, carried along its steps
+            init_layer_bytes=seen.init_layer_bytes
+            if action in ("run", "recreate")
+            else before.init_layer_bytes,
+        )
         self._steps.append(seen)
         return seen
 

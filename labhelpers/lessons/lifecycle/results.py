@@ -55,6 +55,13 @@ class Observation:
     engine_total_bytes: int  # docker system df: images + containers + volumes + build cache
     read_with: str  # how the files were looked for: docker exec, docker cp, or nothing
     engine_change_bytes: int = 0  # the Engine's total minus the step before (set by a timeline)
+    images_bytes: int = 0  # docker system df: IMAGES (LayersSize)
+    containers_bytes: int = 0  # docker system df: CONTAINERS (every writable layer)
+    store: str = "graph driver"  # the image store: "graph driver" or "containerd"
+    init_layer_bytes: int = -1  # containerd store: the container's init layer (-1: not measured)
+    images_change_bytes: int = 0  # IMAGES minus the step before (set by a timeline)
+    containers_change_bytes: int = 0  # CONTAINERS minus the step before (set by a timeline)
+    look_changed_bytes: int = 0  # what reading a stopped container's files changed its layer by
 
     @property
     def delta_there(self) -> bool:
@@ -93,8 +100,16 @@ class Observation:
             f"  {TMPFS_NOTE_PATH:<18} tmpfs:          {self.tmpfs_cell()}",
             f"  writable layer (docker ps -s): {self.layer_cell()}",
             f"  Engine total (docker system df): {self.engine_change_bytes:+,} B since the step "
-            "before",
+            f"before (images {self.images_change_bytes:+,} B, containers "
+            f"{self.containers_change_bytes:+,} B)",
         ]
+        if self.look_changed_bytes:
+            lines.append(
+                f"  then reading the files with docker cp changed the writable layer by "
+                f"{self.look_changed_bytes:+,} B: the Engine mounted the stopped container's "
+                "filesystem for the copy, with mount points for /etc/hosts, /etc/hostname and "
+                "/etc/resolv.conf, which this store counts in whole disk blocks"
+            )
         return "\n".join(lines)
 
 
@@ -144,22 +159,48 @@ class Timeline(TableShown):
         )
 
     def reclaimed(self) -> str:
-        """What the last `remove` step gave back, set beside the writable layer it removed."""
+        """What the last `remove` step gave back, set beside the writable layer it removed; where
+        the two differ, docker system df's IMAGES and CONTAINERS lines say why."""
         for index in range(len(self.steps) - 1, 0, -1):
             if self.steps[index].step == "remove":
                 gone, before = self.steps[index], self.steps[index - 1]
                 freed = before.engine_total_bytes - gone.engine_total_bytes
                 layer = max(before.writable_layer_bytes, 0)
-                return (
-                    f"`{gone.command}` gave back {si_exact(freed)} (docker system df's total);\n"
+                lines = [
+                    f"`{gone.command}` gave back {si_exact(freed)} (docker system df's total);",
                     f"the writable layer held {si_exact(layer)} just before: "
-                    f"the same bytes: {yes_no(freed == layer)}"
-                )
+                    f"the same bytes: {yes_no(freed == layer)}",
+                ]
+                if freed != layer:
+                    lines += _why_twice(before, gone, layer)
+                return "\n".join(lines)
         return "No remove step yet."
 
     def plot(self):
         """The writable layer and the Engine's total over the steps."""
         return views.plot_timeline(self)
+
+
+def _why_twice(before: Observation, gone: Observation, layer: int) -> list[str]:
+    """Where `docker rm` gave back more than the writable layer: the df lines, explained."""
+    images = before.images_bytes - gone.images_bytes
+    containers = before.containers_bytes - gone.containers_bytes
+    lines = [
+        f"  CONTAINERS fell by {containers:,} B: the writable layer: {yes_no(containers == layer)}",
+        f"  IMAGES fell by {images:,} B",
+    ]
+    init = before.init_layer_bytes
+    if before.store == "containerd" and init >= 0:
+        lines[-1] += (
+            f" = the writable layer again + its init layer ({init:,} B, measured when it "
+            f"started): {yes_no(images == layer + init)}"
+        )
+        lines.append(
+            "  With the containerd image store, docker system df's IMAGES line adds up every "
+            "snapshot containerd keeps, this container's writable and init layers included, so "
+            "its total counts the writable layer twice; the disk held it once."
+        )
+    return lines
 
 
 @result

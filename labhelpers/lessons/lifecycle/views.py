@@ -55,8 +55,16 @@ def plot_timeline(history: Timeline):
     if totals:
         bottom.set_ylim(min([*totals, 0.0]) - 1, max([*totals, 1.0]) * 1.3)
     bottom.set_xticks(xs, [f"{x}. {o.step}" for x, o in zip(xs, steps, strict=True)])
+    twice = any(o.store == "containerd" for o in steps)
     bottom.set_title(
-        f"green dot = {DELTA_PATH} is there, red = it is not", fontsize=10, color="#555555"
+        f"green dot = {DELTA_PATH} is there, red = it is not"
+        + (
+            "\n(the containerd image store's docker system df counts a writable layer twice)"
+            if twice
+            else ""
+        ),
+        fontsize=10,
+        color="#555555",
     )
     fig.tight_layout()
     plt.close(fig)

@@ -40,6 +40,7 @@ from ...engine import (
     tmpfs_mount,
     volume_mount,
 )
+from ..common import unshared_folder
 from .results import (
     ANONYMOUS,
     BENCH_TARGETS,
@@ -153,8 +154,18 @@ def _run_kind(
     image: str,
     tell: Callable[[str], None] | None = None,
 ) -> list[Trial]:
-    """Start NAME with KIND at /data; before each event write the marker, after it read it."""
+    """Start NAME with KIND at /data; before each event write the marker, after it read it.
+    A bind mount of a folder the Engine does not see is not run: each trial says why."""
     mounts = _mounts_for(kind, volume, host_dir)
+    why_not = unshared_folder(host_dir) if kind == BIND else ""
+    if why_not:
+        shown = cli("run", "-d", "--name", name, "-v", f"{os.path.abspath(host_dir)}:{DATA}", image)
+        announce(f"{shown} sleep infinity   # not run: {why_not}")
+        trials = [Trial(kind, e, f"{shown} sleep infinity", "", False, "", why_not) for e in events]
+        for event in events:
+            if tell:
+                tell(f"{kind}: {event} (not run)")
+        return trials
     if kind == NAMED:
         create_volume(volume)
     _start(name, image, mounts)
@@ -340,17 +351,20 @@ def throughput(
         NotEnoughSpace: a path cannot hold `size_mib` (plus a margin); nothing is written.
     """
     Path(host_dir).mkdir(parents=True, exist_ok=True)
-    mounts = [
-        volume_mount("bench-vol", "/bench/volume"),
-        bind_mount(host_dir, "/bench/bind"),
-        tmpfs_mount("/bench/tmpfs"),
-    ]
+    why_not = unshared_folder(host_dir)
+    mounts = [volume_mount("bench-vol", "/bench/volume"), tmpfs_mount("/bench/tmpfs")]
+    if why_not:
+        shown = cli("-v", f"{os.path.abspath(host_dir)}:/bench/bind").removeprefix("docker ")
+        announce(f"# {BIND} ({shown}) not measured: {why_not}")
+    else:
+        mounts.insert(1, bind_mount(host_dir, "/bench/bind"))
+    targets = tuple((k, p) for k, p in BENCH_TARGETS if not (why_not and k == BIND))
     _start(_BENCH, image, mounts)
     timings = []
     try:
         exec_in(_BENCH, "mkdir -p /bench/layer", echo=False)
         wanted = size_mib * MIB
-        for kind, path in BENCH_TARGETS:
+        for kind, path in targets:
             free = free_bytes(_BENCH, path)
             if wanted + _SPARE_BYTES > free:
                 raise NotEnoughSpace(
@@ -360,10 +374,10 @@ def throughput(
                     wanted,
                     free,
                 )
-        filesystems = _filesystems(_BENCH)
-        for _, path in BENCH_TARGETS:  # not counted: the first write to a path is often slower
+        filesystems = tuple(f for f in _filesystems(_BENCH) if (f.kind, f.path) in targets)
+        for _, path in targets:  # not counted: the first write to a path is often slower
             _dd(_BENCH, path, size_mib, False)
-        for _, path in BENCH_TARGETS:
+        for _, path in targets:
             for fsync in (False, True):
                 sync = " conv=fsync" if fsync else ""
                 script = (
@@ -371,10 +385,10 @@ def throughput(
                     f"rm {path}/bench.bin"
                 )
                 announce(cli("exec", _BENCH, "sh", "-c", script) + f"   # x{repeats}")
-        total = repeats * 2 * len(BENCH_TARGETS)
+        total = repeats * 2 * len(targets)
         for repeat in range(1, repeats + 1):
             for fsync in (False, True):
-                for kind, path in BENCH_TARGETS:
+                for kind, path in targets:
                     seconds = _dd(_BENCH, path, size_mib, fsync)
                     timings.append(WriteTiming(kind, fsync, repeat, wanted, seconds))
                     if on_progress:
@@ -382,7 +396,8 @@ def throughput(
     finally:
         remove_container(_BENCH, volumes=True)
         _remove_volume_if_there("bench-vol", "the benchmark's volume")
-    return Throughput(wanted, repeats, tuple(timings), filesystems)
+    skipped = (f"{BIND}: not measured: {why_not}.",) if why_not else ()
+    return Throughput(wanted, repeats, tuple(timings), filesystems, skipped)
 
 
 # --- bind mounts: who owns the files, and a missing host path -----------------------------------
@@ -404,9 +419,13 @@ def ownership(
     other_uid: int = 1234,
 ) -> OwnershipReport:
     """Bind-mount a fresh host folder at /shared and create a file there as different container
-    users: root (the default), uid OTHER_UID, and you (`--user $(id -u):$(id -g)`); then open the
-    folder to everyone (chmod 777) and try uid OTHER_UID again. Each file's owner is read on the
-    host. The folder is emptied first and its files are left for you to look at.
+    users: the image's default user, uid OTHER_UID, and you (`--user $(id -u):$(id -g)`, you
+    being whoever runs this notebook); then open the folder to everyone (chmod 777) and try uid
+    OTHER_UID again. Each container prints its uid (`id -u`); each file's owner is read on this
+    machine. The folder is emptied first and its files are left for you to look at.
+
+    Where the Engine does not see the folder (`engine_locality`), nothing runs: the report says
+    why and lists the commands.
     """
     folder = Path(host_dir)
     if folder.exists():
@@ -414,41 +433,56 @@ def ownership(
     folder.mkdir(parents=True)
     folder.chmod(0o755)
     get_uid = getattr(os, "getuid", None)  # None on Windows: no uids there
-    me = f"{get_uid()}:{os.getgid()}" if get_uid else ""  # type: ignore[attr-defined]
-    mount = bind_mount(folder, "/shared")
+    your_uid = get_uid() if get_uid else -1
+    me = f"{your_uid}:{os.getgid()}" if get_uid else ""  # type: ignore[attr-defined]
+    mount = MountSpec("bind", os.path.abspath(folder), "/shared")
     other = f"{other_uid}:{other_uid}"
+    why_not = unshared_folder(folder)
     rows = []
 
     def attempt(label: str, user: str | None, filename: str, mode: str) -> None:
-        command = ["touch", f"/shared/{filename}"]
+        command = ["sh", "-c", f"id -u && touch /shared/{filename}"]
         argv = ["run", "--rm", "--network", "none", *(["--user", user] if user else [])]
         shown = cli(*argv, *mount.cli_args(), image, *command)
         if user and user == me:
             shown = shown.replace(f"--user {me}", '--user "$(id -u):$(id -g)"')
+        if why_not:
+            rows.append(OwnershipRow(label, mode, shown, False, "not run", -1, -1, "", False))
+            return
         done = run_once(image, command, [mount], user=user, check=False, echo=shown)
+        first = done.output.strip().splitlines()[:1]
+        inside = int(first[0]) if first and first[0].isdigit() else -1
         path = folder / filename
         if done.exit_code != 0 or not path.exists():
             out = done.output.strip()
             error = out.splitlines()[-1] if out else f"exit status {done.exit_code}"
             rows.append(
-                OwnershipRow(label, mode, shown, False, error.split(": ")[-1], -1, -1, "", False)
+                OwnershipRow(
+                    label, mode, shown, False, error.split(": ")[-1], -1, -1, "", False, inside
+                )
             )
             return
         st = path.stat()
         owner = _owner_name(st.st_uid)
         editable = os.access(path, os.W_OK)
         rows.append(
-            OwnershipRow(label, mode, shown, True, "", st.st_uid, st.st_gid, owner, editable)
+            OwnershipRow(
+                label, mode, shown, True, "", st.st_uid, st.st_gid, owner, editable, inside
+            )
         )
 
-    attempt("root (the default)", None, "by-root.txt", "yours, mode 755")
+    attempt("the image's default user", None, "by-default.txt", "yours, mode 755")
     attempt(f"uid {other_uid}", other, f"by-{other_uid}.txt", "yours, mode 755")
     if me:
         attempt(f"you ({me}): --user $(id -u):$(id -g)", me, "by-you.txt", "yours, mode 755")
-    announce(f"chmod 777 {_pwd(folder)}   # let every uid write into it")
-    folder.chmod(0o777)
+    if why_not:
+        announce(f"# not run: {why_not}")
+    else:
+        announce(f"chmod 777 {_pwd(folder)}   # let every uid write into it")
+        folder.chmod(0o777)
     attempt(f"uid {other_uid}", other, f"by-{other_uid}.txt", "mode 777")
-    return OwnershipReport(folder.as_posix(), get_uid() if get_uid else -1, tuple(rows))
+    you = _owner_name(your_uid) if your_uid >= 0 else "no uids on this system"
+    return OwnershipReport(folder.as_posix(), your_uid, tuple(rows), you, why_not)
 
 
 @engine_step("bind-mount a host path that does not exist")
@@ -513,4 +547,10 @@ def missing_host_path(
     if target.is_dir() and not any(target.iterdir()):
         announce(f"rmdir {_pwd(target)}   # the empty folder docker run -v made")
         target.rmdir()
-    return MissingPathReport(target.as_posix(), tuple(cases), lab_message)
+    note = unshared_folder(target.parent) if target.parent.is_dir() else ""
+    if note:
+        note = (
+            f"{note[0].upper()}{note[1:]}: the paths above were missing on the Engine's side as "
+            "well, and `-v` made its folder there, not on this machine."
+        )
+    return MissingPathReport(target.as_posix(), tuple(cases), lab_message, note)

@@ -60,7 +60,9 @@ BENCH_TARGETS = (
 
 @result
 class Trial:
-    """One kind of storage put through one event: was the marker still there afterwards?"""
+    """One kind of storage put through one event: was the marker still there afterwards?
+    `not_run`: why the trial could not run on this Engine (a bind mount of a folder the Engine
+    does not see), with `written` holding the command it would have run."""
 
     kind: str
     event: str
@@ -68,10 +70,13 @@ class Trial:
     read_back: str
     survived: bool
     note: str = ""
+    not_run: str = ""
 
     @property
     def verdict(self) -> str:
-        """ "kept" or "lost", with a star when the trial has a note."""
+        """ "kept" or "lost", with a star when the trial has a note ("not run" if it was not)."""
+        if self.not_run:
+            return "not run"
         return ("kept" if self.survived else "lost") + (" *" if self.note else "")
 
 
@@ -108,15 +113,20 @@ class SurvivalGrid(TableShown):
 
     @property
     def footnote(self) -> str:
-        notes = [t.note for t in self.trials if t.note]
-        return f"* {notes[0]}" if notes else ""
+        notes = [f"* {t.note}" for t in self.trials if t.note][:1]
+        skipped = {t.kind: t for t in self.trials if t.not_run}
+        notes += [f"{kind}: not run: {t.not_run}. It would run: {t.written}" for kind, t in
+                  skipped.items()]  # fmt: skip
+        return "\n".join(notes)
 
     def __repr__(self) -> str:
         return super().__repr__() + (f"\n{self.footnote}" if self.footnote else "")
 
     def _repr_html_(self) -> str:
-        note = f"<p><small>{html.escape(self.footnote)}</small></p>" if self.footnote else ""
-        return super()._repr_html_() + note
+        notes = "".join(
+            f"<p><small>{html.escape(line)}</small></p>" for line in self.footnote.splitlines()
+        )
+        return super()._repr_html_() + notes
 
     def plot(self):
         """A heatmap of the grid: green = the marker was still there, red = it was gone."""
@@ -161,12 +171,15 @@ class Filesystem:
 
 @result
 class Throughput(TableShown):
-    """Write throughput per kind of storage, buffered and with fsync, repeated."""
+    """Write throughput per kind of storage, buffered and with fsync, repeated. `not_run`: a
+    sentence per kind that could not be measured on this Engine (a bind mount of a folder the
+    Engine does not see)."""
 
     size_bytes: int
     repeats: int
     timings: tuple
     filesystems: tuple
+    not_run: tuple = ()
 
     def runs(self, kind: str, fsync: bool) -> list:
         return [t for t in self.timings if t.kind == kind and t.fsync == fsync]
@@ -216,6 +229,13 @@ class Throughput(TableShown):
             f"{self.repeats} runs each",
         )
 
+    def __repr__(self) -> str:
+        return "\n".join([super().__repr__(), *self.not_run])
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<p><small>{html.escape(line)}</small></p>" for line in self.not_run)
+        return super()._repr_html_() + notes
+
     def summary(self) -> str:
         """The medians in one paragraph, for the prose next to the chart."""
         parts = []
@@ -230,7 +250,7 @@ class Throughput(TableShown):
 
     def comparison(self) -> str:
         """The writable layer's median as a share of the named volume's, buffered and with fsync:
-        overlay2's cost for a new file, as this machine measured it."""
+        the storage driver's cost for a new file, as this machine measured it."""
         ratios = []
         for fsync in (False, True):
             if self.runs(LAYER, fsync) and self.runs(NAMED, fsync):
@@ -257,7 +277,8 @@ class Throughput(TableShown):
 
 @result
 class OwnershipRow:
-    """A container user tried to create a file in a bind-mounted host folder."""
+    """A container user tried to create a file in a bind-mounted host folder: its uid inside the
+    container (`id -u`, -1 if it printed none) and the file's owner on this machine."""
 
     user: str
     folder_mode: str
@@ -268,22 +289,66 @@ class OwnershipRow:
     host_gid: int
     host_owner: str
     you_may_edit: bool
+    container_uid: int = -1
 
 
 @result
 class OwnershipReport(TableShown):
-    """Who owns, on the host, the files containers create in a bind mount."""
+    """Who owns, on the host, the files containers create in a bind mount. `your_uid` is the
+    user this notebook's kernel runs as (-1 where there are no uids); `not_run` why nothing ran
+    (the Engine does not see the folder), with the commands it would have run in `rows`."""
 
     folder: str
     your_uid: int
     rows: tuple
+    your_name: str = ""
+    not_run: str = ""
+
+    def explanation(self) -> str:
+        """What the measured owners mean for whoever runs this notebook."""
+        if self.not_run:
+            commands = "\n".join(f"  {r.command}" for r in self.rows)
+            return f"Not run: {self.not_run}. It would run:\n{commands}"
+        default = next((r for r in self.rows if r.created), None)
+        you = f"You run this notebook as uid {self.your_uid} ({self.your_name})."
+        if default is None:
+            return f"{you} No container user could create a file here."
+        made = f"The image's default user made a file owned by uid {default.host_uid} here"
+        if default.container_uid < 0:
+            how = f"{made}."
+        elif default.container_uid == default.host_uid:
+            how = f"{made}: its uid in the container, stored as it is."
+        else:
+            how = (
+                f"{made}, though it is uid {default.container_uid} in the container: this "
+                "Engine maps container users to other uids (rootless, or userns-remap)."
+            )
+        if default.host_uid == self.your_uid:
+            mine = "That is you, so you may edit it."
+        elif default.you_may_edit:
+            mine = "That is not you, yet you may edit it: you are root here."
+        else:
+            mine = "That is not you: you may delete it from your folder, but not edit it."
+        return f"{you} {how} {mine}"
 
     def table(self) -> Table:
+        if self.not_run:
+            return Table(
+                ["container user", "command (not run)"], [(r.user, r.command) for r in self.rows]
+            )
         return Table(
-            ["container user", "host folder", "created?", "owner on the host", "you may edit it"],
+            [
+                "container user",
+                "uid inside",
+                "host folder",
+                "created?",
+                "owner on the host",
+                "you may edit it",
+            ],
             [
                 (
                     r.user,
+                    r.container_uid if r.container_uid >= 0 else "",
                     r.folder_mode,
                     "yes" if r.created else f"no: {r.error}",
                     f"uid {r.host_uid} ({r.host_owner})" if r.created else "",
@@ -293,6 +358,13 @@ class OwnershipReport(TableShown):
             ],
             caption=f"files created in {self.folder} (you are uid {self.your_uid} here)",
         )
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()}\n\n{self.explanation()}"
+
+    def _repr_html_(self) -> str:
+        text = html.escape(self.explanation())
+        return f"{super()._repr_html_()}<pre style='white-space:pre-wrap'>{text}</pre>"
 
 
 @result
@@ -312,6 +384,7 @@ class MissingPathReport(TableShown):
     path: str
     cases: tuple
     lab_message: str
+    note: str = ""  # when the Engine does not see the folder: why the outcomes look as they do
 
     def table(self) -> Table:
         return Table(
@@ -321,8 +394,10 @@ class MissingPathReport(TableShown):
         )
 
     def __repr__(self) -> str:
-        return f"{super().__repr__()}\n\nThe lab's message:\n{self.lab_message}"
+        note = f"\n\nNote: {self.note}" if self.note else ""
+        return f"{super().__repr__()}\n\nThe lab's message:\n{self.lab_message}{note}"
 
     def _repr_html_(self) -> str:
         message = html.escape(self.lab_message)
-        return f"{super()._repr_html_()}<p>The lab's message:</p><pre>{message}</pre>"
+        note = f"<p>Note: {html.escape(self.note)}</p>" if self.note else ""
+        return f"{super()._repr_html_()}<p>The lab's message:</p><pre>{message}</pre>{note}"

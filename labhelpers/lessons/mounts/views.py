@@ -10,14 +10,23 @@ __all__ = ["choice_table", "grid_figure", "throughput_figure"]
 
 
 def grid_figure(grid):
-    """A heatmap of a SurvivalGrid: green = the marker was still there, red = it was gone."""
+    """A heatmap of a SurvivalGrid: green = the marker was still there, red = it was gone, grey =
+    not run on this Engine (a bind mount of a folder it does not see)."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
 
     kinds, events = grid.kinds, grid.events
-    values = [[1 if grid.survived(k, e) else 0 for e in events] for k in kinds]
+
+    def value(kind: str, event: str) -> int:
+        found = grid.trial(kind, event)
+        if found is None or found.not_run:
+            return 1
+        return 2 if found.survived else 0
+
+    values = [[value(k, e) for e in events] for k in kinds]
     fig, ax = plt.subplots(figsize=(7.6, 0.6 + 0.62 * len(kinds)))
-    ax.imshow(values, cmap=ListedColormap(["#f4b6b0", "#a8dbb0"]), vmin=0, vmax=1, aspect="auto")
+    colours = ListedColormap(["#f4b6b0", "#dddddd", "#a8dbb0"])
+    ax.imshow(values, cmap=colours, vmin=0, vmax=2, aspect="auto")
     for i, kind in enumerate(kinds):
         for j, event in enumerate(events):
             found = grid.trial(kind, event)
@@ -65,7 +74,7 @@ _FACTS = {
         "gone at every stop; counts against memory; mounted noexec (mount flags, section 6)",
     ),
     LAYER: (
-        "the container's upper layer (overlay2) in the Engine's data root",
+        "the container's upper layer (the storage driver's) in the Engine's data root",
         "nothing you want to keep",
         "removed with the container; invisible to other containers",
     ),
@@ -82,7 +91,9 @@ def choice_table(grid) -> Table:
     ("?" where the grid did not try that event)."""
 
     def kept(kind: str, *events: str) -> str:
-        present = [e for e in events if grid.trial(kind, e) is not None]
+        present = [
+            e for e in events if grid.trial(kind, e) is not None and not grid.trial(kind, e).not_run
+        ]
         if not present:
             return "?"
         return "yes" if all(grid.survived(kind, e) for e in present) else "no"

@@ -27,9 +27,11 @@ def run_throughput(size_mib: int = 256, repeats: int = 3, **kwargs) -> Throughpu
     counted run). Other arguments (image, host_dir) go to `experiments.throughput`."""
     runs = repeats * 2 * len(BENCH_TARGETS) if isinstance(repeats, int) else 1
     bar = Progress(runs, "dd runs")
-    return experiments.throughput(
+    measured = experiments.throughput(
         size_mib, repeats, on_progress=lambda done, text: bar.update(done, text), **kwargs
     )
+    bar.finish(f"{len(measured.timings)} runs measured")  # fewer when a kind could not run
+    return measured
 
 
 class TrialPanel:

@@ -22,6 +22,7 @@ from ...engine import (
     container_logs,
     container_sizes,
     copy_to_host,
+    create_container,
     create_volume,
     diff,
     disk_usage,
@@ -30,6 +31,7 @@ from ...engine import (
     exec_in,
     find_container,
     find_volume,
+    layer_files,
     prune_volumes,
     remove_container,
     remove_volume,
@@ -46,7 +48,8 @@ from ..common import (
     read_volume_file,
     require_volume,
     tmpfs_volume_options,
-    where_engine_path_is,
+    unshared_folder,
+    where_engine_files_are,
 )
 from .results import (
     AppDirCase,
@@ -61,6 +64,7 @@ from .results import (
     SurvivalResult,
     VolumeUsage,
     VolumeUsageReport,
+    WritableLayer,
 )
 
 __all__ = [
@@ -73,6 +77,7 @@ __all__ = [
     "start_app_both_ways",
     "volume_usage",
     "what_app_sees",
+    "writable_layer",
     "write_remove_read",
 ]
 
@@ -103,9 +108,10 @@ def _check_filename(volume: str, filename: str) -> None:
 def read_from_mountpoint(volume: str, filename: str) -> FileRead:
     """`sudo cat MOUNTPOINT/FILENAME`: read the file straight from the Engine's data root.
 
-    Only possible where the Engine's files are on this machine (native Linux, the Engine not in a
-    VM or a container of its own) and readable (the data root is root-only: run the notebook as
-    root, or use sudo in a terminal). Elsewhere the result says why not, instead of failing.
+    Only possible where the Engine's files are on this machine (`engine_locality` probes it:
+    native Linux, the Engine not in a VM or a container of its own) and readable (the data root
+    is root-only: run the notebook as root, or use sudo in a terminal). Elsewhere the result says
+    why not, instead of failing.
     """
     require_volume(volume)
     mountpoint = find_volume(volume).mountpoint  # type: ignore[union-attr]
@@ -113,9 +119,9 @@ def read_from_mountpoint(volume: str, filename: str) -> FileRead:
     shown = f"sudo cat {shlex.quote(path)}"
     announce(shown)
     how = "from the mountpoint on the host"
-    where = where_engine_path_is(mountpoint)
+    where = where_engine_files_are()
     if where != HERE:
-        return FileRead(volume, path, False, f"this path is {where}.", how, shown)
+        return FileRead(volume, path, False, f"the Engine's files are {where}.", how, shown)
     try:
         text = Path(path).read_text(errors="replace")
     except PermissionError:
@@ -156,7 +162,15 @@ def _preview(target: Path, limit: int = 2000) -> str:
 
 # --- pre-population: what lands in /app ---------------------------------------------------------
 
-_PREPOP_VOLUMES = ("prepop-empty", "prepop-full", "prepop-nocopy", "prepop-ram")
+_PREPOP_VOLUMES = (
+    "prepop-empty",
+    "prepop-emptied",
+    "prepop-full",
+    "prepop-nocopy",
+    "prepop-ram",
+    "prepop-created",
+)
+_PREPOP_CREATED = "prepop-created"  # the container that is created and never started
 
 
 def _holds(names: tuple | list) -> str:
@@ -167,11 +181,13 @@ def _holds(names: tuple | list) -> str:
 def what_app_sees(
     host_dir: str | os.PathLike = f"{WORKSPACE}/empty-app", image: str = LESSON_IMAGE
 ) -> AppDirGrid:
-    """Mount six different things over the image's /app (which holds app.py) and list /app, each
-    in a throw-away container.
+    """Mount different things over the image's /app (which holds app.py) and list /app, each in
+    a throw-away container; then `docker create` a container over an empty volume without
+    starting it, and look into the volume.
 
-    Uses the demo volumes prepop-empty, prepop-full, prepop-nocopy and prepop-ram (removed again
-    at the end), and `host_dir`, a folder of the lab's (created empty).
+    Uses the demo volumes prepop-empty, -emptied, -full, -nocopy, -ram and -created (removed again
+    at the end), and `host_dir`, a folder of the lab's (created empty). Where the Engine does not
+    see `host_dir` (`engine_locality`), the bind-mount case is not run: its row says why.
 
     Raises:
         BadInput: `host_dir` is not empty.
@@ -198,18 +214,46 @@ def what_app_sees(
     def over_app(volume: str, no_copy: bool = False) -> list:
         return [MountSpec("volume", volume, "/app", no_copy=no_copy)]
 
+    def peek(volume: str, script: str) -> None:
+        run_once(image, ["sh", "-c", script], [volume_mount(volume, PEEK_AT)])
+
     case("nothing (the image's own /app)", [])
     create_volume("prepop-empty")
     case("a new, empty named volume", over_app("prepop-empty"), "prepop-empty")
+    create_volume("prepop-emptied")
+    peek("prepop-emptied", f"touch {PEEK_AT}/old.txt && rm {PEEK_AT}/old.txt")
+    case("an older named volume, emptied again", over_app("prepop-emptied"), "prepop-emptied")
     create_volume("prepop-full")
-    run_once(image, ["touch", f"{PEEK_AT}/mine.txt"], [volume_mount("prepop-full", PEEK_AT)])
+    peek("prepop-full", f"touch {PEEK_AT}/mine.txt")
     case("a named volume that already holds mine.txt", over_app("prepop-full"), "prepop-full")
     create_volume("prepop-nocopy")
     nocopy = over_app("prepop-nocopy", no_copy=True)
     case("a new, empty named volume with volume-nocopy", nocopy, "prepop-nocopy")
     create_volume("prepop-ram", "local", tmpfs_volume_options("16m"))
     case("a new tmpfs-backed volume", over_app("prepop-ram"), "prepop-ram")
-    case("a bind mount of an empty host folder", [bind_mount(folder, "/app")], host=folder)
+    bind_case = "a bind mount of an empty host folder"
+    why_not = unshared_folder(folder)
+    if why_not:
+        shown = cli("run", "--rm", "-v", f"{os.path.abspath(folder)}:/app", image, "ls", "/app")
+        announce(f"{shown}   # not run: {why_not}")
+        cases.append(AppDirCase(bind_case, shown, (), "", f"not run: {why_not}"))
+    else:
+        case(bind_case, [bind_mount(folder, "/app")], host=folder)
+    create_volume("prepop-created")
+    if find_container(_PREPOP_CREATED) is not None:  # an interrupted earlier run
+        remove_container(_PREPOP_CREATED)
+    created = create_container(_PREPOP_CREATED, image, mounts=over_app("prepop-created"))
+    left = _holds(list_volume("prepop-created", image).names)
+    cases.append(
+        AppDirCase(
+            "a new, empty named volume; docker create only (never started)",
+            cli("create", "--name", _PREPOP_CREATED, "-v", "prepop-created:/app", image),
+            (),
+            left,
+            "not started: nothing ran in it",
+        )
+    )
+    remove_container(created.name)
     for name in _PREPOP_VOLUMES:
         remove_volume(name)
     return AppDirGrid(tuple(cases))
@@ -232,6 +276,9 @@ def _start_app(name: str, over_app: str, mount: MountSpec, image: str, wait_s: f
         time.sleep(0.2)
     state = find_container(name)
     status, code = (state.status, state.exit_code) if state else ("gone", 0)
+    if state is not None:  # its own output first: stdout and stderr interleave as they arrive
+        said = container_logs(name, stderr=False).strip().splitlines()
+        first = said[0].strip() if said else first
     return AppRun(name, over_app, status, code, first, started.command)
 
 
@@ -259,21 +306,20 @@ def start_app_both_ways(
     require_volume(volume)
     folder = Path(host_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    runs = (
-        _start_app(
-            "app-on-volume", f"volume {volume}", volume_mount(volume, "/app"), image, wait_s
-        ),
-        _start_app(
-            "app-on-bind",
-            f"host folder {folder.as_posix()}",
-            bind_mount(folder, "/app"),
-            image,
-            wait_s,
-        ),
+    on_volume = _start_app(
+        "app-on-volume", f"volume {volume}", volume_mount(volume, "/app"), image, wait_s
     )
-    for run in runs:
-        remove_container(run.container)
-    return AppRuns(runs)
+    remove_container(on_volume.container)
+    over = f"host folder {folder.as_posix()}"
+    why_not = unshared_folder(folder)
+    if why_not:
+        shown = cli("run", "-d", "--name", "app-on-bind", "-v", f"{folder.resolve()}:/app", image)
+        announce(f"{shown}   # not run: {why_not}")
+        on_bind = AppRun("app-on-bind", over, "not run", 0, why_not, shown)
+    else:
+        on_bind = _start_app("app-on-bind", over, bind_mount(folder, "/app"), image, wait_s)
+        remove_container(on_bind.container)
+    return AppRuns((on_volume, on_bind))
 
 
 # --- sizes ---------------------------------------------------------------------------------------
@@ -312,6 +358,29 @@ def space_snapshot(moment: str, container: str, volume: str) -> SpaceSnapshot:
     layer = container_sizes([container])[0].writable_layer_bytes
     usage = volume_usage([volume]).rows[0]
     return SpaceSnapshot(moment, container, layer, volume, usage.size_bytes)
+
+
+@engine_step("list what the writable layer holds")
+def writable_layer(name: str) -> WritableLayer:
+    """What a running container's writable layer holds, listed where the Engine keeps it (the
+    overlay's upper directory: on this machine, or through a throw-away container that mounts
+    it), each entry with its size and the disk blocks it takes, beside `docker ps -s` and the
+    image store: which of the two ways of counting gives the Engine's figure."""
+    listing = layer_files(name, "writable")
+    size = container_sizes([name])[0].writable_layer_bytes
+    facts = engine_facts()
+    return WritableLayer(
+        name,
+        listing.directory,
+        listing.how,
+        listing.readable,
+        listing.reason,
+        listing.entries,
+        listing.command,
+        size,
+        facts.image_store,
+        facts.storage,
+    )
 
 
 # --- what deletes a volume ----------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from ...core.results import result
 from ...core.units import si
 from ...views import Table, TableShown, yes_no
@@ -19,6 +21,7 @@ __all__ = [
     "SurvivalResult",
     "VolumeUsage",
     "VolumeUsageReport",
+    "WritableLayer",
 ]
 
 
@@ -52,12 +55,14 @@ class CopyResult:
 
 @result
 class AppDirCase:
-    """One way of mounting something over the image's /app, and what the container saw there."""
+    """One way of mounting something over the image's /app, and what the container saw there
+    (`note`: why nothing was listed, when the case was not run or its container not started)."""
 
     setup: str
     command: str
     seen_in_app: tuple
     left_in_source: str
+    note: str = ""
 
 
 @result
@@ -72,8 +77,8 @@ class AppDirGrid(TableShown):
             [
                 (
                     c.setup,
-                    " ".join(c.seen_in_app) or "(empty)",
-                    yes_no("app.py" in c.seen_in_app),
+                    f"({c.note})" if c.note else " ".join(c.seen_in_app) or "(empty)",
+                    "" if c.note else yes_no("app.py" in c.seen_in_app),
                     c.left_in_source,
                 )
                 for c in self.cases
@@ -101,7 +106,7 @@ class AppRuns(TableShown):
 
     def table(self) -> Table:
         return Table(
-            ["container", "over /app", "status", "exit code", "first line it logged"],
+            ["container", "over /app", "status", "exit code", "first line (stdout, else stderr)"],
             [
                 (
                     r.container,
@@ -211,3 +216,104 @@ class SurvivalResult:
     written: str
     read_back: str
     survived: bool
+
+
+# The Engine's own mount points in a writable layer: empty files (and the directories that hold
+# them) it creates so that it can mount something there.
+ENGINE_MOUNT_POINTS = {
+    "usr/sbin/docker-init": "--init's tiny init program, bind-mounted there",
+    "etc/hosts": "the Engine's /etc/hosts, bind-mounted there",
+    "etc/hostname": "the Engine's /etc/hostname, bind-mounted there",
+    "etc/resolv.conf": "the Engine's /etc/resolv.conf, bind-mounted there",
+    ".dockerenv": "the marker file of a Docker container",
+}
+
+
+@result
+class WritableLayer(TableShown):
+    """A running container's writable layer as it is on the Engine's machine (the Engine
+    layer's LayerEntry rows, "." for the upper directory itself), counted two ways, beside
+    `docker ps -s`."""
+
+    container: str
+    upper_dir: str
+    how: str
+    readable: bool
+    reason: str
+    entries: tuple
+    command: str
+    writable_layer_bytes: int  # docker ps -s, measured right after the listing
+    store: str  # "containerd" or "graph driver"
+    storage: str
+
+    @property
+    def files_bytes(self) -> int:
+        """The sizes of everything but directories (each hard-linked file once)."""
+        return sum({e.inode: e.size_bytes for e in self.entries if e.kind != "directory"}.values())
+
+    @property
+    def blocks_bytes(self) -> int:
+        """The disk blocks of every entry, directories and the upper directory included."""
+        return sum({e.inode: e.allocated_bytes for e in self.entries}.values())
+
+    @property
+    def mount_points(self) -> tuple:
+        return tuple(e.path for e in self.entries if e.path in ENGINE_MOUNT_POINTS)
+
+    def explanation(self) -> str:
+        if not self.readable:
+            return (
+                f"{self.container}'s writable layer could not be read ({self.how}): {self.reason}"
+            )
+        size = self.writable_layer_bytes
+        files = [e for e in self.entries if e.kind != "directory"]
+        made = [e.path for e in files if e.path in ENGINE_MOUNT_POINTS]
+        others = [e.path for e in files if e.path not in ENGINE_MOUNT_POINTS]
+        held = (
+            f"It holds {len(made)} empty file(s) the Engine made as mount points "
+            f"({', '.join('/' + m for m in made)}) and the directories above them"
+            if made
+            else "It holds no file the Engine made as a mount point"
+        )
+        if others:
+            held += f", and {len(others)} other file(s) ({self.files_bytes:,} B in all)"
+        if self.store == "containerd":
+            rule = (
+                "the containerd snapshotter counts the disk blocks every entry takes, directories "
+                "and the layer's own directory included"
+            )
+            matches = size == self.blocks_bytes
+        else:
+            rule = "the overlay2 graph driver counts the sizes of the files, 0 B for a directory"
+            matches = size == self.files_bytes
+        return (
+            f"{held}. Counted by file size that is {self.files_bytes:,} B; counted in disk "
+            f"blocks {self.blocks_bytes:,} B. `docker ps -s` says {size:,} B on this Engine "
+            f"({self.storage}), because {rule}"
+            + ("." if matches else " (the layer changed between the listing and docker ps -s).")
+        )
+
+    def table(self) -> Table:
+        return Table(
+            ["in the writable layer", "kind", "size", "on disk", "why it is there"],
+            [
+                (
+                    "(the layer's own directory)" if e.path == "." else "/" + e.path,
+                    e.kind,
+                    f"{e.size_bytes:,} B",
+                    f"{e.allocated_bytes:,} B",
+                    ENGINE_MOUNT_POINTS.get(e.path, ""),
+                )
+                for e in self.entries
+            ],
+            caption=f"{self.container}'s writable layer, {self.how}",
+        )
+
+    def __repr__(self) -> str:
+        if not self.readable:
+            return self.explanation()
+        return f"{super().__repr__()}\n\n{self.explanation()}"
+
+    def _repr_html_(self) -> str:
+        text = f"<p>{html.escape(self.explanation())}</p>"
+        return f"{super()._repr_html_()}{text}" if self.readable else text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...core.echo import announce, cli
 from ...core.errors import LabError
 from ...core.labels import MANAGED
-from ...engine import engine_facts, find_volume
+from ...engine import engine_facts, engine_locality, find_volume
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 from .views import IN_A_VM
 
@@ -56,7 +56,12 @@ def check_first_volume(name: str = VOLUME_NAME) -> CheckResult:
             f"its {DRIVER_LABEL} label {found}; `docker info` says '{facts.storage_driver}'.",
             again,
         )
-    where = "inside Docker Desktop's VM" if facts.platform_kind in IN_A_VM else "on this machine"
+    if facts.platform_kind in IN_A_VM:
+        where = "inside Docker Desktop's VM"
+    elif engine_locality().files_here:
+        where = "on this machine"
+    else:
+        where = "where the Engine runs, not on this machine"
     return passed(
         _TITLE,
         f"'{name}' is a local volume labelled {DRIVER_LABEL}={said}; its data lives in "

@@ -1,5 +1,6 @@
-"""Notebook 00's Engine work: list the Engine's data root, and prepare what the later notebooks
-need (the base image, the lesson's files, the lesson's image `my-image`)."""
+"""Notebook 00's Engine work: list the Engine's data root (from this machine where the Engine's
+files are here, otherwise through a helper container), and prepare what the later notebooks need
+(the base image, the lesson's files, the lesson's image `my-image`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ...core.echo import announce
-from ...core.errors import BadInput, BuildFailed
-from ...engine import build_image, choose_base_image, engine_step, image_info
-from ...engine.system import EngineFacts
+from ...core.echo import announce, cli
+from ...core.errors import BuildFailed, LabError
+from ...engine import (
+    MountSpec,
+    build_image,
+    choose_base_image,
+    engine_facts,
+    engine_locality,
+    engine_step,
+    image_info,
+    run_once,
+)
+from ...engine.system import EngineFacts, Locality
 from ...lesson_app import write_lesson_files
 from .results import DataRootListing, Preparation, PrepStep
 from .views import IN_A_VM
@@ -18,39 +28,83 @@ from .views import IN_A_VM
 __all__ = ["list_data_root", "prepare_lab"]
 
 
-def _need_facts(facts: EngineFacts | None) -> None:
-    if facts is None:
-        raise BadInput(
-            "There is no data root to list: no Engine answered the doctor.",
-            "the doctor's report above has no Engine facts.",
-            "fix what the doctor says (Docker Engine line), then run this notebook again.",
+# The names one of which every Engine's data root holds (a folder without them is something else).
+_DATA_ROOT_NAMES = {"volumes", "containers", "image", "containerd", "overlay2"}
+_IN_HELPER = "/data-root"
+
+
+def _listed_by_helper(facts: EngineFacts, why_here_not: str) -> DataRootListing:
+    """`docker run --rm -v ROOT:/data-root:ro IMAGE ls -A /data-root`: the data root as a
+    throw-away container sees it, where the Engine runs."""
+    root, store = facts.docker_root_dir, facts.image_store
+    choice = choose_base_image(pull=False)
+    if not choice.present:
+        return DataRootListing(
+            root,
+            False,
+            (),
+            f"{why_here_not} A helper container could list it, but there is no image to run "
+            "one from yet: run the preparation in section 4, then this cell again.",
+            image_store=store,
         )
+    mount = MountSpec("bind", root, _IN_HELPER, read_only=True)
+    command = ["ls", "-A", _IN_HELPER]
+    shown = cli("run", "--rm", "--network", "none", *mount.cli_args(), choice.image, *command)
+    try:
+        done = run_once(choice.image, command, [mount], check=False, echo=shown)
+    except LabError as exc:
+        why = (
+            f"{why_here_not} A helper container could not mount it either: the Engine said "
+            f"{exc.why or exc.what}"
+        )
+        return DataRootListing(root, False, (), why, "", shown, store)
+    names = tuple(sorted(line.strip() for line in done.output.splitlines() if line.strip()))
+    if done.exit_code != 0 or not _DATA_ROOT_NAMES & set(names):
+        seen = ", ".join(names[:6]) or "an empty folder"
+        why = (
+            f"{why_here_not} A helper container that mounts {root} saw {seen}, not the Engine's "
+            "data root: on Docker Desktop a path can name a folder your computer shares with "
+            "the VM rather than the VM's own directory."
+        )
+        return DataRootListing(root, False, (), why, "", shown, store)
+    return DataRootListing(root, True, names, why_here_not, "a helper container", shown, store)
 
 
-@engine_step("list the Engine's data root", validate=_need_facts)
-def list_data_root(facts: EngineFacts) -> DataRootListing:
-    """`sudo ls DATA_ROOT`, where that can work: on a native Linux Engine, from this machine.
+@engine_step("list the Engine's data root")
+def list_data_root(
+    facts: EngineFacts | None = None, locality: Locality | None = None
+) -> DataRootListing:
+    """`sudo ls DATA_ROOT` where the Engine's files are on this machine (`engine_locality`:
+    `files_here`); otherwise, or when only root may read it, a helper container that mounts it
+    read-only (`docker run --rm -v DATA_ROOT:/data-root:ro IMAGE ls -A /data-root`), which runs
+    where the Engine is. FACTS and LOCALITY are asked of the Engine when not given (the doctor
+    has asked already: the probe's answer is kept).
 
     A step, because it reads the Engine's machine: a replay shows the recorded machine's listing.
     """
-    root = facts.docker_root_dir
-    if facts.platform_kind in IN_A_VM:
-        return DataRootListing(
-            root, False, (), "it is inside Docker Desktop's Linux VM, not on this computer's disk."
-        )
-    announce(f"sudo ls {root}")
+    facts = facts or engine_facts()
+    locality = locality or engine_locality()
+    root, store = facts.docker_root_dir, facts.image_store
+    if locality.files_here is not True:
+        if facts.platform_kind in IN_A_VM:
+            why = "it is inside Docker Desktop's Linux VM, not on this computer's disk."
+        elif locality.files_here is False:
+            why = (
+                "the Engine's files are not on this machine (it runs in a container, a VM or on "
+                "another host)."
+            )
+        else:
+            why = "the doctor could not tell whether the Engine's files are on this machine."
+        return _listed_by_helper(facts, why)
+    shown = f"sudo ls {root}"
+    announce(shown)
     try:
-        names = sorted(os.listdir(root))
+        names = tuple(sorted(os.listdir(root)))
     except PermissionError:
-        why = f"only root may read it: in a terminal, `sudo ls {root}` shows it."
-        return DataRootListing(root, False, (), why)
+        return _listed_by_helper(facts, "only root may read it on this machine.")
     except FileNotFoundError:
-        why = (
-            "the Engine runs on another machine (DOCKER_HOST), or in a VM or container this "
-            "notebook does not run in."
-        )
-        return DataRootListing(root, False, (), why)
-    return DataRootListing(root, True, tuple(names), "")
+        return _listed_by_helper(facts, f"this machine has no {root}.")
+    return DataRootListing(root, True, names, "", "this machine", shown, store)
 
 
 def _tell(on_progress: Callable[[int, str], None] | None, done: int, text: str) -> None:
@@ -107,7 +161,7 @@ def _base_image_and_build(
         )
         return Preparation((base, lesson_files, missing))
     try:
-        build_image(context, tag, base_image=choice.image, on_progress=on_build_step)
+        done = build_image(context, tag, base_image=choice.image, on_progress=on_build_step)
     except BuildFailed as exc:
         _tell(on_progress, 3, "the build failed")
         failed = PrepStep(
@@ -121,7 +175,10 @@ def _base_image_and_build(
         return Preparation((base, lesson_files, failed))
     info = image_info(tag)
     _tell(on_progress, 3, "done")
+    label = "BuildKit" if done.builder == "buildkit" else "the classic builder"
     built = PrepStep(
-        tag, True, f"built from {context}: {info.layer_count} layers, labelled as the lab's"
+        tag,
+        True,
+        f"built with {label} from {context}: {info.layer_count} layers, labelled as the lab's",
     )
     return Preparation((base, lesson_files, built))

@@ -11,12 +11,20 @@ __all__ = ["DataRootListing", "PrepStep", "Preparation"]
 
 @result
 class DataRootListing(TableShown):
-    """The directories in the Engine's data root, or why this notebook cannot list them."""
+    """The directories in the Engine's data root, or why this notebook cannot list them.
+
+    `method`: "this machine" (read here: the Engine's files are on this machine), "a helper
+    container" (the data root bind-mounted, read-only, into a throw-away container, which runs
+    where the Engine is), or "" (not listed). `reason` says why that way, or why not at all;
+    `command` is what was run; `image_store` "containerd" or "graph driver"."""
 
     path: str
     listed: bool
     entries: tuple
     reason: str
+    method: str = ""
+    command: str = ""
+    image_store: str = ""
 
     def table(self) -> Table:
         return data_root_table(self)

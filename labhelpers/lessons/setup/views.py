@@ -1,14 +1,16 @@
 """Notebook 00's words and tables: what each line of the doctor's report means on this learner's
 platform, and what each directory of the data root holds.
 
-The explanations depend on what the doctor found (native Linux or a Docker Desktop VM, the storage
-driver, the volume drivers), so a learner on macOS reads about a VM and one on Linux about their
-own disk.
+The explanations depend on what the doctor found (native Linux, a Docker Desktop VM, or an Engine
+that runs elsewhere; the storage driver and image store; the builder `docker build` uses; whether
+the Engine sees this notebook's folder), so a learner on macOS reads about a VM, one on Linux
+about their own disk, and one whose Engine runs in a container about reaching it through
+containers.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...core.errors import LabError
 from ...views import Table
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
     from .results import DataRootListing
 
 __all__ = [
+    "CONTAINERD_STORE_MEANING",
     "DATA_ROOT_MEANINGS",
     "IN_A_VM",
     "data_root_table",
@@ -29,7 +32,12 @@ __all__ = [
 IN_A_VM = ("docker-desktop", "wsl2")  # platform kinds whose Engine runs in a Linux VM
 
 
-def _where(facts: EngineFacts) -> str:
+def _where(facts: EngineFacts, elsewhere: bool) -> str:
+    if facts.platform_kind == "native-linux" and elsewhere:
+        return (
+            "on Linux, but not on this machine as this notebook sees it: in a container "
+            "(Docker-in-Docker), a VM or on another host (DOCKER_HOST)"
+        )
     return {
         "native-linux": "directly on this Linux machine's kernel, with no VM in between",
         "docker-desktop": "inside the small Linux VM that Docker Desktop starts (the Apple "
@@ -39,10 +47,34 @@ def _where(facts: EngineFacts) -> str:
     }.get(facts.platform_kind, "somewhere the doctor could not tell")
 
 
-def meaning(topic: str, facts: EngineFacts | None) -> str:
-    """What one line of the doctor's report means, on this learner's platform."""
+def _builder(builder: Any) -> str:
+    if builder is None:
+        return "Not checked: no Engine answered."
+    if builder.name == "buildkit":
+        return (
+            f"`docker build` in your terminal uses BuildKit ({builder.reason}), and so does the "
+            "lab: it runs the same `docker build`. BuildKit keeps no image per build step, so "
+            "`docker image history` shows `<missing>` rows; notebook 01 builds once more with "
+            "the classic builder to compare."
+        )
+    return (
+        f"`docker build` in your terminal uses the classic builder ({builder.reason}), and so "
+        "does the lab. Current Docker builds with BuildKit (docker CLI 23 and newer with the "
+        "buildx plugin, Docker Desktop); notebook 01 compares the two."
+    )
+
+
+def meaning(
+    topic: str, facts: EngineFacts | None, locality: Any = None, builder: Any = None
+) -> str:
+    """What one line of the doctor's report means, on this learner's platform.
+
+    `locality` is the doctor's `engine.Locality` (where the Engine's files are, whether it sees
+    this notebook's folder) and `builder` its `engine.Builder`; None where they were not probed.
+    """
     root = facts.docker_root_dir if facts else "/var/lib/docker"
     in_vm = facts is not None and facts.platform_kind in IN_A_VM
+    elsewhere = locality is not None and locality.files_here is False
     fixed = {
         "Mode": "live: every figure in these notebooks is measured on your Engine as you run "
         "them. In replay mode (no Engine, e.g. on Binder) they show a recorded run instead.",
@@ -51,22 +83,27 @@ def meaning(topic: str, facts: EngineFacts | None) -> str:
         "API the `docker` command calls.",
         "Docker Engine": "The daemon (dockerd) that answered. It builds images and runs "
         "containers; the `docker` CLI and this lab are both only its clients.",
-        "Builder": "labhelpers builds images with the classic builder, the only one the Python "
-        "SDK can drive. Notebook 01 shows how its `docker image history` differs from "
-        "BuildKit's.",
         "Base image": "The image the lesson's Dockerfile starts FROM. Without a registry the lab "
         "uses an equivalent it built from Debian packages (`scripts/provision-engine`).",
-        "Free disk": f"Space left on the disk that holds {root}. The lessons write a few hundred "
-        "MB at most, and `make cleanup` gives it back.",
+        "Free disk": f"Space left on the disk that holds {root}, measured with `df` in a "
+        "container (so where the Engine runs). The lessons write a few hundred MB at most, and "
+        "`make cleanup` gives it back.",
     }
     if topic in fixed:
         return fixed[topic]
+    if topic == "Builder":
+        return _builder(builder)
     if facts is None:
         return "Not checked: no Engine answered."
     if topic == "Platform":
-        text = f"Your Engine runs {_where(facts)}."
+        text = f"Your Engine runs {_where(facts, elsewhere)}."
         if in_vm:
             text += " Containers need a Linux kernel, which macOS and Windows do not have."
+        elif elsewhere:
+            text += (
+                " Its files are where it runs: the lab reads them through helper containers, "
+                "which run there too, never from this machine's disk."
+            )
         return text
     if topic == "Data root":
         if in_vm:
@@ -75,26 +112,66 @@ def meaning(topic: str, facts: EngineFacts | None) -> str:
                 "and your terminal cannot `ls` it. Reach what is in it through docker itself "
                 "(`docker volume inspect`, `docker run -v`, `docker cp`)."
             )
+        if elsewhere:
+            return (
+                f"{root} is a directory where the Engine runs, not on this machine: `ls {root}` "
+                "here shows this machine's own directory, or nothing. Reach it through docker "
+                "(`docker run -v`, `docker cp`): section 2 lists it from a helper container."
+            )
         return (
             f"{root} is a directory on this machine. Image layers, containers' writable layers "
             f"and volumes all live below it; only root may read it (`sudo ls {root}`)."
         )
+    if topic == "Folders":
+        if locality is None or locality.folders_shared is None:
+            return "Not probed: bind mounts of this notebook's folders may or may not work."
+        if locality.folders_shared:
+            return (
+                f"The Engine sees this notebook's folder ({locality.folder}) at the same path, so "
+                "a bind mount of it (`docker run -v $PWD/data:/data`) shows your files in the "
+                "container."
+            )
+        return (
+            f"The Engine cannot see {locality.folder}: a bind mount of it would fail ('bind "
+            "source path does not exist') or show an empty directory. The notebooks show those "
+            "commands instead of running them."
+        )
     if topic == "Storage driver":
         if facts.containerd_snapshotter:
             return (
-                "containerd's snapshotter keeps images and writable layers (the containerd "
-                "image store); it stacks read-only layers under a writable one too."
+                f"With the containerd image store, `docker info` names containerd's snapshotter "
+                f"({facts.storage_driver}) as the storage driver. It unpacks each image layer "
+                "into a snapshot and stacks them, read-only, under one writable snapshot per "
+                "container, with the kernel's OverlayFS as overlay2 does. Its files are in "
+                f"{root}/containerd, not {root}/overlay2."
             )
         return (
             f"{facts.storage_driver} gives each container one filesystem made of the image's "
             "read-only layers stacked under a writable layer of its own. Its files are in "
             f"{root}/{facts.storage_driver}."
         )
+    if topic == "Image store":
+        if facts.containerd_snapshotter:
+            return (
+                "containerd keeps the images: each layer twice, as the compressed blob a "
+                "registry serves (content) and unpacked as a snapshot. So `docker image ls` "
+                "shows both added up, `docker image inspect` the compressed size, and `docker "
+                "image history` the snapshots' disk use (whole blocks: an empty directory shows "
+                "a few kB). Docker Desktop and fresh installs of Engine 29 use this store; "
+                "the notebooks say where its figures differ from the classic store's."
+            )
+        return (
+            f"The classic image store: the storage driver ({facts.storage_driver}) keeps each "
+            f"layer once, unpacked, and {root}/image records which layers make up each image. "
+            "`docker image ls`, `inspect` and `history` all count the same unpacked file bytes. "
+            "Docker Desktop and fresh installs of Engine 29 use the containerd image store "
+            "instead, which counts otherwise (notebook 01 shows how)."
+        )
     if topic == "Volume drivers":
         drivers = ", ".join(facts.volume_drivers) or "none"
         return (
             f"Installed: {drivers}. `local` keeps each named volume in {root}/volumes/NAME/_data"
-            + (" (inside the VM)" if in_vm else "")
+            + (" (inside the VM)" if in_vm else " (where the Engine runs)" if elsewhere else "")
             + "; plugins can add network or cloud storage."
         )
     return ""
@@ -109,7 +186,8 @@ def explain(report: Report) -> Table:
             (
                 "OK" if f.ok else ("FAIL" if f.blocking else "WARN"),
                 f.topic,
-                meaning(f.topic, report.facts) + (f" To do: {f.advice}" if not f.ok else ""),
+                meaning(f.topic, report.facts, report.locality, report.builder)
+                + (f" To do: {f.advice}" if not f.ok else ""),
             )
             for f in report.findings
         ],
@@ -146,6 +224,8 @@ DATA_ROOT_MEANINGS = {
     "volumes": "the `local` driver's volumes, one directory each (NAME/_data holds the data)",
     "buildkit": "BuildKit's state and build cache",
     "containerd": "state of the containerd daemon the Engine runs containers through",
+    "rootfs": "each running container's root filesystem, mounted (the containerd image store)",
+    "engine-id": "this Engine's id",
     "network": "the networks' settings",
     "plugins": "installed plugins",
     "runtimes": "files of extra container runtimes",
@@ -153,14 +233,30 @@ DATA_ROOT_MEANINGS = {
     "tmp": "scratch space the Engine uses while it works",
     "trust": "keys for signed images (Docker Content Trust)",
 }
+# With the containerd image store, containerd's directory holds the images and writable layers.
+CONTAINERD_STORE_MEANING = (
+    "the containerd image store: compressed layer blobs (content) and the snapshotter's "
+    "unpacked layers and containers' writable layers (io.containerd.snapshotter.v1.overlayfs)"
+)
 
 
 def data_root_table(listing: DataRootListing) -> Table:
     """The data root's directories with what each holds, or why they could not be listed."""
     if not listing.listed:
-        return Table(["", ""], [("cannot list", listing.path), ("why", listing.reason)])
+        rows = [("cannot list", listing.path), ("why", listing.reason)]
+        if listing.command:
+            rows.append(("tried", listing.command))
+        return Table(["", ""], rows)
+    meanings = dict(DATA_ROOT_MEANINGS)
+    if listing.image_store == "containerd":
+        meanings["containerd"] = CONTAINERD_STORE_MEANING
+    where = (
+        "on this machine"
+        if listing.method == "this machine"
+        else f"where the Engine runs, listed by the helper container above: {listing.reason}"
+    )
     return Table(
         ["directory", "what it holds"],
-        [(name, DATA_ROOT_MEANINGS.get(name, "(not explained here)")) for name in listing.entries],
-        caption=f"{listing.path} on this machine",
+        [(name, meanings.get(name, "(not explained here)")) for name in listing.entries],
+        caption=f"{listing.path} {where}",
     )

@@ -3,15 +3,19 @@
 Three containers from `my-image` each get a writable layer of their own; the image's layers are
 stored once. Checked with the Engine's own figures: the writable-layer size `docker ps -s` shows
 (SizeRw), `docker system df -v` before and after, a scaling run with 1 to 20 containers, and what a
-writable layer holds (`docker diff`, and overlay2's upper directory, read on the Engine's machine
-or through a helper container).
+writable layer holds (`docker diff`, and the overlay's upper directory, read on the Engine's
+machine or through a helper container).
+
+The two image stores count differently, and every result says which one it was measured on: the
+overlay2 graph driver counts the sizes of the files in a writable layer; the containerd
+snapshotter counts the disk blocks of every file and directory in it, and its `docker system df`
+adds every snapshot containerd keeps (the containers' writable and init layers too) to the
+image-layer total.
 """
 
 from __future__ import annotations
 
-import os
 import shlex
-import stat
 import time
 from collections.abc import Callable
 
@@ -20,20 +24,20 @@ from ...core.errors import BadInput
 from ...core.labels import MANAGED
 from ...engine import (
     LESSON_IMAGE,
-    MountSpec,
     container_sizes,
     diff,
     disk_usage,
     engine_facts,
-    engine_is_local,
     engine_step,
     exec_in,
     find_container,
     image_info,
+    image_sizes,
+    layer_files,
     list_containers,
     remove_container,
+    root_mount,
     run_container,
-    run_once,
     storage_layout,
     write_data,
 )
@@ -48,7 +52,6 @@ from .results import (
     Snapshot,
     StorageView,
     UpperDirListing,
-    UpperEntry,
 )
 from .views import LESSON_DELTAS_MIB
 
@@ -77,7 +80,6 @@ DELTA_PATH = "/app/delta.bin"
 SCALE_PREFIX = "my-scale-"
 MAX_SCALE = 20
 COW_CONTAINER = "my-cont-cow"
-UPPER_AT = "/upper"  # where a helper container mounts an upper directory (read-only)
 
 
 # --- three containers and their writable layers -----------------------------------------------
@@ -97,30 +99,70 @@ def start_containers(names: tuple | list = CONTAINERS, image: str = LESSON_IMAGE
     return tuple(run_container(name, image) for name in names)
 
 
+def _data_bytes(name: str, path: str = DELTA_PATH) -> int:
+    """The size of the delta file in a running container (0 when there is none)."""
+    out = exec_in(name, f"stat -c %s {shlex.quote(path)} 2>/dev/null || echo 0", echo=False)
+    return int(out.output.strip() or 0)
+
+
+def _block_bytes(name: str) -> int:
+    """The block size of the filesystem under the container's writable layer (an overlay reports
+    its upper filesystem's)."""
+    return int(exec_in(name, "stat -f -c %S /", echo=False).output.strip() or 0)
+
+
+def _layer_sizes(names: tuple | list, store: str) -> LayerSizes:
+    sizes = container_sizes(list(names))
+    running = [s.name for s in sizes if s.status == "running"]
+    data = tuple((s.name, _data_bytes(s.name) if s.name in running else -1) for s in sizes)
+    block = _block_bytes(running[0]) if running else 0
+    return LayerSizes(sizes, data, DELTA_PATH, store, block)
+
+
 @engine_step("measure the writable layers")
 def layer_sizes(names: tuple | list = CONTAINERS) -> LayerSizes:
     """`docker ps -a -s` for the lesson's containers: each writable layer, as the CLI prints it
-    and in exact bytes."""
-    return LayerSizes(container_sizes(list(names)))
+    and in exact bytes, beside the data written into it (`stat /app/delta.bin`)."""
+    return _layer_sizes(names, engine_facts().image_store)
+
+
+def _init_layers(names: list[str], store: str) -> tuple:
+    """(name, bytes) of each container's init layer, on the containerd store only: there
+    `docker system df` counts it among the image layers (the graph driver leaves it out)."""
+    if store != "containerd":
+        return ()
+    return tuple((name, layer_files(name, "init").blocks_bytes) for name in names)
 
 
 @engine_step("measure the Engine's storage")
 def snapshot(moment: str, names: tuple | list = CONTAINERS, image: str = LESSON_IMAGE) -> Snapshot:
-    """`docker system df -v`, `docker image inspect IMAGE` and `docker ps -a -s`, at one moment."""
+    """`docker system df -v`, the image's sizes (`docker image ls`, unpacked and content) and
+    `docker ps -a -s` at one moment; with the data in each container's delta file and, on the
+    containerd store, each container's init layer (read through a helper container)."""
+    store = engine_facts().image_store
     usage = disk_usage()
-    image_bytes = image_info(image).size_bytes
+    sizes_of_image = image_sizes(image)
     listed = {r.name: r.size_bytes for r in usage.rows if r.kind == "container"}
     present = [n for n in names if n in listed]
     sizes = container_sizes(present) if present else ()
+    running = [s.name for s in sizes if s.status == "running"]
+    with quiet():
+        data = tuple((s.name, _data_bytes(s.name) if s.name in running else -1) for s in sizes)
+        inits = _init_layers(running, store)
     return Snapshot(
         moment,
+        store,
         usage.layers_bytes,
         usage.containers_bytes,
         usage.total_bytes,
         image,
-        image_bytes,
+        sizes_of_image.unpacked_bytes,
+        max(sizes_of_image.content_bytes, 0),
+        sizes_of_image.listed_bytes,
         tuple(sizes),
         tuple((n, listed[n]) for n in present),
+        data,
+        inits,
     )
 
 
@@ -152,7 +194,7 @@ def write_deltas(
     """
     for name, size in zip(names, sizes_mib, strict=True):
         write_data(name, size, path)
-    return LayerSizes(container_sizes(list(names)))
+    return _layer_sizes(names, engine_facts().image_store)
 
 
 # --- scaling: 1 to 20 containers ------------------------------------------------------------------
@@ -189,19 +231,21 @@ def scaling_experiment(
     """Start `count` containers (my-scale-01, ...) from IMAGE one at a time; after each, write
     `delta_mib` MiB into it and measure (`docker system df -v`, `docker ps -s`). The containers
     are removed at the end (also after an error). `on_progress(done, count, so_far)` follows it,
-    `so_far` being the run up to that container.
+    `so_far` being the run up to that container. On the containerd store the first container's
+    init layer is measured too (a helper container reads it), after that container's figures.
 
     Raises:
         BadInput: `count` is not a whole number from 1 to MAX_SCALE (before anything connects).
         NotEnoughSpace: the deltas would not fit on the Engine's disk.
     """
-    image_bytes = image_info(image).size_bytes
+    store = engine_facts().image_store
+    image_bytes = image_sizes(image).unpacked_bytes
     _remove_scale_containers("   # left by an earlier run")
     started = time.perf_counter()
     baseline = disk_usage()
     names: list[str] = []
     points: list[ScalePoint] = []
-    written = 0
+    written, init_bytes = 0, -1
     try:
         for number in range(1, count + 1):
             name = _scale_name(number)
@@ -215,14 +259,19 @@ def scaling_experiment(
                     number,
                     sum(s.writable_layer_bytes for s in sizes),
                     usage.layers_bytes - baseline.layers_bytes,
+                    usage.containers_bytes - baseline.containers_bytes,
                     usage.total_bytes - baseline.total_bytes,
                 )
             )
+            if number == 1 and store == "containerd":
+                init_bytes = layer_files(name, "init").blocks_bytes  # measured after its df
             if on_progress is not None:
-                on_progress(number, count, Scaling(image, image_bytes, written, tuple(points), 0.0))
+                so_far = Scaling(image, image_bytes, written, tuple(points), 0.0, store, init_bytes)
+                on_progress(number, count, so_far)
     finally:
         _remove_scale_containers()
-    return Scaling(image, image_bytes, written, tuple(points), time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    return Scaling(image, image_bytes, written, tuple(points), seconds, store, init_bytes)
 
 
 # --- inside a writable layer: docker diff ---------------------------------------------------------
@@ -239,19 +288,57 @@ def _diff_lines(name: str) -> list[str]:
     return [f"{d.kind} {d.path}" for d in diff(name)]
 
 
-def _layer_state(name: str) -> tuple[list[str], int]:
-    """`docker diff` and `docker ps -s` of one container."""
-    return _diff_lines(name), container_sizes([name])[0].writable_layer_bytes
+_State = tuple  # (docker diff lines, SizeRw, upper-dir entries by path or None)
+
+
+def _layer_state(name: str) -> _State:
+    """`docker diff`, `docker ps -s` and the upper directory's entries of one container."""
+    with quiet():
+        upper = layer_files(name)
+    entries = {e.path: e for e in upper.entries} if upper.readable else None
+    return _diff_lines(name), container_sizes([name])[0].writable_layer_bytes, entries
 
 
 def _measured_change(
-    name: str, action: str, command: str, file_bytes: int, before: tuple[list[str], int]
-) -> tuple[LayerChange, tuple[list[str], int]]:
-    """Run COMMAND in NAME and compare `docker diff` and `docker ps -s` with `before`."""
+    name: str, action: str, command: str, path: str, file_bytes: int, before: _State
+) -> tuple[LayerChange, _State]:
+    """Run COMMAND in NAME and compare `docker diff`, `docker ps -s` and the upper directory
+    with `before`."""
     exec_in(name, command)
     after = _layer_state(name)
     new = tuple(line for line in after[0] if line not in before[0])
-    return LayerChange(action, command, file_bytes, new, after[1], after[1] - before[1]), after
+    old_upper, new_upper = before[2], after[2]
+    if old_upper is None or new_upper is None:
+        added, changed, sizes_grew, blocks_grew = (), (), -1, -1
+    else:
+        added = tuple(e for p, e in sorted(new_upper.items()) if p not in old_upper)
+        changed = tuple(
+            e for p, e in sorted(new_upper.items()) if p in old_upper and old_upper[p] != e
+        )
+        sizes_grew = _sizes(new_upper) - _sizes(old_upper)
+        blocks_grew = _blocks(new_upper) - _blocks(old_upper)
+    change = LayerChange(
+        action,
+        command,
+        path,
+        file_bytes,
+        new,
+        after[1],
+        after[1] - before[1],
+        added,
+        changed,
+        sizes_grew,
+        blocks_grew,
+    )
+    return change, after
+
+
+def _sizes(entries: dict) -> int:
+    return sum({e.inode: e.size_bytes for e in entries.values() if e.kind != "directory"}.values())
+
+
+def _blocks(entries: dict) -> int:
+    return sum({e.inode: e.allocated_bytes for e in entries.values()}.values())
 
 
 def _file_size(name: str, path: str) -> int:
@@ -261,8 +348,10 @@ def _file_size(name: str, path: str) -> int:
 @engine_step("add, change and delete files in a container")
 def change_demo(name: str = COW_CONTAINER, image: str = LESSON_IMAGE) -> ChangeDemo:
     """In a fresh container: add a file, change a file of the image, delete a file of the image;
-    after each, `docker diff` and `docker ps -s` (the container stays, for `upper_dir`)."""
+    after each, `docker diff`, `docker ps -s` and the upper directory (the container stays, for
+    `upper_dir`)."""
     run_container(name, image)
+    store = engine_facts().image_store
     steps = (
         ("add a new file", "echo hello > /app/new.txt", ""),
         ("change a file of the image", "echo '# changed' >> /app/app.py", "/app/app.py"),
@@ -272,21 +361,22 @@ def change_demo(name: str = COW_CONTAINER, image: str = LESSON_IMAGE) -> ChangeD
     state = _layer_state(name)
     done = []
     for action, command, path in steps:
-        change, state = _measured_change(name, action, command, sizes.get(path, 0), state)
+        change, state = _measured_change(name, action, command, path, sizes.get(path, 0), state)
         done.append(change)
-    return ChangeDemo(name, tuple(done))
+    return ChangeDemo(name, tuple(done), store)
 
 
 @engine_step("touch the biggest file of the image")
 def touch_biggest_file(name: str = COW_CONTAINER) -> LayerChange:
-    """`touch` the biggest file under /usr in the container: only its timestamp changes, yet
-    overlay2 copies the whole file up into the writable layer first (copy-on-write)."""
+    """`touch` the biggest file under /usr in the container: only its timestamp changes, yet the
+    storage driver copies the whole file up into the writable layer first (copy-on-write)."""
     found = exec_in(
         name, "find /usr -xdev -type f -printf '%s %p\\n' | sort -n | tail -n 1", echo=False
     ).output.split(maxsplit=1)
     size, path = int(found[0]), found[1].strip()
     action = "change only the timestamp of the biggest file"
-    return _measured_change(name, action, f"touch {shlex.quote(path)}", size, _layer_state(name))[0]
+    command = f"touch {shlex.quote(path)}"
+    return _measured_change(name, action, command, path, size, _layer_state(name))[0]
 
 
 # --- the storage driver's view: lower, upper, merged ----------------------------------------------
@@ -294,74 +384,25 @@ def touch_biggest_file(name: str = COW_CONTAINER) -> LayerChange:
 
 @engine_step("inspect the container's storage")
 def storage_view(name: str) -> StorageView:
-    """`docker inspect -f '{{json .GraphDriver}}' NAME`, explained; and the image's layer count."""
-    layout = storage_layout(name)
+    """The overlay mounted as the container's `/` (`docker exec NAME cat /proc/1/mountinfo`:
+    works with both image stores), beside what `docker inspect` lists (GraphDriver) and the
+    image's layer count."""
     facts = engine_facts()
+    listed = storage_layout(name)
+    mount = root_mount(name)
     container = find_container(name)
     layers = image_info(container.image if container else LESSON_IMAGE).layer_count
-    data = layout.data
     return StorageView(
         name,
-        layout.driver,
-        facts.containerd_snapshotter,
-        tuple(d for d in (data.get("LowerDir") or "").split(":") if d),
-        data.get("UpperDir", ""),
-        data.get("MergedDir", ""),
-        data.get("WorkDir", ""),
+        facts.image_store,
+        facts.storage,
+        mount.fstype,
+        mount.lower_dirs,
+        mount.upper_dir,
+        mount.work_dir,
         layers,
+        bool(listed.data.get("UpperDir")),
     )
-
-
-def _kind(mode: int, rdev: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "directory"
-    if stat.S_ISREG(mode):
-        return "file"
-    if stat.S_ISLNK(mode):
-        return "symlink"
-    if stat.S_ISCHR(mode) and rdev == 0:
-        return "whiteout"
-    return "other"
-
-
-def _walk(top: str) -> tuple:
-    """Every entry under `top` on this machine (called inside the `upper_dir` step only: it reads
-    the Engine's machine, which a replay must answer from the recording)."""
-    entries = []
-    for root, dirs, files in os.walk(top):
-        dirs.sort()
-        for entry in sorted(dirs + files):
-            path = os.path.join(root, entry)
-            info = os.lstat(path)
-            kind = _kind(info.st_mode, info.st_rdev)
-            entries.append(
-                UpperEntry(os.path.relpath(path, top), kind, info.st_size if kind == "file" else 0)
-            )
-    return tuple(sorted(entries, key=lambda e: e.path))
-
-
-_FIND_KINDS = {"f": "file", "d": "directory", "l": "symlink", "c": "whiteout"}
-
-
-def _layer_bytes(name: str) -> int:
-    return container_sizes([name])[0].writable_layer_bytes
-
-
-def _through_helper(name: str, upper: str, image: str) -> UpperDirListing:
-    # A bind mount of a path on the Engine's machine (not this one): the Engine resolves it.
-    done = run_once(
-        image,
-        ["find", UPPER_AT, "-mindepth", "1", "-printf", "%y %s %P\\n"],
-        [MountSpec("bind", upper, UPPER_AT, read_only=True)],
-    )
-    entries = []
-    for line in done.output.splitlines():
-        kind, size, path = line.split(" ", 2)
-        kind = _FIND_KINDS.get(kind, "other")
-        entries.append(UpperEntry(path, kind, int(size) if kind == "file" else 0))
-    ordered = tuple(sorted(entries, key=lambda e: e.path))
-    how = "through a helper container"
-    return UpperDirListing(name, upper, how, True, "", ordered, done.command, _layer_bytes(name))
 
 
 def _check_via(name: str = "", via: str = "auto", image: str = "") -> None:
@@ -374,33 +415,24 @@ def _check_via(name: str = "", via: str = "auto", image: str = "") -> None:
 
 
 @engine_step("read the container's upper directory", validate=_check_via)
-def upper_dir(name: str, via: str = "auto", image: str = LESSON_IMAGE) -> UpperDirListing:
-    """List what sits in a container's upper directory (overlay2's writable layer).
+def upper_dir(name: str, via: str = "auto", image: str = "") -> UpperDirListing:
+    """List what sits in a container's upper directory (its writable layer), with each entry's
+    size and the disk blocks it takes, beside what `docker ps -s` says.
 
-    via="host" reads it on this machine (native Linux, the notebook on the Engine's machine, as
-    root); via="container" bind-mounts just that directory read-only into a throw-away container
-    (`docker run --rm -v UPPER:/upper:ro ...`), which needs no access to the Engine's files from
-    here; "auto" takes the first that works.
+    via="host" reads it on this machine (when the Engine's files are here and readable);
+    via="container" bind-mounts just that directory read-only into a throw-away container of
+    IMAGE (the container's own image by default): `docker run --rm -v UPPER:/layer:ro ...`, which
+    needs no access to the Engine's files from here; "auto" takes the first that works.
     """
-    layout = storage_layout(name)
-    upper = (layout.data or {}).get("UpperDir", "")
-    if not upper:
-        reason = f"the storage driver '{layout.driver}' does not report an upper directory"
-        return UpperDirListing(name, "", "not available", False, reason, (), "", _layer_bytes(name))
-    native = engine_facts().platform_kind == "native-linux"
-    on_this_machine = engine_is_local() and native and os.path.isdir(upper)
-    readable_here = on_this_machine and os.access(upper, os.R_OK | os.X_OK)
-    if via == "container" or (via == "auto" and not readable_here):
-        return _through_helper(name, upper, image)
-    shown = f"sudo find {upper} -mindepth 1 -printf '%y %s %P\\n'"
-    announce(shown)
-    how = "read on this machine"
-    if not readable_here:
-        reason = (
-            "only root may read the Engine's data root (run the notebook as root, or use sudo "
-            "in a terminal)"
-            if on_this_machine
-            else "the Engine's files are not on this machine (a VM, or a remote Engine)"
-        )
-        return UpperDirListing(name, upper, how, False, reason, (), shown, _layer_bytes(name))
-    return UpperDirListing(name, upper, how, True, "", _walk(upper), shown, _layer_bytes(name))
+    listing = layer_files(name, "writable", via, image)
+    return UpperDirListing(
+        name,
+        listing.directory,
+        listing.how,
+        listing.readable,
+        listing.reason,
+        listing.entries,
+        listing.command,
+        container_sizes([name])[0].writable_layer_bytes,
+        engine_facts().image_store,
+    )

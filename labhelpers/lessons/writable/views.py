@@ -46,7 +46,7 @@ def plot_equation(equation: StorageEquation):
                 color=_IMAGE_COLOUR,
                 edgecolor="white",
                 width=0.55,
-                label=f"{equation.image}'s layers" if x == 0 and copy == 0 else None,
+                label=f"{equation.image}'s layers (unpacked)" if x == 0 and copy == 0 else None,
             )
             bottom += height
         for i, c in enumerate(equation.containers):
@@ -86,15 +86,22 @@ def plot_equation(equation: StorageEquation):
     zoom.set_ylim(0, max(bottom, 1e-6) * 1.15)
     zoom.set_xticks([0], ["the deltas,\nzoomed in"])
     zoom.set_ylabel("MB (SI)")
-    zoom.set_title(f"docker system df: total +{si(equation.total_change_bytes)}", fontsize=11)
+    twice = equation.store == "containerd" and equation.total_change_bytes != equation.deltas_bytes
+    zoom.set_title(
+        f"docker system df: total +{si(equation.total_change_bytes)}"
+        + ("\n(it counts the deltas twice)" if twice else ""),
+        fontsize=11 if not twice else 10,
+    )
     fig.tight_layout()
     plt.close(fig)  # shown once, as the cell's result
     return fig
 
 
 def plot_scaling(scaling: Scaling, planned: int | None = None):
-    """Line plot: the naive figure and the measured total (image + what the Engine's total grew
-    by), against the number of containers; the lecture's equation as a dashed line."""
+    """Line plot: the naive figure and the measured total (image + what the Engine's storage grew
+    by, each byte once), against the number of containers; the lecture's equation as a dashed
+    line. On the containerd store a dotted line shows docker system df's total as it reports it
+    (the writable layers counted twice)."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(7.2, 4.4))
@@ -109,8 +116,18 @@ def plot_scaling(scaling: Scaling, planned: int | None = None):
         "o-",
         color="#2f6db5",
         markersize=8,
-        label="measured: image + growth of docker system df's total",
+        label="measured: image + what the Engine's storage grew by",
     )
+    if scaling.store == "containerd":
+        reported = [scaling.reported_bytes(p) / 1e6 for p in scaling.points]
+        ax.plot(
+            xs,
+            reported,
+            ":",
+            color="#2f6db5",
+            linewidth=1.4,
+            label="docker system df's total as reported (writable layers twice)",
+        )
     ax.plot(
         xs,
         model,
@@ -125,7 +142,9 @@ def plot_scaling(scaling: Scaling, planned: int | None = None):
     ax.set_xticks(range(1, last + 1, 1 if last <= 10 else 2))
     top = last * (scaling.image_bytes + scaling.delta_bytes) / 1e6
     ax.set_ylim(0, max([*naive, top]) * 1.12)
-    ax.set_xlabel("containers from " + scaling.image)
+    ax.set_xlabel(
+        f"containers from {scaling.image} (its layers unpacked: {si(scaling.image_bytes)})"
+    )
     ax.set_ylabel("MB (SI, as docker prints)")
     if scaling.points:
         end = scaling.points[-1]
