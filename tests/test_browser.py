@@ -15,6 +15,10 @@ from labhelpers.tools import browser
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
+        os.environ.get("LABHELPERS_BROWSER") != "1",
+        reason="the browser pass runs on its own (LABHELPERS_BROWSER=1)",
+    ),
+    pytest.mark.skipif(
         not (os.environ.get("LABHELPERS_CHROMIUM") or shutil.which("chromium")),
         reason="no Chromium here (apt-get install chromium)",
     ),

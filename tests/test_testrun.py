@@ -13,6 +13,7 @@ DEAD = "unix:///tmp/labhelpers-no-engine-here.sock"
 def test_with_no_engine_the_run_says_so_once_and_fails_with_a_summary():
     env = dict(os.environ, DOCKER_HOST=DEAD)
     env.pop("LABHELPERS_MODE", None)
+    env.pop("LABHELPERS_ENGINES", None)  # this run is about the default Engine alone
     done = subprocess.run(
         [sys.executable, "-m", "labhelpers", "test", "pairs", "engine", "live", "drift"],
         env=env,
