@@ -127,14 +127,13 @@ def meaning(
             return "Not probed: bind mounts of this notebook's folders may or may not work."
         if locality.folders_shared:
             return (
-                f"The Engine sees this notebook's folder ({locality.folder}) at the same path, so "
-                "a bind mount of it (`docker run -v $PWD/data:/data`) shows your files in the "
-                "container."
+                "The Engine sees this notebook's folder ($PWD) at the same path, so a bind mount "
+                "of it (`docker run -v $PWD/data:/data`) shows your files in the container."
             )
         return (
-            f"The Engine cannot see {locality.folder}: a bind mount of it would fail ('bind "
-            "source path does not exist') or show an empty directory. The notebooks show those "
-            "commands instead of running them."
+            "The Engine cannot see this notebook's folder ($PWD): a bind mount of it would fail "
+            "('bind source path does not exist') or show an empty directory. The notebooks show "
+            "those commands instead of running them."
         )
     if topic == "Storage driver":
         if facts.containerd_snapshotter:
