@@ -63,8 +63,8 @@ def test_explain_names_an_engine_that_runs_elsewhere():
 
 
 def test_explain_says_whether_bind_mounts_of_this_folder_work():
-    assert "sees this notebook's folder (/work/notebooks)" in _said("Folders", locality=HERE)
-    assert "cannot see /work/notebooks" in _said("Folders", locality=NOT_SHARED)
+    assert "sees this notebook's folder ($PWD)" in _said("Folders", locality=HERE)
+    assert "cannot see this notebook's folder ($PWD)" in _said("Folders", locality=NOT_SHARED)
     assert _said("Folders").startswith("Not probed")
 
 
