@@ -55,7 +55,7 @@ _LAZY = {
     "check": ".doctor",
     "quiz": ".widgets.quiz",
     "Question": ".teaching.questions",
-    "show_solution": ".teaching.solutions",
+    "show_solution": ".notebook",
     "write_lesson_files": ".lesson_app",
     "ensure_lesson_image": ".engine.images",
     "run_container": ".engine.containers",

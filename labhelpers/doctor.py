@@ -20,6 +20,7 @@ from .engine import (
     run_once,
 )
 from .engine.connection import sdk_version, why_unavailable
+from .engine.names import NamePlan, plan
 from .engine.system import EngineFacts, Locality
 from .replay import describe, modes
 from .views import Table, TableShown
@@ -157,7 +158,20 @@ def _checks() -> Report:
         )
     )
     findings.append(_free_disk(choice.image if choice.present else ""))
+    findings.append(_names(plan(refresh=True)))
     return Report(tuple(findings), facts, locality, builder)
+
+
+def _names(chosen: NamePlan) -> Finding:
+    if not chosen.prefix:
+        return Finding("Names", "the lecture's (my-image, my-vol, ...): none is yours", True, "")
+    mine = ", ".join(c.name for c in chosen.clashes) or "(none now)"
+    return Finding(
+        "Names",
+        f"'{chosen.prefix}' before each (yours: {mine})",
+        True,
+        "the course leaves yours alone; notebook 00 shows how to use the lecture's names again",
+    )
 
 
 def _folder() -> str:

@@ -9,9 +9,10 @@ from . import replay
 from .core.errors import LabError
 from .core.labels import set_notebook
 from .engine.connection import server_summary
+from .engine.names import plan
 from .engine.system import recording_meta
 
-__all__ = ["install_error_display", "start_lesson"]
+__all__ = ["install_error_display", "run_solution", "show_solution", "start_lesson"]
 
 
 def start_lesson(notebook: str) -> None:
@@ -25,6 +26,9 @@ def start_lesson(notebook: str) -> None:
         _show(shown)
         return
     print(f"Lesson {notebook}: live mode, connected to {server_summary()}.")
+    notice = plan().notice()
+    if notice:
+        print(notice)
 
 
 def install_error_display() -> None:
@@ -55,3 +59,20 @@ def _show(value: Any) -> None:
             display(value)
             return
     print(repr(value))
+
+
+def show_solution(path: str) -> Any:
+    """Show an exercise's solution file, with the course's names on this Engine (see
+    `labhelpers.engine.names`); in a terminal, `bash PATH` runs the file as written."""
+    from .engine.names import rename_in_text
+    from .teaching.solutions import show_solution as show
+
+    return show(path, rename_in_text)
+
+
+def run_solution(path: str, timeout_s: int = 600) -> str:
+    """Run an exercise's solution as `show_solution` shows it (tests do this)."""
+    from .engine.names import rename_in_text
+    from .teaching.solutions import run_solution as run
+
+    return run(path, timeout_s, rename_in_text)

@@ -10,7 +10,7 @@ from conftest import docker_cli
 from labhelpers.core.labels import MANAGED
 from labhelpers.engine import find_volume
 from labhelpers.lessons.setup.exercise import VOLUME_NAME, check_first_volume
-from labhelpers.teaching import run_solution
+from labhelpers.notebook import run_solution
 
 SOLUTION = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "00-check-your-lab.sh"
 NAME = VOLUME_NAME

@@ -11,7 +11,7 @@ from conftest import docker_cli
 from labhelpers.core.labels import MANAGED, is_lab_owned
 from labhelpers.engine import cleanup, find_image, image_sizes
 from labhelpers.lessons.layers.exercise import EXERCISE_TAG, check_layer_exercise
-from labhelpers.teaching import run_solution
+from labhelpers.notebook import run_solution
 
 SOLUTION = Path(__file__).resolve().parents[1] / "notebooks" / "solutions" / "01-image-layers.sh"
 TAG = EXERCISE_TAG

@@ -13,7 +13,7 @@ import labhelpers as lh
 from conftest import docker_cli
 from labhelpers import engine as eng
 from labhelpers.core.labels import MANAGED
-from labhelpers.teaching import run_solution
+from labhelpers.notebook import run_solution
 
 SOLUTION = Path(__file__).parent.parent / "notebooks" / "solutions" / "02-writable-layer.sh"
 BOX = "ex02-box"

@@ -12,7 +12,7 @@ import labhelpers as lh
 from conftest import docker_cli
 from labhelpers import engine as eng
 from labhelpers.lessons.lifecycle.exercise import RESCUE_TEXT
-from labhelpers.teaching import run_solution
+from labhelpers.notebook import run_solution
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 SOLUTION = NOTEBOOKS / "solutions" / "03-stop-start-remove.sh"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import labhelpers as lh
 from conftest import docker_cli
-from labhelpers.teaching import run_solution
+from labhelpers.notebook import run_solution
 
 SOLUTION = (
     Path(__file__).parent.parent / "notebooks" / "solutions" / "04-storage-and-volume-drivers.sh"

@@ -9,7 +9,7 @@ import pytest
 
 import labhelpers as lh
 from conftest import docker_cli
-from labhelpers.teaching import run_solution
+from labhelpers.notebook import run_solution
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
 SOLUTION = NOTEBOOKS / "solutions" / "06-volume-vs-bind-vs-tmpfs.sh"

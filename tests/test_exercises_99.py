@@ -9,7 +9,7 @@ from pathlib import Path
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers.core import labels
-from labhelpers.teaching import run_solution
+from labhelpers.notebook import run_solution
 
 SOLUTION = Path(__file__).parent.parent / "notebooks" / "solutions" / "99-clean-up.sh"
 

@@ -59,6 +59,8 @@ from .images import (
     saved_config_history,
 )
 from .mounts import MountSpec, anonymous_volume, bind_mount, tmpfs_mount, volume_mount
+from .names import plan as name_plan
+from .names import real, use_lecture_names
 from .ownership import claim_container_name, claim_volume_name
 from .step import engine_step
 from .system import (
@@ -131,9 +133,11 @@ __all__ = [
     "list_images",
     "list_networks",
     "list_volumes",
+    "name_plan",
     "plugins",
     "prune_volumes",
     "read_file",
+    "real",
     "recording_meta",
     "remove_container",
     "remove_created_container",
@@ -150,6 +154,7 @@ __all__ = [
     "tmpfs_mount",
     "try_remove_volume",
     "unavailable_message",
+    "use_lecture_names",
     "volume_mount",
     "wait_until_gone",
     "write_data",

@@ -27,6 +27,7 @@ from ..core.labels import MANAGED, image_labels
 from ..core.results import result
 from .connection import cli_env, client
 from .images import choose_base_image
+from .names import real
 from .ownership import check_image_name
 from .step import engine_step
 
@@ -162,6 +163,8 @@ def build_image(
         BadInput: the context has no Dockerfile, or an unknown builder.
         BuildFailed: a step failed; `.step` is that step and `.build_log` every line.
     """
+    tag = real(tag, "image", creates=True)
+    base_image = real(base_image, "image")
     check_image_name(tag)
     base = base_image or choose_base_image().image
     with quiet():

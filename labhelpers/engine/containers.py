@@ -18,9 +18,11 @@ from ..core.echo import announce, cli
 from ..core.errors import BadInput, CommandFailed, NotEnoughSpace
 from ..core.labels import MANAGED, is_lab_owned, lab_labels
 from ..core.results import result
+from ..core.sessions import held_by
 from ..core.units import MIB, si
 from .connection import client
 from .mounts import MountSpec, sdk_mounts
+from .names import real
 from .ownership import check_volume_name, claim_container_name
 from .step import engine_step
 
@@ -181,6 +183,7 @@ def _sdk_container(name: str):
 def find_container(name: str) -> ContainerDetails | None:
     """`docker inspect NAME` (without echo): the container's details, or None if there is none.
     Any container may be read, the learner's too."""
+    name = real(name, "container")
     found = _sdk_container(name)
     return None if found is None else _details(found)
 
@@ -213,13 +216,15 @@ def lab_container(name: str) -> ContainerDetails:
     Raises:
         BadInput: there is none, or it is the learner's.
     """
+    name = real(name, "container")
     return _details(_lab_sdk_container(name))
 
 
 def _ensure_volume_for(spec: MountSpec) -> None:
-    if spec.kind == "volume" and spec.source and check_volume_name(spec.source) is None:
-        announce(cli("volume", "create", "--label", f"{MANAGED}=true", spec.source))
-        client().volumes.create(spec.source, labels=lab_labels())
+    source = real(spec.source, "volume", creates=True) if spec.kind == "volume" else ""
+    if source and check_volume_name(source) is None:
+        announce(cli("volume", "create", "--label", f"{MANAGED}=true", source))
+        client().volumes.create(source, labels=lab_labels())
 
 
 def _require_image(image: str, what: str) -> None:
@@ -265,6 +270,8 @@ def run_container(
     Raises:
         NameClash, BadInput, EngineError, DockerUnavailable.
     """
+    name = real(name, "container", creates=True)
+    image = real(image, "image")
     _require_image(image, f"run '{name}'")
     claim_container_name(name)
     for spec in mounts:
@@ -326,6 +333,8 @@ def run_once(
         CommandFailed: the command exited non-zero (when `check`).
         EngineError: the Engine refused to start it (its reason in `.engine_said`).
     """
+    image = real(image, "image")
+    volumes_from = [real(n) for n in volumes_from]
     import docker
 
     argv = ["run", "--rm"] + ([] if network else ["--network", "none"])
@@ -384,6 +393,8 @@ def create_container(
     """`docker create --name NAME [mounts] IMAGE` (with the lab's labels unless `labelled` is
     False: then it carries only what it inherits from its image; remove it at once). Named
     volumes in `mounts` are created (labelled) if missing."""
+    name = real(name, "container", creates=True)
+    image = real(image, "image")
     _require_image(image, f"create '{name}'")
     claim_container_name(name)
     for spec in mounts:
@@ -422,6 +433,7 @@ def exec_in(name: str, command: str, check: bool = True, echo: bool = True) -> E
     Raises:
         CommandFailed: the command exited non-zero (when `check`).
     """
+    name = real(name, "container")
     container = _lab_sdk_container(name)
     shown = cli("exec", name, "sh", "-c", command)
     if echo:
@@ -452,6 +464,7 @@ def free_bytes(name: str, path: str = "/") -> int:
     Raises:
         CommandFailed: df printed nothing usable twice in a row.
     """
+    name = real(name, "container")
     command = f"df -P -B1 {shlex.quote(path)} | tail -n 1"
     for _ in range(2):  # seen once: an empty answer from df in a container just started
         done = exec_in(name, command, echo=False)
@@ -514,6 +527,7 @@ def write_data(
         NotEnoughSpace: it would not fit on the filesystem behind `path` (the Engine's disk, a
             tmpfs's memory): nothing is written.
     """
+    name = real(name, "container")
     size_bytes = round(size_mib * MIB)
     directory = os.path.dirname(path) or "/"
     free = free_bytes(name, directory)
@@ -543,6 +557,7 @@ def write_data(
 @engine_step("read a file in the container")
 def read_file(name: str, path: str) -> str:
     """`docker exec NAME cat PATH`: the file's text."""
+    name = real(name, "container")
     return exec_in(name, f"cat {shlex.quote(path)}").output
 
 
@@ -562,18 +577,21 @@ def _lifecycle(name: str, verb: str) -> ContainerInfo:
 @engine_step("stop the container")
 def stop_container(name: str) -> ContainerInfo:
     """`docker stop NAME` (SIGTERM, then SIGKILL after STOP_TIMEOUT_S)."""
+    name = real(name, "container")
     return _lifecycle(name, "stop")
 
 
 @engine_step("start the container")
 def start_container(name: str) -> ContainerInfo:
     """`docker start NAME`."""
+    name = real(name, "container")
     return _lifecycle(name, "start")
 
 
 @engine_step("restart the container")
 def restart_container(name: str) -> ContainerInfo:
     """`docker restart NAME`."""
+    name = real(name, "container")
     return _lifecycle(name, "restart")
 
 
@@ -584,6 +602,7 @@ def remove_container(name: str, volumes: bool = False, force: bool = True) -> st
     Raises:
         BadInput: the container is the learner's.
     """
+    name = real(name, "container")
     container = _sdk_container(name)
     argv = ["rm"] + (["-f"] if force else []) + (["-v"] if volumes else []) + [name]
     shown = cli(*argv)
@@ -603,6 +622,7 @@ def remove_container(name: str, volumes: bool = False, force: bool = True) -> st
 @engine_step("wait for the container to go")
 def wait_until_gone(name: str, timeout_s: float = 10) -> bool:
     """Wait up to `timeout_s` for NAME to disappear (`--rm` after it exits); True if it did."""
+    name = real(name, "container")
     deadline = time.monotonic() + timeout_s
     while _sdk_container(name) is not None:
         if time.monotonic() >= deadline:
@@ -616,6 +636,7 @@ def container_logs(name: str, stdout: bool = True, stderr: bool = True) -> str:
     """`docker logs NAME`: what the container printed so far (`stdout`, `stderr`: which of its
     two streams; their lines interleave in the order they arrived, which may differ run to run).
     """
+    name = real(name, "container")
     container = _sdk_container(name)
     if container is None:
         raise _no_container(name)
@@ -633,6 +654,11 @@ class ContainerSummary:
     labels: dict
     lab_owned: bool
 
+    @property
+    def replaceable(self) -> bool:
+        """The lab's, and this session's or a stale one's: never another live kernel's."""
+        return self.lab_owned and held_by(self.labels) in ("this session", "a stale session")
+
 
 @engine_step("list containers")
 def list_containers(
@@ -644,6 +670,8 @@ def list_containers(
     Returns:
         ContainerSummary per container, by name.
     """
+    if name_prefix:
+        name_prefix = real(name_prefix)
     wanted = [label] if isinstance(label, str) else list(label)
     filters = {"label": wanted} if wanted else {}
     if echo:
@@ -690,6 +718,7 @@ def container_sizes(names: tuple | list | None = None) -> tuple:
     Raises:
         BadInput: a name is not a lab container.
     """
+    names = None if names is None else [real(n) for n in names]
     announce(cli("ps", "-a", "-s", "--filter", f"label={MANAGED}=true"))
     rows = client().api.containers(all=True, size=True, filters={"label": [f"{MANAGED}=true"]})
     by_name = {row["Names"][0].lstrip("/"): row for row in rows}
@@ -723,6 +752,7 @@ class DiffEntry:
 @engine_step("list the container's changes")
 def diff(name: str) -> tuple:
     """`docker diff NAME`: what the writable layer holds, compared with the image (by path)."""
+    name = real(name, "container")
     container = _lab_sdk_container(name)
     announce(cli("diff", name))
     kinds = {0: "C", 1: "A", 2: "D"}
@@ -742,6 +772,7 @@ class StorageLayout:
 @engine_step("inspect the container's storage")
 def storage_layout(name: str) -> StorageLayout:
     """`docker inspect -f '{{json .GraphDriver}}' NAME`: driver name and its directories."""
+    name = real(name, "container")
     container = _lab_sdk_container(name)
     announce(cli("inspect", "-f", "{{json .GraphDriver}}", name))
     graph = container.attrs.get("GraphDriver") or {}
@@ -785,6 +816,7 @@ def _kind(member: tarfile.TarInfo) -> str:
 def copy_file_from(name: str, path: str, echo: bool = True) -> CopiedFile | None:
     """`docker cp NAME:PATH -`: what is at PATH, or None when nothing is (works on a stopped
     container: the Engine mounts its filesystem for the copy)."""
+    name = real(name, "container")
     container = _lab_sdk_container(name)
     if echo:
         announce(cli("cp", f"{name}:{path}", "-") + " | tar -xO")
@@ -807,6 +839,7 @@ def copy_to_host(name: str, path: str, dest_dir: str | os.PathLike) -> str:
     Raises:
         BadInput: PATH is missing, or not a single regular file.
     """
+    name = real(name, "container")
     container = _lab_sdk_container(name)
     dest = Path(dest_dir)
     announce(cli("cp", f"{name}:{path}", f"{dest.as_posix().rstrip('/')}/"))
@@ -842,6 +875,7 @@ def remove_created_container(name: str, container_id: str) -> str:
     Raises:
         BadInput: NAME is another container, or it has been started.
     """
+    name = real(name, "container")
     container = _sdk_container(name)
     shown = cli("rm", name)
     announce(shown)
@@ -880,6 +914,7 @@ def root_mount(name: str) -> RootMount:
     Raises:
         BadInput: the container is not running, or is not the lab's.
     """
+    name = real(name, "container")
     text = exec_in(name, "cat /proc/1/mountinfo").output
     for line in text.splitlines():
         fields = line.split()
@@ -1019,6 +1054,8 @@ def layer_files(
     Raises:
         BadInput: an unknown layer or way; the container is not running or not the lab's.
     """
+    name = real(name, "container")
+    image = real(image, "image")
     from .system import engine_locality  # system imports this module
 
     mount = root_mount(name)

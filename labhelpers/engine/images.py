@@ -16,6 +16,7 @@ from ..core.labels import is_lab_image
 from ..core.results import result
 from ..core.units import MIB
 from .connection import client
+from .names import real
 from .ownership import check_image_name, sdk_image
 from .step import engine_step
 
@@ -130,6 +131,7 @@ class ImageInfo:
 @engine_step("inspect the image")
 def image_info(tag: str = "my-image") -> ImageInfo:
     """`docker image inspect TAG`: id, size (as `docker image ls` shows it) and RootFS layers."""
+    tag = real(tag, "image")
     image = sdk_image(tag)
     if image is None:
         raise BadInput(
@@ -156,6 +158,7 @@ def ensure_lesson_image(
 
     Without `context`, the pristine lesson files shipped with labhelpers are built.
     """
+    tag = real(tag, "image")
     from .builds import build_image  # builds imports this module
 
     existing = check_image_name(tag)
@@ -185,6 +188,7 @@ class ImageDetails:
 @engine_step("look up the image")
 def find_image(ref: str) -> ImageDetails | None:
     """`docker image inspect REF` (without echo), or None when the Engine has no such image."""
+    ref = real(ref, "image")
     image = sdk_image(ref)
     if image is None:
         return None
@@ -218,6 +222,7 @@ def image_history(tag: str) -> tuple:
     Raises:
         BadInput: there is no image TAG.
     """
+    tag = real(tag, "image")
     if sdk_image(tag) is None:
         raise BadInput(
             f"There is no image '{tag}'.",
@@ -244,6 +249,7 @@ def remove_image(tag: str) -> str:
     Raises:
         BadInput: the image is the learner's.
     """
+    tag = real(tag, "image")
     image = sdk_image(tag)
     shown = cli("image", "rm", tag)
     announce(shown)
@@ -341,6 +347,7 @@ class _ChunkStream(io.RawIOBase):
 @engine_step("read the image config from docker image save")
 def saved_config_history(image: str) -> tuple:
     """`docker image save IMAGE`, streamed: the config's history entries, oldest first."""
+    image = real(image, "image")
     announce(
         cli("image", "save", image)
         + " | tar -xOf - manifest.json   # names the config file; its history[] has empty_layer"
@@ -379,6 +386,7 @@ def image_sizes(ref: str) -> ImageSizes:
     Raises:
         BadInput: there is no image REF.
     """
+    ref = real(ref, "image")
     image = sdk_image(ref)
     if image is None:
         raise BadInput(

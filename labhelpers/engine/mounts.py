@@ -45,25 +45,28 @@ class MountSpec:
     volume_labels: tuple = ()  # ((key, value), ...) beyond the lab's own
 
     def cli_args(self) -> list[str]:
+        from .names import real  # names reaches the Engine; this module is plain data
+
         ro = ":ro" if self.read_only else ""
+        source = real(self.source, "volume") if self.kind == "volume" else self.source
         if self.kind == "tmpfs":
             return ["--tmpfs", self.target]
         if self.kind == "volume" and (not self.source or self.volume_labels or self.no_copy):
             # What `-v TARGET` does, plus the lab's label on the new volume (the Engine labels
             # an anonymous volume only when asked this way).
             parts = ["type=volume"]
-            if self.source:
-                parts.append(f"src={self.source}")
+            if source:
+                parts.append(f"src={source}")
             parts.append(f"dst={self.target}")
             if self.read_only:
                 parts.append("readonly")
             if self.no_copy:
                 parts.append("volume-nocopy")
-            if not self.source:
+            if not source:
                 parts.append(ANON_VOLUME_LABEL)
                 parts += [f"volume-label={k}={v}" for k, v in self.volume_labels]
             return ["--mount", ",".join(parts)]
-        return ["-v", f"{self.source}:{self.target}{ro}"]
+        return ["-v", f"{source}:{self.target}{ro}"]
 
 
 def volume_mount(volume: str, target: str, read_only: bool = False) -> MountSpec:
@@ -103,6 +106,8 @@ def sdk_mounts(specs: tuple | list) -> tuple[list, dict]:
     """The SDK's `mounts=` list and `volumes=` dict (for `-v` binds that may create their path)."""
     import docker
 
+    from .names import real
+
     mounts, volumes = [], {}
     for spec in specs:
         if spec.kind == "tmpfs":
@@ -112,7 +117,7 @@ def sdk_mounts(specs: tuple | list) -> tuple[list, dict]:
             mounts.append(
                 docker.types.Mount(
                     spec.target,
-                    spec.source or None,
+                    real(spec.source, "volume") or None,
                     type="volume",
                     read_only=spec.read_only,
                     no_copy=spec.no_copy,

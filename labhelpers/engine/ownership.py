@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..core.echo import announce, cli
 from ..core.errors import LabError, NameClash
 from ..core.labels import MANAGED, is_lab_image, is_lab_owned
+from ..core.sessions import held_by
 from .connection import client
 
 __all__ = [
@@ -82,17 +83,33 @@ def check_image_name(tag: str) -> object | None:
     return found
 
 
+def _held_elsewhere(kind: str, name: str, labels: dict | None) -> LabError:
+    return LabError(
+        f"The lab's {kind} '{name}' belongs to another notebook that is still running.",
+        "two kernels of the lab never share a name: the lab does not remove what another live "
+        "kernel is using.",
+        "finish or shut down the other kernel (Kernel > Shut Down Kernel), then re-run this cell.",
+    )
+
+
 def claim_container_name(name: str) -> None:
-    """Free `name` for a new lab container: remove the lab's old one, refuse the learner's."""
+    """Free `name` for a new lab container: replace the lab's old one (this session's, or one
+    whose kernel has ended), refuse the learner's and another live kernel's."""
     found = check_container_name(name)
     if found is not None:
+        whose = held_by(found.labels)
+        if whose == "another live session":
+            raise _held_elsewhere("container", name, found.labels)
         announce(cli("rm", "-f", name) + "   # the lab's container from an earlier run")
         found.remove(force=True, v=True)
 
 
 def claim_volume_name(name: str) -> None:
+    """Free `name` for a new lab volume (as `claim_container_name`)."""
     found = check_volume_name(name)
     if found is not None:
+        if held_by(found.attrs.get("Labels")) == "another live session":
+            raise _held_elsewhere("volume", name, found.attrs.get("Labels"))
         announce(cli("volume", "rm", "-f", name) + "   # the lab's volume from an earlier run")
         _remove_volume_users(name)
         found.remove(force=True)

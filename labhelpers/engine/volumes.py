@@ -7,6 +7,7 @@ from ..core.errors import BadInput
 from ..core.labels import MANAGED, is_lab_owned, lab_labels
 from ..core.results import result
 from .connection import client
+from .names import real
 from .ownership import claim_volume_name, sdk_volume
 from .step import engine_step
 
@@ -72,6 +73,7 @@ def create_volume(
     A lab volume of that name from an earlier run is removed first (with its data); a learner's
     volume of that name stops the lab with NameClash.
     """
+    name = real(name, "volume", creates=True)
     claim_volume_name(name)
     argv = ["volume", "create", "--label", f"{MANAGED}=true"]
     argv += [a for k, v in (extra_labels or {}).items() for a in ("--label", f"{k}={v}")]
@@ -94,6 +96,7 @@ def create_volume(
 @engine_step("inspect the volume")
 def inspect_volume(name: str) -> VolumeInfo:
     """`docker volume inspect NAME` (any volume: reading never changes it)."""
+    name = real(name, "volume")
     volume = sdk_volume(name)
     if volume is None:
         raise _no_volume(name)
@@ -105,6 +108,7 @@ def inspect_volume(name: str) -> VolumeInfo:
 @engine_step("remove the volume")
 def remove_volume(name: str) -> str:
     """`docker volume rm NAME` for a lab volume; returns the command shown."""
+    name = real(name, "volume")
     volume = sdk_volume(name)
     shown = cli("volume", "rm", name)
     announce(shown)
@@ -123,6 +127,7 @@ def remove_volume(name: str) -> str:
 @engine_step("look up the volume")
 def find_volume(name: str) -> VolumeInfo | None:
     """`docker volume inspect NAME` (without echo), or None when there is no such volume."""
+    name = real(name, "volume")
     volume = sdk_volume(name)
     return None if volume is None else _volume_info(volume)
 
@@ -158,6 +163,7 @@ def try_remove_volume(name: str) -> RemoveAttempt:
     Raises:
         BadInput: there is no such volume, or it is the learner's.
     """
+    name = real(name, "volume")
     import docker
 
     volume = sdk_volume(name)

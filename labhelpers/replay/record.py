@@ -22,7 +22,10 @@ from pathlib import Path
 
 from . import drift, modes, recorder
 
-__all__ = ["check", "committed_dir", "record", "select"]
+__all__ = ["NAMES_FILE", "check", "committed_dir", "read_names", "record", "select"]
+
+NAMES_FILE = "names.json"
+NAMES_LOG_SETTING = "LABHELPERS_NAMES_LOG"  # engine.names writes the names it creates here
 
 CELL_TIMEOUT_S = 900
 
@@ -75,6 +78,8 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> 
         print(f"No notebook matches {wanted} in {notebooks_dir()}.", file=sys.stderr)
         return 1
     failed = []
+    names_log = Path(tempfile.mkdtemp(prefix="labhelpers-names-")) / "names.log"
+    os.environ[NAMES_LOG_SETTING] = str(names_log)
     for path in paths:
         with tempfile.TemporaryDirectory(prefix="labhelpers-recording-") as scratch:
             os.environ[modes.MODE_SETTING] = "live"
@@ -102,10 +107,32 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> 
             calls = sum(len(json.loads(m.read_text())["calls"]) for m in made)
             names = ", ".join(str(out / m.name) for m in made)
             print(f"  ok: {calls} calls in {time.perf_counter() - started:.0f} s -> {names}")
+    _write_names(out / NAMES_FILE, read_names(names_log), replace=not wanted and not failed)
+    shutil.rmtree(names_log.parent, ignore_errors=True)
     if failed:
         print(f"Not recorded (kept the previous recording): {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
+
+
+def read_names(log: Path) -> dict[str, set[str]]:
+    """The course's names a live run logged (`kind name` lines), by kind."""
+    names: dict[str, set[str]] = {}
+    if log.is_file():
+        for line in log.read_text().splitlines():
+            kind, _, name = line.partition(" ")
+            if name:
+                names.setdefault(kind, set()).add(name)
+    return names
+
+
+def _write_names(path: Path, fresh: dict[str, set[str]], replace: bool) -> None:
+    """names.json: every name the course creates, by kind (the doctor looks for clashes with
+    these). A run of every notebook replaces it; a run of some adds to it."""
+    merged = {} if replace or not path.is_file() else json.loads(path.read_text())
+    for kind, names in fresh.items():
+        merged[kind] = sorted(set(merged.get(kind, [])) | names)
+    path.write_text(json.dumps(dict(sorted(merged.items())), indent=1) + "\n")
 
 
 def _tail(exc: Exception) -> str:
@@ -115,9 +142,10 @@ def _tail(exc: Exception) -> str:
 
 def check(fresh: Path, committed: Path | None = None, strict: bool = True) -> int:
     """Compare the committed recordings with the fresh ones in `fresh`; 0 when none drifted.
-    `strict=False`: calls and the kinds of results only (a run on another kind of Engine)."""
+    `strict=False`: calls and the kinds of results only (a run on another kind of Engine).
+    A fresh `names.log` there must name nothing that names.json lacks."""
     committed = committed or committed_dir()
-    made = sorted(fresh.glob("*.json"))
+    made = sorted(p for p in fresh.glob("*.json") if p.name != NAMES_FILE)
     if not made:
         print(f"No fresh recordings in {fresh}: nothing to compare.", file=sys.stderr)
         return 1
@@ -127,6 +155,11 @@ def check(fresh: Path, committed: Path | None = None, strict: bool = True) -> in
         old_path = committed / path.name
         old = json.loads(old_path.read_text()) if old_path.is_file() else None
         problems += drift.compare(old, new, strict)
+    known_file = committed / NAMES_FILE
+    known = json.loads(known_file.read_text()) if known_file.is_file() else {}
+    for kind, names in read_names(fresh / "names.log").items():
+        for name in sorted(names - set(known.get(kind, []))):
+            problems.append(f"names.json lacks the {kind} name '{name}' the course creates.")
     if problems:
         print("The committed recordings no longer match a live run:", file=sys.stderr)
         for problem in problems:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core.errors import LabError
@@ -15,9 +16,10 @@ __all__ = ["Solution", "run_solution", "show_solution"]
 class Solution:
     """A solution file shown in a collapsible block (not run: the learner runs it if they wish)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, rename: Callable[[str], str] | None = None) -> None:
         self.path = Path(path)
-        self.text = self.path.read_text()
+        text = self.path.read_text()
+        self.text = rename(text) if rename else text
 
     def __repr__(self) -> str:
         return f"# {self.path}\n{self.text}"
@@ -29,19 +31,24 @@ class Solution:
         )
 
 
-def show_solution(path: str | Path) -> Solution:
-    """Show a solution file; in a terminal, `bash PATH` runs it."""
-    return Solution(path)
+def show_solution(path: str | Path, rename: Callable[[str], str] | None = None) -> Solution:
+    """Show a solution file; in a terminal, `bash PATH` runs it. `rename` turns the lecture's
+    names in it into the ones the course uses on this Engine."""
+    return Solution(path, rename)
 
 
-def run_solution(path: str | Path, timeout_s: int = 600) -> str:
-    """Run a solution script with bash (tests do this); returns its output.
+def run_solution(
+    path: str | Path, timeout_s: int = 600, rename: Callable[[str], str] | None = None
+) -> str:
+    """Run a solution script with bash (tests do this), as `show_solution` shows it; returns its
+    output.
 
     Raises:
         LabError: the script failed; the message carries its output's tail.
     """
+    script = Solution(path, rename).text
     done = subprocess.run(
-        ["bash", "-eu", str(path)], capture_output=True, text=True, timeout=timeout_s
+        ["bash", "-eu", "-s"], input=script, capture_output=True, text=True, timeout=timeout_s
     )
     if done.returncode != 0:
         raise LabError(

@@ -148,6 +148,7 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
     if phase == "live":
         shutil.rmtree(fresh, ignore_errors=True)
         live = {**env, "LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": str(fresh)}
+        live["LABHELPERS_NAMES_LOG"] = str(fresh / "names.log")
         return [(_nbval(live, lax=not strict), live)]
     if phase == "drift":
         argv = [py, "-m", "labhelpers", "record", "--check", str(fresh)]

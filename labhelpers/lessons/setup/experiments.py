@@ -18,14 +18,17 @@ from ...engine import (
     engine_locality,
     engine_step,
     image_info,
+    name_plan,
     run_once,
+    use_lecture_names,
 )
+from ...engine.names import NamePlan
 from ...engine.system import EngineFacts, Locality
 from ...lesson_app import write_lesson_files
 from .results import DataRootListing, Preparation, PrepStep
 from .views import IN_A_VM
 
-__all__ = ["list_data_root", "prepare_lab"]
+__all__ = ["back_to_lecture_names", "course_names", "list_data_root", "prepare_lab"]
 
 
 # The names one of which every Engine's data root holds (a folder without them is something else).
@@ -182,3 +185,15 @@ def _base_image_and_build(
         f"built with {label} from {context}: {info.layer_count} layers, labelled as the lab's",
     )
     return Preparation((base, lesson_files, built))
+
+
+def course_names(refresh: bool = False) -> NamePlan:
+    """The course's names on this Engine (`labhelpers.engine.names.plan`): the lecture's, or
+    with a prefix when some of them are yours."""
+    return name_plan(refresh=refresh)
+
+
+def back_to_lecture_names() -> NamePlan:
+    """Remove the learner's own resources that hold the lecture's names (only those), then use
+    the lecture's names for the whole course. Only ever called by a button the learner presses."""
+    return use_lecture_names(remove_mine=True)

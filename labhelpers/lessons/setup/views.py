@@ -85,6 +85,10 @@ def meaning(
         "containers; the `docker` CLI and this lab are both only its clients.",
         "Base image": "The image the lesson's Dockerfile starts FROM. Without a registry the lab "
         "uses an equivalent it built from Debian packages (`scripts/provision-engine`).",
+        "Names": "The names the course gives what it makes. The lecture calls them my-image, "
+        "my-vol, my-cont-1, ...; if some of those on your Engine are yours, the lab puts a prefix "
+        "(lab-) before all of its names, for the whole course, and never touches yours (section "
+        "4 shows the choice and how to change it).",
         "Free disk": f"Space left on the disk that holds {root}, measured with `df` in a "
         "container (so where the Engine runs). The lessons write a few hundred MB at most, and "
         "`make cleanup` gives it back.",

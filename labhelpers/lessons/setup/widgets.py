@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 
-from ...widgets import Progress
-from .experiments import prepare_lab
+from ...views import pre
+from ...widgets import Progress, run_quietly
+from .experiments import back_to_lecture_names, course_names, prepare_lab
 from .results import Preparation
 
-__all__ = ["prepare_with_progress"]
+__all__ = ["NamesPanel", "names_panel", "prepare_with_progress"]
 
 
 def prepare_with_progress(
@@ -32,3 +33,53 @@ def prepare_with_progress(
     else:
         parts.finish("something is missing: see the table", ok=False)
     return preparation
+
+
+class NamesPanel:
+    """The course's names on this Engine, and a button to use the lecture's names again (which
+    removes the learner's own resources of those names, and only those). `.plan` is the last
+    plan shown."""
+
+    def __init__(self) -> None:
+        import ipywidgets as w
+
+        self.plan = course_names(refresh=True)
+        self.shown = w.HTML()
+        self.button = w.Button(
+            description="Remove mine and use the lecture's names",
+            button_style="danger",
+            icon="trash",
+            layout=w.Layout(width="max-content"),
+        )
+        self.button.on_click(self._press)
+        self.box = w.VBox([self.shown, self.button])
+        self._show("")
+
+    def _show(self, printed: str) -> None:
+        mine = [c.name for c in self.plan.clashes]
+        self.button.disabled = not self.plan.prefix
+        said = (
+            f"The course uses '{self.plan.prefix}' names: {', '.join(mine)} are yours."
+            if self.plan.prefix
+            else "The course uses the lecture's names: none of them is yours."
+        )
+        self.shown.value = (pre(printed) if printed else "") + (
+            f"<p>{said}</p>" + self.plan._repr_html_()
+        )
+
+    def _press(self, *_: object) -> None:
+        chosen, printed = run_quietly(back_to_lecture_names)
+        if chosen is not None:
+            self.plan = chosen
+        self._show(printed)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.box)
+
+
+def names_panel() -> NamesPanel:
+    """The table of the course's names (lecture's, or with the lab's prefix) and the only way the
+    lab ever removes something of yours: a button you press."""
+    return NamesPanel()

@@ -35,6 +35,7 @@ from ...engine import (
     image_sizes,
     layer_files,
     list_containers,
+    real,
     remove_container,
     root_mount,
     run_container,
@@ -140,6 +141,7 @@ def snapshot(moment: str, names: tuple | list = CONTAINERS, image: str = LESSON_
     `docker ps -a -s` at one moment; with the data in each container's delta file and, on the
     containerd store, each container's init layer (read through a helper container)."""
     store = engine_facts().image_store
+    names = [real(n) for n in names]  # the names on this Engine (`df` lists those)
     usage = disk_usage()
     sizes_of_image = image_sizes(image)
     listed = {r.name: r.size_bytes for r in usage.rows if r.kind == "container"}
