@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     api = sub.add_parser("api", help="docs/notebook-api.md: the names notebooks use")
     api.add_argument("--write", action="store_true", help="rewrite the page")
     api.add_argument("--check", action="store_true", help="fail when it is stale")
+    aud = sub.add_parser("audit", help="check a live run's safety audit (LABHELPERS_AUDIT)")
+    aud.add_argument("file", type=Path, help="the audit file a live run wrote")
     test = sub.add_parser("test", help="lint, tests and every notebook (live and replayed)")
     test.add_argument("phases", nargs="*", help="some phases only (default: all)")
     args = parser.parse_args(argv)
@@ -120,6 +122,23 @@ def _api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from .engine import audit
+
+    if not args.file.is_file():
+        print(
+            f"No audit at {args.file}: run a live pass with LABHELPERS_AUDIT set.", file=sys.stderr
+        )
+        return 1
+    problems = audit.problems(args.file)
+    for problem in problems:
+        print(f"unsafe: {problem}", file=sys.stderr)
+    entries = len(args.file.read_text().splitlines())
+    if not problems:
+        print(f"The lab kept its safety rules ({entries} containers created or resources removed).")
+    return 1 if problems else 0
+
+
 def _test(args: argparse.Namespace) -> int:
     from .tools import testrun
 
@@ -132,6 +151,7 @@ COMMANDS = {
     "record": _record,
     "sync": _sync,
     "api": _api,
+    "audit": _audit,
     "test": _test,
 }
 

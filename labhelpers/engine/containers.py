@@ -20,6 +20,7 @@ from ..core.labels import MANAGED, is_lab_owned, lab_labels
 from ..core.results import result
 from ..core.sessions import held_by
 from ..core.units import MIB, si
+from . import audit
 from .connection import client
 from .mounts import MountSpec, sdk_mounts
 from .names import real
@@ -300,7 +301,14 @@ def run_container(
         mounts=sdk,
         volumes=volumes or None,
     )
+    audit.container_created(container, "lab")
     return _info(container, shown)
+
+
+def _from(source: str) -> str:
+    """A `--volumes-from` argument with the container's real name (`NAME` or `NAME:ro`)."""
+    name, colon, mode = source.partition(":")
+    return real(name) + colon + mode
 
 
 @result
@@ -322,19 +330,21 @@ def run_once(
     network: bool = False,
     check: bool = True,
     echo: str | None = None,
+    writes: bool = False,
 ) -> RunOutput:
     """`docker run --rm [--network none] [--user U] [mounts] IMAGE COMMAND`: a labelled throw-away
     container; returns what it printed (stdout and stderr) and its exit code.
 
-    Helper containers get no network unless `network`. `echo` replaces the command shown (a
-    shorter form of the same command).
+    Helper containers get no network unless `network`, and a helper that only reads mounts
+    everything read-only: say `writes=True` when the command writes into a mount (the safety
+    audit checks both). `echo` replaces the command shown (a shorter form of the same command).
 
     Raises:
         CommandFailed: the command exited non-zero (when `check`).
         EngineError: the Engine refused to start it (its reason in `.engine_said`).
     """
     image = real(image, "image")
-    volumes_from = [real(n) for n in volumes_from]
+    volumes_from = [_from(n) for n in volumes_from]
     import docker
 
     argv = ["run", "--rm"] + ([] if network else ["--network", "none"])
@@ -364,11 +374,13 @@ def run_once(
     # Not the SDK's containers.run: it removes the container before it has read the output it
     # streams, and then now and then returns b'' (seen on Engine 20.10, about 1 run in 10 on a
     # busy machine). Here the output is read once the container has exited, then it is removed.
+    audit.container_created(helper, "helper", writes=writes, network=network)
     try:
         helper.start()
         exit_code = int(helper.wait().get("StatusCode", -1))
         out = helper.logs(stdout=exit_code == 0, stderr=True)
     finally:
+        audit.removed("container", helper.name, helper.labels)
         helper.remove(force=True)
     text = out.decode(errors="replace") if isinstance(out, bytes) else str(out)
     if exit_code == 0:
@@ -413,6 +425,7 @@ def create_container(
         mounts=sdk or None,
         volumes=volumes or None,
     )
+    audit.container_created(created, "lab" if labelled else "label-demo")
     return _details(created)
 
 
@@ -615,6 +628,7 @@ def remove_container(name: str, volumes: bool = False, force: bool = True) -> st
             "it has no lab labels, so it is yours.",
             "remove it yourself if you mean to.",
         )
+    audit.removed("container", name, container.labels)
     container.remove(force=force, v=volumes)
     return shown
 
@@ -887,6 +901,8 @@ def remove_created_container(name: str, container_id: str) -> str:
             "it has no lab labels, so it may be yours.",
             "remove it yourself if you mean to.",
         )
+    # selected by the id the lab got when it created it a moment ago, not by its name
+    audit.removed("container", name, {**container.labels, MANAGED: "created-by-the-lab"})
     container.remove()
     return shown
 

@@ -15,6 +15,7 @@ from ..core.errors import BadInput
 from ..core.labels import is_lab_image
 from ..core.results import result
 from ..core.units import MIB
+from . import audit
 from .connection import client
 from .names import real
 from .ownership import check_image_name, sdk_image
@@ -261,6 +262,7 @@ def remove_image(tag: str) -> str:
             "it has no lab label for this tag, so it is yours.",
             "remove it yourself if you mean to.",
         )
+    audit.removed("image", tag, image.labels)
     client().images.remove(tag, force=True)
     return shown
 

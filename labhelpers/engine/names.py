@@ -29,6 +29,7 @@ from ..core.results import result
 from ..core.sessions import is_live, register, state_dir
 from ..replay import modes
 from ..views.table import Table, TableShown
+from . import audit
 from .connection import client
 from .step import engine_step
 
@@ -320,12 +321,15 @@ def use_lecture_names(remove_mine: bool = False) -> NamePlan:
     for clash in sorted(clashes, key=lambda c: order[c.kind]):
         if clash.kind == "container":
             announce(cli("rm", "-f", clash.name) + "   # yours: removed as you asked")
+            audit.removed("container", clash.name, {}, asked_by_learner=True)
             engine.containers.get(clash.name).remove(force=True)
         elif clash.kind == "volume":
             announce(cli("volume", "rm", clash.name) + "   # yours: removed as you asked")
+            audit.removed("volume", clash.name, {}, asked_by_learner=True)
             engine.volumes.get(clash.name).remove(force=True)
         else:
             announce(cli("image", "rm", clash.name) + "   # yours: removed as you asked")
+            audit.removed("image", clash.name, {}, asked_by_learner=True)
             engine.images.remove(clash.name)
     chosen = NamePlan(engine_id, "", (), "you chose the lecture's names")
     _save(engine_id, chosen)

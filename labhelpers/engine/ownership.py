@@ -11,6 +11,7 @@ from ..core.echo import announce, cli
 from ..core.errors import LabError, NameClash
 from ..core.labels import MANAGED, is_lab_image, is_lab_owned
 from ..core.sessions import held_by
+from . import audit
 from .connection import client
 
 __all__ = [
@@ -101,6 +102,7 @@ def claim_container_name(name: str) -> None:
         if whose == "another live session":
             raise _held_elsewhere("container", name, found.labels)
         announce(cli("rm", "-f", name) + "   # the lab's container from an earlier run")
+        audit.removed("container", name, found.labels)
         found.remove(force=True, v=True)
 
 
@@ -112,6 +114,7 @@ def claim_volume_name(name: str) -> None:
             raise _held_elsewhere("volume", name, found.attrs.get("Labels"))
         announce(cli("volume", "rm", "-f", name) + "   # the lab's volume from an earlier run")
         _remove_volume_users(name)
+        audit.removed("volume", name, found.attrs.get("Labels"))
         found.remove(force=True)
 
 
@@ -125,4 +128,5 @@ def _remove_volume_users(volume_name: str) -> None:
                 "what it did not create.",
                 f"remove or stop using it in '{container.name}' yourself, then re-run this cell.",
             )
+        audit.removed("container", container.name, container.labels)
         container.remove(force=True)

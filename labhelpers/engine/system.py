@@ -11,6 +11,7 @@ from ..core.errors import LabError
 from ..core.labels import BASE_IMAGE_LABEL, MANAGED, is_lab_image, is_lab_owned, managed_filter
 from ..core.results import result
 from ..core.units import si
+from . import audit
 from .connection import client
 from .step import engine_step
 
@@ -203,12 +204,15 @@ def cleanup(session_only: bool = False, include_base_image: bool = False) -> Cle
 
     label = f"label={MANAGED}"
     for container in engine.containers.list(all=True, filters=filters):
+        audit.removed("container", container.name, container.labels)
         container.remove(force=True, v=True)
         note("container", container.name, cli("rm", "-f", "-v", container.name))
     for network in engine.networks.list(filters=filters):
+        audit.removed("network", network.name, network.attrs.get("Labels"))
         network.remove()
         note("network", network.name, cli("network", "rm", network.name))
     for volume in engine.volumes.list(filters=filters):
+        audit.removed("volume", volume.name, volume.attrs.get("Labels"))
         volume.remove(force=True)
         note("volume", volume.name, cli("volume", "rm", volume.name))
     images = _lab_images(session_only)
@@ -216,6 +220,8 @@ def cleanup(session_only: bool = False, include_base_image: bool = False) -> Cle
     if include_base_image:
         tags += _offline_base_tags()
     for tag in tags:
+        # the offline base image carries its own label (BASE_IMAGE_LABEL), asked for by name
+        audit.removed("image", tag, {MANAGED: "image"}, asked_by_learner=include_base_image)
         engine.images.remove(tag, force=True, noprune=False)
         note("image", tag, cli("image", "rm", tag))
     if images:
@@ -461,7 +467,8 @@ def engine_locality(folder: str = "") -> Locality:
         volume = create_volume(name)
         try:
             write = f"echo {token} > /probe/marker"
-            run_once(image, ["sh", "-c", write], [MountSpec("volume", name, "/probe")])
+            probe = [MountSpec("volume", name, "/probe")]
+            run_once(image, ["sh", "-c", write], probe, writes=True)
             marker = os.path.join(volume.mountpoint, "marker")
             try:
                 with open(marker) as seen:

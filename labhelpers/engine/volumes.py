@@ -6,6 +6,7 @@ from ..core.echo import announce, cli
 from ..core.errors import BadInput
 from ..core.labels import MANAGED, is_lab_owned, lab_labels
 from ..core.results import result
+from . import audit
 from .connection import client
 from .names import real
 from .ownership import claim_volume_name, sdk_volume
@@ -120,6 +121,7 @@ def remove_volume(name: str) -> str:
             "it has no lab labels, so it is yours.",
             "remove it yourself if you mean to.",
         )
+    audit.removed("volume", name, volume.attrs.get("Labels"))
     volume.remove()
     return shown
 
@@ -178,6 +180,7 @@ def try_remove_volume(name: str) -> RemoveAttempt:
     shown = cli("volume", "rm", name)
     announce(shown)
     try:
+        audit.removed("volume", name, volume.attrs.get("Labels"))
         volume.remove()
     except docker.errors.APIError as exc:
         said = exc.explanation or str(exc)

@@ -7,6 +7,8 @@
     engine      tests against the Engine                                    (each Engine)
     live        every notebook under nbval, live, recording afresh          (each Engine)
     drift       the committed recordings still match that live run          (each Engine)
+    safety      every container that live run created, and every removal, kept the lab's safety
+                rules (labhelpers.engine.audit)                             (each Engine)
     replay      every notebook under nbval again, replayed with no Engine reachable
 
 Which Engines: the one the docker CLI and the lab reach (DOCKER_HOST) by default, or every Engine
@@ -38,8 +40,8 @@ from pathlib import Path
 __all__ = ["ENGINES_SETTING", "PHASES", "Engine", "main"]
 
 ROOT = Path(__file__).resolve().parents[2]
-PER_ENGINE = ("engine", "live", "drift")
-PHASES = ("lint", "pairs", "api", "unit", "engine", "live", "drift", "replay")
+PER_ENGINE = ("engine", "live", "drift", "safety")
+PHASES = ("lint", "pairs", "api", "unit", "engine", "live", "drift", "safety", "replay")
 SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
 FRESH = ROOT / "build" / "recordings"
 ENGINES_SETTING = "LABHELPERS_ENGINES"
@@ -149,10 +151,13 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
         shutil.rmtree(fresh, ignore_errors=True)
         live = {**env, "LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": str(fresh)}
         live["LABHELPERS_NAMES_LOG"] = str(fresh / "names.log")
+        live["LABHELPERS_AUDIT"] = str(fresh / "audit.jsonl")
         return [(_nbval(live, lax=not strict), live)]
     if phase == "drift":
         argv = [py, "-m", "labhelpers", "record", "--check", str(fresh)]
         return [(argv if strict else [*argv, "--calls-only"], env)]
+    if phase == "safety":
+        return [([py, "-m", "labhelpers", "audit", str(fresh / "audit.jsonl")], env)]
     if phase == "replay":
         dead = {**env, "LABHELPERS_MODE": "replay", "DOCKER_HOST": "unix:///nonexistent.sock"}
         return [(_nbval(dead, lax=False), dead)]
@@ -193,7 +198,7 @@ def main(phases: list[str] | None = None) -> int:
             live = "live" if not named else f"live@{engine.name}"
             if engine.problem:
                 outcomes.append((label, "failed" if named else "not run"))
-            elif phase == "drift" and (live, "failed") in outcomes:
+            elif phase in ("drift", "safety") and (live, "failed") in outcomes:
                 outcomes.append((label, "not run"))
             else:
                 strict = engine.kind == kind
