@@ -23,8 +23,8 @@ from ..core.units import MIB, si
 from . import audit
 from .connection import client
 from .mounts import MountSpec, sdk_mounts
-from .names import real
-from .ownership import check_volume_name, claim_container_name
+from .names import forget, real
+from .ownership import NameHeld, check_volume_name, claim_container_name
 from .step import engine_step
 
 __all__ = [
@@ -271,36 +271,54 @@ def run_container(
     Raises:
         NameClash, BadInput, EngineError, DockerUnavailable.
     """
-    name = real(name, "container", creates=True)
-    image = real(image, "image")
-    _require_image(image, f"run '{name}'")
-    claim_container_name(name)
-    for spec in mounts:
-        _ensure_volume_for(spec)
-    labels = {**lab_labels(), **(extra_labels or {})}
-    argv = ["run", "-d"] + (["--rm"] if auto_remove else []) + (["--init"] if init else [])
-    argv += ["--name", name, "--label", f"{MANAGED}=true"]
-    argv += [a for k, v in (extra_labels or {}).items() for a in ("--label", f"{k}={v}")]
-    if user:
-        argv += ["--user", user]
-    for spec in mounts:
-        argv += spec.cli_args()
-    argv += [image, *_command(command)]
-    shown = cli(*argv)
-    announce(shown)
-    sdk, volumes = sdk_mounts(mounts)
-    container = client().containers.run(
-        image,
-        _command(command) or None,
-        name=name,
-        detach=True,
-        init=init,
-        auto_remove=auto_remove,
-        labels=labels,
-        user=user,
-        mounts=sdk,
-        volumes=volumes or None,
-    )
+    import docker
+
+    wanted = name
+    for attempt in (1, 2):
+        name = real(wanted, "container", creates=True)
+        image = real(image, "image")
+        _require_image(image, f"run '{name}'")
+        try:
+            claim_container_name(name)
+        except NameHeld:
+            if attempt == 2:
+                raise
+            forget(name)
+            continue
+        for spec in mounts:
+            _ensure_volume_for(spec)
+        labels = {**lab_labels(), **(extra_labels or {})}
+        argv = ["run", "-d"] + (["--rm"] if auto_remove else []) + (["--init"] if init else [])
+        argv += ["--name", name, "--label", f"{MANAGED}=true"]
+        argv += [a for k, v in (extra_labels or {}).items() for a in ("--label", f"{k}={v}")]
+        if user:
+            argv += ["--user", user]
+        for spec in mounts:
+            argv += spec.cli_args()
+        argv += [image, *_command(command)]
+        shown = cli(*argv)
+        announce(shown)
+        sdk, volumes = sdk_mounts(mounts)
+        try:
+            container = client().containers.run(
+                image,
+                _command(command) or None,
+                name=name,
+                detach=True,
+                init=init,
+                auto_remove=auto_remove,
+                labels=labels,
+                user=user,
+                mounts=sdk,
+                volumes=volumes or None,
+            )
+            break
+        except docker.errors.APIError as exc:
+            # Another live kernel took the name between the lab's look and its create: look
+            # again (the name then gets this session's suffix), once.
+            if exc.status_code != 409 or attempt == 2:
+                raise
+            forget(name)
     audit.container_created(container, "lab")
     return _info(container, shown)
 

@@ -18,6 +18,7 @@ another live session holds one, this session adds a suffix of its own (`my-cont-
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -41,6 +42,7 @@ __all__ = [
     "Clash",
     "NamePlan",
     "course_names",
+    "forget",
     "plan",
     "real",
     "rename_in_text",
@@ -65,6 +67,7 @@ MADE_UP = re.compile(r"^lab-probe-[0-9a-f]+$")
 _plans: dict[str, NamePlan] = {}
 _suffixed: dict[tuple[str, str], str] = {}
 _produced: set[str] = set()  # names real() gave: mapping one again changes nothing
+_SUFFIX = hashlib.sha1(SESSION_ID.encode()).hexdigest()[:5]  # this session's, in names it holds
 LOG_SETTING = "LABHELPERS_NAMES_LOG"  # a live run writes every course name it uses here
 
 
@@ -280,7 +283,7 @@ def real(name: str, kind: str = "container", creates: bool = False) -> str:
     key = (kind, full)
     if key not in _suffixed:
         held = _held_by_other_live_session(kind, full)
-        _suffixed[key] = f"{full}-s{SESSION_ID[:4]}" if held else full
+        _suffixed[key] = f"{full}-s{_SUFFIX}" if held else full
     _produced.add(_suffixed[key])
     return _suffixed[key]
 
@@ -351,3 +354,10 @@ def rename_in_text(text: str) -> str:
         pattern = re.compile(rf"(?<![\w./:-]){re.escape(name)}(?![\w-])")
         text = pattern.sub(real(name, kind), text)
     return text
+
+
+def forget(name: str) -> None:
+    """Look again, next time, at who holds NAME (the Engine refused it: someone took it)."""
+    for key in [k for k, v in _suffixed.items() if v == name]:
+        del _suffixed[key]
+    _produced.discard(name)

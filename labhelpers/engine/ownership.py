@@ -15,6 +15,7 @@ from . import audit
 from .connection import client
 
 __all__ = [
+    "NameHeld",
     "check_container_name",
     "check_image_name",
     "check_volume_name",
@@ -84,8 +85,12 @@ def check_image_name(tag: str) -> object | None:
     return found
 
 
+class NameHeld(LabError):
+    """A name the lab wants is held by another live session (kernel) of the lab."""
+
+
 def _held_elsewhere(kind: str, name: str, labels: dict | None) -> LabError:
-    return LabError(
+    return NameHeld(
         f"The lab's {kind} '{name}' belongs to another notebook that is still running.",
         "two kernels of the lab never share a name: the lab does not remove what another live "
         "kernel is using.",
@@ -103,7 +108,25 @@ def claim_container_name(name: str) -> None:
             raise _held_elsewhere("container", name, found.labels)
         announce(cli("rm", "-f", name) + "   # the lab's container from an earlier run")
         audit.removed("container", name, found.labels)
-        found.remove(force=True, v=True)
+        _remove_racing(found, name)
+
+
+def _remove_racing(container, name: str) -> None:
+    """Remove a stale container that another session may be removing at the same moment."""
+    import time
+
+    import docker
+
+    try:
+        container.remove(force=True, v=True)
+    except docker.errors.NotFound:
+        return  # another session removed it first
+    except docker.errors.APIError as exc:
+        if exc.status_code != 409:
+            raise
+        deadline = time.monotonic() + 30  # "removal ... is already in progress": let it finish
+        while sdk_container(name) is not None and time.monotonic() < deadline:
+            time.sleep(0.1)
 
 
 def claim_volume_name(name: str) -> None:

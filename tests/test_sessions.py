@@ -1,0 +1,111 @@
+"""Sessions: three kernels running notebook 02's experiment at once on one Engine each measure
+their own containers, none removes another's, and a stale session's are the lab's to replace."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import docker_cli
+from labhelpers.core import sessions
+from labhelpers.core.labels import SESSION_ID
+
+# Each session writes its own deltas (MiB) into its own my-cont-1..3, at the same time.
+DELTAS = {"aaaa01": (1, 2, 3), "bbbb02": (4, 5, 6), "cccc03": (7, 8, 9)}
+SESSION_CODE = """
+import json, os, sys, time
+from pathlib import Path
+import labhelpers as lh
+from labhelpers.lessons.writable import experiments
+lh.echo_commands(False)
+sizes = tuple(json.loads(sys.argv[1]))
+go = Path(sys.argv[2])
+while not go.exists():  # all three start together
+    time.sleep(0.05)
+lh.start_lesson("02-writable-layer")
+experiments.start_containers()
+measured = experiments.write_deltas(sizes)
+print(json.dumps([[s.name, s.writable_layer_bytes] for s in measured.sizes]), flush=True)
+Path(sys.argv[3]).touch()
+while not Path(sys.argv[4]).exists():  # stay alive until all three have measured
+    time.sleep(0.05)
+"""
+
+
+@pytest.mark.slow
+def test_three_live_sessions_each_measure_only_their_own(my_image, no_leftovers, tmp_path):
+    state = tmp_path / "state"
+    env_base = dict(os.environ, LABHELPERS_STATE_DIR=str(state), LABHELPERS_MODE="live")
+    env_base.pop("LABHELPERS_NAME_PREFIX", None)
+    go, done = tmp_path / "go", tmp_path / "all-measured"
+    processes = {}
+    for session, sizes in DELTAS.items():
+        # the sessions' ids start with this test's, so no_leftovers checks what they leave
+        env = dict(env_base, LABHELPERS_SESSION=f"{SESSION_ID}{session}")
+        argv = [sys.executable, "-c", SESSION_CODE, json.dumps(sizes), str(go)]
+        argv += [str(tmp_path / f"{session}.measured"), str(done)]
+        processes[session] = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        _run_and_check(processes, go, done, tmp_path)
+    finally:
+        for process in processes.values():
+            process.kill()
+        for session in DELTAS:
+            label = f"label=io.labhelpers.session={SESSION_ID}{session}"
+            for found in docker_cli("ps", "-aq", "--filter", label).stdout.split():
+                docker_cli("rm", "-f", found, check=False)
+
+
+def _run_and_check(processes: dict, go, done, tmp_path) -> None:
+    go.touch()
+    deadline = time.monotonic() + 300
+    while not all((tmp_path / f"{s}.measured").exists() for s in DELTAS):
+        assert time.monotonic() < deadline, "the sessions did not all measure in 5 minutes"
+        assert all(p.poll() is None for p in processes.values()), "a session ended early"
+        time.sleep(0.2)
+    running = docker_cli("ps", "--format", "{{.Names}}").stdout.split()
+    done.touch()
+    measured = {
+        s: json.loads(p.communicate(timeout=120)[0].splitlines()[-1]) for s, p in processes.items()
+    }
+
+    names = [name for rows in measured.values() for name, _ in rows]
+    assert len(set(names)) == 9, names  # nine containers: no session took another's name
+    assert all(name in running for name in names)  # and none removed another's
+    for session, rows in measured.items():
+        for (name, size), mib in zip(rows, DELTAS[session], strict=True):
+            assert name.startswith("my-cont-")
+            # its own delta: the bytes it wrote (plus, on the containerd store, whole blocks)
+            assert mib * 2**20 <= size < mib * 2**20 + 64 * 1024, (session, name, size)
+    plain = [n for n in names if not n.split("my-cont-")[1][1:]]
+    assert len(plain) == 3  # one session got the lecture's names; the others, a suffix each
+
+
+def test_a_session_is_live_while_its_process_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv(sessions.STATE_SETTING, str(tmp_path))
+    sessions.register()
+    assert sessions.is_live(SESSION_ID) and sessions.is_live(f"{SESSION_ID}-shared")
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from labhelpers.core import sessions as s; s.register(); "
+            "from labhelpers.core.labels import SESSION_ID; print(SESSION_ID)",
+        ],
+        env=dict(
+            os.environ, LABHELPERS_SESSION="deadbeef0001", **{sessions.STATE_SETTING: str(tmp_path)}
+        ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert child.stdout.strip() == "deadbeef0001"
+    assert not sessions.is_live("deadbeef0001")  # its process has ended: stale
+    assert not sessions.is_live("never-registered")
+    assert sessions.held_by({"io.labhelpers.session": SESSION_ID}) == "this session"
+    assert sessions.held_by({"io.labhelpers.session": "deadbeef0001"}) == "a stale session"
