@@ -53,7 +53,7 @@ LESSONS = {
 _LAZY = {
     "start_lesson": ".notebook",
     "check": ".doctor",
-    "quiz": ".widgets.quiz",
+    "quiz": ".notebook",
     "Question": ".teaching.questions",
     "show_solution": ".notebook",
     "write_lesson_files": ".lesson_app",

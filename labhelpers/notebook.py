@@ -12,7 +12,7 @@ from .engine.connection import server_summary
 from .engine.names import plan
 from .engine.system import recording_meta
 
-__all__ = ["install_error_display", "run_solution", "show_solution", "start_lesson"]
+__all__ = ["install_error_display", "quiz", "run_solution", "show_solution", "start_lesson"]
 
 
 def start_lesson(notebook: str) -> None:
@@ -35,6 +35,8 @@ def install_error_display() -> None:
     """In IPython, show a LabError as its short message instead of a traceback.
 
     The cell still fails (so nbval and "Run All" stop there), but the learner reads three lines.
+    An interrupt (the kernel's stop button) inside a lab step shows one line, too: the step has
+    stopped what it started (a `docker build`, a write, the scaling containers).
     """
     try:
         from IPython import get_ipython
@@ -45,9 +47,30 @@ def install_error_display() -> None:
         return
 
     def show(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None) -> None:
+        if issubclass(etype, KeyboardInterrupt):
+            if not _in_lab_step(tb):  # the learner's own code: IPython's usual report
+                shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+                return
+            print(_INTERRUPTED)
+            return
         print(f"{etype.__name__}: {value}")
 
-    shell.set_custom_exc((LabError,), show)
+    shell.set_custom_exc((LabError, KeyboardInterrupt), show)
+
+
+_INTERRUPTED = (
+    "KeyboardInterrupt: you stopped this lab step. Run the cell again to redo it: the lab "
+    "replaces what the step had half made."
+)
+
+
+def _in_lab_step(tb: Any) -> bool:
+    """Was the interrupt raised inside the lab's own code (a step, a widget's run)?"""
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__", "").startswith(__package__ + "."):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _show(value: Any) -> None:
@@ -76,3 +99,25 @@ def run_solution(path: str, timeout_s: int = 600) -> str:
     from .teaching.solutions import run_solution as run
 
     return run(path, timeout_s, rename_in_text)
+
+
+def quiz(questions: Any) -> Any:
+    """A quiz widget: pick an option, press Check, read why it is right or wrong. The course's
+    names in the questions are the ones it uses on this Engine (as `show_solution` shows them): a
+    question about `docker volume rm my-vol` means the course's volume, never one of yours."""
+    from .teaching.questions import Question
+    from .widgets.quiz import quiz as build
+
+    def named(text: str) -> str:
+        from .engine.names import rename_in_text
+
+        try:
+            return rename_in_text(text)
+        except LabError:  # no Engine to ask: the questions read as the lecture wrote them
+            return text
+
+    renamed = [
+        Question(named(q.prompt), tuple(map(named, q.options)), q.answer, named(q.explanation))
+        for q in questions
+    ]
+    return build(renamed)

@@ -88,10 +88,14 @@ def in_another_session(code: str, *argv: str) -> None:
 @pytest.fixture(scope="session")
 def my_image():
     """`my-image`, as the exercises' solutions and the notebooks use it: built (in another lab
-    session, like `lesson_image`) if the Engine lacks it; it stays, as the notebooks leave it."""
-    if docker_cli("image", "inspect", "my-image", check=False).returncode != 0:
+    session, like `lesson_image`) if the Engine lacks it; it stays, as the notebooks leave it.
+    Its name as this Engine has it (`lab-my-image` when a prefix is in play), for the CLI."""
+    from labhelpers.engine import real
+
+    name = real("my-image", "image")
+    if docker_cli("image", "inspect", name, check=False).returncode != 0:
         in_another_session("import labhelpers as lh; lh.ensure_lesson_image()")
-    return "my-image"
+    return name
 
 
 @pytest.fixture(scope="session")
@@ -109,5 +113,7 @@ def lesson_image(tmp_path_factory):
         "build_image(sys.argv[1], tag=sys.argv[2])\n"
     )
     in_another_session(code, str(context), SHARED_IMAGE)
-    yield SHARED_IMAGE
-    docker_cli("image", "rm", "-f", SHARED_IMAGE, check=False)
+    yield SHARED_IMAGE  # the lab maps it (`lab-lab-test-image` with a prefix); the CLI needs:
+    from labhelpers.engine import real
+
+    docker_cli("image", "rm", "-f", real(SHARED_IMAGE, "image"), check=False)

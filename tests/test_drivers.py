@@ -7,7 +7,8 @@ import pytest
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers import drivers
-from labhelpers.engine import cleanup, engine_facts
+from labhelpers.engine import cleanup, engine_facts, real
+from labhelpers.lessons.drivers import views
 from labhelpers.lessons.drivers.experiments import _size_bytes, detail_meaning
 from labhelpers.lessons.drivers.views import VOLUME_DRIVER_EXAMPLES
 
@@ -62,7 +63,7 @@ def test_root_is_overlay_a_local_volume_is_a_directory_and_a_tmpfs_volume_is_mem
     paths = {p.path: p for p in drivers.filesystems("lab-t-fs").paths}
     assert paths["/"].fs_type == "overlay" and "storage driver" in paths["/"].provided_by
     assert paths["/data"].fs_type not in ("overlay", "tmpfs")  # the data root's own filesystem
-    assert "volume lab-t-disk" in paths["/data"].provided_by
+    assert f"volume {real('lab-t-disk', 'volume')}" in paths["/data"].provided_by
     assert paths["/scratch"].fs_type == "tmpfs"
     assert paths["/scratch"].capacity_bytes == 16 * lh.MIB
     facts = engine_facts()
@@ -71,7 +72,8 @@ def test_root_is_overlay_a_local_volume_is_a_directory_and_a_tmpfs_volume_is_mem
     assert stack.fstype == "overlay" and stack.storage == facts.storage
     assert stack.lower_dirs == stack.image_layers + 1 and stack.init_layer  # both stores
     assert "+ 1 init layer: yes" in stack.explanation()
-    upper = docker_cli("inspect", "-f", "{{.GraphDriver.Data.UpperDir}}", "lab-t-fs").stdout
+    assert stack.container == real("lab-t-fs") and real("lab-t-fs") in stack.command
+    upper = docker_cli("inspect", "-f", "{{.GraphDriver.Data.UpperDir}}", real("lab-t-fs")).stdout
     if facts.image_store == "containerd":  # docker inspect lists no directories
         assert upper.strip() in ("", "<no value>") and not stack.inspect_lists_dirs
         assert "/io.containerd.snapshotter.v1.overlayfs/snapshots/" in stack.upper_dir
@@ -80,7 +82,8 @@ def test_root_is_overlay_a_local_volume_is_a_directory_and_a_tmpfs_volume_is_mem
     else:  # overlay2: the mount table and docker inspect agree
         assert upper.strip() == stack.upper_dir and stack.inspect_lists_dirs
         assert stack.upper_dir.endswith("/diff") and stack.merged_dir.endswith("/merged")
-        lower = docker_cli("inspect", "-f", "{{.GraphDriver.Data.LowerDir}}", "lab-t-fs").stdout
+        lower = docker_cli("inspect", "-f", "{{.GraphDriver.Data.LowerDir}}", real("lab-t-fs"))
+        lower = lower.stdout
         assert lower.split(":")[0].endswith("-init/diff")  # the init layer, on top
         assert len(lower.strip().split(":")) == stack.lower_dirs
     figure = drivers.plot_storage(stack, drivers.filesystems("lab-t-fs"))
@@ -92,6 +95,8 @@ def test_a_tmpfs_volume_keeps_files_only_while_a_running_container_mounts_it(
     lesson_image, no_leftovers
 ):
     report = drivers.tmpfs_volume_lifetime("lab-t-life", image=lesson_image)
+    assert report.volume == real("lab-t-life", "volume")
+    assert report.steps[0].step == f"{real('lab-t-life-1')} writes /data/note.txt"
     present = [s.note_present for s in report.steps]
     assert present == [True, True, True, False, False, True, False]
     assert [s.running_users for s in report.steps] == [1, 2, 1, 0, 1, 1, 1]
@@ -116,11 +121,12 @@ def test_a_tmpfs_size_is_checked_before_anything_connects():
 def test_volumes_with_driver_options_are_left_out_of_system_df(lesson_image, no_leftovers):
     lh.create_volume("lab-t-plain")
     drivers.create_tmpfs_volume("lab-t-opts")
+    plain, opts = real("lab-t-plain", "volume"), real("lab-t-opts", "volume")
     usage = {r.name: r for r in lh.named_volumes.volume_usage(["lab-t-plain", "lab-t-opts"]).rows}
-    assert usage["lab-t-plain"].listed and usage["lab-t-plain"].size_bytes == 0
-    assert not usage["lab-t-opts"].listed
-    df = docker_cli("system", "df", "-v").stdout
-    assert "lab-t-plain" in df and "lab-t-opts" not in df
+    assert usage[plain].listed and usage[plain].size_bytes == 0
+    assert not usage[opts].listed
+    df = docker_cli("system", "df", "-v").stdout.split()
+    assert plain in df and opts not in df
     cleanup(session_only=True)
 
 
@@ -136,7 +142,7 @@ def test_examples_that_need_servers_are_marked_not_run():
 
 def test_the_kubernetes_manifests_match_the_named_volume_demo():
     yaml = pytest.importorskip("yaml")
-    claim, pod = yaml.safe_load_all(drivers.kubernetes_manifests())
+    claim, pod = yaml.safe_load_all(views.kubernetes_manifests())
     assert claim["kind"] == "PersistentVolumeClaim" and claim["metadata"]["name"] == "my-vol"
     assert claim["spec"]["resources"]["requests"]["storage"] == "1Gi"
     container = pod["spec"]["containers"][0]
@@ -146,7 +152,22 @@ def test_the_kubernetes_manifests_match_the_named_volume_demo():
     assert volume["name"] == container["volumeMounts"][0]["name"]
     assert volume["persistentVolumeClaim"]["claimName"] == "my-vol"
     with pytest.raises(lh.BadInput):
-        drivers.kubernetes_manifests(volume="My_Vol")
+        drivers.kubernetes_manifests(volume="My_Vol")  # refused before anything connects
+
+
+def test_examples_and_manifests_name_what_the_course_made_on_this_engine(engine):
+    yaml = pytest.importorskip("yaml")
+    vol, image = real("my-vol", "volume"), real("my-image", "image")
+    claim, pod = yaml.safe_load_all(drivers.kubernetes_manifests())
+    assert claim["metadata"]["name"] == vol and pod["metadata"]["name"] == real("my-cont-1")
+    assert pod["spec"]["containers"][0]["image"] == image
+    assert f"# docker volume create {vol}\n" in drivers.kubernetes_manifests()
+    assert f"docker volume create {vol}" in repr(drivers.CONCEPTS)
+    assert f"-v {vol}:/app" in repr(drivers.CONCEPTS)
+    tmpfs, nfs = drivers.experiments.driver_examples()[:2]
+    ram = real("ram-vol", "volume")
+    assert tmpfs.commands[1] == f"docker run -d --name web -v {ram}:/scratch {image}"
+    assert nfs.commands[1].endswith(f"-v nfs-vol:/app/data {image}")  # not the course's volume
 
 
 def test_the_driver_explorer_shows_the_first_example_at_once():

@@ -9,7 +9,7 @@ import pytest
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers.core.labels import MANAGED, is_lab_owned
-from labhelpers.engine import cleanup, find_image, image_sizes
+from labhelpers.engine import cleanup, find_image, image_sizes, real
 from labhelpers.lessons.layers.exercise import EXERCISE_TAG, check_layer_exercise
 from labhelpers.notebook import run_solution
 
@@ -33,6 +33,12 @@ def untouched(engine, no_leftovers):
         cleanup(session_only=True)
 
 
+@pytest.fixture
+def base(untouched) -> str:
+    """The lesson's image as this Engine names it (`lab-my-image` when a prefix is in play)."""
+    return real("my-image", "image")
+
+
 def test_check_fails_on_an_untouched_engine_with_its_hint(untouched):
     verdict = check_layer_exercise()
     assert not verdict.passed
@@ -40,9 +46,9 @@ def test_check_fails_on_an_untouched_engine_with_its_hint(untouched):
     assert "docker build --label io.labhelpers.managed=true" in verdict.hint
 
 
-def test_check_counts_the_layers_added(untouched, tmp_path):
+def test_check_counts_the_layers_added(base, tmp_path):
     (tmp_path / "Dockerfile").write_text(
-        "FROM my-image\nENV STAGE=exercise\n"
+        f"FROM {base}\nENV STAGE=exercise\n"
         "RUN head -c 1000000 /dev/zero > /app/a\nRUN head -c 1000000 /dev/zero > /app/b\n"
     )
     docker_cli("build", "--label", f"{MANAGED}=true", "-t", TAG, str(tmp_path))
@@ -50,8 +56,8 @@ def test_check_counts_the_layers_added(untouched, tmp_path):
     assert not verdict.passed and "2 layer(s) more" in verdict.message
 
 
-def test_check_wants_the_env_line(untouched, tmp_path):
-    (tmp_path / "Dockerfile").write_text("FROM my-image\nRUN head -c 2000000 /dev/zero > /app/a\n")
+def test_check_wants_the_env_line(base, tmp_path):
+    (tmp_path / "Dockerfile").write_text(f"FROM {base}\nRUN head -c 2000000 /dev/zero > /app/a\n")
     docker_cli("build", "--label", f"{MANAGED}=true", "-t", TAG, str(tmp_path))
     verdict = check_layer_exercise()
     assert not verdict.passed and "STAGE=exercise" in verdict.message

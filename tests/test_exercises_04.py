@@ -66,7 +66,7 @@ def test_near_misses_get_a_precise_hint(my_image, no_leftovers):
             "o=size=32m",
             "ex04-ram",
         )
-        docker_cli("create", "--name", "ex04-box", "-v", "ex04-ram:/scratch", "my-image")
+        docker_cli("create", "--name", "ex04-box", "-v", "ex04-ram:/scratch", my_image)
         stopped = lh.drivers.check_ram_volume()
         assert not stopped.passed and "created" in stopped.message
         assert "docker start ex04-box" in stopped.hint

@@ -43,19 +43,19 @@ def test_the_check_fails_before_and_passes_after_the_solution(exercise):
     assert "notebook 99" not in after.message  # the solution labels the volume
 
 
-def test_near_misses_get_a_precise_message(exercise):
+def test_near_misses_get_a_precise_message(exercise, my_image):
     CONFIG.mkdir(parents=True, exist_ok=True)
     bind = f"{CONFIG.resolve()}:/config"
     base = ["run", "-d", "--name", "ex06-app", "-v", "ex06-data:/data"]
-    docker_cli(*base, "-v", bind + ":ro", "my-image", "sleep", "infinity")
+    docker_cli(*base, "-v", bind + ":ro", my_image, "sleep", "infinity")
     no_tmpfs = check()
     assert not no_tmpfs.passed and "/cache should be a tmpfs" in no_tmpfs.message
     _remove_exercise_resources()
-    docker_cli(*base, "--tmpfs", "/cache", "-v", bind, "my-image", "sleep", "infinity")
+    docker_cli(*base, "--tmpfs", "/cache", "-v", bind, my_image, "sleep", "infinity")
     writable = check()
     assert not writable.passed and "read-write" in writable.message
     _remove_exercise_resources()
-    docker_cli(*base, "--tmpfs", "/cache", "-v", bind + ":ro", "my-image", "sleep", "infinity")
+    docker_cli(*base, "--tmpfs", "/cache", "-v", bind + ":ro", my_image, "sleep", "infinity")
     unlabelled = check()  # right, but `-v` made the volume without the lab's label
     assert unlabelled.passed and "notebook 99 will leave it" in unlabelled.message
     docker_cli("stop", "-t", "1", "ex06-app")
@@ -65,7 +65,7 @@ def test_near_misses_get_a_precise_message(exercise):
 
 
 def test_a_container_removed_during_the_check_gives_a_verdict_not_an_sdk_error(
-    exercise, monkeypatch
+    exercise, my_image, monkeypatch
 ):
     """The container (or its volume) going between two looks is an ordinary "not yet"."""
     from labhelpers.lessons.mounts import exercise as ex06
@@ -73,7 +73,7 @@ def test_a_container_removed_during_the_check_gives_a_verdict_not_an_sdk_error(
     CONFIG.mkdir(parents=True, exist_ok=True)
     docker_cli(
         "run", "-d", "--name", "ex06-app", "-v", "ex06-data:/data", "--tmpfs", "/cache",
-        "-v", f"{CONFIG.resolve()}:/config:ro", "my-image", "sleep", "infinity",
+        "-v", f"{CONFIG.resolve()}:/config:ro", my_image, "sleep", "infinity",
     )  # fmt: skip
     looked_up = ex06.find_container
 

@@ -39,17 +39,17 @@ def test_the_check_fails_before_and_passes_after_the_solution(exercise):
     assert after.passed, after
 
 
-def test_near_misses_get_a_precise_message(exercise):
+def test_near_misses_get_a_precise_message(exercise, my_image):
     run = ["run", "-d", "--name"]
     docker_cli("volume", "create", "ex07-data")
-    docker_cli(*run, "ex07-writer", "-v", "ex07-data:/data", "my-image", "sleep", "infinity")
+    docker_cli(*run, "ex07-writer", "-v", "ex07-data:/data", my_image, "sleep", "infinity")
     no_reader = lh.sharing.check_read_only_share()
     assert not no_reader.passed and "no container 'ex07-reader'" in no_reader.message
-    docker_cli(*run, "ex07-reader", "-v", "ex07-data:/data", "my-image", "sleep", "infinity")
+    docker_cli(*run, "ex07-reader", "-v", "ex07-data:/data", my_image, "sleep", "infinity")
     writable = lh.sharing.check_read_only_share()
     assert not writable.passed and "read-only (:ro)" in writable.message
     docker_cli("rm", "-f", "ex07-reader")
-    docker_cli(*run, "ex07-reader", "-v", "ex07-data:/data:ro", "my-image", "sleep", "infinity")
+    docker_cli(*run, "ex07-reader", "-v", "ex07-data:/data:ro", my_image, "sleep", "infinity")
     no_file = lh.sharing.check_read_only_share()
     assert not no_file.passed and "holds no hello.txt" in no_file.message
     assert "docker exec ex07-writer" in no_file.hint

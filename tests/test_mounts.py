@@ -10,7 +10,7 @@ import pytest
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers.core.echo import cli
-from labhelpers.engine import engine_locality
+from labhelpers.engine import engine_locality, real
 from labhelpers.lessons.mounts import experiments as ex
 from labhelpers.lessons.mounts import results as m
 
@@ -38,7 +38,7 @@ def test_the_survival_grid_matches_what_docker_does(lesson_image, tmp_path, no_l
     assert "was still there" in anonymous.note  # docker rm without -v left the old volume
     assert "lost *" in repr(grid) and grid.footnote.startswith("* the new container")
     assert list((tmp_path / "bind").iterdir()) == []  # the marker is removed from the host
-    assert docker_cli("volume", "inspect", "lab-t6-grid-vol", check=False).returncode != 0
+    assert docker_cli("volume", "inspect", real("lab-t6-grid-vol"), check=False).returncode != 0
 
 
 def test_one_trial_and_the_choice_table(lesson_image, tmp_path, no_leftovers):
@@ -104,7 +104,7 @@ def test_throughput_measures_each_kind_with_dds_own_timing(lesson_image, tmp_pat
     assert bench.filesystem(m.TMPFS) == "tmpfs" and bench.filesystem(m.LAYER) == "overlay"
     assert bench.filesystem(m.NAMED) == bench.filesystem(m.BIND)  # same disk here
     assert list(tmp_path.iterdir()) == []  # dd's files are removed
-    assert docker_cli("volume", "inspect", "bench-vol", check=False).returncode != 0
+    assert docker_cli("volume", "inspect", real("bench-vol"), check=False).returncode != 0
 
 
 def _owner_of_a_file_the_cli_makes(folder, image: str) -> tuple[int, int]:
@@ -118,7 +118,7 @@ def _owner_of_a_file_the_cli_makes(folder, image: str) -> tuple[int, int]:
 def test_files_in_a_bind_mount_keep_the_container_users_uid(lesson_image, tmp_path, no_leftovers):
     report = ex.ownership(tmp_path / "owners", image=lesson_image, other_uid=1234)
     rows = report.rows
-    inside, owner = _owner_of_a_file_the_cli_makes(tmp_path / "cli", lesson_image)
+    inside, owner = _owner_of_a_file_the_cli_makes(tmp_path / "cli", real(lesson_image, "image"))
     assert rows[0].created and (rows[0].container_uid, rows[0].host_uid) == (inside, owner)
     assert report.your_uid == os.getuid()  # whoever runs the tests, root or not
     if os.getuid() != 1234:  # the folder is yours, mode 755

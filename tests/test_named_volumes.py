@@ -7,7 +7,7 @@ import pytest
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers import named_volumes as nv
-from labhelpers.engine import cleanup, engine_facts, engine_locality
+from labhelpers.engine import cleanup, engine_facts, engine_locality, real
 from labhelpers.lessons.named_volumes.experiments import write_remove_read
 
 
@@ -26,6 +26,7 @@ def test_a_file_written_in_a_volume_outlives_the_container(lesson_image, no_left
     lh.remove_container("lab-t-writer")
 
     listing = nv.list_volume("lab-t-vol", image=lesson_image)
+    assert listing.volume == real("lab-t-vol", "volume")  # named as this Engine names it
     assert listing.names == ("app.py", "file.txt")  # app.py: pre-populated from the image
     assert dict((f.name, f.size_bytes) for f in listing.files)["file.txt"] == 22
     read = nv.read_volume_file("lab-t-vol", "file.txt", image=lesson_image)
@@ -102,10 +103,12 @@ def test_any_empty_named_volume_receives_the_images_files_at_creation(
     with pytest.raises(lh.BadInput):
         (tmp_path / "empty-app" / "x").write_text("x")
         nv.what_app_sees(tmp_path / "empty-app", image=lesson_image)
-    for name in ("prepop-empty", "prepop-emptied", "prepop-full", "prepop-nocopy", "prepop-ram"):
-        assert docker_cli("volume", "inspect", name, check=False).returncode != 0
-    assert docker_cli("volume", "inspect", "prepop-created", check=False).returncode != 0
-    assert docker_cli("ps", "-aq", "--filter", "name=prepop-created").stdout.strip() == ""
+    volumes = ("prepop-empty", "prepop-emptied", "prepop-full", "prepop-nocopy", "prepop-ram")
+    for name in (*volumes, "prepop-created"):
+        assert docker_cli("volume", "inspect", real(name, "volume"), check=False).returncode != 0
+    created = real("prepop-created")
+    assert f"--name {created} -v {real('prepop-created', 'volume')}:/app" in grid.cases[-1].command
+    assert docker_cli("ps", "-aq", "--filter", f"name={created}").stdout.strip() == ""
     cleanup(session_only=True)
 
 
@@ -145,6 +148,8 @@ def test_the_app_starts_on_a_volume_and_fails_on_an_empty_bind_mount(
     lh.create_volume("lab-t-appvol")
     runs = nv.start_app_both_ways("lab-t-appvol", tmp_path / "empty", image=lesson_image).runs
     assert runs[0].status == "running" and "Serving Flask app" in runs[0].first_log_line
+    assert runs[0].container == real("app-on-volume")
+    assert runs[0].over_app == f"volume {real('lab-t-appvol', 'volume')}"
     assert runs[1].status == "exited" and runs[1].exit_code == 2
     assert "can't open file '/app/app.py'" in runs[1].first_log_line
     assert docker_cli("ps", "-aq", "--filter", "name=app-on-").stdout.strip() == ""
@@ -170,8 +175,12 @@ def test_data_written_to_a_volume_is_not_in_the_writable_layer(lesson_image, no_
     else:  # the overlay2 graph driver: file sizes, and the files are empty
         assert layer.writable_layer_bytes == 0 < layer.blocks_bytes
         assert "counts the sizes of the files" in layer.explanation()
+    assert (before.container, before.volume) == (
+        real("lab-t-size"),
+        real("lab-t-sizevol", "volume"),
+    )
     usage = nv.volume_usage(["lab-t-sizevol"]).rows[0]
-    assert usage.listed and usage.links == 1
+    assert usage.listed and usage.links == 1 and usage.name == before.volume
     assert "+4,194,304 B" in repr(nv.space_table(before, after))
     assert len(nv.plot_space(before, after).axes) == 1
     cleanup(session_only=True)
@@ -186,7 +195,7 @@ def test_rm_v_keeps_a_named_volume_and_an_in_use_volume_cannot_be_removed(
     refused = nv.try_remove_volume("lab-t-keep")
     assert not refused.removed and "volume is in use" in refused.engine_said
     lh.remove_container("lab-t-user", volumes=True)
-    assert lh.inspect_volume("lab-t-keep").name == "lab-t-keep"  # docker rm -v left it
+    assert lh.inspect_volume("lab-t-keep").name == real("lab-t-keep", "volume")  # rm -v left it
     assert nv.try_remove_volume("lab-t-keep").removed
     cleanup(session_only=True)
 
@@ -205,6 +214,8 @@ def test_prune_removes_unused_volumes_without_driver_options(lesson_image, no_le
     assert removed["named"] is (api < (1, 42))
     assert report.named_unused_removed is removed["named"]
     assert ("too" in report.verdict()) is removed["named"]
+    named = {r.volume for r in report.rows if r.kind != "anonymous"}
+    assert named == {real(n, "volume") for n in ("prune-unused", "prune-in-use", "prune-ram")}
     assert docker_cli("volume", "ls", "-q", "--filter", "label=io.labhelpers.demo").stdout == ""
     cleanup(session_only=True)
 
@@ -214,6 +225,7 @@ def test_a_line_written_before_rm_f_is_read_back(lesson_image, no_leftovers):
     first = write_remove_read("one", "lab-t-notes", "lab-t-nw", lesson_image)
     second = write_remove_read("-n two words", "lab-t-notes", "lab-t-nw", lesson_image)
     assert first.survived and second.survived and second.read_back == "one\n-n two words\n"
+    assert first.volume == real("lab-t-notes", "volume")
     for bad in ("two\nlines", "", "x" * 201):
         with pytest.raises(lh.BadInput):
             write_remove_read(bad, "lab-t-notes")
@@ -225,6 +237,7 @@ def test_the_survival_widget_writes_the_default_line_once_at_once(lesson_image, 
     widget = nv.survival_widget("lab-t-widget", default="first line", image=lesson_image)
     shown = widget.children[1].value
     assert "first line" in shown and "survived the container&#x27;s removal: yes" in shown
+    assert f"notes.txt in {real('lab-t-widget', 'volume')} now holds" in shown
     cleanup(session_only=True)
 
 

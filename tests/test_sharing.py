@@ -7,7 +7,7 @@ import pytest
 
 import labhelpers as lh
 from conftest import docker_cli
-from labhelpers.engine import cleanup
+from labhelpers.engine import cleanup, real
 from labhelpers.lessons.sharing import experiments as sh
 
 
@@ -23,15 +23,17 @@ def test_two_containers_share_a_volume_and_ro_refuses_writes(lesson_image, no_le
     _run("lab-t7-ro", lesson_image, "/data", read_only=True)
 
     table = sh.mounts_table(["lab-t7-writer", "lab-t7-reader", "lab-t7-ro"])
+    vol = real("lab-t7-vol", "volume")
     assert [(r.container, r.destination, r.volume, r.read_write) for r in table.rows] == [
-        ("lab-t7-writer", "/data", "lab-t7-vol", True),
-        ("lab-t7-reader", "/shared", "lab-t7-vol", True),
-        ("lab-t7-ro", "/data", "lab-t7-vol", False),
+        (real("lab-t7-writer"), "/data", vol, True),
+        (real("lab-t7-reader"), "/shared", vol, True),
+        (real("lab-t7-ro"), "/data", vol, False),
     ]
     one = sh.append_and_read(
         "first", "lab-t7-writer", "/data/m.txt", "lab-t7-reader", "/shared/m.txt"
     )
     assert one.write_ok and one.lines_seen == ("first",)
+    assert (one.wrote_in, one.read_in) == (real("lab-t7-writer"), real("lab-t7-reader"))
     back = sh.append_and_read("back", "lab-t7-reader", "/shared/m.txt", "lab-t7-ro", "/data/m.txt")
     assert back.lines_seen == ("first", "back")
     refused = sh.append_and_read("no", "lab-t7-ro", "/data/m.txt", "lab-t7-reader", "/shared/m.txt")
@@ -40,7 +42,8 @@ def test_two_containers_share_a_volume_and_ro_refuses_writes(lesson_image, no_le
 
     attempt = sh.try_write("lab-t7-ro", "/data/m.txt")
     assert attempt.exit_code != 0 and attempt.read_only
-    assert "EROFS" in attempt.explanation and "lab-t7-vol at /data" in attempt.mount
+    assert "EROFS" in attempt.explanation and attempt.mount == f"{vol} at /data"
+    assert attempt.container == real("lab-t7-ro")
     fine = sh.try_write("lab-t7-writer", "/data/m.txt", 'with "quotes" and $HOME')
     assert fine.exit_code == 0 and "read-write" in fine.explanation
     assert lh.read_file("lab-t7-reader", "/shared/m.txt").splitlines()[-1] == (
@@ -63,13 +66,14 @@ def test_lines_must_be_one_short_line_before_anything_connects(monkeypatch):
 
 def test_anonymous_volumes_stay_after_rm_and_go_with_rm_v(lesson_image, no_leftovers):
     kept = sh.start_with_anonymous_volume("lab-t7-anon", image=lesson_image)
-    assert len(kept.volume) == 64
+    assert len(kept.volume) == 64 and kept.container == real("lab-t7-anon")
     assert sh.read_with_volumes_from("lab-t7-anon", image=lesson_image) == (
         "kept in an anonymous volume\n"
     )
     left = sh.remove_and_look("lab-t7-anon", image=lesson_image)
     assert left.volume == kept.volume and left.volume_still_there
-    assert left.files_in_volume == ("notes.txt",) and "rm -f lab-t7-anon" in left.command
+    assert left.files_in_volume == ("notes.txt",)
+    assert left.command.endswith(f"rm -f {real('lab-t7-anon')}")
     assert kept.volume in sh.dangling_volumes().names
 
     sh.start_with_anonymous_volume("lab-t7-anon2", image=lesson_image)
@@ -93,5 +97,6 @@ def test_the_share_widget_keeps_its_last_exchange(lesson_image, no_leftovers):
     refused = panel.append(sh.READER_RO)
     assert refused is panel.last and not refused.write_ok
     assert "Read-only file system" in panel.shown.value
+    assert panel.buttons[sh.READER_RO].description == f"Append in {real(sh.READER_RO)}"
     assert isinstance(panel, widgets.SharePanel)
     cleanup(session_only=True)

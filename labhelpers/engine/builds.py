@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from ..core.echo import announce, cli, quiet
 from ..core.errors import BadInput, BuildFailed
+from ..core.inputs import check_image_ref, check_image_tag
 from ..core.labels import MANAGED, image_labels
 from ..core.results import result
 from .connection import cli_env, client
@@ -133,6 +135,15 @@ def _check_build(
             f"the lab builds with one of {', '.join(BUILDERS)}.",
             'leave it out (builder="auto": the one your docker CLI uses).',
         )
+    check_image_tag(tag)
+    if base_image is not None:
+        check_image_ref(base_image)
+    if not Path(context).is_dir():
+        raise BadInput(
+            f"There is no folder {context} to build.",
+            "the build context is a folder: the Dockerfile and the files it copies.",
+            "write the lesson's files first (lh.write_lesson_files(...)), or fix the path.",
+        )
     if not (Path(context) / "Dockerfile").is_file():
         raise BadInput(
             f"No Dockerfile in {context}.",
@@ -194,13 +205,52 @@ def build_image(
 
 
 def _failed(tag: str, step: str, message: str, log: list[str]) -> BuildFailed:
+    cause, todo = _diagnosis(step, message)
     return BuildFailed(
         f"The build of {tag} failed at {step or 'the start'}.",
-        f"the builder said: {message}",
-        "fix that step in the Dockerfile (or the files it uses) and build again.",
+        f"{cause}; the builder said: {message}" if cause else f"the builder said: {message}",
+        todo,
         step,
         log,
     )
+
+
+def _diagnosis(step: str, message: str) -> tuple[str, str]:
+    """What a failed step means in the lab's words, the same with every builder and Engine
+    (each says it its own way), and what to do: ("", the general advice) when it is not known."""
+    instruction = re.sub(r"^(?:Step \d+/\d+ : |\[[^\]]*\] )", "", step).strip()
+    keyword = instruction.split(" ", 1)[0].upper()
+    parse = re.search(r"parse error(?: on)? line (\d+): (.*?)(?: \(did you mean|$)", message)
+    if parse:
+        return (
+            f"line {parse[1]} of the Dockerfile cannot be read ({parse[2]})",
+            f"fix line {parse[1]} of the Dockerfile (`docker build` checks every line before the "
+            "first step runs), then build again.",
+        )
+    base = re.match(r"load metadata for (\S+)", instruction) or re.match(
+        r"(?i)FROM (\S+)", instruction
+    )
+    if base:
+        return (
+            f"the base image {base[1]} is not in the Engine, and the builder could not pull it",
+            "build or pull that image first (`docker image ls` lists what the Engine has), or fix "
+            "the FROM line.",
+        )
+    if keyword in ("COPY", "ADD") and ("not found" in message or "no such file" in message.lower()):
+        return (
+            f"a file that `{instruction}` copies is not in the build context (the folder sent "
+            "to the builder)",
+            "put the file into the build context (next to the Dockerfile), or fix the line.",
+        )
+    code = re.search(r"(?:exit code: |non-zero code: )(\d+)", message)
+    if keyword == "RUN" and code:
+        command = instruction[len("RUN ") :]
+        return (
+            f"the command `{command}` exited with status {code[1]}",
+            "run the command in a container of the step before (`docker run --rm -it IMAGE sh`) "
+            "to see why it fails, fix it, and build again.",
+        )
+    return "", "fix that step in the Dockerfile (or the files it uses) and build again."
 
 
 _CLASSIC_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)")
@@ -220,7 +270,7 @@ def _classic(context: Path, tag: str, base: str, nocache: bool, on_progress, on_
         decode=True,
         nocache=nocache,
     )
-    for chunk in stream:
+    for chunk in _refused_as_failed(stream, tag):
         if "stream" in chunk:
             for line in chunk["stream"].splitlines():
                 if not line.strip():
@@ -246,10 +296,42 @@ def _classic(context: Path, tag: str, base: str, nocache: bool, on_progress, on_
     return image_id, step, log
 
 
+def _refused_as_failed(stream, tag: str):
+    """The classic builder's chunks; a Dockerfile it refuses to read is a failed build.
+
+    The classic builder reads the whole Dockerfile before the first step, and refuses a line it
+    cannot read with an error answer (BuildKit reports the same as a failed build)."""
+    import docker
+
+    try:
+        yield from stream
+    except docker.errors.APIError as exc:
+        if not exc.is_client_error():
+            raise
+        said = exc.explanation or str(exc)
+        said = said.decode(errors="replace") if isinstance(said, bytes) else str(said)
+        raise _failed(tag, "", said, [said]) from exc
+
+
 # "#6 [2/4] WORKDIR /app", or in a multi-stage build "#9 [build 2/3] RUN ..."
 _BUILDKIT_STEP = re.compile(r"^#\d+ \[(?:(\S+) )?(\d+)/(\d+)\] (.*)$")
 _BUILDKIT_ERROR = re.compile(r"^(?:#\d+ )?ERROR: (.*)$")
 _BUILDKIT_FAILED_STEP = re.compile(r"^ > (\[.*\] .*):$")  # " > [4/4] RUN pip install x:"
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End an interrupted `docker build` as Ctrl-C in a terminal does (SIGINT: the CLI cancels
+    the build on the Engine, and nothing is tagged); killed if it has not ended within 5 s."""
+    for ending in (lambda: process.send_signal(signal.SIGINT), process.kill):
+        if process.poll() is not None:
+            break
+        ending()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            continue
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 def _buildkit(context: Path, tag: str, base: str, nocache: bool, on_progress, on_log):
@@ -275,31 +357,37 @@ def _buildkit(context: Path, tag: str, base: str, nocache: bool, on_progress, on
             env=cli_env(),
         )
         assert process.stdout is not None
-        for raw in process.stdout:
-            line = raw.rstrip("\n")
-            if not line.strip():
-                continue
-            log.append(line)
-            if on_log:
-                on_log(line)
-            match = _BUILDKIT_STEP.match(line)
-            if match:
-                stage = match[1] or ""
-                key = (stage, int(match[2]))
-                totals[stage] = int(match[3])
-                if key not in seen:
-                    seen[key] = match[4]
-                    current = f"[{stage + ' ' if stage else ''}{match[2]}/{match[3]}] {match[4]}"
-                    if on_progress:
-                        on_progress(len(seen), sum(totals.values()), match[4])
-                continue
-            failed = _BUILDKIT_ERROR.match(line)
-            if failed and not error:
-                error = failed[1]
-            where = _BUILDKIT_FAILED_STEP.match(line)
-            if where:
-                current = where[1]
-        code = process.wait()
+        try:
+            for raw in process.stdout:
+                line = raw.rstrip("\n")
+                if not line.strip():
+                    continue
+                log.append(line)
+                if on_log:
+                    on_log(line)
+                match = _BUILDKIT_STEP.match(line)
+                if match:
+                    stage = match[1] or ""
+                    key = (stage, int(match[2]))
+                    totals[stage] = int(match[3])
+                    if key not in seen:
+                        seen[key] = match[4]
+                        current = (
+                            f"[{stage + ' ' if stage else ''}{match[2]}/{match[3]}] {match[4]}"
+                        )
+                        if on_progress:
+                            on_progress(len(seen), sum(totals.values()), match[4])
+                    continue
+                failed = _BUILDKIT_ERROR.match(line)
+                if failed and not error:
+                    error = failed[1]
+                where = _BUILDKIT_FAILED_STEP.match(line)
+                if where:
+                    current = where[1]
+            code = process.wait()
+        except BaseException:  # interrupted (KeyboardInterrupt), or a callback failed
+            _stop(process)
+            raise
         if code != 0:
             raise _failed(tag, current, error or f"docker build exited with {code}", log)
         image_id = iidfile.read_text().strip()

@@ -7,6 +7,7 @@ container of the learner's (no lab label) may be read, never changed.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import shlex
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from ..core.echo import announce, cli
 from ..core.errors import BadInput, CommandFailed, NotEnoughSpace
+from ..core.inputs import check_image_ref, check_name, check_size_mib
 from ..core.labels import MANAGED, is_lab_owned, lab_labels
 from ..core.results import result
 from ..core.sessions import held_by
@@ -247,7 +249,50 @@ def _command(command: str | list[str] | tuple | None) -> list[str]:
     return shlex.split(command) if isinstance(command, str) else list(command)
 
 
-@engine_step("run the container")
+def _check_run(
+    name: str, image: str = LESSON_IMAGE, mounts: tuple | list = (), *_: object, **__: object
+) -> None:
+    check_name(name, "container")
+    check_image_ref(image)
+    for spec in mounts:
+        if not isinstance(spec, MountSpec):
+            raise BadInput(
+                f"{spec!r} is not a mount.",
+                "mounts are made by the lab's helpers.",
+                "use lh.volume_mount(), lh.bind_mount() or lh.tmpfs_mount().",
+            )
+
+
+def _remove_unstarted(name: str, exc: Exception) -> None:
+    """The Engine created NAME but refused to start it: remove it (a run that failed leaves
+    nothing), and raise the lab's own message for a bind mount of the wrong type."""
+    import re
+
+    from ..core.labels import SESSION, SESSION_ID
+
+    found = _sdk_container(name)
+    if (
+        found is not None
+        and found.status == "created"
+        and is_lab_owned(found.labels)
+        and found.labels.get(SESSION) == SESSION_ID
+    ):
+        announce(cli("rm", name) + "   # created, but the Engine refused to start it")
+        found.remove(force=True, v=True)
+    said = str(getattr(exc, "explanation", "") or exc)
+    if "not a directory" in said or "mount a directory onto a file" in said:
+        where = re.search(r'mounting "([^"]+)" to rootfs at "([^"]+)"', said)
+        mount = f"{where[1]} at {where[2]}" if where else "one of its bind mounts"
+        raise BadInput(
+            f"Cannot start '{name}': the bind mount of {mount} puts a file over a folder (or a "
+            "folder over a file).",
+            "a bind mount keeps the kind of what it covers: a file at a file's path, a folder at a "
+            "folder's; the Engine refused to start the container, and the lab removed it again.",
+            "bind-mount a folder at a folder (or a file at a path that is no folder in the image).",
+        ) from exc
+
+
+@engine_step("run the container", validate=_check_run)
 def run_container(
     name: str,
     image: str = LESSON_IMAGE,
@@ -317,6 +362,8 @@ def run_container(
             # Another live kernel took the name between the lab's look and its create: look
             # again (the name then gets this session's suffix), once.
             if exc.status_code != 409 or attempt == 2:
+                if exc.status_code != 409:
+                    _remove_unstarted(name, exc)
                 raise
             forget(name)
     audit.container_created(container, "lab")
@@ -416,7 +463,7 @@ def run_once(
     return RunOutput(shown, exit_code, text)
 
 
-@engine_step("create the container")
+@engine_step("create the container", validate=_check_run)
 def create_container(
     name: str, image: str = LESSON_IMAGE, labelled: bool = True, mounts: tuple | list = ()
 ) -> ContainerDetails:
@@ -523,20 +570,25 @@ class WriteResult:
     command: str
 
 
-def check_size_mib(size_mib: float, limit_mib: float | None = None) -> None:
-    """A size the lab can write: a real number >= 0 (and <= `limit_mib`).
-
-    Raises:
-        BadInput: anything else (text, NaN, infinity, a negative size, too large).
-    """
-    ok = isinstance(size_mib, (int, float)) and not isinstance(size_mib, bool)
-    ok = ok and size_mib == size_mib and size_mib not in (float("inf"), float("-inf"))
-    if not ok or size_mib < 0 or (limit_mib is not None and size_mib > limit_mib):
-        most = f" and at most {limit_mib:g}" if limit_mib is not None else ""
+def _refuse_read_only(name: str, path: str) -> None:
+    """Raise BadInput when PATH in the lab's container NAME lies on a read-only mount."""
+    mounts = _mounts(_lab_sdk_container(name).attrs)
+    holding = max(
+        (
+            m
+            for m in mounts
+            if path == m.destination or path.startswith(m.destination.rstrip("/") + "/")
+        ),
+        key=lambda m: len(m.destination),
+        default=None,
+    )
+    if holding is not None and not holding.read_write:
+        source = holding.volume_name or holding.source
         raise BadInput(
-            f"Cannot write {size_mib!r} MiB.",
-            f"the size must be a number >= 0{most} (MiB).",
-            "pass a size such as 4 (MiB).",
+            f"Not writing to {name}:{path}: {holding.destination} is mounted read-only.",
+            f"'{name}' mounts {source} at {holding.destination} with :ro, so nothing in the "
+            "container may write there (the write would fail with 'Read-only file system').",
+            "write to a path outside that mount, or to a container that mounts it without :ro.",
         )
 
 
@@ -554,11 +606,12 @@ def write_data(
     conv=fsync so the timing includes reaching the disk.
 
     Raises:
-        BadInput: a size that is not a number >= 0.
+        BadInput: a size that is not a number >= 0, or `path` on a read-only mount.
         NotEnoughSpace: it would not fit on the filesystem behind `path` (the Engine's disk, a
             tmpfs's memory): nothing is written.
     """
     name = real(name, "container")
+    _refuse_read_only(name, path)
     size_bytes = round(size_mib * MIB)
     directory = os.path.dirname(path) or "/"
     free = free_bytes(name, directory)
@@ -581,8 +634,26 @@ def write_data(
     if rest:
         script += f" && head -c {rest} /dev/zero >> {quoted}"
     started = time.perf_counter()
-    done = exec_in(name, script)
+    try:
+        done = exec_in(name, script)
+    except BaseException:  # interrupted (KeyboardInterrupt), or dd failed (the disk filled up)
+        _undo_write(name, path)
+        raise
     return WriteResult(name, path, size_bytes, time.perf_counter() - started, done.command)
+
+
+def _undo_write(name: str, path: str) -> None:
+    """After a write that did not finish: stop its dd (an interrupted `docker exec` goes on in the
+    container) and remove the part written, so nothing half-written stays in the layer."""
+    writing = shlex.quote(f"dd if=/dev/zero of={path} ") + "*"
+    script = (
+        "for p in /proc/[0-9]*; do "
+        f'case "$(tr "\\0" " " < $p/cmdline 2>/dev/null)" in {writing}) kill ${{p#/proc/}};; esac; '
+        f"done; rm -f {shlex.quote(path)}"
+    )
+    announce(cli("exec", name, "rm", "-f", path) + "   # the write did not finish")
+    with contextlib.suppress(Exception):  # else the Engine or the container is gone, with it
+        exec_in(name, script, echo=False)
 
 
 @engine_step("read a file in the container")

@@ -12,6 +12,7 @@ from importlib import resources
 
 from ..core.echo import announce, cli
 from ..core.errors import BadInput
+from ..core.inputs import check_image_tag
 from ..core.labels import is_lab_image
 from ..core.results import result
 from ..core.units import MIB
@@ -149,7 +150,13 @@ def image_info(tag: str = "my-image") -> ImageInfo:
     )
 
 
-@engine_step("ensure the lesson image")
+def _check_lesson_image(
+    context: object = None, tag: str = "my-image", *_: object, **__: object
+) -> None:
+    check_image_tag(tag)
+
+
+@engine_step("ensure the lesson image", validate=_check_lesson_image)
 def ensure_lesson_image(
     context: str | os.PathLike | None = None,
     tag: str = "my-image",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 from ..core.errors import BadInput
+from ..core.inputs import check_bind_source, check_mount_target, check_name
 from ..core.labels import MANAGED, lab_labels
 from ..core.results import result
 
@@ -70,35 +71,42 @@ class MountSpec:
 
 
 def volume_mount(volume: str, target: str, read_only: bool = False) -> MountSpec:
-    """`-v VOLUME:TARGET`: a named volume (created, labelled, if it does not exist yet)."""
+    """`-v VOLUME:TARGET`: a named volume (created, labelled, if it does not exist yet).
+
+    Raises:
+        BadInput: a name Docker refuses for a volume, or TARGET not an absolute path below /.
+    """
+    check_name(volume, "volume", creating=False)  # an anonymous volume may be named by its id
+    check_mount_target(target)
     return MountSpec("volume", volume, target, read_only)
 
 
 def anonymous_volume(target: str) -> MountSpec:
     """`-v TARGET`: an anonymous volume (the lab labels it, so cleanup finds it)."""
+    check_mount_target(target)
     return MountSpec("volume", "", target)
 
 
 def bind_mount(host_path: str | os.PathLike, target: str, read_only: bool = False) -> MountSpec:
     """`-v /host/path:TARGET`: a host directory or file.
 
+    A relative HOST_PATH is taken from the current folder (the notebook's), as `-v ./data:...`
+    does.
+
     Raises:
         BadInput: the host path does not exist (Docker would silently create a root-owned
-            directory there; the lab refuses instead).
+            directory there; the lab refuses instead), it is the host's root `/`, or TARGET is
+            not an absolute path below /.
     """
     path = os.path.abspath(os.fspath(host_path))
-    if not os.path.exists(path):
-        raise BadInput(
-            f"Cannot bind-mount {path}: it does not exist on this machine.",
-            "`docker run -v` would quietly create an empty directory owned by root there, "
-            "which is rarely what you meant (`--mount type=bind` refuses instead).",
-            f"create it first (`mkdir -p {path}`) or fix the path.",
-        )
+    check_bind_source(path)
+    check_mount_target(target)
     return MountSpec("bind", path, target, read_only)
 
 
 def tmpfs_mount(target: str) -> MountSpec:
     """`--tmpfs TARGET`: memory-backed, gone when the container stops."""
+    check_mount_target(target)
     return MountSpec("tmpfs", "", target)
 
 

@@ -66,7 +66,8 @@ EXERCISE = re.compile(r"^(ex\d\d-[a-z0-9-]+|my-layer-exercise|my-first-volume)$"
 MADE_UP = re.compile(r"^lab-probe-[0-9a-f]+$")
 _plans: dict[str, NamePlan] = {}
 _suffixed: dict[tuple[str, str], str] = {}
-_produced: set[str] = set()  # names real() gave: mapping one again changes nothing
+# Names real() gave, with the lecture's name each stands for: mapping one again changes nothing.
+_produced: dict[str, str] = {}
 _SUFFIX = hashlib.sha1(SESSION_ID.encode()).hexdigest()[:5]  # this session's, in names it holds
 LOG_SETTING = "LABHELPERS_NAMES_LOG"  # a live run writes every course name it uses here
 
@@ -271,20 +272,30 @@ def real(name: str, kind: str = "container", creates: bool = False) -> str:
     """The name NAME really has on this Engine for this session: the course's prefix before it,
     and a suffix of this session's when another live session holds that name already.
 
-    In replay mode names are not mapped (the recording shows the names it was made with).
+    In replay mode names are not mapped (the recording shows the names it was made with), nor
+    are names real() gave or that have the course's prefix already.
     `creates`: the caller is about to create it (a live run logs these: the course's names)."""
-    if not mapped(name) or modes.active() or name in _produced:
+    if not mapped(name) or modes.active():
+        return name
+    if name in _produced:
+        if creates:  # the caller mapped it already (to show it): still one of the course's names
+            _log(kind, _produced[name])
+        return name
+    chosen = plan()
+    if chosen.prefix and name.startswith(chosen.prefix):
+        # Named already (read back from the Engine, say): a second prefix would name nothing.
+        if creates:
+            _log(kind, name.removeprefix(chosen.prefix))
         return name
     if creates:
         _log(kind, name)
-    chosen = plan()
     repository, colon, tag = name.partition(":") if kind == "image" else (name, "", "")
     full = f"{chosen.prefix}{repository}{colon}{tag}"
     key = (kind, full)
     if key not in _suffixed:
         held = _held_by_other_live_session(kind, full)
         _suffixed[key] = f"{full}-s{_SUFFIX}" if held else full
-    _produced.add(_suffixed[key])
+    _produced[_suffixed[key]] = name
     return _suffixed[key]
 
 
@@ -360,4 +371,4 @@ def forget(name: str) -> None:
     """Look again, next time, at who holds NAME (the Engine refused it: someone took it)."""
     for key in [k for k, v in _suffixed.items() if v == name]:
         del _suffixed[key]
-    _produced.discard(name)
+    _produced.pop(name, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..core.echo import announce, cli
 from ..core.errors import BadInput
+from ..core.inputs import check_name
 from ..core.labels import MANAGED, is_lab_owned, lab_labels
 from ..core.results import result
 from . import audit
@@ -62,7 +63,11 @@ def _volume_info(volume, command: str = "") -> VolumeInfo:
     )
 
 
-@engine_step("create the volume")
+def _check_create(name: str, *_: object, **__: object) -> None:
+    check_name(name, "volume")
+
+
+@engine_step("create the volume", validate=_check_create)
 def create_volume(
     name: str,
     driver: str = "local",

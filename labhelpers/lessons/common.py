@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 from ..core.errors import BadInput
+from ..core.inputs import check_inside
 from ..core.results import result
 from ..core.units import si_exact
 from ..engine import (
@@ -16,6 +17,7 @@ from ..engine import (
     engine_locality,
     engine_step,
     find_volume,
+    real,
     run_once,
 )
 from ..views import Table, TableShown
@@ -91,6 +93,7 @@ def list_volume(volume: str, image: str = LESSON_IMAGE) -> VolumeListing:
     """List a volume's files through a throw-away container, the way that works everywhere
     (Docker Desktop included): the volume is mounted read-only at /volume."""
     require_volume(volume)
+    volume = real(volume, "volume")  # the listing's title names the volume as this Engine has it
     done = run_once(image, ["ls", "-lA", PEEK_AT], [_peek(volume)])
     files = []
     for line in done.output.splitlines():
@@ -117,7 +120,11 @@ class FileRead:
         return f"{self.path} ({self.how}): not readable here: {self.text}"
 
 
-@engine_step("read a file through a helper container")
+def _check_read(volume: str, filename: str, *_: object, **__: object) -> None:
+    check_inside(filename, f"the volume {volume}")
+
+
+@engine_step("read a file through a helper container", validate=_check_read)
 def read_volume_file(volume: str, filename: str, image: str = LESSON_IMAGE) -> FileRead:
     """`docker run --rm -v VOLUME:/volume:ro my-image cat /volume/FILENAME`: works on every
     platform, because the helper container runs where the volume is (in Docker Desktop's VM too).
@@ -126,6 +133,7 @@ def read_volume_file(volume: str, filename: str, image: str = LESSON_IMAGE) -> F
         BadInput: no such volume, or a FILENAME that climbs out of the volume.
     """
     require_volume(volume)
+    volume = real(volume, "volume")
     relative = filename.lstrip("/")
     if ".." in relative.split("/"):
         raise BadInput(

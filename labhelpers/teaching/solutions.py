@@ -47,8 +47,10 @@ def run_solution(
         LabError: the script failed; the message carries its output's tail.
     """
     script = Solution(path, rename).text
+    # `bash -c SCRIPT PATH`: $0 is the file's path, as with `bash PATH` (the solutions `cd` to
+    # "$(dirname "$0")/..", the notebooks folder); with `bash -s` it would be "bash".
     done = subprocess.run(
-        ["bash", "-eu", "-s"], input=script, capture_output=True, text=True, timeout=timeout_s
+        ["bash", "-eu", "-c", script, str(path)], capture_output=True, text=True, timeout=timeout_s
     )
     if done.returncode != 0:
         raise LabError(

@@ -27,6 +27,7 @@ from ...engine import (
     list_images,
     list_networks,
     list_volumes,
+    real,
     remove_created_container,
 )
 from .results import CleanupResult, InheritedLabels, Inventory, LabItem, Snapshot, Space, Thing
@@ -117,6 +118,7 @@ def inventory(session_only: bool = False) -> Inventory:
 def label_inheritance(image: str = LESSON_IMAGE, name: str = "label-probe") -> InheritedLabels:
     """`docker create --name NAME IMAGE` with no --label, `docker inspect` its labels, then
     `docker rm NAME`. The image is built first if missing (quietly)."""
+    name, image = real(name), real(image, "image")  # the result names them as the Engine does
     with contextlib.redirect_stdout(io.StringIO()):
         ensure_lesson_image(tag=image)
     created = create_container(name, image, labelled=False)  # no labels passed, on purpose

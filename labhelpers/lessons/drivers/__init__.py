@@ -7,15 +7,17 @@ commands that are not run, with their Kubernetes counterparts."""
 
 from .exercise import check_ram_volume
 from .experiments import (
+    CONCEPTS,
     create_tmpfs_volume,
     engine_platform,
     filesystems,
+    kubernetes_manifests,
     layer_stack,
     storage_driver,
     tmpfs_volume_lifetime,
     volume_drivers,
 )
-from .views import CONCEPTS, DRIVER_EXAMPLES, STORAGE_DRIVERS, kubernetes_manifests, plot_storage
+from .views import DRIVER_EXAMPLES, STORAGE_DRIVERS, plot_storage
 from .widgets import driver_explorer
 
 __all__ = [

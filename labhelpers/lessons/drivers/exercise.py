@@ -3,7 +3,7 @@ container. The check only reads (`docker volume inspect`, `docker inspect`)."""
 
 from __future__ import annotations
 
-from ...engine import find_container, find_volume
+from ...engine import LESSON_IMAGE, find_container, find_volume, real
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 
 __all__ = ["RAM_TITLE", "check_ram_volume"]
@@ -31,7 +31,7 @@ def check_ram_volume(
     hint = (
         f"`docker volume create --driver local --opt type=tmpfs --opt device=tmpfs "
         f"--opt o=size={size} {volume}`, then `docker run -d --name {container} "
-        f"-v {volume}:{target} my-image sleep infinity`."
+        f"-v {volume}:{target} {real(LESSON_IMAGE, 'image')} sleep infinity`."
     )
     found = find_volume(volume)
     if found is None:

@@ -1,14 +1,18 @@
 """Notebook 04's Engine work: the storage driver as `docker info` reports it, one container's
 layer stack and the filesystem behind each of its paths, the volume drivers installed, and how
-long a tmpfs-backed `local` volume keeps its files."""
+long a tmpfs-backed `local` volume keeps its files. Also the reference tables and examples that
+name what the course creates, with the names this Engine has (`views` builds them)."""
 
 from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 
 from ...core.echo import announce, cli, quiet
-from ...core.errors import BadInput, LabError
+from ...core.errors import BadInput, LabError, NotEnoughSpace
+from ...core.inputs import check_name
+from ...core.units import si
 from ...engine import (
     LESSON_IMAGE,
     MountSpec,
@@ -22,6 +26,7 @@ from ...engine import (
     inspect_volume,
     lab_container,
     plugins,
+    real,
     remove_container,
     root_mount,
     run_container,
@@ -32,7 +37,9 @@ from ...engine import (
     volume_mount,
 )
 from ...engine.system import EngineFacts
+from ...views import Table, TableShown
 from ..common import HERE, TMPFS_VOLUME_SIZE, tmpfs_volume_options, where_engine_files_are
+from . import views
 from .results import (
     DriverDetail,
     EnginePlatform,
@@ -46,9 +53,13 @@ from .results import (
 )
 
 __all__ = [
+    "CONCEPTS",
+    "CourseNamedTable",
     "create_tmpfs_volume",
+    "driver_examples",
     "engine_platform",
     "filesystems",
+    "kubernetes_manifests",
     "layer_stack",
     "storage_driver",
     "tmpfs_volume_lifetime",
@@ -149,6 +160,7 @@ def layer_stack(name: str) -> LayerStack:
     lower directories lie under its writable upper one, beside the image's layer count and what
     `docker inspect` lists under GraphDriver (overlay2's directories; nothing with the
     containerd image store)."""
+    name = real(name)
     mount = root_mount(name)
     layout = storage_layout(name)
     facts = engine_facts()
@@ -197,6 +209,7 @@ def filesystems(name: str) -> FilesystemMap:
 
     Capacities are the CLI's SI figures (df's byte counts divided by 1000).
     """
+    name = real(name)
     container = lab_container(name)
     storage = engine_facts().storage
     paths = ["/", *sorted(m.destination for m in container.mounts)]  # inspect's order varies
@@ -251,6 +264,7 @@ def _check_size(size: str) -> None:
 
 
 def _check_tmpfs_volume(name: str, size: str = TMPFS_VOLUME_SIZE) -> None:
+    check_name(name, "volume")
     _check_size(size)
 
 
@@ -263,7 +277,18 @@ def create_tmpfs_volume(name: str, size: str = TMPFS_VOLUME_SIZE):
         VolumeInfo (see `lh.inspect_volume`).
     Raises:
         BadInput: a SIZE tmpfs does not take.
+        NotEnoughSpace: SIZE is more than the Engine's machine has memory (nothing is created).
     """
+    wanted, memory = _size_bytes(size), engine_facts().memory_bytes
+    if wanted is not None and memory and wanted > memory:
+        raise NotEnoughSpace(
+            f"Not creating the tmpfs-backed volume {real(name, 'volume')} of {size}.",
+            f"its files would be held in the memory of the Engine's machine, which has "
+            f"{si(memory)} in all.",
+            "pick a size well below that, such as 64m.",
+            wanted,
+            memory,
+        )
     return create_volume(name, "local", tmpfs_volume_options(size))
 
 
@@ -306,6 +331,7 @@ def _size_bytes(size: str) -> int | None:
 
 
 def _check_lifetime(volume: str = "ram-life", size: str = "16m", image: str = LESSON_IMAGE) -> None:
+    check_name(volume, "volume")
     _check_size(size)
 
 
@@ -321,7 +347,10 @@ def tmpfs_volume_lifetime(
 
     The containers (VOLUME-1, -2, -3) are removed at the end; the (empty) volume is kept.
     """
-    names = (f"{volume}-1", f"{volume}-2", f"{volume}-3")
+    # Mapped from the lecture's names (a mapped name is not mapped again), so that the steps
+    # name what this Engine holds.
+    names = tuple(real(f"{volume}-{n}") for n in (1, 2, 3))
+    volume = real(volume, "volume")
     for old in names:  # containers of an earlier run hold the volume
         if find_container(old) is not None:
             remove_container(old)
@@ -329,8 +358,9 @@ def tmpfs_volume_lifetime(
     mountpoint = inspect_volume(volume).mountpoint
     parent = mountpoint.rsplit("/", 1)[0]
     announce(
-        cli("run", "--rm", "-v", f"{parent}:{_VOLUME_DIR_AT}:ro", image, "stat", "-f", "-c", "%T")
-        + f" {_VOLUME_DIR_AT}/_data   # after each step: tmpfs mounted at the mountpoint?"
+        cli("run", "--rm", "-v", f"{parent}:{_VOLUME_DIR_AT}:ro", real(image, "image"))
+        + f" stat -f -c %T {_VOLUME_DIR_AT}/_data"
+        + "   # after each step: tmpfs mounted at the mountpoint?"
     )
     steps: list[LifetimeStep] = []
     running: set[str] = set()
@@ -371,3 +401,66 @@ def tmpfs_volume_lifetime(
     measure(f"docker rm -f {names[1]}, then {names[2]} mounts it", names[2])
     remove(names[2])
     return LifetimeReport(volume, tuple(steps))
+
+
+# --- reference tables and examples that name the course's volume, container and image ------------
+
+
+def _named_here(name: str, kind: str = "container") -> str:
+    """NAME as the course has it on this Engine; the lecture's name when no Engine can tell (a
+    reference table or an example is worth showing all the same)."""
+    try:
+        return real(name, kind)
+    except LabError:
+        return name
+
+
+class CourseNamedTable(TableShown):
+    """A reference table of the lesson whose example commands name something the course creates:
+    built each time it is shown, with the name this Engine has (the lecture's in a replay)."""
+
+    def __init__(self, build: Callable[..., Table], **names: tuple[str, str]) -> None:
+        self._build = build
+        self._names = names  # the builder's argument -> (the lecture's name, kind)
+
+    def table(self) -> Table:
+        return self._build(**{arg: _named_here(*named) for arg, named in self._names.items()})
+
+
+# `-v my-vol:/app` names notebook 05's volume: a learner who types it on an Engine where my-vol
+# is their own would reach their volume, not the course's.
+CONCEPTS = CourseNamedTable(views.concepts_table, volume=("my-vol", "volume"))
+
+
+def driver_examples() -> tuple:
+    """The volume-driver examples (shown, not run), with the course's image and tmpfs volume as
+    this Engine names them (see `views.volume_driver_examples` for which names are the course's).
+    """
+    return views.volume_driver_examples(
+        image=_named_here(LESSON_IMAGE, "image"), ram_volume=_named_here("ram-vol", "volume")
+    )
+
+
+def kubernetes_manifests(
+    volume: str = "my-vol",
+    container: str = "my-cont-1",
+    image: str = LESSON_IMAGE,
+    mount_path: str = "/app",
+    storage: str = "1Gi",
+) -> str:
+    """The PersistentVolumeClaim and Pod that correspond to `docker volume create VOLUME` and
+    `docker run -d --name CONTAINER -v VOLUME:MOUNT_PATH IMAGE` (shown, not applied: the lab has
+    no cluster). The names are the course's as this Engine has them: the manifests translate the
+    commands notebook 05 runs here, and their comments show those commands.
+
+    Raises:
+        BadInput: VOLUME or CONTAINER is not a valid Kubernetes object name.
+    """
+    views.check_kubernetes_names(volume, container)
+    return views.kubernetes_manifests(
+        _named_here(volume, "volume"),
+        _named_here(container),
+        _named_here(image, "image"),
+        mount_path,
+        storage,
+    )

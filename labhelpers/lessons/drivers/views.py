@@ -1,6 +1,8 @@
 """Notebook 04's picture of a container's storage, its reference tables (storage drivers, volume
 drivers that need a server or a cloud account, Docker and Kubernetes side by side) and the
-Kubernetes manifests of notebook 05's demo. Nothing here reaches the Engine."""
+Kubernetes manifests of notebook 05's demo. Nothing here reaches the Engine: where a table or an
+example names something the course creates, it takes the name as an argument (`experiments`
+passes the name this Engine has)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from ...views import Table
 from .results import DriverExample, FilesystemMap, LayerStack
 
 __all__ = [
-    "CONCEPTS",
     "DRIVER_EXAMPLES",
     "STORAGE_DRIVERS",
     "VOLUME_DRIVER_EXAMPLES",
+    "check_kubernetes_names",
+    "concepts_table",
     "kubernetes_manifests",
     "plot_storage",
+    "volume_driver_examples",
 ]
 
 
@@ -110,63 +114,78 @@ def plot_storage(stack: LayerStack, paths: FilesystemMap) -> Any:
 
 # --- drivers that need a server or a cloud account: shown, not run --------------------------------
 
-VOLUME_DRIVER_EXAMPLES = (
-    DriverExample(
-        "local driver, tmpfs (memory)",
-        True,
-        (
-            "docker volume create --driver local --opt type=tmpfs --opt device=tmpfs "
-            "--opt o=size=64m ram-vol",
-            "docker run -d --name web -v ram-vol:/scratch my-image",
+
+def volume_driver_examples(image: str = "my-image", ram_volume: str = "ram-vol") -> tuple:
+    """The volume-driver examples (DriverExample each), with IMAGE and RAM_VOLUME as the course's
+    image and tmpfs volume are named on the learner's Engine. Those two are the course's (section
+    2 made RAM_VOLUME; a learner who copies a command gets the lesson's image, never one of their
+    own with the lecture's name). The other names (web, db, nfs-vol, smb-vol, ebs-vol) are not:
+    the course never creates them, they stand for the learner's own, on their own servers."""
+    return (
+        DriverExample(
+            "local driver, tmpfs (memory)",
+            True,
+            (
+                "docker volume create --driver local --opt type=tmpfs --opt device=tmpfs "
+                f"--opt o=size=64m {ram_volume}",
+                f"docker run -d --name web -v {ram_volume}:/scratch {image}",
+            ),
+            "nothing: the kernel's tmpfs",
+            "an emptyDir volume with medium: Memory",
         ),
-        "nothing: the kernel's tmpfs",
-        "an emptyDir volume with medium: Memory",
-    ),
-    DriverExample(
-        "local driver, NFS share",
-        False,
-        (
-            "docker volume create --driver local --opt type=nfs "
-            "--opt o=addr=nfs.example.internal,rw,nfsvers=4 --opt device=:/exports/shared nfs-vol",
-            "docker run -d --name web -v nfs-vol:/app/data my-image",
+        DriverExample(
+            "local driver, NFS share",
+            False,
+            (
+                "docker volume create --driver local --opt type=nfs "
+                "--opt o=addr=nfs.example.internal,rw,nfsvers=4 "
+                "--opt device=:/exports/shared nfs-vol",
+                f"docker run -d --name web -v nfs-vol:/app/data {image}",
+            ),
+            "an NFS server the host can reach; NFS client support in the host's kernel "
+            "(the Engine mounts the share when a container first uses the volume)",
+            "an nfs PersistentVolume, or the NFS CSI driver (nfs.csi.k8s.io)",
         ),
-        "an NFS server the host can reach; NFS client support in the host's kernel "
-        "(the Engine mounts the share when a container first uses the volume)",
-        "an nfs PersistentVolume, or the NFS CSI driver (nfs.csi.k8s.io)",
-    ),
-    DriverExample(
-        "local driver, SMB/CIFS share (for example Azure Files)",
-        False,
-        (
-            "docker volume create --driver local --opt type=cifs "
-            "--opt device=//ACCOUNT.file.core.windows.net/SHARE "
-            "--opt o=addr=ACCOUNT.file.core.windows.net,username=ACCOUNT,password=KEY,"
-            "vers=3.0,file_mode=0640,dir_mode=0750 smb-vol",
+        DriverExample(
+            "local driver, SMB/CIFS share (for example Azure Files)",
+            False,
+            (
+                "docker volume create --driver local --opt type=cifs "
+                "--opt device=//ACCOUNT.file.core.windows.net/SHARE "
+                "--opt o=addr=ACCOUNT.file.core.windows.net,username=ACCOUNT,password=KEY,"
+                "vers=3.0,file_mode=0640,dir_mode=0750 smb-vol",
+            ),
+            "an SMB server (or an Azure storage account), cifs-utils on the host, port 445 open",
+            "the SMB CSI driver (smb.csi.k8s.io) or the Azure Files CSI driver "
+            "(file.csi.azure.com)",
         ),
-        "an SMB server (or an Azure storage account), cifs-utils on the host, port 445 open",
-        "the SMB CSI driver (smb.csi.k8s.io) or the Azure Files CSI driver (file.csi.azure.com)",
-    ),
-    DriverExample(
-        "AWS EBS disk through a volume plugin",
-        False,
-        (
-            "docker plugin install --grant-all-permissions rexray/ebs EBS_REGION=eu-west-1",
-            "docker volume create --driver rexray/ebs --opt size=20 ebs-vol",
-            "docker run -d --name db -v ebs-vol:/var/lib/data my-image",
+        DriverExample(
+            "AWS EBS disk through a volume plugin",
+            False,
+            (
+                "docker plugin install --grant-all-permissions rexray/ebs EBS_REGION=eu-west-1",
+                "docker volume create --driver rexray/ebs --opt size=20 ebs-vol",
+                f"docker run -d --name db -v ebs-vol:/var/lib/data {image}",
+            ),
+            "an EC2 instance allowed to create and attach EBS volumes; REX-Ray is a community "
+            "plugin that is no longer developed; a disk attaches to one instance in one zone",
+            "the EBS CSI driver (ebs.csi.aws.com), which is how EBS is used today",
         ),
-        "an EC2 instance allowed to create and attach EBS volumes; REX-Ray is a community "
-        "plugin that is no longer developed; a disk attaches to one instance in one zone",
-        "the EBS CSI driver (ebs.csi.aws.com), which is how EBS is used today",
-    ),
-    DriverExample(
-        "Azure Disk",
-        False,
-        ("# no maintained Docker volume plugin: attach the disk to the VM, then bind-mount it",),
-        "a VM in Azure; no Docker volume plugin ever served Azure Disks (cloudstor, now "
-        "discontinued, used Azure File Storage)",
-        "the Azure Disk CSI driver (disk.csi.azure.com)",
-    ),
-)
+        DriverExample(
+            "Azure Disk",
+            False,
+            (
+                "# no maintained Docker volume plugin: attach the disk to the VM, "
+                "then bind-mount it",
+            ),
+            "a VM in Azure; no Docker volume plugin ever served Azure Disks (cloudstor, now "
+            "discontinued, used Azure File Storage)",
+            "the Azure Disk CSI driver (disk.csi.azure.com)",
+        ),
+    )
+
+
+VOLUME_DRIVER_EXAMPLES = volume_driver_examples()  # with the lecture's names (the table)
 
 DRIVER_EXAMPLES = Table(
     ["volume driver", "run in this lab?", "Kubernetes counterpart"],
@@ -179,28 +198,47 @@ DRIVER_EXAMPLES = Table(
 
 # --- Kubernetes ---------------------------------------------------------------------------------
 
-CONCEPTS = Table(
-    ["Docker", "Kubernetes", "what it does"],
-    [
-        (
-            "storage driver (overlay2)",
-            "the container runtime's snapshotter (containerd: overlayfs)",
-            "image layers + each container's writable layer: gone with the container",
-        ),
-        (
-            "volume driver (local, plugins)",
-            "CSI driver (ebs.csi.aws.com, disk.csi.azure.com, nfs.csi.k8s.io, ...)",
-            "attaches and mounts storage that outlives containers",
-        ),
-        (
-            "docker volume create my-vol",
-            "PersistentVolumeClaim (a StorageClass provisions the PersistentVolume)",
-            "asks for storage by name",
-        ),
-        ("-v my-vol:/app", "volumes: + volumeMounts: in the Pod", "puts it into a container"),
-        ("--tmpfs / a tmpfs-backed volume", "emptyDir with medium: Memory", "scratch in RAM"),
-    ],
-)
+
+def concepts_table(volume: str = "my-vol") -> Table:
+    """Docker's storage words beside Kubernetes', with the course's named volume VOLUME (as the
+    learner's Engine names it) in the example commands."""
+    return Table(
+        ["Docker", "Kubernetes", "what it does"],
+        [
+            (
+                "storage driver (overlay2)",
+                "the container runtime's snapshotter (containerd: overlayfs)",
+                "image layers + each container's writable layer: gone with the container",
+            ),
+            (
+                "volume driver (local, plugins)",
+                "CSI driver (ebs.csi.aws.com, disk.csi.azure.com, nfs.csi.k8s.io, ...)",
+                "attaches and mounts storage that outlives containers",
+            ),
+            (
+                f"docker volume create {volume}",
+                "PersistentVolumeClaim (a StorageClass provisions the PersistentVolume)",
+                "asks for storage by name",
+            ),
+            (
+                f"-v {volume}:/app",
+                "volumes: + volumeMounts: in the Pod",
+                "puts it into a container",
+            ),
+            ("--tmpfs / a tmpfs-backed volume", "emptyDir with medium: Memory", "scratch in RAM"),
+        ],
+    )
+
+
+def check_kubernetes_names(*names: str) -> None:
+    """Raise BadInput unless every name is a valid Kubernetes object name."""
+    for value in names:
+        if not value or not value.replace("-", "").isalnum() or value != value.lower():
+            raise BadInput(
+                f"'{value}' is not a valid Kubernetes object name.",
+                "names are lower-case letters, digits and '-'.",
+                "pass a name such as my-vol.",
+            )
 
 
 def kubernetes_manifests(
@@ -212,18 +250,13 @@ def kubernetes_manifests(
 ) -> str:
     """The PersistentVolumeClaim and Pod that correspond to `docker volume create VOLUME` and
     `docker run -d --name CONTAINER -v VOLUME:MOUNT_PATH IMAGE` (shown, not applied: the lab has
-    no cluster).
+    no cluster), with the names exactly as given (`lh.drivers.kubernetes_manifests` gives the
+    course's names as this Engine has them).
 
     Raises:
         BadInput: VOLUME or CONTAINER is not a valid Kubernetes object name.
     """
-    for value in (volume, container):
-        if not value or not value.replace("-", "").isalnum() or value != value.lower():
-            raise BadInput(
-                f"'{value}' is not a valid Kubernetes object name.",
-                "names are lower-case letters, digits and '-'.",
-                "pass a name such as my-vol.",
-            )
+    check_kubernetes_names(volume, container)
     return f"""\
 # docker volume create {volume}
 apiVersion: v1

@@ -1,12 +1,13 @@
 """Notebook 04's widget: a dropdown of volume-driver examples showing the commands of the one
-picked. It reaches no Engine (the examples are data, most of them not run)."""
+picked. The examples are data, most of them not run; the course's names in them are this
+Engine's (`experiments.driver_examples`)."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
-from .views import VOLUME_DRIVER_EXAMPLES
+from .experiments import driver_examples
 
 __all__ = ["driver_explorer"]
 
@@ -16,14 +17,15 @@ def driver_explorer(initial: int = 0) -> Any:
     one at once, so the cell has output without a click)."""
     import ipywidgets as w
 
-    names = [e.name for e in VOLUME_DRIVER_EXAMPLES]
+    examples = driver_examples()
+    names = [e.name for e in examples]
     pick = w.Dropdown(
         options=names, value=names[initial], description="driver", layout=w.Layout(width="70%")
     )
     shown = w.HTML()
 
     def render(*_: object) -> None:
-        example = VOLUME_DRIVER_EXAMPLES[names.index(pick.value)]
+        example = examples[names.index(pick.value)]
         shown.value = f"<pre>{html.escape(example.text())}</pre>"
 
     pick.observe(render, names="value")

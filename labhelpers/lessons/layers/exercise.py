@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...core.echo import quiet
 from ...core.labels import MANAGED, is_lab_owned
 from ...core.units import si
-from ...engine import find_image, image_sizes
+from ...engine import find_image, image_sizes, real
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 
 __all__ = [
@@ -27,6 +27,7 @@ _TITLE = "One new layer of about 2 MB, and an ENV that adds none"
 def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") -> CheckResult:
     """Is there an image TAG, labelled for the lab, built FROM FROM_IMAGE with exactly one more
     layer of about 2 MB, and the environment variable STAGE=exercise?"""
+    from_image = real(from_image, "image")  # the course's image as this Engine names it
     build = (
         f"docker build --label {MANAGED}=true -t {tag} DIR   (DIR holds your Dockerfile, "
         f"which starts `FROM {from_image}`)"

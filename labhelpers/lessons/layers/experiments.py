@@ -31,6 +31,7 @@ from pathlib import Path
 from ... import engine
 from ...core.echo import announce, cli, quiet
 from ...core.errors import BadInput, LabError
+from ...core.inputs import is_whole
 from ...core.labels import IMAGE_PREFIX, MANAGED
 from ...core.units import MIB
 from ...engine import build_image, engine_step, find_image
@@ -151,6 +152,7 @@ def image_history(tag: str = "my-image") -> LayerReport:
     Raises:
         BadInput: there is no image TAG.
     """
+    tag = engine.real(tag, "image")  # as the Engine names it: the report shows that name
     top = find_image(tag)
     if top is None:
         raise BadInput(
@@ -429,19 +431,19 @@ def extra_instruction(choice: str, size_mib: int = 5) -> str:
     """The one Dockerfile line `add_layer` puts on top of the lesson's image.
 
     Raises:
-        BadInput: an unknown choice, or a size outside 1..200 MiB.
+        BadInput: an unknown choice, or a size that is not a whole number from 1 to 200 (MiB).
     """
-    if choice not in ADD_LAYER_CHOICES:
+    if not isinstance(choice, str) or choice not in ADD_LAYER_CHOICES:
         raise BadInput(
             f"Unknown choice '{choice}'.",
             f"the choices are: {', '.join(ADD_LAYER_CHOICES)}.",
             "pick one of those.",
         )
-    if choice in ("run", "copy") and not 0 < size_mib <= 200:
+    if choice in ("run", "copy") and not is_whole(size_mib, 1, 200):
         raise BadInput(
-            f"Cannot add {size_mib} MiB.",
-            "the lesson keeps layers between 1 and 200 MiB.",
-            "pick a size in that range.",
+            f"Cannot add {size_mib!r} MiB.",
+            "the lesson keeps layers between 1 and 200 MiB, in whole MiB (dd writes whole blocks).",
+            "pick a whole number in that range.",
         )
     return {
         "run": f"RUN dd if=/dev/zero of=/app/data-{size_mib}mib.bin bs=1M count={size_mib} "
@@ -483,6 +485,7 @@ def add_layer(
         BadInput: unknown choice or size, or FROM_IMAGE does not exist.
     """
     instruction = extra_instruction(choice, size_mib)
+    from_image = engine.real(from_image, "image")  # the Dockerfile names it as the Engine does
     before = find_image(from_image)
     if before is None:
         raise BadInput(
@@ -505,7 +508,7 @@ def add_layer(
     return AddLayerResult(
         choice,
         instruction,
-        tag,
+        report.tag,
         from_image,
         row.new_layer,
         row.size_bytes,
@@ -616,9 +619,9 @@ def compare_stages(
         tag = f"{repository}:{variant}"
         built = build_image(target, tag, base_image=base, builder=builder)
         used = built.builder
-        sizes.append(_size_of(tag, base_sizes, tag))
+        sizes.append(_size_of(tag, base_sizes, engine.real(tag, "image")))
         stages = stage_results(built.log)  # the classic builder's log names each stage's image
         if len(stages) > 1 and stages[0] and find_image(stages[0]) is not None:
             build_stage = _size_of(stages[0], base_sizes, "build stage")
-    announce(cli("image", "ls", repository))
+    announce(cli("image", "ls", engine.real(repository, "image")))
     return StageComparison(base, base_sizes, tuple(sizes), build_stage, used)

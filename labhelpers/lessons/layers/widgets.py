@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...core.errors import BuildFailed
+from ...core.inputs import check_slider
 from ...views import Table, TableShown
 from ...widgets import run_quietly
 from .experiments import ADD_LAYER_CHOICES, add_layer, build
@@ -77,7 +78,7 @@ def build_with_progress(
         return attempt_from_failure(tag, exc)
     bar.bar_style = "success"
     bar.value = bar.max
-    status.value = f"Built {tag}: {attempt.steps_total} steps"
+    status.value = f"Built {attempt.tag}: {attempt.steps_total} steps"
     return attempt
 
 
@@ -97,6 +98,13 @@ def layer_chart(report: LayerReport, scale: str = "linear") -> None:
 
     switch.observe(lambda change: draw(change["new"]), names="value")
     draw(scale)
+
+
+def _add_within(slider: tuple[int, int], choice: str, size_mib: Any, *args: Any) -> AddLayerResult:
+    """`add_layer`, for a size the slider (SLIDER: its min and max) could show."""
+    if choice in ("run", "copy"):
+        check_slider(size_mib, *slider, "the new layer's MiB")
+    return add_layer(choice, size_mib, *args)
 
 
 class AddLayerPanel(TableShown):
@@ -142,19 +150,8 @@ def add_layer_widget(
     table = w.Output()
     scale = w.ToggleButtons(options=["linear", "log"], value="log", description="scale")
     chart = w.Output()
-    display(
-        w.VBox(
-            [
-                w.HBox([picker, size, button]),
-                bar,
-                effect,
-                tried,
-                w.Accordion(children=[table], titles=(f"docker image history {tag}",)),
-                scale,
-                chart,
-            ]
-        )
-    )
+    history = w.Accordion(children=[table], titles=(f"docker image history {tag}",))
+    display(w.VBox([w.HBox([picker, size, button]), bar, effect, tried, history, scale, chart]))
     panel = AddLayerPanel()
 
     def on_progress(step: int, total: int, _instruction: str) -> None:
@@ -165,12 +162,22 @@ def add_layer_widget(
             chart.outputs = ()
             chart.append_display_data(panel.last.report.plot(scale.value))
 
-    def rebuild(_: Any = None) -> None:
+    def rebuild(_: Any = None, size_mib: int | None = None) -> None:
+        """The button's callback: rebuild with SIZE_MIB (by default what the slider shows)."""
+        chosen = size.value if size_mib is None else size_mib
         for area in (effect, table):
             area.outputs = ()
         bar.value, bar.bar_style = 0, "info"
         outcome = _show_in(
-            effect, add_layer, picker.value, size.value, from_image, tag, directory, on_progress
+            effect,
+            _add_within,
+            (size.min, size.max),
+            picker.value,
+            chosen,
+            from_image,
+            tag,
+            directory,
+            on_progress,
         )
         if outcome is None:
             bar.bar_style = "danger"
@@ -181,6 +188,7 @@ def add_layer_widget(
         tried.outputs = ()
         tried.append_display_data(panel.table())
         table.append_display_data(outcome.report.table())
+        history.titles = (f"docker image history {outcome.tag}",)  # as the Engine names it
         draw_chart()
 
     picker.observe(

@@ -28,6 +28,7 @@ from ...engine import (
     exec_in,
     find_container,
     layer_files,
+    real,
     remove_container,
     restart_container,
     run_container,
@@ -104,6 +105,7 @@ def observe(
     Raises:
         BadInput: NAME is the learner's container.
     """
+    name = real(name)  # the observation names it as the Engine does
     container = find_container(name)
     usage = disk_usage()
     store = engine_facts().image_store
@@ -186,6 +188,7 @@ def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE
         BadInput: an unknown step, or one the container's state does not allow (start a removed
             container, write into a stopped one, ...).
     """
+    name = real(name)
     init_layer = -1
     if action in ("run", "recreate"):
         command = run_container(name, image, [tmpfs_mount(TMPFS_AT)]).command
@@ -244,7 +247,8 @@ class Experiment:
         return Timeline(tuple(self._steps))
 
     def __repr__(self) -> str:
-        return f"<experiment on {self.name}: {len(self._steps)} steps; .timeline() shows them>"
+        name = self._steps[-1].name if self._steps else self.name  # as the Engine names it
+        return f"<experiment on {name}: {len(self._steps)} steps; .timeline() shows them>"
 
 
 # --- why docker stop takes 10 s without an init process -------------------------------------------
@@ -263,7 +267,7 @@ def stop_timing(image: str = LESSON_IMAGE) -> StopTiming:
         seconds = time.perf_counter() - started
         stopped = find_container(name)
         exit_code = stopped.exit_code if stopped else -1
-        runs.append(StopRun(name, init, pid1, seconds, exit_code, STOP_TIMEOUT_S))
+        runs.append(StopRun(real(name), init, pid1, seconds, exit_code, STOP_TIMEOUT_S))
         remove_container(name)
     return StopTiming(tuple(runs))
 
@@ -275,6 +279,7 @@ def stop_timing(image: str = LESSON_IMAGE) -> StopTiming:
 def removed_on_stop(name: str = "my-cont-rm", image: str = LESSON_IMAGE) -> RemovedOnStop:
     """`docker run -d --rm --init ...`, write 1 MiB, `docker stop`: the Engine removes the
     container as soon as it exits, and its writable layer with it."""
+    name = real(name)  # the result names it as the Engine does
     shown = run_container(name, image, auto_remove=True).command
     written = write_data(name, 1, "/app/data.bin").size_bytes
     stop_container(name)

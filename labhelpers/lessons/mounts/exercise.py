@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ...core.echo import announce, cli
 from ...core.labels import MANAGED
-from ...engine import find_container, find_volume
+from ...engine import LESSON_IMAGE, find_container, find_volume, real
 from ...engine.containers import ContainerDetails, MountInfo
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 
@@ -37,7 +37,7 @@ def check_mount_mix(
         f"docker volume create --label {MANAGED}=true {volume}; "
         f"docker run -d --name {container} --label {MANAGED}=true "
         f"-v {volume}:/data --tmpfs /cache "
-        f'-v "$PWD/{folder.as_posix()}:/config:ro" my-image sleep infinity'
+        f'-v "$PWD/{folder.as_posix()}:/config:ro" {real(LESSON_IMAGE, "image")} sleep infinity'
     )
     found = find_container(container)
     if found is None:

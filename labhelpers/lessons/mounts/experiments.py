@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ...core.echo import announce, cli, quiet
 from ...core.errors import BadInput, CommandFailed, EngineError, NotEnoughSpace
+from ...core.inputs import check_folder
 from ...core.units import MIB, si
 from ...engine import (
     LESSON_IMAGE,
@@ -30,6 +31,7 @@ from ...engine import (
     find_volume,
     free_bytes,
     lab_container,
+    real,
     remove_container,
     remove_volume,
     restart_container,
@@ -136,6 +138,7 @@ def _anonymous_volume_of(name: str) -> str:
 
 def _remove_volume_if_there(name: str, why: str) -> None:
     """`docker volume rm NAME   # WHY`, when the volume exists."""
+    name = real(name, "volume")
     if find_volume(name) is not None:
         announce(cli("volume", "rm", name) + f"   # {why}")
         with quiet():
@@ -156,10 +159,12 @@ def _run_kind(
 ) -> list[Trial]:
     """Start NAME with KIND at /data; before each event write the marker, after it read it.
     A bind mount of a folder the Engine does not see is not run: each trial says why."""
+    name, volume = real(name), real(volume, "volume")  # as the commands shown name them
     mounts = _mounts_for(kind, volume, host_dir)
     why_not = unshared_folder(host_dir) if kind == BIND else ""
     if why_not:
-        shown = cli("run", "-d", "--name", name, "-v", f"{os.path.abspath(host_dir)}:{DATA}", image)
+        mount = f"{os.path.abspath(host_dir)}:{DATA}"
+        shown = cli("run", "-d", "--name", name, "-v", mount, real(image, "image"))
         announce(f"{shown} sleep infinity   # not run: {why_not}")
         trials = [Trial(kind, e, f"{shown} sleep infinity", "", False, "", why_not) for e in events]
         for event in events:
@@ -205,8 +210,12 @@ def _run_kind(
     return trials
 
 
-def _check_grid(kinds=KINDS, events=EVENTS, *_: object, **__: object) -> None:
+def _check_grid(
+    kinds=KINDS, events=EVENTS, image="", host_dir="", *_: object, **__: object
+) -> None:
     _check_kinds(kinds, events)
+    if host_dir:
+        check_folder(host_dir, "the bind mount's host folder")
 
 
 @engine_step("run the survival grid", validate=_check_grid)
@@ -242,15 +251,19 @@ def survival_grid(
     )
     for kind in kinds:
         volume = f"{prefix}-vol"
-        print(f"# {kind}: {_run_option(kind, volume, host_dir)}")
+        print(f"# {kind}: {_run_option(kind, real(volume, 'volume'), host_dir)}")
         trials += _run_kind(
             kind, tuple(events), f"{prefix}-{_SLUG[kind]}", volume, host_dir, image, tell
         )
     return SurvivalGrid(tuple(trials))
 
 
-def _check_trial(kind=TMPFS, event=RESTART, *_: object, **__: object) -> None:
+def _check_trial(
+    kind=TMPFS, event=RESTART, image="", host_dir="", *_: object, **__: object
+) -> None:
     _check_kinds([kind], [event])
+    if host_dir:
+        check_folder(host_dir, "the bind mount's host folder")
 
 
 @engine_step("try one event on one kind of storage", validate=_check_trial)
@@ -317,7 +330,9 @@ def _is_count(value: object, low: int, high: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def _check_throughput(size_mib=256, repeats=3, *_: object, **__: object) -> None:
+def _check_throughput(
+    size_mib=256, repeats=3, image="", host_dir="", *_: object, **__: object
+) -> None:
     if not _is_count(size_mib, 1, 4096):
         raise BadInput(
             f"Cannot write {size_mib!r} MiB per run.",
@@ -330,6 +345,8 @@ def _check_throughput(size_mib=256, repeats=3, *_: object, **__: object) -> None
             "the benchmark takes 1 to 20 repeats.",
             "pass repeats=3, for example.",
         )
+    if host_dir:
+        check_folder(host_dir, "the bind mount's host folder")
 
 
 @engine_step("measure write throughput", validate=_check_throughput)
@@ -359,13 +376,14 @@ def throughput(
     else:
         mounts.insert(1, bind_mount(host_dir, "/bench/bind"))
     targets = tuple((k, p) for k, p in BENCH_TARGETS if not (why_not and k == BIND))
-    _start(_BENCH, image, mounts)
+    bench = real(_BENCH)  # as the commands shown name it
+    _start(bench, image, mounts)
     timings = []
     try:
-        exec_in(_BENCH, "mkdir -p /bench/layer", echo=False)
+        exec_in(bench, "mkdir -p /bench/layer", echo=False)
         wanted = size_mib * MIB
         for kind, path in targets:
-            free = free_bytes(_BENCH, path)
+            free = free_bytes(bench, path)
             if wanted + _SPARE_BYTES > free:
                 raise NotEnoughSpace(
                     f"Not running the benchmark: {kind} ({path}) cannot hold {si(wanted)}.",
@@ -374,9 +392,9 @@ def throughput(
                     wanted,
                     free,
                 )
-        filesystems = tuple(f for f in _filesystems(_BENCH) if (f.kind, f.path) in targets)
+        filesystems = tuple(f for f in _filesystems(bench) if (f.kind, f.path) in targets)
         for _, path in targets:  # not counted: the first write to a path is often slower
-            _dd(_BENCH, path, size_mib, False)
+            _dd(bench, path, size_mib, False)
         for _, path in targets:
             for fsync in (False, True):
                 sync = " conv=fsync" if fsync else ""
@@ -384,17 +402,17 @@ def throughput(
                     f"dd if=/dev/zero of={path}/bench.bin bs=1M count={size_mib}{sync}; "
                     f"rm {path}/bench.bin"
                 )
-                announce(cli("exec", _BENCH, "sh", "-c", script) + f"   # x{repeats}")
+                announce(cli("exec", bench, "sh", "-c", script) + f"   # x{repeats}")
         total = repeats * 2 * len(targets)
         for repeat in range(1, repeats + 1):
             for fsync in (False, True):
                 for kind, path in targets:
-                    seconds = _dd(_BENCH, path, size_mib, fsync)
+                    seconds = _dd(bench, path, size_mib, fsync)
                     timings.append(WriteTiming(kind, fsync, repeat, wanted, seconds))
                     if on_progress:
                         on_progress(len(timings), f"{kind}{' fsync' if fsync else ''} ({total})")
     finally:
-        remove_container(_BENCH, volumes=True)
+        remove_container(bench, volumes=True)
         _remove_volume_if_there("bench-vol", "the benchmark's volume")
     skipped = (f"{BIND}: not measured: {why_not}.",) if why_not else ()
     return Throughput(wanted, repeats, tuple(timings), filesystems, skipped)
@@ -443,7 +461,7 @@ def ownership(
     def attempt(label: str, user: str | None, filename: str, mode: str) -> None:
         command = ["sh", "-c", f"id -u && touch /shared/{filename}"]
         argv = ["run", "--rm", "--network", "none", *(["--user", user] if user else [])]
-        shown = cli(*argv, *mount.cli_args(), image, *command)
+        shown = cli(*argv, *mount.cli_args(), real(image, "image"), *command)
         if user and user == me:
             shown = shown.replace(f"--user {me}", '--user "$(id -u):$(id -g)"')
         if why_not:
@@ -524,7 +542,7 @@ def missing_host_path(
     refusing = MountSpec("bind", absolute, DATA)
     shown = cli(
         "run", "--rm", "--network", "none", "--mount", f"type=bind,src={absolute},dst={DATA}",
-        image, "true",
+        real(image, "image"), "true",
     )  # fmt: skip
     try:
         run_once(image, ["true"], [refusing], echo=shown)

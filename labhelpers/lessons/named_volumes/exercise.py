@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ...core.errors import CommandFailed
-from ...engine import find_volume
+from ...engine import LESSON_IMAGE, find_volume, real
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 from ..common import read_volume_file
 from .experiments import WORKSPACE
@@ -24,34 +24,36 @@ def check_backup(
     """Exercise 05: is there a copy of the volume's file.txt on this machine at `backup`, with the
     same content? (Run from the notebooks folder, `backup` is notebooks/workspace/backup/file.txt.)
     """
+    volume = real(volume, "volume")  # the messages name it as this Engine has it
+    title = f"Back up file.txt from {volume}"  # BACKUP_TITLE, for the volume checked
     hint = (
         "from the notebooks folder: `mkdir -p workspace/backup`, then `docker run --rm "
-        f'-v {volume}:/app:ro -v "$PWD/workspace/backup:/backup" my-image cp /app/file.txt '
-        "/backup/` (or `docker cp` from a container that mounts the volume)."
+        f'-v {volume}:/app:ro -v "$PWD/workspace/backup:/backup" {real(LESSON_IMAGE, "image")} '
+        "cp /app/file.txt /backup/` (or `docker cp` from a container that mounts the volume)."
     )
     if find_volume(volume) is None:
         return not_yet(
-            BACKUP_TITLE,
+            title,
             f"there is no volume '{volume}'.",
             "run the notebook's cells from the top: they create it and write file.txt.",
         )
     target = Path(backup)
     if not target.is_file():
-        return not_yet(BACKUP_TITLE, f"there is no file {target} on this machine yet.", hint)
+        return not_yet(title, f"there is no file {target} on this machine yet.", hint)
     try:
         original = read_volume_file(volume, "file.txt").text
     except CommandFailed:
         return not_yet(
-            BACKUP_TITLE,
+            title,
             f"the volume '{volume}' holds no file.txt to compare the backup with.",
             "run the notebook's cells from the top: they write file.txt into it.",
         )
     copy = target.read_text(errors="replace")
     if copy != original:
         return not_yet(
-            BACKUP_TITLE,
+            title,
             f"{target} exists but differs from file.txt in {volume} "
             f"({len(copy)} vs {len(original)} characters).",
             hint,
         )
-    return passed(BACKUP_TITLE, f"{target} holds the same {len(copy)} characters as {volume}.")
+    return passed(title, f"{target} holds the same {len(copy)} characters as {volume}.")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ...core.echo import announce, cli, quiet
 from ...core.errors import BadInput
+from ...core.inputs import check_folder, check_inside
 from ...core.labels import NAMESPACE, SESSION_ID
 from ...engine import (
     LESSON_IMAGE,
@@ -33,6 +34,7 @@ from ...engine import (
     find_volume,
     layer_files,
     prune_volumes,
+    real,
     remove_container,
     remove_volume,
     run_container,
@@ -89,19 +91,14 @@ DEMO_LABEL = f"{NAMESPACE}.demo"  # the prune demo's own label: the only volumes
 @engine_step("list the container's changes")
 def changes(name: str) -> LayerChanges:
     """`docker diff NAME` as a table: what the container's writable layer holds."""
-    return LayerChanges(name, diff(name))
+    return LayerChanges(real(name), diff(name))
 
 
 # --- reading a volume's file from its mountpoint --------------------------------------------------
 
 
 def _check_filename(volume: str, filename: str) -> None:
-    if ".." in filename.lstrip("/").split("/"):
-        raise BadInput(
-            f"Not reading {filename!r} from the volume {volume}.",
-            "`..` would climb out of the volume's folder.",
-            "pass a path inside the volume, such as file.txt or data/file.txt.",
-        )
+    check_inside(filename, f"the volume {volume}")
 
 
 @engine_step("read a file from the volume's mountpoint", validate=_check_filename)
@@ -114,6 +111,7 @@ def read_from_mountpoint(volume: str, filename: str) -> FileRead:
     why not, instead of failing.
     """
     require_volume(volume)
+    volume = real(volume, "volume")
     mountpoint = find_volume(volume).mountpoint  # type: ignore[union-attr]
     path = os.path.join(mountpoint, filename.lstrip("/"))
     shown = f"sudo cat {shlex.quote(path)}"
@@ -143,6 +141,7 @@ def copy_out(container: str, path: str, dest_dir: str | os.PathLike = WORKSPACE)
     Raises:
         BadInput: PATH is missing, or not a single regular file.
     """
+    container = real(container)
     target = Path(copy_to_host(container, path, dest_dir))
     shown = cli("cp", f"{container}:{path}", f"{Path(dest_dir).as_posix().rstrip('/')}/")
     return CopyResult(
@@ -234,7 +233,8 @@ def what_app_sees(
     bind_case = "a bind mount of an empty host folder"
     why_not = unshared_folder(folder)
     if why_not:
-        shown = cli("run", "--rm", "-v", f"{os.path.abspath(folder)}:/app", image, "ls", "/app")
+        mount = f"{os.path.abspath(folder)}:/app"
+        shown = cli("run", "--rm", "-v", mount, real(image, "image"), "ls", "/app")
         announce(f"{shown}   # not run: {why_not}")
         cases.append(AppDirCase(bind_case, shown, (), "", f"not run: {why_not}"))
     else:
@@ -244,10 +244,11 @@ def what_app_sees(
         remove_container(_PREPOP_CREATED)
     created = create_container(_PREPOP_CREATED, image, mounts=over_app("prepop-created"))
     left = _holds(list_volume("prepop-created", image).names)
+    created_on = f"{real('prepop-created', 'volume')}:/app"
     cases.append(
         AppDirCase(
             "a new, empty named volume; docker create only (never started)",
-            cli("create", "--name", _PREPOP_CREATED, "-v", "prepop-created:/app", image),
+            cli("create", "--name", created.name, "-v", created_on, real(image, "image")),
             (),
             left,
             "not started: nothing ran in it",
@@ -291,6 +292,8 @@ def _check_wait(
             "the wait must be a number of seconds above 0 and at most 300.",
             "pass wait_s=15.",
         )
+    if host_dir:
+        check_folder(host_dir, "the folder bind-mounted over /app")
 
 
 @engine_step("start the app with a volume and with a bind mount over /app", validate=_check_wait)
@@ -304,20 +307,23 @@ def start_app_both_ways(
     and with an empty host folder bind-mounted over /app. Waits until each logs a line or exits,
     then removes both containers (`app-on-volume`, `app-on-bind`)."""
     require_volume(volume)
+    volume = real(volume, "volume")  # the results name what this Engine has
+    on_volume_name, on_bind_name = real("app-on-volume"), real("app-on-bind")
     folder = Path(host_dir)
     folder.mkdir(parents=True, exist_ok=True)
     on_volume = _start_app(
-        "app-on-volume", f"volume {volume}", volume_mount(volume, "/app"), image, wait_s
+        on_volume_name, f"volume {volume}", volume_mount(volume, "/app"), image, wait_s
     )
     remove_container(on_volume.container)
     over = f"host folder {folder.as_posix()}"
     why_not = unshared_folder(folder)
     if why_not:
-        shown = cli("run", "-d", "--name", "app-on-bind", "-v", f"{folder.resolve()}:/app", image)
+        mount = f"{folder.resolve()}:/app"
+        shown = cli("run", "-d", "--name", on_bind_name, "-v", mount, real(image, "image"))
         announce(f"{shown}   # not run: {why_not}")
-        on_bind = AppRun("app-on-bind", over, "not run", 0, why_not, shown)
+        on_bind = AppRun(on_bind_name, over, "not run", 0, why_not, shown)
     else:
-        on_bind = _start_app("app-on-bind", over, bind_mount(folder, "/app"), image, wait_s)
+        on_bind = _start_app(on_bind_name, over, bind_mount(folder, "/app"), image, wait_s)
         remove_container(on_bind.container)
     return AppRuns((on_volume, on_bind))
 
@@ -343,7 +349,7 @@ def volume_usage(names: tuple | list = ("my-vol",)) -> VolumeUsageReport:
     """
     listed = {row.name: row for row in disk_usage().rows if row.kind == "volume"}
     rows = []
-    for name in names:
+    for name in (real(n, "volume") for n in names):  # df lists the names this Engine has
         row = listed.get(name)
         if row is None:
             rows.append(VolumeUsage(name, False, 0, 0))
@@ -355,6 +361,7 @@ def volume_usage(names: tuple | list = ("my-vol",)) -> VolumeUsageReport:
 @engine_step("measure the writable layer and the volume")
 def space_snapshot(moment: str, container: str, volume: str) -> SpaceSnapshot:
     """`docker ps -s` for the container and `docker system df -v` for the volume."""
+    container, volume = real(container), real(volume, "volume")
     layer = container_sizes([container])[0].writable_layer_bytes
     usage = volume_usage([volume]).rows[0]
     return SpaceSnapshot(moment, container, layer, volume, usage.size_bytes)
@@ -366,6 +373,7 @@ def writable_layer(name: str) -> WritableLayer:
     overlay's upper directory: on this machine, or through a throw-away container that mounts
     it), each entry with its size and the disk blocks it takes, beside `docker ps -s` and the
     image store: which of the two ways of counting gives the Engine's figure."""
+    name = real(name)
     listing = layer_files(name, "writable")
     size = container_sizes([name])[0].writable_layer_bytes
     facts = engine_facts()
@@ -395,31 +403,34 @@ def prune_demo(image: str = LESSON_IMAGE) -> PruneReport:
     What prune left behind is then removed with `docker volume rm`.
     """
     label = {DEMO_LABEL: f"prune-{SESSION_ID}"}
-    for old in ("prune-user", "prune-anon-maker"):  # an interrupted earlier run
+    # The names this Engine has: prune reports those, and the table and commands show them.
+    unused, in_use, ram = (real(n, "volume") for n in ("prune-unused", "prune-in-use", "prune-ram"))
+    user, maker = real("prune-user"), real("prune-anon-maker")
+    for old in (user, maker):  # an interrupted earlier run
         if find_container(old) is not None:
             remove_container(old, volumes=True)
-    create_volume("prune-unused", extra_labels=label)
-    create_volume("prune-in-use", extra_labels=label)
-    create_volume("prune-ram", "local", tmpfs_volume_options("16m"), extra_labels=label)
-    run_container("prune-user", image, [volume_mount("prune-in-use", "/data")], "sleep infinity")
-    announce(cli("stop", "prune-user") + "   # a stopped container still uses its volumes")
+    create_volume(unused, extra_labels=label)
+    create_volume(in_use, extra_labels=label)
+    create_volume(ram, "local", tmpfs_volume_options("16m"), extra_labels=label)
+    run_container(user, image, [volume_mount(in_use, "/data")], "sleep infinity")
+    announce(cli("stop", user) + "   # a stopped container still uses its volumes")
     with quiet():
-        stop_container("prune-user")
+        stop_container(user)
     anonymous_spec = MountSpec("volume", "", "/data", volume_labels=tuple(label.items()))
-    run_container("prune-anon-maker", image, [anonymous_spec], "sleep infinity")
-    anonymous = find_container("prune-anon-maker").mount_at("/data").volume_name  # type: ignore[union-attr]
-    announce(cli("rm", "-f", "prune-anon-maker") + "   # without -v: its anonymous volume stays")
+    run_container(maker, image, [anonymous_spec], "sleep infinity")
+    anonymous = find_container(maker).mount_at("/data").volume_name  # type: ignore[union-attr]
+    announce(cli("rm", "-f", maker) + "   # without -v: its anonymous volume stays")
     with quiet():
-        remove_container("prune-anon-maker")
+        remove_container(maker)
     deleted = set(prune_volumes(f"{DEMO_LABEL}={label[DEMO_LABEL]}"))
     rows = (
-        PruneRow("prune-unused", "named", False, "prune-unused" in deleted),
+        PruneRow(unused, "named", False, unused in deleted),
         PruneRow(f"{anonymous[:12]}…", "anonymous", False, anonymous in deleted),
-        PruneRow("prune-in-use", "named", True, "prune-in-use" in deleted),
-        PruneRow("prune-ram", "named, tmpfs driver options", False, "prune-ram" in deleted),
+        PruneRow(in_use, "named", True, in_use in deleted),
+        PruneRow(ram, "named, tmpfs driver options", False, ram in deleted),
     )
-    remove_container("prune-user")
-    for name in ("prune-unused", anonymous, "prune-in-use", "prune-ram"):
+    remove_container(user)
+    for name in (unused, anonymous, in_use, ram):
         if name not in deleted and find_volume(name) is not None:
             announce(cli("volume", "rm", name) + "   # prune left it")
             with quiet():
@@ -455,6 +466,7 @@ def write_remove_read(
         BadInput: `text` is not one line of 1 to 200 characters, or there is no VOLUME.
     """
     require_volume(volume)
+    volume = real(volume, "volume")
     run_container(container, image, [volume_mount(volume, "/app")], "sleep infinity")
     exec_in(container, f"printf '%s\\n' {shlex.quote(text)} >> /app/notes.txt")
     remove_container(container)

@@ -35,7 +35,7 @@ def survival_widget(
         text = printed
         if outcome is not None:
             text += (
-                f"\nnotes.txt in {volume} now holds:\n{outcome.read_back}"
+                f"\nnotes.txt in {outcome.volume} now holds:\n{outcome.read_back}"
                 f"survived the container's removal: {yes_no(outcome.survived)}"
             )
         shown.value = pre(text, max_height="24em")

@@ -19,6 +19,7 @@ from ...engine import (
     engine_step,
     image_info,
     name_plan,
+    real,
     run_once,
     use_lecture_names,
 )
@@ -143,6 +144,7 @@ def _base_image_and_build(
     on_progress: Callable[[int, str], None] | None,
     on_build_step: Callable[[int, int, str], None] | None,
 ) -> Preparation:
+    tag = real(tag, "image")  # shown as the Engine names it (the build maps it the same way)
     _tell(on_progress, 1, "choosing the base image")
     choice = choose_base_image(pull=True)
     base = PrepStep(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ...core.echo import announce, cli
 from ...core.errors import BadInput, CommandFailed
 from ...core.labels import MANAGED
-from ...engine import find_container, find_volume
+from ...engine import LESSON_IMAGE, find_container, find_volume, real
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 from ..common import read_volume_file
 
@@ -25,14 +25,15 @@ def check_read_only_share(
     """Does WRITER (running) mount VOLUME read-write at /data, READER (running) the same volume
     read-only at /data, and does the volume hold FILENAME? Reads only: the file is read through
     a throw-away container, never through the learner's containers."""
+    image = real(LESSON_IMAGE, "image")
     create = f"docker volume create --label {MANAGED}=true {volume}"
     run_writer = (
         f"docker run -d --name {writer} --label {MANAGED}=true -v {volume}:/data "
-        "my-image sleep infinity"
+        f"{image} sleep infinity"
     )
     run_reader = (
         f"docker run -d --name {reader} --label {MANAGED}=true "
-        f"-v {volume}:/data:ro my-image sleep infinity"
+        f"-v {volume}:/data:ro {image} sleep infinity"
     )
     if find_volume(volume) is None:
         return not_yet(

@@ -20,6 +20,7 @@ from ...engine import (
     find_volume,
     lab_container,
     list_dangling_volumes,
+    real,
     remove_container,
     run_container,
     run_once,
@@ -45,6 +46,7 @@ __all__ = [
     "append_and_read",
     "dangling_volumes",
     "mounts_table",
+    "names_here",
     "read_with_volumes_from",
     "remove_and_look",
     "start_with_anonymous_volume",
@@ -62,6 +64,11 @@ ANONYMOUS_AT = "/data"
 # --- who mounts what ----------------------------------------------------------------------------
 
 
+def names_here(*names: str) -> tuple:
+    """The containers NAMES as this Engine names them (what a widget's buttons should say)."""
+    return tuple(real(name) for name in names)
+
+
 @engine_step("inspect the containers' mounts")
 def mounts_table(names: tuple | list = (WRITER, READER)) -> MountTable:
     """`docker inspect -f '{{.Name}} {{json .Mounts}}' NAME ...`: each container's mounts.
@@ -69,6 +76,7 @@ def mounts_table(names: tuple | list = (WRITER, READER)) -> MountTable:
     Raises:
         BadInput: a name is not one of the lab's containers.
     """
+    names = names_here(*names)  # the table and the command name what this Engine has
     announce(cli("inspect", "-f", "{{.Name}} {{json .Mounts}}", *names))
     rows = []
     for name in names:
@@ -116,6 +124,7 @@ def append_and_read(
     Raises:
         BadInput: TEXT is not one line of 1 to 200 characters (before anything runs).
     """
+    wrote_in, read_in = names_here(wrote_in, read_in)
     done = exec_in(wrote_in, f"echo {_quoted(text)} >> {shlex.quote(write_path)}", check=False)
     error = "" if done.exit_code == 0 else done.output.strip().splitlines()[-1]
     seen = exec_in(read_in, f"cat {shlex.quote(read_path)}", check=False)
@@ -138,6 +147,7 @@ def try_write(container: str, path: str, text: str = "written by a reader") -> W
     Raises:
         BadInput: TEXT is not one short line, or CONTAINER is not the lab's.
     """
+    container = real(container)
     mounts = lab_container(container).mounts
     holding = max(
         (m for m in mounts if path.startswith(m.destination.rstrip("/") + "/")),
@@ -171,6 +181,7 @@ def start_with_anonymous_volume(
 
     The lab writes `-v /data` in its long form (`--mount type=volume,dst=/data,...`), the only
     one that can also label the new volume."""
+    name = real(name)
     info = run_container(name, image, [anonymous_volume(ANONYMOUS_AT)], "sleep infinity")
     exec_in(name, f"echo {_quoted(text)} > {ANONYMOUS_AT}/notes.txt")
     volume = next((m.volume_name for m in info.mounts if m.destination == ANONYMOUS_AT), "")
@@ -188,6 +199,7 @@ def read_with_volumes_from(
         BadInput: SOURCE is not one of the lab's containers.
         CommandFailed: `cat` failed (no such file).
     """
+    source = real(source)
     lab_container(source)
     try:
         return run_once(image, ["cat", path], volumes_from=[source]).output
@@ -209,6 +221,7 @@ def remove_and_look(name: str, volumes: bool = False, image: str = LESSON_IMAGE)
     Raises:
         BadInput: NAME is not one of the lab's containers.
     """
+    name = real(name)
     volume = _anonymous_volume_of(name)
     shown = remove_container(name, volumes=volumes)
     still = bool(volume) and find_volume(volume) is not None

@@ -21,9 +21,10 @@ class SharePanel:
 
         self.last: Exchange | None = None
         self.line = w.Text(value=default, description="line", layout=w.Layout(width="50%"))
+        writer, reader_ro = experiments.names_here(WRITER, READER_RO)  # as this Engine has them
         self.buttons = {
-            WRITER: w.Button(description=f"Append in {WRITER}", button_style="info"),
-            READER_RO: w.Button(description=f"Append in {READER_RO}", button_style="warning"),
+            WRITER: w.Button(description=f"Append in {writer}", button_style="info"),
+            READER_RO: w.Button(description=f"Append in {reader_ro}", button_style="warning"),
         }
         # An HTML pane, so that the notebook's stored output does not change from run to run.
         self.shown = w.HTML()

@@ -8,7 +8,14 @@ from __future__ import annotations
 from ...core.echo import quiet
 from ...core.labels import MANAGED
 from ...core.units import MIB, si, si_exact
-from ...engine import LESSON_IMAGE, container_sizes, engine_facts, find_container, layer_files
+from ...engine import (
+    LESSON_IMAGE,
+    container_sizes,
+    engine_facts,
+    find_container,
+    layer_files,
+    real,
+)
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 from .results import counting_rule
 
@@ -34,7 +41,8 @@ def check_three_megabytes(name: str = EXERCISE_CONTAINER) -> CheckResult:
     exactly 3,000,000 bytes of data (its added and changed files: `docker diff`)? With the
     overlay2 graph driver `docker ps -s` must then print exactly that (3MB)."""
     create = (
-        f"docker run -d --init --name {name} --label {MANAGED}=true {LESSON_IMAGE}, then "
+        f"docker run -d --init --name {name} --label {MANAGED}=true "
+        f"{real(LESSON_IMAGE, 'image')}, then "
         f"`docker exec {name} dd if=/dev/zero of=/app/data.bin bs=<a block size> count=<n>` and "
         f"`docker ps -s --filter name={name}`"
     )

@@ -142,6 +142,7 @@ def snapshot(moment: str, names: tuple | list = CONTAINERS, image: str = LESSON_
     containerd store, each container's init layer (read through a helper container)."""
     store = engine_facts().image_store
     names = [real(n) for n in names]  # the names on this Engine (`df` lists those)
+    image = real(image, "image")
     usage = disk_usage()
     sizes_of_image = image_sizes(image)
     listed = {r.name: r.size_bytes for r in usage.rows if r.kind == "container"}
@@ -202,13 +203,14 @@ def write_deltas(
 # --- scaling: 1 to 20 containers ------------------------------------------------------------------
 
 
-def _check_count(count: object = 8, *_: object, **__: object) -> None:
+def _check_count(count: object = 8, delta_mib: object = 4, *_: object, **__: object) -> None:
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_SCALE:
         raise BadInput(
             f"Cannot run {count!r} containers for the scaling experiment.",
             f"the experiment takes a whole number from 1 to {MAX_SCALE}.",
             "pick a count on the slider.",
         )
+    check_size_mib(delta_mib)  # type: ignore[arg-type]
 
 
 def _scale_name(number: int) -> str:
@@ -237,9 +239,11 @@ def scaling_experiment(
     init layer is measured too (a helper container reads it), after that container's figures.
 
     Raises:
-        BadInput: `count` is not a whole number from 1 to MAX_SCALE (before anything connects).
+        BadInput: `count` is not a whole number from 1 to MAX_SCALE, or `delta_mib` not a
+            size >= 0 (before anything connects).
         NotEnoughSpace: the deltas would not fit on the Engine's disk.
     """
+    image = real(image, "image")  # the result names it as the Engine does
     store = engine_facts().image_store
     image_bytes = image_sizes(image).unpacked_bytes
     _remove_scale_containers("   # left by an earlier run")
@@ -282,7 +286,7 @@ def scaling_experiment(
 @engine_step("list the container's changes")
 def changes(name: str) -> Changes:
     """`docker diff NAME` as a table: A added, C changed, D deleted (relative to the image)."""
-    return Changes(name, diff(name))
+    return Changes(real(name), diff(name))
 
 
 def _diff_lines(name: str) -> list[str]:
@@ -352,6 +356,7 @@ def change_demo(name: str = COW_CONTAINER, image: str = LESSON_IMAGE) -> ChangeD
     """In a fresh container: add a file, change a file of the image, delete a file of the image;
     after each, `docker diff`, `docker ps -s` and the upper directory (the container stays, for
     `upper_dir`)."""
+    name = real(name)  # the result names it as the Engine does
     run_container(name, image)
     store = engine_facts().image_store
     steps = (
@@ -389,6 +394,7 @@ def storage_view(name: str) -> StorageView:
     """The overlay mounted as the container's `/` (`docker exec NAME cat /proc/1/mountinfo`:
     works with both image stores), beside what `docker inspect` lists (GraphDriver) and the
     image's layer count."""
+    name = real(name)
     facts = engine_facts()
     listed = storage_layout(name)
     mount = root_mount(name)
@@ -426,6 +432,7 @@ def upper_dir(name: str, via: str = "auto", image: str = "") -> UpperDirListing:
     IMAGE (the container's own image by default): `docker run --rm -v UPPER:/layer:ro ...`, which
     needs no access to the Engine's files from here; "auto" takes the first that works.
     """
+    name = real(name)
     listing = layer_files(name, "writable", via, image)
     return UpperDirListing(
         name,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.errors import BadInput
+from ...core.inputs import check_slider
 from ...core.units import signed_bytes
 from ...views import Table, pre
 from ...widgets import Progress, run_quietly
@@ -43,14 +44,29 @@ def deltas_widget(
     )
     shown = w.HTML()
 
-    def write(*_: object) -> None:
+    def write(_: object = None, sizes_mib: tuple | None = None) -> None:
+        """The button's callback: write SIZES_MIB (by default what the sliders show)."""
+        chosen = tuple(s.value for s in sliders) if sizes_mib is None else tuple(sizes_mib)
         shown.value = "<i>writing ...</i>"
-        sizes, printed = run_quietly(write_deltas, tuple(s.value for s in sliders), names)
+        try:
+            sizes, printed = run_quietly(_write_within, chosen, names, max_mib)
+        except KeyboardInterrupt:
+            shown.value = "<i>interrupted: the unfinished write was removed</i>"
+            raise
         shown.value = pre(printed) + (sizes._repr_html_() if sizes is not None else "")
+        for slider, size in zip(sliders, sizes.sizes if sizes is not None else (), strict=False):
+            slider.description = f"{size.name} (MiB)"  # as the Engine names the container
 
     button.on_click(write)
     write()
     return w.VBox([*sliders, button, shown])
+
+
+def _write_within(sizes_mib: tuple, names: tuple, max_mib: int):
+    """`write_deltas`, for sizes the sliders (0 to MAX_MIB) could show."""
+    for name, size in zip(names, sizes_mib, strict=False):
+        check_slider(size, 0, max_mib, f"the MiB to write into {name}")
+    return write_deltas(sizes_mib, names)
 
 
 class ScalingPanel:
@@ -109,8 +125,17 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
         chart.outputs = ()
         chart.append_display_data(scaling.plot(planned))
 
-    def run(*_: object) -> None:
-        planned, mib = how_many.value, each.value
+    def run(_: object = None, count: int | None = None, mib: int | None = None) -> None:
+        """The Run button's callback: COUNT containers, MIB each (by default the sliders')."""
+        planned = how_many.value if count is None else count
+        mib = each.value if mib is None else mib
+        try:
+            check_slider(planned, how_many.min, how_many.max, "the number of containers")
+            check_slider(mib, each.min, each.max, "the MiB each container writes")
+        except BadInput as exc:
+            commands.value = pre(f"BadInput: {exc}\n", "24em")
+            progress.finish(exc.what, ok=False)
+            return
         if progress.bar is not None:
             progress.bar.bar_style = "info"  # a new run: no longer the last one's colour
         progress.update(0, "starting ...", total=planned)
@@ -120,7 +145,13 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
             progress.update(done, f"containers: Engine total {signed_bytes(grew)}")
             draw(so_far, planned)
 
-        scaling, printed = run_quietly(scaling_experiment, planned, mib, on_progress=on_progress)
+        try:
+            scaling, printed = run_quietly(
+                scaling_experiment, planned, mib, on_progress=on_progress
+            )
+        except KeyboardInterrupt:
+            progress.finish("interrupted: the scaling containers were removed", ok=False)
+            raise
         commands.value = pre(printed, "24em")
         if scaling is None:
             lines = printed.strip().splitlines()
