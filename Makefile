@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # JupyterLab refuses to run as root unless told; the course often runs as root in containers/VMs.
 LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: help install lab doctor test lint format sync record api provision engines cleanup bench clean
+.PHONY: help install lab doctor test lint format sync record api catalogue provision engines cleanup bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ record: $(STAMP)  ## run every notebook live: refresh stored outputs and replay 
 
 api: $(STAMP)  ## rewrite docs/notebook-api.md (the names notebooks use)
 	$(BIN)/python -m labhelpers api --write
+
+catalogue: $(STAMP)  ## rewrite docs/bad-input.md (what the lab refuses, and what it says)
+	$(BIN)/python -m labhelpers catalogue
 
 provision:  ## (root, Debian/Ubuntu) install and start a Docker Engine and the base image
 	scripts/provision-engine

@@ -5,6 +5,7 @@ cleanup   remove everything the lab created, selected by its label only
 record    run every notebook live: refresh its stored outputs and its replay recording
 sync      rewrite each notebook's .ipynb from its .md, keeping outputs (--check: only compare)
 api       docs/notebook-api.md, the names notebooks use (--write / --check)
+catalogue docs/bad-input.md, what the lab refuses and what it says (--check: only compare)
 test      every check of the course, in phases (lint ... replay)
 """
 
@@ -46,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     api = sub.add_parser("api", help="docs/notebook-api.md: the names notebooks use")
     api.add_argument("--write", action="store_true", help="rewrite the page")
     api.add_argument("--check", action="store_true", help="fail when it is stale")
+    cat = sub.add_parser("catalogue", help="docs/bad-input.md: the bad-input catalogue")
+    cat.add_argument("--check", action="store_true", help="fail when it is stale")
     aud = sub.add_parser("audit", help="check a live run's safety audit (LABHELPERS_AUDIT)")
     aud.add_argument("file", type=Path, help="the audit file a live run wrote")
     test = sub.add_parser("test", help="lint, tests and every notebook (live and replayed)")
@@ -122,6 +125,21 @@ def _api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _catalogue(args: argparse.Namespace) -> int:
+    from .tools import catalogue
+
+    path = catalogue.page_path()
+    if args.check:
+        if not catalogue.check():
+            print(f"{path.name} is stale. Fix: python -m labhelpers catalogue", file=sys.stderr)
+            return 1
+        return 0
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(catalogue.page())
+    print(f"wrote {path} ({len(catalogue.CASES)} cases)")
+    return 0
+
+
 def _audit(args: argparse.Namespace) -> int:
     from .engine import audit
 
@@ -151,6 +169,7 @@ COMMANDS = {
     "record": _record,
     "sync": _sync,
     "api": _api,
+    "catalogue": _catalogue,
     "audit": _audit,
     "test": _test,
 }

@@ -5,6 +5,8 @@ Markers (pyproject.toml registers them):
              the Engine fixtures below; `python -m labhelpers test` runs these only when an
              Engine answers (`-m "not engine"` runs the rest).
     slow     takes more than a few seconds (builds, many containers, whole notebooks).
+    faults   tests/test_faults.py: stops Engines, interrupts kernels, fills a disk; the `faults`
+             phase runs them once, on one Engine (the `unit` and `engine` phases leave them out).
     binder   the Binder stand-in: a fresh virtual environment from binder/ only.
 
 Every Engine test is checked for leftovers: a test that leaves a resource carrying this session's

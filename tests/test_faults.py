@@ -17,7 +17,9 @@ Faults 1 and 3 need an Engine of their own, of the same kind as the Engine under
 with scripts/lab-engines (`faults<pid>-<kind>`, removed at the end; LABHELPERS_FAULT_ENGINE=NAME
 uses a running one instead). Its data root is a 3 GiB ext4 file system on a loop device, so fault
 3 can fill it; the tests skip, saying why, when the script or the loop device cannot be had.
-Faults 2 and 4 run on the Engine under test. Slow: about two minutes per fault.
+Faults 2 and 4 run on the Engine under test. Slow: half a minute to a minute per case (about six
+minutes in all), so `python -m labhelpers test` runs them once, in its `faults` phase (marker
+`faults`), on one Engine of the matrix.
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ BASE_IMAGES = ("python:3.13-slim", "labhelpers/python-base:bookworm")
 DISK_BYTES = 3 * 1024**3
 MIB = 1024 * 1024
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
 
 # --- the Engines --------------------------------------------------------------------------------
@@ -534,29 +536,35 @@ def test_the_engine_stops_while_a_step_runs_and_the_rerun_passes(fault_engine, c
 
 # --- 2. the kernel is interrupted or restarted during a build and during a large write ---------
 
-SLOW_STEP = "RUN sleep 517"  # a step long enough to stop the build in (a slow `pip install`)
+
+def _slow_step() -> str:
+    """A command long enough to stop the build in (a slow `pip install`), and no other process's
+    (`sleep 517.NNNNNN`), so the test sees its own build's step and nothing else."""
+    return f"sleep 517.{time.monotonic_ns() % 10**6:06d}"
 
 
 @pytest.mark.parametrize("how", list(STOPS))
 def test_a_build_stopped_halfway_leaves_nothing_behind(how, course, engine):
     host = _host_under_test()
+    session = _session(f"build{list(STOPS).index(how)}")
+    building = ("build", f"{SESSION}={session}")  # the docker CLI and its buildx plugin
     with learners_data(host):
-        with Notebook(course, "01", host) as notebook:
+        with Notebook(course, "01", host, session) as notebook:
             at = notebook.run_to('build_with_progress("my-app"')
             dockerfile = course / "my-app" / "Dockerfile"
             lesson = dockerfile.read_text()
-            dockerfile.write_text(lesson.replace("RUN pip", f"{SLOW_STEP}\nRUN pip", 1))
+            slow = _slow_step()
+            dockerfile.write_text(lesson.replace("RUN pip", f"RUN {slow}\nRUN pip", 1))
             tags, containers = _tags(host), _containers(host)
-            context = str(course / "my-app")
-            slow = SLOW_STEP[4:]
             with When(lambda: processes(slow), lambda: STOPS[how](notebook)) as stop:
                 cell, _ = notebook.run(at)
             assert stop.at is not None, "the build never reached its slow step"
             if how != "restart":  # at once, while the kernel is still there
-                assert processes("build", context) == [], "docker build goes on"
-        gone = _wait_until(lambda: not processes("build", context), 10)
-        assert gone, f"left running: {processes('build', context)}"
-        assert _wait_until(lambda: not processes(SLOW_STEP[4:]), 10), "the build goes on"
+                assert processes(*building) == [], "docker build goes on"
+                assert _wait_until(lambda: not processes(slow), 10), "the build goes on"
+        gone = _wait_until(lambda: not processes(*building), 10)
+        assert gone, f"left running: {processes(*building)}"
+        assert _wait_until(lambda: not processes(slow), 10), "the build goes on"
         assert _tags(host) == tags  # no half-built image tagged, none retagged
         assert _unlabelled_since(host, containers) == []
         if how != "restart":

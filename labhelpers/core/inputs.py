@@ -14,21 +14,30 @@ The rules are Docker's own, found by experiment (Docker Engine 20.10 and 28):
   (and to the lab): reserved.
 * image references: lower-case path components (`[a-z0-9]+` joined by `.`, `_`, `__` or `-`)
   separated by `/`, an optional registry in front (`localhost:5000/`), an optional tag of at most
-  128 characters (`[A-Za-z0-9_][A-Za-z0-9_.-]*`) or a digest; the path at most 255 characters
-  (a one-part name counts as `library/NAME`). `scratch` is reserved (`FROM scratch` means no
-  image at all; `docker pull scratch` is refused).
+  128 characters (`[A-Za-z0-9_][A-Za-z0-9_.-]*`) or a digest. Length: Docker 28 counts the path
+  only (`library/NAME` for a one-part name: at most 255), but 20.10's daemon counts the whole
+  name as it stores it (`docker.io/library/NAME`, `localhost:5000/PATH`: at most 255, so a
+  one-part name stops at 237 characters); the lab takes what every Engine takes. `scratch` (also
+  as `library/scratch` or `docker.io/library/scratch`) is reserved (`FROM scratch` means no image
+  at all; `docker pull scratch` is refused).
+* sizes: a real number (not a bool, NaN or infinity) from 0 to MAX_SIZE_MIB (1 EiB: more than
+  any disk; beyond it a size in bytes overflows a float).
+* mount targets: absolute, and not the container's `/` once cleaned as Docker cleans it (`/.`,
+  `/a/..` and `//` are `/` too).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import posixpath
 import re
 
 from .errors import BadInput
 
 __all__ = [
     "MAX_NAME_CHARS",
+    "MAX_SIZE_MIB",
     "MAX_TAG_CHARS",
     "check_bind_source",
     "check_folder",
@@ -46,6 +55,8 @@ __all__ = [
 MAX_NAME_CHARS = 128
 MAX_TAG_CHARS = 128
 MAX_REPOSITORY_CHARS = 255
+MAX_SIZE_MIB = 2**40  # 1 EiB
+DEFAULT_REGISTRY = "docker.io"
 NAME = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]+")
 LOOKS_LIKE_ID = re.compile(r"(sha256:)?[0-9a-f]{12,64}")
 _COMPONENT = re.compile(r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*")
@@ -55,7 +66,13 @@ _DOMAIN = re.compile(
 )
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 _DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}")
-RESERVED_IMAGES = ("scratch",)
+RESERVED_IMAGES = ("docker.io/library/scratch",)
+
+
+def _shown(value: object, most: int = 60) -> str:
+    """VALUE as Python shows it, cut to MOST characters (a message names the input, not a page)."""
+    text = repr(value)
+    return text if len(text) <= most else f"{text[: most - 3]}..."
 
 
 def is_number(value: object) -> bool:
@@ -71,16 +88,17 @@ def is_whole(value: object, low: int, high: int) -> bool:
 
 
 def check_size_mib(size_mib: float, limit_mib: float | None = None) -> None:
-    """A size the lab can write: a real number >= 0 (and <= `limit_mib`).
+    """A size the lab can write: a real number >= 0 (and <= `limit_mib`, and <= MAX_SIZE_MIB).
 
     Raises:
         BadInput: anything else (text, NaN, infinity, a negative size, too large).
     """
-    if not is_number(size_mib) or size_mib < 0 or (limit_mib is not None and size_mib > limit_mib):
-        most = f" and at most {limit_mib:g}" if limit_mib is not None else ""
+    most = MAX_SIZE_MIB if limit_mib is None else min(limit_mib, MAX_SIZE_MIB)
+    if not is_number(size_mib) or size_mib < 0 or size_mib > most:
         raise BadInput(
-            f"Cannot write {size_mib!r} MiB.",
-            f"the size must be a number >= 0{most} (MiB).",
+            f"Cannot write {_shown(size_mib)} MiB.",
+            f"the size must be a number from 0 to {most:,} (MiB)"
+            + (" (1 EiB: more than any disk)." if most == MAX_SIZE_MIB else "."),
             "pass a size such as 4 (MiB).",
         )
 
@@ -94,7 +112,7 @@ def check_slider(value: object, low: int, high: int, what: str) -> None:
     """
     if not is_whole(value, low, high):
         raise BadInput(
-            f"Cannot use {value!r} for {what}.",
+            f"Cannot use {_shown(value)} for {what}.",
             f"the slider goes from {low} to {high}: the widget acts only on what it could show.",
             f"pick a value from {low} to {high} on the slider.",
         )
@@ -111,7 +129,7 @@ def check_name(name: object, kind: str = "container", creating: bool = True) -> 
     if not isinstance(name, str) or not name:
         random = " (`docker volume create` without one makes one up)" if kind == "volume" else ""
         raise BadInput(
-            f"The {kind} needs a name, not {name!r}.",
+            f"The {kind} needs a name, not {_shown(name)}.",
             f"the lab names everything it makes, so that you can find it again{random}.",
             f"pass a name such as {example}.",
         )
@@ -139,7 +157,9 @@ def check_name(name: object, kind: str = "container", creating: bool = True) -> 
 
 
 def _split_reference(ref: str) -> tuple[str, str, str, str]:
-    """(domain, path, tag, digest) of an image reference (no checks)."""
+    """(domain, path, tag, digest) of an image reference (no checks), split as Docker splits it
+    (`splitDockerDomain`): the first part is a registry when it has a '.' or ':', is
+    `localhost`, or has capitals."""
     rest, _, digest = ref.partition("@")
     last = rest.rsplit("/", 1)[-1]
     tag = ""
@@ -152,9 +172,18 @@ def _split_reference(ref: str) -> tuple[str, str, str, str]:
     return "", rest, tag, digest
 
 
+def _full_name(domain: str, path: str) -> str:
+    """The name as Docker stores it: `docker.io/library/NAME` for a one-part NAME."""
+    if domain in ("", "index.docker.io"):
+        domain = DEFAULT_REGISTRY
+    if domain == DEFAULT_REGISTRY and "/" not in path:
+        path = f"library/{path}"
+    return f"{domain}/{path}"
+
+
 def _bad_reference(ref: object, why: str, todo: str = "") -> BadInput:
     return BadInput(
-        f"{ref!r} is not an image name Docker takes.",
+        f"{_shown(ref)} is not an image name Docker takes.",
         why,
         todo or "pass a name such as my-image or my-image:v2 (lower case).",
     )
@@ -176,8 +205,8 @@ def check_image_tag(tag: object) -> None:
     if LOOKS_LIKE_ID.fullmatch(tag):
         raise _bad_reference(tag, "Docker reads 12 to 64 hex digits as an image id, not a name.")
     _check_reference(tag)
-    _domain, path, _tag, _digest = _split_reference(tag)
-    if path in RESERVED_IMAGES:
+    domain, path, _tag, _digest = _split_reference(tag)
+    if _full_name(domain, path) in RESERVED_IMAGES:
         raise BadInput(
             f"{tag!r} is a name Docker reserves.",
             "`FROM scratch` means no base image at all, and `docker pull scratch` is refused: an "
@@ -201,7 +230,7 @@ def check_image_ref(ref: object) -> None:
 
 def _check_reference(ref: str) -> None:
     domain, path, tag, digest = _split_reference(ref)
-    if digest and not _DIGEST.fullmatch(digest):
+    if "@" in ref and not _DIGEST.fullmatch(digest):
         raise _bad_reference(
             ref, "a digest after '@' is an algorithm and hex digits (@sha256:...)."
         )
@@ -209,10 +238,12 @@ def _check_reference(ref: str) -> None:
         raise _bad_reference(ref, f"{domain!r} is not a registry's address.")
     components = path.split("/")
     if path != path.lower():
+        lowered = path.lower()
+        fixed = all(_COMPONENT.fullmatch(c) for c in lowered.split("/"))
         raise _bad_reference(
             ref,
             "an image's name is lower case (only the tag after ':' may have capitals).",
-            f"pass {path.lower()}{':' + tag if tag else ''} instead.",
+            f"pass {lowered}{':' + tag if tag else ''} instead." if fixed else "",
         )
     if not all(_COMPONENT.fullmatch(c) for c in components):
         raise _bad_reference(
@@ -220,12 +251,13 @@ def _check_reference(ref: str) -> None:
             "each part of an image's name (between '/') is lower-case letters and digits, "
             "joined by '.', '_', '__' or '-' (never at its start or end).",
         )
-    counted = path if domain or "/" in path else f"library/{path}"
+    counted = _full_name(domain, path)
     if len(counted) > MAX_REPOSITORY_CHARS:
         raise _bad_reference(
             ref,
-            f"an image's name may be at most {MAX_REPOSITORY_CHARS} characters (a one-part name "
-            f"counts as library/NAME), and this one is {len(counted)}.",
+            f"an image's name may be at most {MAX_REPOSITORY_CHARS} characters as Docker 20.10 "
+            f"stores it ({counted[:18]}...: a one-part name counts as docker.io/library/NAME), "
+            f"and this one is {len(counted)}.",
             "pass a shorter name.",
         )
     if tag and not _TAG.fullmatch(tag):
@@ -247,57 +279,85 @@ def check_inside(path: object, where: str) -> None:
     """
     if not isinstance(path, str) or not path.strip("/"):
         raise BadInput(
-            f"Not reading {path!r} from {where}.",
+            f"Not reading {_shown(path)} from {where}.",
             "the helper reads one file, named by its path inside it.",
             "pass a path such as file.txt or data/file.txt.",
         )
-    if ".." in path.lstrip("/").split("/") or "\0" in path:
+    if "\0" in path:
         raise BadInput(
-            f"Not reading {path!r} from {where}.",
+            f"Not reading {_shown(path)} from {where}.",
+            "a path cannot hold the character NUL (\\0): no file is named that way.",
+            "pass a path such as file.txt or data/file.txt.",
+        )
+    if posixpath.normpath(path.lstrip("/")) == ".":
+        raise BadInput(
+            f"Not reading {_shown(path)} from {where}.",
+            "that names the folder itself, and the helper reads one file.",
+            "pass a path such as file.txt or data/file.txt.",
+        )
+    if ".." in path.lstrip("/").split("/"):
+        raise BadInput(
+            f"Not reading {_shown(path)} from {where}.",
             "`..` would climb out of the volume's folder.",
             "pass a path inside the volume, such as file.txt or data/file.txt.",
         )
 
 
 def check_mount_target(target: object) -> None:
-    """TARGET is where a mount may go in a container: an absolute path, not `/` itself.
+    """TARGET is where a mount may go in a container: an absolute path, not `/` itself (nor
+    `/.`, `/a/..` or `//`: Docker cleans the path first, and refuses what then is `/`).
 
     Raises:
         BadInput: a relative path, `/`, or not text.
     """
     if not isinstance(target, str) or not target.startswith("/"):
         raise BadInput(
-            f"Cannot mount at {target!r}: it is not an absolute path in the container.",
+            f"Cannot mount at {_shown(target)}: it is not an absolute path in the container.",
             "Docker mounts at absolute paths only (`-v SOURCE:/data`); a relative one is refused.",
             "pass a path that starts with '/', such as /data.",
         )
-    if target.rstrip("/") == "" or "\0" in target:
+    if posixpath.normpath(target).strip("/") == "" or "\0" in target:
         raise BadInput(
-            f"Cannot mount at {target!r}.",
+            f"Cannot mount at {_shown(target)}.",
             "the container's / is its own filesystem (the image's layers and its writable "
             "layer); Docker refuses a mount over it.",
             "pass a folder below it, such as /data.",
         )
 
 
-def check_bind_source(path: str) -> None:
-    """PATH (absolute) can be bind-mounted: it exists, and it is not the host's root.
+def _printable_path(path: str | os.PathLike) -> bool:
+    """Not empty, and no control characters (NUL, new lines, ...): a path a message can show."""
+    text = os.fspath(path)
+    return isinstance(text, str) and bool(text) and text.isprintable()
+
+
+def check_bind_source(path: object) -> None:
+    """PATH can be bind-mounted: a path (a relative one is taken from the current folder, the
+    notebook's, as `-v ./data:...` does) that exists and is not the host's root (nor a link to it).
 
     Raises:
-        BadInput: it does not exist, or it is `/`.
+        BadInput: not a path, it does not exist, or it is `/`.
     """
-    if os.path.abspath(path) == os.path.abspath(os.sep):
+    if not isinstance(path, (str, os.PathLike)) or not _printable_path(path):
         raise BadInput(
-            "Not bind-mounting the host's root folder /.",
+            f"Cannot bind-mount {_shown(path)}: it is not a path on this machine.",
+            "a bind mount shows a file or folder of this machine inside the container.",
+            "pass a folder's path, such as workspace/data.",
+        )
+    given = os.fspath(path)
+    absolute = os.path.abspath(given)
+    if os.path.realpath(absolute) == os.path.abspath(os.sep):
+        raise BadInput(
+            f"Not bind-mounting {given}: it is the host's root folder /.",
             "the container would see, and as root could change, every file of this machine.",
             "bind-mount the one folder the container needs (`mkdir -p ./data`, then ./data).",
         )
-    if not os.path.exists(path):
-        raise BadInput(
-            f"Cannot bind-mount {path}: it does not exist on this machine.",
+    if not os.path.exists(absolute):
+        raise BadInput(  # a relative path shows as the absolute one it stands for
+            f"Cannot bind-mount {absolute}: it does not exist on this machine.",
             "`docker run -v` would quietly create an empty directory owned by root there, "
             "which is rarely what you meant (`--mount type=bind` refuses instead).",
-            f"create it first (`mkdir -p {path}`) or fix the path.",
+            f"create it first (`mkdir -p {absolute}`) or fix the path.",
         )
 
 
@@ -308,16 +368,16 @@ def check_folder(path: object, what: str) -> None:
     Raises:
         BadInput: it is a file (or something else that is not a folder), or `/`.
     """
-    if not isinstance(path, (str, os.PathLike)) or not os.fspath(path):
+    if not isinstance(path, (str, os.PathLike)) or not _printable_path(path):
         raise BadInput(
-            f"{path!r} cannot be {what}.",
+            f"{_shown(path)} cannot be {what}.",
             "it must be the path of a folder on this machine.",
             "pass a folder's path, such as workspace/data.",
         )
     absolute = os.path.abspath(os.fspath(path))
-    if absolute == os.path.abspath(os.sep):
+    if os.path.realpath(absolute) == os.path.abspath(os.sep):
         raise BadInput(
-            f"Not using the host's root folder / as {what}.",
+            f"Not using {os.fspath(path)}, the host's root folder /, as {what}.",
             "the lab would bind-mount it into a container and write files there.",
             "pass a folder of its own, such as workspace/data.",
         )

@@ -138,7 +138,11 @@ def _check_build(
     check_image_tag(tag)
     if base_image is not None:
         check_image_ref(base_image)
-    if not Path(context).is_dir():
+    if (
+        not isinstance(context, (str, os.PathLike))
+        or not os.fspath(context)
+        or (not Path(context).is_dir())
+    ):
         raise BadInput(
             f"There is no folder {context} to build.",
             "the build context is a folder: the Dockerfile and the files it copies.",

@@ -98,10 +98,9 @@ def bind_mount(host_path: str | os.PathLike, target: str, read_only: bool = Fals
             directory there; the lab refuses instead), it is the host's root `/`, or TARGET is
             not an absolute path below /.
     """
-    path = os.path.abspath(os.fspath(host_path))
-    check_bind_source(path)
+    check_bind_source(host_path)  # before abspath: it names what the learner passed
     check_mount_target(target)
-    return MountSpec("bind", path, target, read_only)
+    return MountSpec("bind", os.path.abspath(os.fspath(host_path)), target, read_only)
 
 
 def tmpfs_mount(target: str) -> MountSpec:

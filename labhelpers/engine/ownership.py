@@ -30,8 +30,8 @@ def _clash(kind: str, name: str, remove_cmd: str) -> NameClash:
         name,
         why=f"it has no '{MANAGED}' label, so it is yours, and the lab never changes or removes "
         "what it did not create.",
-        todo=f"rename or remove it yourself if you no longer need it (`{remove_cmd}`), or pass "
-        "another name to this helper.",
+        todo=f"remove it yourself if you no longer need it (`{remove_cmd}`), or restart the "
+        "kernel: the course then chooses names that are not yours (lab-...) and leaves it alone.",
     )
 
 

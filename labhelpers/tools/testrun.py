@@ -2,18 +2,23 @@
 
     lint        ruff check and ruff format --check
     pairs       every notebook's .md and .ipynb in step
-    api         docs/notebook-api.md current, notebooks call only what it lists
+    api         docs/notebook-api.md current, notebooks call only what it lists; docs/bad-input.md
+                current (the bad-input catalogue, made without an Engine)
     unit        tests that need no Engine
     engine      tests against the Engine                                    (each Engine)
     live        every notebook under nbval, live, recording afresh          (each Engine)
     drift       the committed recordings still match that live run          (each Engine)
     safety      every container that live run created, and every removal, kept the lab's safety
                 rules (labhelpers.engine.audit)                             (each Engine)
+    faults      tests/test_faults.py (marker `faults`): the Engine stopped, a kernel interrupted
+                or restarted, a nearly full disk, a long step               (one Engine)
     replay      every notebook under nbval again, replayed with no Engine reachable
 
 Which Engines: the one the docker CLI and the lab reach (DOCKER_HOST) by default, or every Engine
 named in LABHELPERS_ENGINES ("system 28-overlay2 28-containerd": `system` is the default one, the
-others are started by scripts/lab-engines and listen on /run/lab-engines/NAME/docker.sock).
+others are started by scripts/lab-engines and listen on /run/lab-engines/NAME/docker.sock). The
+faults run once, on the first Engine of the reference kind (the one the recordings come from) or,
+when none is, on the first Engine; they start Engines of their own beside it (scripts/lab-engines).
 
 What nbval compares: the stored outputs come from one Engine (the one the recordings name; see
 CONTRIBUTING.md). On an Engine of the same kind (same major version, storage driver and image
@@ -37,11 +42,12 @@ import sys
 import time
 from pathlib import Path
 
-__all__ = ["ENGINES_SETTING", "PHASES", "Engine", "main"]
+__all__ = ["ENGINES_SETTING", "PHASES", "Engine", "main", "one_engine"]
 
 ROOT = Path(__file__).resolve().parents[2]
 PER_ENGINE = ("engine", "live", "drift", "safety")
-PHASES = ("lint", "pairs", "api", "unit", "engine", "live", "drift", "safety", "replay")
+ONE_ENGINE = ("faults",)
+PHASES = ("lint", "pairs", "api", "unit", "engine", "live", "drift", "safety", "faults", "replay")
 SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
 FRESH = ROOT / "build" / "recordings"
 ENGINES_SETTING = "LABHELPERS_ENGINES"
@@ -123,6 +129,12 @@ def reference() -> tuple:
     return (version, meta.get("storage_driver", ""), meta.get("image_store", "graph driver"))
 
 
+def one_engine(matrix: list[Engine], kind: tuple) -> Engine:
+    """The Engine a phase run once (faults) runs on: the first of KIND (the reference kind), else
+    the first of the matrix."""
+    return next((e for e in matrix if not e.problem and e.kind == kind), matrix[0])
+
+
 def _nbval(env: dict, lax: bool) -> list[str]:
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval"]
     argv += ["--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE)]
@@ -135,17 +147,23 @@ def _nbval(env: dict, lax: bool) -> list[str]:
 def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[list[str], dict]]:
     py = sys.executable
     env = engine.env if engine else dict(os.environ)
+    pytest = [py, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     if phase == "lint":
         ruff = shutil.which("ruff", path=str(Path(py).parent)) or "ruff"
         return [([ruff, "check", "-q", "."], env), ([ruff, "format", "--check", "-q", "."], env)]
     if phase == "pairs":
         return [([py, "-m", "labhelpers", "sync", "--check"], env)]
     if phase == "api":
-        return [([py, "-m", "labhelpers", "api", "--check"], env)]
+        return [
+            ([py, "-m", "labhelpers", "api", "--check"], env),
+            ([py, "-m", "labhelpers", "catalogue", "--check"], env),
+        ]
     if phase == "unit":
-        return [([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not engine"], env)]
+        return [([*pytest, "-m", "not engine and not faults"], env)]
     if phase == "engine":
-        return [([py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "engine"], env)]
+        return [([*pytest, "-m", "engine and not faults"], env)]
+    if phase == "faults":
+        return [([*pytest, "-m", "faults"], env)]
     fresh = FRESH / (engine.name if engine else "default")
     if phase == "live":
         shutil.rmtree(fresh, ignore_errors=True)
@@ -172,7 +190,8 @@ def main(phases: list[str] | None = None) -> int:
         print(f"Unknown phase {', '.join(unknown)}; the phases are: {', '.join(PHASES)}.")
         return 2
     os.chdir(ROOT)
-    matrix, named = engines() if any(p in PER_ENGINE for p in wanted) else ([], False)
+    needs_engine = any(p in PER_ENGINE + ONE_ENGINE for p in wanted)
+    matrix, named = engines() if needs_engine else ([], False)
     down = [e for e in matrix if e.problem]
     for engine in down:
         prefix = f"Engine {engine.name}: " if named else ""
@@ -190,10 +209,10 @@ def main(phases: list[str] | None = None) -> int:
         outcomes.append((label, "passed" if ok else "failed"))
 
     for phase in wanted:
-        if phase not in PER_ENGINE:
+        if phase not in PER_ENGINE + ONE_ENGINE:
             run(phase, phase, None)
             continue
-        for engine in matrix:
+        for engine in matrix if phase in PER_ENGINE else [one_engine(matrix, kind)]:
             label = phase if not named else f"{phase}@{engine.name}"
             live = "live" if not named else f"live@{engine.name}"
             if engine.problem:
@@ -209,6 +228,8 @@ def main(phases: list[str] | None = None) -> int:
                         else "cells must run, outputs not compared"
                     )
                     print(f"   {engine.name}: {engine.describe()} ({how})")
+                if phase in ONE_ENGINE:
+                    print(f"   {engine.name}: {engine.describe()} (this phase runs on it alone)")
                 run(label, phase, engine, strict)
     failed = [label for label, status in outcomes if status == "failed"]
     skipped = [label for label, status in outcomes if status == "not run"]

@@ -18,7 +18,7 @@ from ...core.errors import BuildFailed
 from ...core.inputs import check_slider
 from ...views import Table, TableShown
 from ...widgets import run_quietly
-from .experiments import ADD_LAYER_CHOICES, add_layer, build
+from .experiments import ADD_LAYER_CHOICES, add_layer, build, extra_instruction
 from .results import AddLayerResult, BuildAttempt, LayerReport, attempt_from_failure
 from .views import describe_build_failure, experiments_table
 
@@ -133,7 +133,14 @@ def add_layer_widget(
 
     Runs the default choice once (so an unattended run has outputs). Returns the panel that keeps
     the experiments: keep it in a variable and show it again to see the table of them.
+
+    Raises:
+        BadInput: a CHOICE the dropdown does not hold, or a SIZE_MIB its slider (1 to 50) could
+            not show (checked before anything is shown or built: a slider would quietly move it).
     """
+    extra_instruction(choice)  # an unknown choice: BadInput, not the dropdown's TraitError
+    if choice in ("run", "copy"):
+        check_slider(size_mib, 1, 50, "the new layer's MiB")
     w, display = _widgets()
     picker = w.Dropdown(
         options=[(label, key) for key, label in ADD_LAYER_CHOICES.items()],

@@ -430,7 +430,38 @@ def _owner_name(uid: int) -> str:
         return "no such user on this machine"
 
 
-@engine_step("show who owns files written into a bind mount")
+_DEMO_FILES = re.compile(r"^by-(?:default|you|\d+)\.txt$")  # what `ownership` writes
+
+
+def _check_ownership(
+    host_dir: str | os.PathLike = f"{WORKSPACE}/owners",
+    image: str = "",
+    other_uid: int = 1234,
+    *_: object,
+    **__: object,
+) -> None:
+    """The demo empties HOST_DIR first: only a folder holding nothing but its own files."""
+    check_folder(host_dir, "the ownership demo's folder")
+    if not _is_count(other_uid, 1, 2**31 - 2):
+        raise BadInput(
+            f"Cannot run a container as uid {other_uid!r}.",
+            "the demo needs a user id that is not root's: a whole number from 1 up.",
+            "pass other_uid=1234, for example.",
+        )
+    folder = Path(host_dir)
+    if folder.is_dir():
+        foreign = sorted(p.name for p in folder.iterdir() if not _DEMO_FILES.match(p.name))
+        if foreign:
+            more = f" and {len(foreign) - 3} more" if len(foreign) > 3 else ""
+            raise BadInput(
+                f"Not emptying {os.fspath(host_dir)}: it holds {', '.join(foreign[:3])}{more}.",
+                "the demo starts from an empty folder, and the lab never removes files it did "
+                "not write.",
+                f"pass a new folder, or the demo's own ({WORKSPACE}/owners, the default).",
+            )
+
+
+@engine_step("show who owns files written into a bind mount", validate=_check_ownership)
 def ownership(
     host_dir: str | os.PathLike = f"{WORKSPACE}/owners",
     image: str = LESSON_IMAGE,
@@ -467,7 +498,7 @@ def ownership(
         if why_not:
             rows.append(OwnershipRow(label, mode, shown, False, "not run", -1, -1, "", False))
             return
-        done = run_once(image, command, [mount], user=user, check=False, echo=shown)
+        done = run_once(image, command, [mount], user=user, check=False, echo=shown, writes=True)
         first = done.output.strip().splitlines()[:1]
         inside = int(first[0]) if first and first[0].isdigit() else -1
         path = folder / filename
@@ -545,14 +576,14 @@ def missing_host_path(
         real(image, "image"), "true",
     )  # fmt: skip
     try:
-        run_once(image, ["true"], [refusing], echo=shown)
+        run_once(image, ["true"], [refusing], echo=shown, writes=True)  # -v as the lesson types it
         outcome = "ran (unexpected)"
     except EngineError as exc:
         outcome = "the Engine refused: " + exc.engine_said.replace(cwd, "$PWD/")
     cases.append(MissingPathCase("docker run --mount type=bind", shown, outcome, target.exists()))
 
     creating = MountSpec("bind", absolute, DATA, create_host_path=True)
-    done = run_once(image, ["ls", "-A", DATA], [creating], check=False)
+    done = run_once(image, ["ls", "-A", DATA], [creating], check=False, writes=True)
     if target.is_dir():
         uid = target.stat().st_uid
         outcome = (

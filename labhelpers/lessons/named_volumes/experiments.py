@@ -202,7 +202,7 @@ def what_app_sees(
     cases = []
 
     def case(setup: str, mounts: list, volume: str = "", host: Path | None = None) -> None:
-        seen = run_once(image, ["ls", "-A", "/app"], mounts)
+        seen = run_once(image, ["ls", "-A", "/app"], mounts, writes=True)  # the Engine copies in
         left = ""  # what the volume (or host folder) holds afterwards
         if volume:
             left = _holds(list_volume(volume, image).names)
@@ -214,7 +214,7 @@ def what_app_sees(
         return [MountSpec("volume", volume, "/app", no_copy=no_copy)]
 
     def peek(volume: str, script: str) -> None:
-        run_once(image, ["sh", "-c", script], [volume_mount(volume, PEEK_AT)])
+        run_once(image, ["sh", "-c", script], [volume_mount(volume, PEEK_AT)], writes=True)
 
     case("nothing (the image's own /app)", [])
     create_volume("prepop-empty")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.errors import BadInput
-from ...core.inputs import check_slider
+from ...core.inputs import check_slider, is_whole
 from ...core.units import signed_bytes
 from ...views import Table, pre
 from ...widgets import Progress, run_quietly
@@ -24,8 +24,28 @@ def deltas_widget(
     The default sizes are written once at once.
 
     Shown in an HTML pane, not an Output area, so a notebook run unattended stores the same
-    outputs every time."""
+    outputs every time.
+
+    Raises:
+        BadInput: DEFAULTS and NAMES do not pair up, or a default the sliders (0 to MAX_MIB)
+            could not show (checked before anything is written: a slider would quietly move it).
+    """
     import ipywidgets as w
+
+    if not is_whole(max_mib, 1, 100_000):
+        raise BadInput(
+            f"Cannot use {max_mib!r} as the sliders' largest size.",
+            "the sliders go from 0 MiB to a whole number of MiB (1 to 100,000).",
+            "pass max_mib such as 500.",
+        )
+    if not isinstance(defaults, (tuple, list)) or len(defaults) != len(names):
+        raise BadInput(
+            f"Got the defaults {defaults!r} for the containers {tuple(names)}.",
+            "the widget has one slider, and so one default size, per container.",
+            f"pass {len(names)} sizes (MiB), such as {LESSON_DELTAS_MIB}.",
+        )
+    for name, size in zip(names, defaults, strict=True):
+        check_slider(size, 0, max_mib, f"the MiB to write into {name}")
 
     sliders = [
         w.IntSlider(
@@ -101,8 +121,16 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
 
     Returns:
         the panel, which keeps the last run: `panel.table()` shows it.
+
+    Raises:
+        BadInput: a COUNT, DELTA_MIB or MAX_COUNT its sliders could not show (checked before
+            anything runs: a slider would quietly move it).
     """
     import ipywidgets as w
+
+    check_slider(max_count, 1, MAX_SCALE, "the largest number of containers")
+    check_slider(count, 1, max_count, "the number of containers")
+    check_slider(delta_mib, 0, 64, "the MiB each container writes")
     from IPython.display import display
 
     panel = ScalingPanel()
