@@ -6,6 +6,7 @@ record    run every notebook live: refresh its stored outputs and its replay rec
 sync      rewrite each notebook's .ipynb from its .md, keeping outputs (--check: only compare)
 api       docs/notebook-api.md, the names notebooks use (--write / --check)
 catalogue docs/bad-input.md, what the lab refuses and what it says (--check: only compare)
+lengths   each notebook's prose words and largest markdown cell (--check: fail when over)
 test      every check of the course, in phases (lint ... replay)
 """
 
@@ -49,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     api.add_argument("--check", action="store_true", help="fail when it is stale")
     cat = sub.add_parser("catalogue", help="docs/bad-input.md: the bad-input catalogue")
     cat.add_argument("--check", action="store_true", help="fail when it is stale")
+    lng = sub.add_parser("lengths", help="each notebook's prose length (about 20 minutes' read)")
+    lng.add_argument("--check", action="store_true", help="fail when one is over the limits")
     aud = sub.add_parser("audit", help="check a live run's safety audit (LABHELPERS_AUDIT)")
     aud.add_argument("file", type=Path, help="the audit file a live run wrote")
     test = sub.add_parser("test", help="lint, tests and every notebook (live and replayed)")
@@ -125,6 +128,12 @@ def _api(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lengths(args: argparse.Namespace) -> int:
+    from .tools import lengths
+
+    return lengths.main(check=args.check)
+
+
 def _catalogue(args: argparse.Namespace) -> int:
     from .tools import catalogue
 
@@ -170,6 +179,7 @@ COMMANDS = {
     "sync": _sync,
     "api": _api,
     "catalogue": _catalogue,
+    "lengths": _lengths,
     "audit": _audit,
     "test": _test,
 }

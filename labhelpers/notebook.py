@@ -102,11 +102,16 @@ def run_solution(path: str, timeout_s: int = 600) -> str:
 
 
 def quiz(questions: Any) -> Any:
-    """A quiz widget: pick an option, press Check, read why it is right or wrong. The course's
-    names in the questions are the ones it uses on this Engine (as `show_solution` shows them): a
-    question about `docker volume rm my-vol` means the course's volume, never one of yours."""
-    from .teaching.questions import Question
+    """A quiz widget: pick an option, press Check, read why it is right or wrong. QUESTIONS: a
+    notebook's name (its quiz file, `labhelpers/teaching/quizzes/NAME.json`) or a list of
+    Questions. The course's names in the questions are the ones it uses on this Engine (as
+    `show_solution` shows them): a question about `docker volume rm my-vol` means the course's
+    volume, never one of yours."""
+    from .teaching.questions import Question, load_quiz
     from .widgets.quiz import quiz as build
+
+    if isinstance(questions, str):
+        questions = load_quiz(questions)
 
     def named(text: str) -> str:
         from .engine.names import rename_in_text

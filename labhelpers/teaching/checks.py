@@ -2,11 +2,13 @@
 
 The exercise pattern every notebook follows:
 
-1. a markdown prompt with a hint, naming the plain `docker` commands to use in a terminal;
+1. a markdown prompt saying what to make (not how: the commands are the exercise);
 2. an empty code cell for the learner;
 3. a check cell (`lh.<lesson>.check_...()`, decorated with `@exercise_check(title)`) that
-   inspects the live Engine and returns a CheckResult: passed, or what is missing and a hint;
-4. `lh.show_solution("solutions/NN-name.sh")`, which shows the solution file without running it.
+   inspects the live Engine and returns a CheckResult: passed, or what is missing with a first
+   hint pointing at the idea, and a second, closer hint behind "Another hint" (`more`);
+4. `lh.show_solution("solutions/NN-name.sh")`, the solution file behind a "Show the solution"
+   button (a collapsed block), not run.
 
 tests/ run each solution file for real, then the check (which must pass), and the check on an
 untouched state (which must fail with its hint).
@@ -32,6 +34,7 @@ class CheckResult:
     passed: bool
     message: str
     hint: str = ""
+    more: str = ""  # a second hint, closer to the answer, shown on request
 
     def __bool__(self) -> bool:
         return self.passed
@@ -39,11 +42,14 @@ class CheckResult:
     def __repr__(self) -> str:
         if self.passed:
             return f"PASSED · {self.title}: {self.message}"
-        return f"NOT YET · {self.title}: {self.message}\nHint: {self.hint}"
+        more = "\n(Open “Another hint” for a closer one.)" if self.more else ""
+        return f"NOT YET · {self.title}: {self.message}\nHint: {self.hint}{more}"
 
     def _repr_html_(self) -> str:
         colour, word = ("#1a7f37", "Passed") if self.passed else ("#9a6700", "Not yet")
         hint = "" if self.passed else f"<br><b>Hint:</b> {html.escape(self.hint)}"
+        if self.more and not self.passed:
+            hint += f"<details><summary>Another hint</summary>{html.escape(self.more)}</details>"
         return (
             f"<div style='border-left:4px solid {colour};padding:4px 8px'>"
             f"<b style='color:{colour}'>{word}</b> · {html.escape(self.title)}: "
@@ -89,5 +95,6 @@ def passed(title: str, message: str) -> CheckResult:
     return CheckResult(title, True, message)
 
 
-def not_yet(title: str, message: str, hint: str) -> CheckResult:
-    return CheckResult(title, False, message, hint)
+def not_yet(title: str, message: str, hint: str, more: str = "") -> CheckResult:
+    """Not done yet: what is missing, a HINT at the idea, and (optional) a closer hint, MORE."""
+    return CheckResult(title, False, message, hint, more)

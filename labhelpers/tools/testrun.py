@@ -1,7 +1,7 @@
 """`python -m labhelpers test` (what `make test` runs): every check of the course, in phases.
 
     lint        ruff check and ruff format --check
-    pairs       every notebook's .md and .ipynb in step
+    pairs       every notebook's .md and .ipynb in step; each notebook's prose within its length
     api         docs/notebook-api.md current, notebooks call only what it lists; docs/bad-input.md
                 current (the bad-input catalogue, made without an Engine)
     unit        tests that need no Engine
@@ -152,7 +152,10 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
         ruff = shutil.which("ruff", path=str(Path(py).parent)) or "ruff"
         return [([ruff, "check", "-q", "."], env), ([ruff, "format", "--check", "-q", "."], env)]
     if phase == "pairs":
-        return [([py, "-m", "labhelpers", "sync", "--check"], env)]
+        return [
+            ([py, "-m", "labhelpers", "sync", "--check"], env),
+            ([py, "-m", "labhelpers", "lengths", "--check"], env),
+        ]
     if phase == "api":
         return [
             ([py, "-m", "labhelpers", "api", "--check"], env),

@@ -2,7 +2,8 @@
 never reach the Engine themselves (a test enforces it)."""
 
 from .actions import run_quietly, safe
+from .chart import Chart
 from .progress import Progress
 from .quiz import quiz
 
-__all__ = ["Progress", "quiz", "run_quietly", "safe"]
+__all__ = ["Chart", "Progress", "quiz", "run_quietly", "safe"]

@@ -4,8 +4,9 @@ with a linear/log switch, and "add a layer".
 Widgets only call the lesson's experiments and show what they return. Each widget is displayed
 first and then filled, and writes into its Output areas with `append_stdout` /
 `append_display_data` (never `with output:`), so a notebook run unattended stores the same cell
-outputs that nbval sees when it runs the notebook again. What a widget has done so far is kept by
-the object it returns (`AddLayerPanel`), not by the module.
+outputs that nbval sees when it runs the notebook again. Charts are the cell's own image output
+(`widgets.Chart`), so a notebook viewer without a kernel shows them too. What a widget has done
+so far is kept by the object it returns (`AddLayerPanel`), not by the module.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 from ...core.errors import BuildFailed
 from ...core.inputs import check_slider
 from ...views import Table, TableShown
-from ...widgets import run_quietly
+from ...widgets import Chart, run_quietly
 from .experiments import ADD_LAYER_CHOICES, add_layer, build, extra_instruction
 from .results import AddLayerResult, BuildAttempt, LayerReport, attempt_from_failure
 from .views import describe_build_failure, experiments_table
@@ -87,14 +88,15 @@ def layer_chart(report: LayerReport, scale: str = "linear") -> None:
     a log scale."""
     w, display = _widgets()
     switch = w.ToggleButtons(options=["linear", "log"], value=scale, description="scale")
-    chart = w.Output()
-    display(w.VBox([switch, chart]))
+    said = w.Output()
+    display(w.VBox([switch, said]))
+    chart = Chart()
 
     def draw(chosen: str) -> None:
-        chart.outputs = ()
-        figure = _show_in(chart, report.plot, chosen)
+        said.outputs = ()
+        figure = _show_in(said, report.plot, chosen)
         if figure is not None:
-            chart.append_display_data(figure)
+            chart.show(figure)
 
     switch.observe(lambda change: draw(change["new"]), names="value")
     draw(scale)
@@ -156,9 +158,9 @@ def add_layer_widget(
     tried = w.Output()
     table = w.Output()
     scale = w.ToggleButtons(options=["linear", "log"], value="log", description="scale")
-    chart = w.Output()
     history = w.Accordion(children=[table], titles=(f"docker image history {tag}",))
-    display(w.VBox([w.HBox([picker, size, button]), bar, effect, tried, history, scale, chart]))
+    display(w.VBox([w.HBox([picker, size, button]), bar, effect, tried, history, scale]))
+    chart = Chart()
     panel = AddLayerPanel()
 
     def on_progress(step: int, total: int, _instruction: str) -> None:
@@ -166,8 +168,7 @@ def add_layer_widget(
 
     def draw_chart(_: Any = None) -> None:
         if panel.last is not None:
-            chart.outputs = ()
-            chart.append_display_data(panel.last.report.plot(scale.value))
+            chart.show(panel.last.report.plot(scale.value))
 
     def rebuild(_: Any = None, size_mib: int | None = None) -> None:
         """The button's callback: rebuild with SIZE_MIB (by default what the slider shows)."""

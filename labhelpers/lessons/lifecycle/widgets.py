@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from ...views import pre
-from ...widgets import run_quietly
+from ...widgets import Chart, run_quietly
 from .experiments import Experiment
 
 __all__ = ["WIDGET_SEQUENCE", "lifecycle_widget"]
@@ -23,8 +23,8 @@ def lifecycle_widget(
     plot. The steps in `sequence` are done once at once, so the widget has something to show.
 
     Pass the notebook's Experiment so the widget's steps join its timeline (without one, the
-    widget starts its own). Commands and the table are in an HTML pane and the plot in an Output
-    area, so a notebook run unattended stores the same cell outputs every time."""
+    widget starts its own). Commands and the table are in an HTML pane and the plot is the cell's
+    own image output (redrawn in place), so a notebook viewer without a kernel shows it too."""
     import ipywidgets as w
     from IPython.display import display
 
@@ -32,8 +32,8 @@ def lifecycle_widget(
     buttons = [w.Button(description=action, layout=w.Layout(width="92px")) for action in BUTTONS]
     commands = w.HTML()
     table = w.HTML()
-    chart = w.Output()
-    display(w.VBox([w.HBox(buttons), commands, table, chart]))
+    display(w.VBox([w.HBox(buttons), commands, table]))
+    chart = Chart()
 
     def press(action: str) -> None:
         commands.value = f"<i>{html.escape(action)} ...</i>"
@@ -41,9 +41,8 @@ def lifecycle_widget(
         commands.value = pre(printed, "12em")
         timeline = experiment.timeline()
         table.value = timeline._repr_html_()
-        chart.outputs = ()
         if timeline.steps:
-            chart.append_display_data(timeline.plot())
+            chart.show(timeline.plot())
 
     for button in buttons:
         button.on_click(lambda b: press(b.description))

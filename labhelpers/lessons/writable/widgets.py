@@ -9,7 +9,7 @@ from ...core.errors import BadInput
 from ...core.inputs import check_slider, is_whole
 from ...core.units import signed_bytes
 from ...views import Table, pre
-from ...widgets import Progress, run_quietly
+from ...widgets import Chart, Progress, run_quietly
 from .experiments import CONTAINERS, LESSON_DELTAS_MIB, MAX_SCALE, scaling_experiment, write_deltas
 from .results import Scaling
 
@@ -141,17 +141,16 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
         value=delta_mib, min=0, max=64, description="MiB each", continuous_update=False
     )
     button = w.Button(description="Run", button_style="primary", icon="play")
-    chart = w.Output()
     commands = w.HTML()
     log = w.Accordion(children=[commands], titles=("docker commands (click to open)",))
     log.selected_index = None
     display(w.HBox([how_many, each, button]))
     progress = Progress(count, "started")
-    display(w.VBox([chart, log]))
+    chart = Chart()
+    display(log)
 
     def draw(scaling: Scaling, planned: int) -> None:
-        chart.outputs = ()
-        chart.append_display_data(scaling.plot(planned))
+        chart.show(scaling.plot(planned))
 
     def run(_: object = None, count: int | None = None, mib: int | None = None) -> None:
         """The Run button's callback: COUNT containers, MIB each (by default the sliders')."""
