@@ -113,7 +113,7 @@ def test_the_cli_exercise_check(lesson_image, no_leftovers, monkeypatch):
     )
     left = lh.cleanup.check_cli_cleanup("lab-t99-notebook")
     assert not left.passed and "lab-t99-ex" in left.message
-    assert "docker ps -a -q --filter label=io.labhelpers.notebook=lab-t99-notebook" in left.hint
+    assert "docker ps -a -q --filter label=io.labhelpers.notebook=lab-t99-notebook" in left.more
     lh.remove_container("lab-t99-ex")
     volumes_left = lh.cleanup.check_cli_cleanup("lab-t99-notebook")
     assert not volumes_left.passed and "lab-t99-exv" in volumes_left.message
@@ -167,3 +167,17 @@ def test_removed_images_get_their_inventory_sizes():
     assert cv._match("volume", "v", listed).size_bytes == 3
     missing = cv._match("image", "sha256:" + "a" * 64, listed)
     assert missing.size_bytes == -1 and missing.name == "<none> (aaaaaaaaaaaa)"
+
+
+def test_the_space_plot_names_everything_it_draws():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    before = cr.Space("before", "containerd", 9_000_000, 1_000_000, 500_000, 100)
+    after = cr.Space("after", "containerd", 4_000_000, 0, 0, 100)
+    result = cr.CleanupResult((), 6_500_000, (), 5_000_000, before, after)
+    names = [t.get_text() for t in before.plot(after, result).axes[0].get_legend().get_texts()]
+    assert names[:4] == ["images", "containers", "local volumes", "build cache"]
+    assert names[4].startswith("reclaimed, measured") and "6.5MB" in names[4]
+    assert names[5].startswith("the inventory's sizes") and "5MB" in names[5]
+    assert len(before.plot(after).axes[0].get_legend().get_texts()) == 5  # no inventory given

@@ -32,6 +32,10 @@ def test_the_storage_driver_is_the_one_docker_info_prints(engine):
 def test_each_driver_detail_is_explained_for_its_value():
     assert "trusted.*" in detail_meaning("userxattr", "false")
     assert "user.*" in detail_meaning("userxattr", "true")
+    # the value shown is what the sentence says: false means root's trusted.* attributes
+    assert detail_meaning("userxattr", "false").startswith("false: ")
+    assert "not rootless" in detail_meaning("userxattr", "false")
+    assert detail_meaning("userxattr", "true").startswith("true: ")
     assert "whole file" in detail_meaning("Using metacopy", "false")
     assert "only its metadata" in detail_meaning("Using metacopy", "true")
     assert "compares files itself" in detail_meaning("Native Overlay Diff", "false")
@@ -159,7 +163,7 @@ def test_examples_and_manifests_name_what_the_course_made_on_this_engine(engine)
     yaml = pytest.importorskip("yaml")
     vol, image = real("my-vol", "volume"), real("my-image", "image")
     claim, pod = yaml.safe_load_all(drivers.kubernetes_manifests())
-    assert claim["metadata"]["name"] == vol and pod["metadata"]["name"] == real("my-cont-1")
+    assert claim["metadata"]["name"] == vol and pod["metadata"]["name"] == real("vol-cont-1")
     assert pod["spec"]["containers"][0]["image"] == image
     assert f"# docker volume create {vol}\n" in drivers.kubernetes_manifests()
     assert f"docker volume create {vol}" in repr(drivers.CONCEPTS)

@@ -43,7 +43,8 @@ def test_check_fails_on_an_untouched_engine_with_its_hint(untouched):
     verdict = check_layer_exercise()
     assert not verdict.passed
     assert f"there is no image '{TAG}'" in verdict.message
-    assert "docker build --label io.labhelpers.managed=true" in verdict.hint
+    assert "starts FROM" in verdict.hint and "docker build" not in verdict.hint
+    assert "docker build --label io.labhelpers.managed=true" in verdict.more
 
 
 def test_check_counts_the_layers_added(base, tmp_path):

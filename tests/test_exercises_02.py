@@ -29,7 +29,7 @@ def no_box():
 def test_the_check_fails_before_and_passes_after_the_solution(my_image, no_box, no_leftovers):
     before = lh.writable.check_three_megabytes()
     assert not before.passed and "no container 'ex02-box'" in before.message
-    assert "docker run -d --init --name ex02-box" in before.hint
+    assert "docker run -d --init --name ex02-box" in before.more
     out = run_solution(SOLUTION)
     after = lh.writable.check_three_megabytes()
     assert after.passed, after
@@ -59,7 +59,7 @@ def test_other_sizes_and_a_missing_label_are_explained(my_image, no_box, no_left
     docker_cli("exec", BOX, "sh", "-c", "head -c 2999999 /dev/zero > /app/data.bin")
     off_by_one = lh.writable.check_three_megabytes()
     assert not off_by_one.passed and "2,999,999" in off_by_one.message
-    assert "docker diff ex02-box" in off_by_one.hint
+    assert "docker diff ex02-box" in off_by_one.more
     docker_cli("stop", BOX)
     stopped = lh.writable.check_three_megabytes()
-    assert not stopped.passed and "docker start ex02-box" in stopped.hint
+    assert not stopped.passed and "docker start ex02-box" in stopped.more

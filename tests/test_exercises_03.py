@@ -43,7 +43,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(
         assert start.writable_layer_bytes == len(RESCUE_TEXT) + 1
     before = lh.lifecycle.check_rescue(learners_copy)
     assert not before.passed and "still holds report.txt" in before.message
-    assert "docker cp ex03-box:/app/report.txt" in before.hint
+    assert "docker cp ex03-box:/app/report.txt" in before.more
     out = run_solution(SOLUTION)
     assert out.strip().endswith(RESCUE_TEXT)
     after = lh.lifecycle.check_rescue(learners_copy)
@@ -66,5 +66,5 @@ def test_the_container_must_go_after_the_copy(my_image, learners_copy, no_leftov
     assert not wrong.passed and "does not hold the report" in wrong.message
     docker_cli("cp", f"{BOX}:/app/report.txt", str(learners_copy))
     still_there = lh.lifecycle.check_rescue(learners_copy)
-    assert not still_there.passed and "docker rm ex03-box" in still_there.hint
+    assert not still_there.passed and "docker rm ex03-box" in still_there.more
     eng.cleanup(session_only=True)

@@ -25,7 +25,8 @@ def test_the_check_fails_before_and_passes_after_the_solution(my_image, no_lefto
         before = lh.drivers.check_ram_volume()
         assert not before.passed
         assert "no volume 'ex04-ram'" in before.message
-        assert "docker volume create" in before.hint and "type=tmpfs" in before.hint
+        assert "--opt" in before.hint and "docker volume create" not in before.hint
+        assert "docker volume create" in before.more and "type=tmpfs" in before.more
         out = run_solution(SOLUTION)
         assert "tmpfs            32M" in out  # df -h /scratch inside the container
         after = lh.drivers.check_ram_volume()

@@ -31,13 +31,14 @@ def test_the_check_fails_before_and_passes_after_the_solution(
     my_image, learners_backup, no_leftovers
 ):
     lh.create_volume("my-vol")
-    lh.run_container("my-cont-1", mounts=[lh.volume_mount("my-vol", "/app")])
-    lh.exec_in("my-cont-1", 'echo "This is my delta data" > /app/file.txt')
-    lh.remove_container("my-cont-1")
+    lh.run_container("vol-cont-1", mounts=[lh.volume_mount("my-vol", "/app")])
+    lh.exec_in("vol-cont-1", 'echo "This is my delta data" > /app/file.txt')
+    lh.remove_container("vol-cont-1")
 
     before = lh.named_volumes.check_backup(learners_backup)
     assert not before.passed and "no file" in before.message
-    assert "docker run --rm" in before.hint and "/backup" in before.hint
+    assert "docker run" not in before.hint and "mount two things" in before.hint
+    assert "docker run --rm" in before.more and "/backup" in before.more
 
     learners_backup.parent.mkdir(parents=True, exist_ok=True)
     learners_backup.write_text("something else\n")

@@ -35,7 +35,8 @@ def check():
 def test_the_check_fails_before_and_passes_after_the_solution(exercise):
     before = check()
     assert not before.passed and "no container 'ex06-app'" in before.message
-    assert "--tmpfs /cache" in before.hint and ":/config:ro" in before.hint
+    assert "--tmpfs /cache" in before.more and ":/config:ro" in before.more
+    assert "ex06-data" not in before.hint  # the first hint points at the idea
     out = run_solution(SOLUTION)
     assert "bind /config RW=false" in out and "greeting=hello" in out
     after = check()
@@ -61,7 +62,7 @@ def test_near_misses_get_a_precise_message(exercise, my_image):
     docker_cli("stop", "-t", "1", "ex06-app")
     stopped = check()
     assert not stopped.passed and "exited" in stopped.message
-    assert "docker start ex06-app" in stopped.hint
+    assert "docker start ex06-app" in stopped.more
 
 
 def test_a_container_removed_during_the_check_gives_a_verdict_not_an_sdk_error(

@@ -29,7 +29,7 @@ def exercise(my_image, no_leftovers):
 def test_the_check_fails_before_and_passes_after_the_solution(exercise):
     before = lh.sharing.check_read_only_share()
     assert not before.passed and "no volume 'ex07-data'" in before.message
-    assert "-v ex07-data:/data:ro" in before.hint
+    assert "-v ex07-data:/data:ro" in before.more
     out = run_solution(SOLUTION)
     assert out.splitlines()[-2:] == [
         "hello",
@@ -52,6 +52,6 @@ def test_near_misses_get_a_precise_message(exercise, my_image):
     docker_cli(*run, "ex07-reader", "-v", "ex07-data:/data:ro", my_image, "sleep", "infinity")
     no_file = lh.sharing.check_read_only_share()
     assert not no_file.passed and "holds no hello.txt" in no_file.message
-    assert "docker exec ex07-writer" in no_file.hint
+    assert "docker exec ex07-writer" in no_file.more
     docker_cli("exec", "ex07-writer", "sh", "-c", "echo hi > /data/hello.txt")
     assert lh.sharing.check_read_only_share().passed

@@ -527,7 +527,7 @@ def test_the_engine_stops_while_a_step_runs_and_the_rerun_passes(fault_engine, c
             shown = text_of(cell) + "\n".join(notebook.widget_texts())
             assert "DockerUnavailable: Could not reach a Docker Engine" in shown, shown
             assert tracebacks(cell) == []
-            after, _ = notebook.run(notebook.index("writable.changes"))  # a later step
+            after, _ = notebook.run(notebook.index("check_three_megabytes"))  # a later step
             assert tracebacks(after) == []
             assert "DockerUnavailable: Could not reach a Docker Engine" in text_of(after)
         fault_engine.start()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 import labhelpers as lh
@@ -92,9 +94,25 @@ def test_explain_says_the_lab_builds_as_docker_build_does():
     assert _said("Builder").startswith("Not checked")
 
 
+def test_the_facts_table_shows_each_fact_beside_its_command():
+    facts = dataclasses.replace(_facts(), driver_status=(("Backing Filesystem", "extfs"),))
+    report = Report((), facts)
+    table = lh.setup.facts_table(report, "os_name", "volume_drivers", "driver_status")
+    status = "docker info --format '{{json .DriverStatus}}'"
+    assert table.rows == [
+        ["os_name", "Debian", "docker info --format '{{.OperatingSystem}}'"],
+        ["volume_drivers", "local", "docker info --format '{{.Plugins.Volume}}'"],
+        ["Storage Driver: Backing Filesystem", "extfs", status],
+    ]
+    assert "(" not in repr(table).splitlines()[1]  # no Python tuple shown
+    with pytest.raises(lh.BadInput, match="No fact called nope"):
+        lh.setup.facts_table(report, "nope")
+
+
 def test_require_ready_stops_on_a_blocking_finding():
     fine = Report((Finding("Python", "3.11", True, ""),), _facts())
     assert lh.setup.require_ready(fine).startswith("Ready")
+    assert repr(lh.setup.require_ready(fine)) == "Ready: nothing blocks the course on this machine."
     blocked = Report((Finding("Base image", "none", False, "provision it", blocking=True),), None)
     with pytest.raises(lh.LabError, match=r"Base image \(none\)"):
         lh.setup.require_ready(blocked)

@@ -15,7 +15,7 @@ from ..core.errors import BadInput
 from ..core.inputs import check_image_tag
 from ..core.labels import is_lab_image
 from ..core.results import result
-from ..core.units import MIB
+from ..core.units import MIB, si
 from . import audit
 from .connection import client
 from .names import real
@@ -128,6 +128,11 @@ class ImageInfo:
     size_bytes: int
     layer_count: int
     lab_owned: bool
+
+    def __repr__(self) -> str:
+        whose = "the lab's" if self.lab_owned else "not the lab's (no lab label)"
+        layers = f"{self.layer_count} layer{'s' if self.layer_count != 1 else ''}"
+        return f"image {self.tag}: id {self.id}, {si(self.size_bytes)}, {layers}; {whose}"
 
 
 @engine_step("inspect the image")

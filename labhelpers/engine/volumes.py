@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from ..core.echo import announce, cli
 from ..core.errors import BadInput
 from ..core.inputs import check_name
@@ -39,6 +41,18 @@ class VolumeInfo:
     labels: dict
     lab_owned: bool
     command: str
+
+    def __repr__(self) -> str:
+        """The JSON `docker volume inspect NAME` prints (its CreatedAt left out: not kept)."""
+        shown = {
+            "Driver": self.driver,
+            "Labels": self.labels or None,
+            "Mountpoint": self.mountpoint,
+            "Name": self.name,
+            "Options": self.options or None,
+            "Scope": self.scope,
+        }
+        return json.dumps([shown], indent=4, sort_keys=True)
 
 
 def _no_volume(name: str) -> BadInput:

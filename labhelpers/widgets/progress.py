@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .panel import hbox
+
 __all__ = ["Progress"]
 
 
@@ -17,7 +19,7 @@ class Progress:
 
             self.bar = w.IntProgress(value=0, min=0, max=self.total, description=description)
             self.label = w.Label()
-            display(w.HBox([self.bar, self.label]))
+            display(hbox([self.bar, self.label], "a progress bar"))
         except ImportError:
             self.bar = None
 

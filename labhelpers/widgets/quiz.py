@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..teaching.questions import Question, grade
+from .panel import vbox
 
 __all__ = ["quiz"]
 
@@ -36,4 +37,4 @@ def quiz(questions: Sequence[Question]) -> Any:
                 ]
             )
         )
-    return w.VBox(rows)
+    return vbox(rows, f"a quiz of {len(rows)} question{'s' if len(rows) != 1 else ''}")

@@ -28,7 +28,9 @@ def check_cli_cleanup(notebook: str = "07-sharing-data") -> CheckResult:
             CLI_TITLE,
             f"{len(containers)} container(s) from {notebook} are still there: "
             f"{', '.join(containers)}.",
-            f"docker rm -f -v $(docker ps -a -q --filter {flag}), then docker volume rm "
+            "list only their ids with a label filter, and hand that list to the remove command "
+            "(`$(...)` in the shell); containers first, since a volume in use cannot go.",
+            more=f"docker rm -f -v $(docker ps -a -q --filter {flag}), then docker volume rm "
             f"$(docker volume ls -q --filter {flag})",
         )
     if volumes:
@@ -36,6 +38,7 @@ def check_cli_cleanup(notebook: str = "07-sharing-data") -> CheckResult:
             CLI_TITLE,
             f"its containers are gone, but {len(volumes)} volume(s) are left: "
             f"{', '.join(short_name(v) for v in volumes)}.",
-            f"docker volume rm $(docker volume ls -q --filter {flag})",
+            "the same label filter works for `docker volume ls`.",
+            more=f"docker volume rm $(docker volume ls -q --filter {flag})",
         )
     return passed(CLI_TITLE, f"nothing labelled {NOTEBOOK}={notebook} is left.")

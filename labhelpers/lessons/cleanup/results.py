@@ -229,12 +229,13 @@ class Space:
             ("build cache", self.build_cache_bytes),
         )
 
-    def plot(self, after: Space):
+    def plot(self, after: Space, cleanup: CleanupResult | None = None):
         """Two stacked bars, one segment per line of docker system df: the Engine's disk use at
-        this moment and `after`, with what went between them (measured)."""
+        this moment and `after`, with what went between them (measured), and beside it what the
+        inventory's sizes added up to before CLEANUP (the panel's `last`), where given."""
         from .views import space_figure
 
-        return space_figure(self, after)
+        return space_figure(self, after, cleanup.inventory_bytes if cleanup else None)
 
 
 @result

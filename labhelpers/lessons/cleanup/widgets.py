@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...core.errors import LabError
 from ...views import Table, pre
-from ...widgets import run_quietly
+from ...widgets import run_quietly, vbox
 from . import experiments
 from .results import CleanupResult
 
@@ -28,7 +28,7 @@ class CleanupPanel:
         # An HTML pane, so that the notebook's stored output does not change from run to run.
         self.shown = w.HTML()
         self.button.on_click(self.remove)
-        self.widget = w.VBox([self.button, self.shown])
+        self.widget = vbox([self.button, self.shown], "a button that removes what the lab made")
 
     def remove(self, *_: object) -> CleanupResult | None:
         """Remove the lab's resources now (what the button does)."""

@@ -28,20 +28,26 @@ def check_ram_volume(
     """Exercise 04: is there a `local` volume VOLUME held in tmpfs with o=size=SIZE, mounted at
     TARGET in a running container CONTAINER? Only reads: the learner's resources are never
     changed."""
-    hint = (
+    idea = (
+        "the `local` driver hands its `--opt` values (type, device, o) to the kernel's mount, "
+        "as section 2 did for ram-vol; a tmpfs volume holds files only while a container that "
+        "uses it runs."
+    )
+    commands = (
         f"`docker volume create --driver local --opt type=tmpfs --opt device=tmpfs "
         f"--opt o=size={size} {volume}`, then `docker run -d --name {container} "
         f"-v {volume}:{target} {real(LESSON_IMAGE, 'image')} sleep infinity`."
     )
     found = find_volume(volume)
     if found is None:
-        return not_yet(RAM_TITLE, f"there is no volume '{volume}' yet.", hint)
+        return not_yet(RAM_TITLE, f"there is no volume '{volume}' yet.", idea, commands)
     if found.driver != "local" or found.options.get("type") != "tmpfs":
         return not_yet(
             RAM_TITLE,
             f"'{volume}' exists, but with driver '{found.driver}' and options "
             f"{found.options or '{}'}: it is not held in tmpfs.",
-            f"remove it (`docker volume rm {volume}`) and create it again: {hint}",
+            f"remove it (`docker volume rm {volume}`) and create it again; {idea}",
+            commands,
         )
     if _size_option(found.options).lower() != size.lower():
         return not_yet(
@@ -53,7 +59,11 @@ def check_ram_volume(
     box = find_container(container)
     if box is None:
         return not_yet(
-            RAM_TITLE, f"the volume is right; there is no container '{container}' yet.", hint
+            RAM_TITLE,
+            f"the volume is right; there is no container '{container}' yet.",
+            f"a container from {real(LESSON_IMAGE, 'image')} that mounts the volume at {target} "
+            "and keeps running (its command must not end).",
+            commands,
         )
     if not any(m.volume_name == volume and m.destination == target for m in box.mounts):
         return not_yet(

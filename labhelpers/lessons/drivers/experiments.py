@@ -102,12 +102,14 @@ def detail_meaning(name: str, value: str) -> str:
     if name == "userxattr":
         if on:
             return (
-                "overlay keeps its own marks (whiteouts, opaque directories) in user.* extended "
-                "attributes, as an Engine without root must"
+                "true: overlay writes its notes on files (extended attributes: name-value pairs "
+                "stored with a file, such as 'this directory hides the one below') under user.*, "
+                "which a rootless Engine may set"
             )
         return (
-            "overlay keeps its own marks (whiteouts, opaque directories) in trusted.* extended "
-            "attributes, which need real root: this is not a rootless Engine"
+            "false: overlay writes its notes on files (extended attributes: name-value pairs "
+            "stored with a file, such as 'this directory hides the one below') under "
+            "trusted.*, which only root may set; the Engine runs as root, not rootless"
         )
     if name == "driver-type":
         if "io.containerd.snapshotter" in value:
@@ -443,7 +445,7 @@ def driver_examples() -> tuple:
 
 def kubernetes_manifests(
     volume: str = "my-vol",
-    container: str = "my-cont-1",
+    container: str = "vol-cont-1",
     image: str = LESSON_IMAGE,
     mount_path: str = "/app",
     storage: str = "1Gi",

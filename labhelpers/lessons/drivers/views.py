@@ -243,7 +243,7 @@ def check_kubernetes_names(*names: str) -> None:
 
 def kubernetes_manifests(
     volume: str = "my-vol",
-    container: str = "my-cont-1",
+    container: str = "vol-cont-1",
     image: str = "my-image",
     mount_path: str = "/app",
     storage: str = "1Gi",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from ...widgets import vbox
 from .experiments import driver_examples
 
 __all__ = ["driver_explorer"]
@@ -30,4 +31,4 @@ def driver_explorer(initial: int = 0) -> Any:
 
     pick.observe(render, names="value")
     render()
-    return w.VBox([pick, shown])
+    return vbox([pick, shown], "pick a volume driver to see its example")

@@ -28,13 +28,17 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
     """Is there an image TAG, labelled for the lab, built FROM FROM_IMAGE with exactly one more
     layer of about 2 MB, and the environment variable STAGE=exercise?"""
     from_image = real(from_image, "image")  # the course's image as this Engine names it
-    build = (
-        f"docker build --label {MANAGED}=true -t {tag} DIR   (DIR holds your Dockerfile, "
-        f"which starts `FROM {from_image}`)"
-    )
+    label = f"--label {MANAGED}=true"
     mine = find_image(tag)
     if mine is None:
-        return not_yet(_TITLE, f"there is no image '{tag}' yet.", build)
+        return not_yet(
+            _TITLE,
+            f"there is no image '{tag}' yet.",
+            f"an image is built from a Dockerfile: yours starts FROM {from_image}, has one step "
+            "that writes files (a layer) and one that only sets the config (no layer).",
+            "in an empty folder, a Dockerfile with `ENV ...` and one `RUN` that writes 2,000,000 "
+            f"bytes; then `docker build {label} -t {tag} FOLDER`.",
+        )
     base = find_image(from_image)
     if base is None:
         return not_yet(
@@ -46,12 +50,14 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
         return not_yet(
             _TITLE,
             f"'{tag}' has no {MANAGED}=true label, so the lab's cleanup would leave it behind.",
-            f"build it again with `--label {MANAGED}=true`.",
+            "`docker build` can put labels on the image it builds.",
+            f"build it again with `{label}`.",
         )
     if mine.layers[: len(base.layers)] != base.layers:
         return not_yet(
             _TITLE,
             f"'{tag}' does not start with the layers of '{from_image}'.",
+            "an image shares the layers of the image its Dockerfile starts FROM.",
             f"start your Dockerfile with `FROM {from_image}`, then build again.",
         )
     added = len(mine.layers) - len(base.layers)
@@ -68,19 +74,23 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
         return not_yet(
             _TITLE,
             f"'{tag}' has {added} layer(s) more than '{from_image}', not 1.",
-            "one RUN (or COPY) that writes the 2 MB adds one layer; "
-            f"`docker image history {tag}` shows each step's size.",
+            "each RUN, COPY or ADD adds a layer (with BuildKit even one that writes nothing); "
+            "ENV adds none.",
+            f"one RUN that writes the 2 MB; `docker image history {tag}` shows each step's size.",
         )
     if not EXERCISE_MIN_BYTES <= grew <= EXERCISE_MAX_BYTES:
         return not_yet(
             _TITLE,
             f"the new layer holds {si(grew)} ({grew:,} B) unpacked{blocks}, not about 2 MB.",
-            "write 2,000,000 bytes, e.g. `RUN head -c 2000000 /dev/zero > /app/2mb.bin`.",
+            "a layer holds what its step wrote; 2 MB is 2,000,000 bytes (SI), not 2 MiB.",
+            "`head -c 2000000 /dev/zero > /app/2mb.bin` writes exactly that many bytes.",
         )
     if EXERCISE_ENV not in mine.env:
         return not_yet(
             _TITLE,
             f"'{tag}' has the right layer, but no {EXERCISE_ENV} in its environment.",
+            "an image's environment variables are set by a Dockerfile instruction that changes "
+            "only its config.",
             f"add the line `ENV {EXERCISE_ENV}` to the Dockerfile and build again.",
         )
     return passed(

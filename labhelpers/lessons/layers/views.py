@@ -150,13 +150,26 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _own(row: HistoryRow) -> bool:
+    """Is the row a step of this image's own Dockerfile (or the lab's label), not the base's?"""
+    return row.origin in ("Dockerfile", "lab label")
+
+
 def layer_label(row: HistoryRow) -> str:
-    """How a row is named in summaries and charts: a base image's rows by their image."""
-    if row.origin in ("Dockerfile", "lab label"):
+    """How a row is named in summaries and charts: a base image's rows by their image (the FROM
+    line itself has no row: the rows under the Dockerfile's are the base image's history)."""
+    if _own(row):
         return row.step
     if row.keyword:
         return f"{row.origin}: {row.step}"
-    return f"FROM {row.origin}"
+    return row.origin  # an imported base image's one row: its name says it all
+
+
+def _new_layer(row: HistoryRow) -> str:
+    """The history table's "new layer?" cell: a base image's layer is shared, not new here."""
+    if not row.new_layer:
+        return "no"
+    return "yes" if _own(row) else "the base image's"
 
 
 def _shown(created_by: str, width: int) -> str:
@@ -178,7 +191,7 @@ def history_table(report: LayerReport, created_by_width: int = 45) -> Table:
                 _shown(row.created_by or row.comment, created_by_width),
                 si(row.size_bytes),
                 f"{row.size_bytes:,}",
-                yes_no(row.new_layer),
+                _new_layer(row),
                 row.evidence,
             )
             for row in report.rows
@@ -241,12 +254,22 @@ def size_sentences(report: LayerReport) -> list[str]:
 def layer_summary(report: LayerReport) -> str:
     """The cross-checks in words, and what the sizes count here."""
     layers = report.layers
-    steps = ", ".join(clip(layer_label(row), 40) for row in layers)
+    own = [row for row in layers if _own(row)]
+    base = [row for row in layers if not _own(row)]
+    origins = sorted({row.origin for row in base})
+    steps = ", ".join(clip(layer_label(row), 40) for row in own) or "none"
     count = "the same count" if report.layers_agree else "a DIFFERENT count"
+    first = f"{report.tag}: {len(report.rows)} history rows, {len(layers)} layers. "
+    if base:
+        first += (
+            f"{len(base)} came with the base image ({', '.join(origins)}): its own history rows, "
+            "the same layers, shared with it, not copied; the FROM line adds no layer or row of "
+            "its own. "
+        )
+    first += f"{len(own)} added by this image's Dockerfile: {steps}."
     return "\n".join(
         [
-            f"{report.tag}: {len(report.rows)} history rows; {len(layers)} of them added a layer: "
-            f"{steps}.",
+            first,
             f"RootFS.Layers of {report.tag}: {report.rootfs_layers} layers, {count}.",
             f"Built by: {builder_label(report.builder)}. Evidence: {report.method}.",
             *size_sentences(report),
@@ -340,8 +363,9 @@ def seed_comparison(trial: TrialReport) -> Table:
             from_base = [r for r in report.rows if r.origin not in ("Dockerfile", "lab label")]
             layers = sum(row.new_layer for row in from_base)
             size = sum(row.size_bytes for row in from_base)
-            cells.append(f"{layers} layer(s) of the base image, {si(size)}")
-        rows.append(("FROM", f"FROM {base[0].origin}", "layer", *cells, "yes"))
+            cells.append(f"none of its own; the base image's {layers} layer(s), {si(size)}, shared")
+        agree = "partly: brings the base's layers, adds none"
+        rows.append(("FROM", f"FROM {base[0].origin}", "layer", *cells, agree))
     for index, (instruction, note) in enumerate(trial.notes_by_step):
         keyword = instruction.split(" ", 1)[0]
         seed = "layer" if keyword in SEED_LAYER_CREATING else "no layer"

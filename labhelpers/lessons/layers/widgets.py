@@ -18,7 +18,7 @@ from typing import Any
 from ...core.errors import BuildFailed
 from ...core.inputs import check_slider
 from ...views import Table, TableShown
-from ...widgets import Chart, run_quietly
+from ...widgets import Chart, run_quietly, vbox
 from .experiments import ADD_LAYER_CHOICES, add_layer, build, extra_instruction
 from .results import AddLayerResult, BuildAttempt, LayerReport, attempt_from_failure
 from .views import describe_build_failure, experiments_table
@@ -58,7 +58,7 @@ def build_with_progress(
     log_box = w.Accordion(children=[log], titles=("Build log (click to open)",))
     log_box.selected_index = None
     failure = w.Output()
-    display(w.VBox([w.HBox([bar, status]), log_box, failure]))
+    display(vbox([w.HBox([bar, status]), log_box, failure], "the build's progress bar and log"))
 
     def on_progress(step: int, total: int, instruction: str) -> None:
         bar.max, bar.value = total, step
@@ -89,7 +89,7 @@ def layer_chart(report: LayerReport, scale: str = "linear") -> None:
     w, display = _widgets()
     switch = w.ToggleButtons(options=["linear", "log"], value=scale, description="scale")
     said = w.Output()
-    display(w.VBox([switch, said]))
+    display(vbox([switch, said], "a linear/log switch for the chart below"))
     chart = Chart()
 
     def draw(chosen: str) -> None:
@@ -159,7 +159,8 @@ def add_layer_widget(
     table = w.Output()
     scale = w.ToggleButtons(options=["linear", "log"], value="log", description="scale")
     history = w.Accordion(children=[table], titles=(f"docker image history {tag}",))
-    display(w.VBox([w.HBox([picker, size, button]), bar, effect, tried, history, scale]))
+    parts = [w.HBox([picker, size, button]), bar, effect, tried, history, scale]
+    display(vbox(parts, "pick an instruction to add, its size, and Rebuild"))
     chart = Chart()
     panel = AddLayerPanel()
 

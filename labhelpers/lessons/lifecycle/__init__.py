@@ -1,5 +1,5 @@
-"""03 · Stop, start, remove: `my-cont-2` taken through `docker stop`, `start`, `restart`, `rm` and
-a new `docker run` by an `Experiment` (and its widget), which measures after every step whether
+"""03 · Stop, start, remove: `my-cont-life` taken through `docker stop`, `start`, `restart`, `rm`
+and a new `docker run` by an `Experiment` (and its widget), which measures after every step whether
 the data in the writable layer and in a tmpfs mount survived; `docker stop` timed with and without
 `--init`; a container run with `--rm`; and an exercise that rescues a file from a stopped
 container."""

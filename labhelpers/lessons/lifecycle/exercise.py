@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 from ...core.echo import announce, cli
@@ -32,7 +31,7 @@ RESCUE_TITLE = "Rescue report.txt from a stopped container, then remove it"
 def prepare_rescue(name: str = RESCUE_CONTAINER, image: str = LESSON_IMAGE) -> RescueStart:
     """Run NAME, write /app/report.txt in its writable layer, and stop it (the exercise's start)."""
     run_container(name, image)
-    exec_in(name, f"echo {shlex.quote(RESCUE_TEXT)} > {RESCUE_PATH}")
+    exec_in(name, f'echo "{RESCUE_TEXT}" > {RESCUE_PATH}')  # copies into a terminal as printed
     status = stop_container(name).status
     layer = container_sizes([name])[0].writable_layer_bytes
     return RescueStart(name, status, RESCUE_PATH, layer)
@@ -61,20 +60,24 @@ def check_rescue(
             RESCUE_TITLE,
             f"there is no {target} on this machine yet; '{name}' is {container.status} and "
             "still holds report.txt in its writable layer.",
-            f"`docker cp` works on a stopped container: {rescue}.",
+            "a stopped container still has its writable layer: one docker command copies files "
+            "out of a container, running or not.",
+            f"{rescue} (`docker cp` works on a stopped container).",
         )
     text = target.read_text(errors="replace").strip()
     if text != RESCUE_TEXT:
         return not_yet(
             RESCUE_TITLE,
             f"{target} exists but does not hold the report ({len(text)} characters).",
-            f"copy the container's file, not a new one: {rescue}.",
+            "copy the container's own file, not a new one.",
+            f"{rescue}.",
         )
     if container is not None:
         return not_yet(
             RESCUE_TITLE,
             f"{target} holds the report; '{name}' still exists ({container.status}).",
-            f"now remove it (`docker rm {name}`): the copy is all that will be left.",
+            "now remove the container: the copy is all that will be left.",
+            f"`docker rm {name}`",
         )
     return passed(
         RESCUE_TITLE, f"{target} holds the report, and '{name}' is removed, writable layer and all."

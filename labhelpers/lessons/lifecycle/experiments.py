@@ -1,7 +1,7 @@
 """What stop, start, restart and remove do to a container's data (notebook 03), measured.
 
 The lecture says a *stopped* container loses the data in its writable layer. The experiment tests
-that on the Engine: `my-cont-2` writes 10 MiB into its writable layer and a note into a tmpfs
+that on the Engine: `my-cont-life` writes 10 MiB into its writable layer and a note into a tmpfs
 mount, then goes through `docker stop`, `start`, `restart`, `rm` and a new `docker run`; after each
 step the data is looked for and the writable layer and the Engine's total are measured. An
 `Experiment` keeps the steps taken, in order (its timeline). Beside it: why `docker stop` takes
@@ -12,7 +12,6 @@ stops.
 from __future__ import annotations
 
 import dataclasses
-import shlex
 import time
 
 from ...core.echo import announce, cli, quiet
@@ -159,8 +158,9 @@ def observe(
 
 def _write(name: str) -> str:
     write_data(name, DELTA_MIB, DELTA_PATH)
-    exec_in(name, f"echo {shlex.quote(NOTE)} > {NOTE_PATH}")
-    exec_in(name, f"echo {shlex.quote(TMPFS_NOTE)} > {TMPFS_NOTE_PATH}")
+    # double quotes inside: the printed `sh -c '...'` then copies into a terminal as it is
+    exec_in(name, f'echo "{NOTE}" > {NOTE_PATH}')
+    exec_in(name, f'echo "{TMPFS_NOTE}" > {TMPFS_NOTE_PATH}')
     return f"write {DELTA_MIB} MiB + 2 notes"
 
 
@@ -211,7 +211,7 @@ def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE
 
 
 class Experiment:
-    """One container (`my-cont-2`) taken through the steps, each measured; the steps so far, in
+    """One container (`my-cont-life`) taken through the steps, each measured; the steps so far, in
     order, are its timeline ("run" starts a new one). The notebook keeps it in a variable and
     hands it to the widget, whose steps join the same timeline."""
 
@@ -261,7 +261,7 @@ def stop_timing(image: str = LESSON_IMAGE) -> StopTiming:
     runs = []
     for name, init in (("my-stop-init", True), ("my-stop-no-init", False)):
         run_container(name, image, init=init)
-        pid1 = exec_in(name, "tr '\\0' ' ' < /proc/1/cmdline").output.strip()
+        pid1 = exec_in(name, 'tr "\\0" " " < /proc/1/cmdline').output.strip()
         started = time.perf_counter()
         stop_container(name)
         seconds = time.perf_counter() - started

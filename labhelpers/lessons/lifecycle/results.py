@@ -29,7 +29,7 @@ __all__ = [
     "Timeline",
 ]
 
-CONTAINER = "my-cont-2"  # the lecture's "Container 2", with its 10 MB of delta data
+CONTAINER = "my-cont-life"  # plays the lecture's "Container 2" (10 MB of delta); not 02's my-cont-2
 DELTA_MIB = 10
 DELTA_PATH = "/app/delta.bin"
 NOTE_PATH = "/app/note.txt"

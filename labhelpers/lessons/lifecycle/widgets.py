@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from ...views import pre
-from ...widgets import Chart, run_quietly
+from ...widgets import Chart, run_quietly, vbox
 from .experiments import Experiment
 
 __all__ = ["WIDGET_SEQUENCE", "lifecycle_widget"]
@@ -32,7 +32,9 @@ def lifecycle_widget(
     buttons = [w.Button(description=action, layout=w.Layout(width="92px")) for action in BUTTONS]
     commands = w.HTML()
     table = w.HTML()
-    display(w.VBox([w.HBox(buttons), commands, table]))
+    display(
+        vbox([w.HBox(buttons), commands, table], "buttons: stop, start, restart, remove, recreate")
+    )
     chart = Chart()
 
     def press(action: str) -> None:

@@ -39,31 +39,44 @@ def check_mount_mix(
         f"-v {volume}:/data --tmpfs /cache "
         f'-v "$PWD/{folder.as_posix()}:/config:ro" {real(LESSON_IMAGE, "image")} sleep infinity'
     )
+    fixed = (
+        "a container's mounts are fixed when it is created: remove it and run it again, with one "
+        "option per mount."
+    )
+    start_over = f"`docker rm -f {container}`, then {run}"
     found = find_container(container)
     if found is None:
         return not_yet(
             MIX_TITLE,
             f"there is no container '{container}' yet.",
-            f"from the notebooks folder: `mkdir -p {folder.as_posix()}`, then {run}",
+            "one `docker run` takes several mounts, one option each: `-v` for a volume or a bind "
+            "mount (`:ro` at the end makes it read-only), `--tmpfs` for a tmpfs. A bind mount "
+            "needs an absolute path to a folder that exists.",
+            more=f"from the notebooks folder: `mkdir -p {folder.as_posix()}`, then {run}",
         )
     announce(cli("inspect", "-f", "{{json .Mounts}} {{json .HostConfig.Tmpfs}}", container))
-    start_over = f"remove it (`docker rm -f {container}`) and run it again: {run}"
     if found.status != "running":
         return not_yet(
             MIX_TITLE,
             f"'{container}' is {found.status}, not running.",
-            f"`docker start {container}` (or {start_over})",
+            "a stopped container keeps its mounts: start it again.",
+            more=f"`docker start {container}`",
         )
     data = _mount_of(found, "/data")
     if data is None or data.kind != "volume" or data.volume_name != volume:
         seen = "nothing" if data is None else f"a {data.kind} ({data.volume_name})"
         return not_yet(
-            MIX_TITLE, f"/data should be the named volume '{volume}'; it is {seen}.", start_over
+            MIX_TITLE,
+            f"/data should be the named volume '{volume}'; it is {seen}.",
+            fixed,
+            more=start_over,
         )
     cache = _mount_of(found, "/cache")
     if cache is None or cache.kind != "tmpfs":
         seen = "nothing" if cache is None else f"a {cache.kind} mount"
-        return not_yet(MIX_TITLE, f"/cache should be a tmpfs mount; it is {seen}.", start_over)
+        return not_yet(
+            MIX_TITLE, f"/cache should be a tmpfs mount; it is {seen}.", fixed, more=start_over
+        )
     config = _mount_of(found, "/config")
     wanted = os.path.abspath(folder)
     if config is None or config.kind != "bind" or config.source != wanted:
@@ -71,11 +84,15 @@ def check_mount_mix(
         return not_yet(
             MIX_TITLE,
             f"/config should be a bind mount of {folder.as_posix()}; it is {seen}.",
-            start_over,
+            fixed + " A bind mount's source is an absolute path: `$PWD/...`.",
+            more=start_over,
         )
     if config.read_write:
         return not_yet(
-            MIX_TITLE, "/config is mounted read-write; it should be read-only.", start_over
+            MIX_TITLE,
+            "/config is mounted read-write; it should be read-only.",
+            fixed + " Read-only is a suffix of the mount option.",
+            more=start_over,
         )
     mounted = find_volume(volume)  # None if it went a moment ago: then it is no longer labelled
     note = (

@@ -9,10 +9,12 @@ who owns the files a container writes into a bind mount, and what a missing host
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
 import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -61,12 +63,21 @@ from .results import (
     OwnershipReport,
     OwnershipRow,
     SurvivalGrid,
+    SyncReport,
+    SyncStep,
     Throughput,
     Trial,
     WriteTiming,
 )
 
-__all__ = ["missing_host_path", "ownership", "survival_grid", "throughput", "trial"]
+__all__ = [
+    "live_sync",
+    "missing_host_path",
+    "ownership",
+    "survival_grid",
+    "throughput",
+    "trial",
+]
 
 WORKSPACE = "workspace"  # under the notebooks folder: the host side of the bind mounts
 DATA = "/data"
@@ -331,7 +342,7 @@ def _is_count(value: object, low: int, high: int) -> bool:
 
 
 def _check_throughput(
-    size_mib=256, repeats=3, image="", host_dir="", *_: object, **__: object
+    size_mib=128, repeats=10, image="", host_dir="", *_: object, **__: object
 ) -> None:
     if not _is_count(size_mib, 1, 4096):
         raise BadInput(
@@ -351,8 +362,8 @@ def _check_throughput(
 
 @engine_step("measure write throughput", validate=_check_throughput)
 def throughput(
-    size_mib: int = 256,
-    repeats: int = 3,
+    size_mib: int = 128,
+    repeats: int = 10,
     image: str = LESSON_IMAGE,
     host_dir: str | os.PathLike = f"{WORKSPACE}/bench-bind",
     on_progress: Callable[[int, str], None] | None = None,
@@ -461,6 +472,60 @@ def _check_ownership(
             )
 
 
+DEMO_USER = "lab-learner"  # "you" in the ownership demo when the kernel runs as root
+
+
+def _learner() -> tuple[int, int, str, str]:
+    """(uid, gid, name, note) of the user the ownership demo calls "you": whoever runs this
+    notebook, unless that is root. Root may edit any file, so its row would hide what the demo
+    shows; then "you" is DEMO_USER, a plain user created with useradd on first use (as a
+    learner's own account on a laptop), and NOTE says so. (-1, -1, "", "") where there are no
+    uids (Windows)."""
+    get_uid = getattr(os, "getuid", None)
+    if get_uid is None:
+        return -1, -1, "", ""
+    uid = get_uid()
+    if uid != 0:
+        return uid, os.getgid(), _owner_name(uid), ""  # type: ignore[attr-defined]
+    import pwd
+
+    command = [
+        "useradd", "--no-create-home", "--shell", "/usr/sbin/nologin",
+        "--comment", "labhelpers bind-mount ownership demo", DEMO_USER,
+    ]  # fmt: skip
+    try:
+        found = pwd.getpwnam(DEMO_USER)
+    except KeyError:
+        announce(f"{shlex.join(command)}   # a plain user to stand in for you")
+        subprocess.run(command, capture_output=True, text=True, check=False)
+        try:
+            found = pwd.getpwnam(DEMO_USER)  # another kernel may have created it meanwhile
+        except KeyError:
+            return uid, os.getgid(), _owner_name(uid), ""  # type: ignore[attr-defined]
+    note = (
+        'This notebook\'s kernel runs as root, and root may edit any file, so "you" in the '
+        f"table is {DEMO_USER} (uid {found.pw_uid}), a plain user the lab created with useradd "
+        f"to stand in for your own account (`userdel {DEMO_USER}` removes it)."
+    )
+    return found.pw_uid, found.pw_gid, DEMO_USER, note
+
+
+def _may_write(path: Path, uid: int, gid: int, name: str) -> bool:
+    """May user UID (group GID, and NAME's other groups) write PATH, by its owner and mode?"""
+    if uid == 0:
+        return True
+    st = path.stat()
+    groups = {gid}
+    if name and hasattr(os, "getgrouplist"):
+        with contextlib.suppress(OSError):
+            groups.update(os.getgrouplist(name, gid))
+    if st.st_uid == uid:
+        return bool(st.st_mode & 0o200)
+    if st.st_gid in groups:
+        return bool(st.st_mode & 0o020)
+    return bool(st.st_mode & 0o002)
+
+
 @engine_step("show who owns files written into a bind mount", validate=_check_ownership)
 def ownership(
     host_dir: str | os.PathLike = f"{WORKSPACE}/owners",
@@ -468,22 +533,31 @@ def ownership(
     other_uid: int = 1234,
 ) -> OwnershipReport:
     """Bind-mount a fresh host folder at /shared and create a file there as different container
-    users: the image's default user, uid OTHER_UID, and you (`--user $(id -u):$(id -g)`, you
-    being whoever runs this notebook); then open the folder to everyone (chmod 777) and try uid
-    OTHER_UID again. Each container prints its uid (`id -u`); each file's owner is read on this
-    machine. The folder is emptied first and its files are left for you to look at.
+    users: the image's default user, uid OTHER_UID, and you (`--user UID:GID`); then open the
+    folder to everyone (chmod 777) and try uid OTHER_UID again. Each container prints its uid
+    (`id -u`); each file's owner is read on this machine. The folder is emptied first and its
+    files are left for you to look at.
 
-    Where the Engine does not see the folder (`engine_locality`), nothing runs: the report says
-    why and lists the commands.
+    "You" is whoever runs this notebook; where that is root, a plain user, DEMO_USER, stands in
+    (created with useradd if missing) and the folder is made theirs, as a learner's own folder
+    is on a laptop. Where the Engine does not see the folder (`engine_locality`), nothing runs:
+    the report says why and lists the commands.
     """
     folder = Path(host_dir)
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     folder.chmod(0o755)
-    get_uid = getattr(os, "getuid", None)  # None on Windows: no uids there
-    your_uid = get_uid() if get_uid else -1
-    me = f"{your_uid}:{os.getgid()}" if get_uid else ""  # type: ignore[attr-defined]
+    your_uid, your_gid, your_name, stand_in = _learner()
+    if stand_in and your_uid != os.getuid():  # type: ignore[attr-defined]
+        announce(f"chown {DEMO_USER}: {_pwd(folder)}   # the folder is theirs, mode 755")
+        os.chown(folder, your_uid, your_gid)
+    me = f"{your_uid}:{your_gid}" if your_uid >= 0 else ""
+    typed = (
+        f'--user "$(id -u {DEMO_USER}):$(id -g {DEMO_USER})"'
+        if stand_in
+        else '--user "$(id -u):$(id -g)"'
+    )
     mount = MountSpec("bind", os.path.abspath(folder), "/shared")
     other = f"{other_uid}:{other_uid}"
     why_not = unshared_folder(folder)
@@ -494,7 +568,7 @@ def ownership(
         argv = ["run", "--rm", "--network", "none", *(["--user", user] if user else [])]
         shown = cli(*argv, *mount.cli_args(), real(image, "image"), *command)
         if user and user == me:
-            shown = shown.replace(f"--user {me}", '--user "$(id -u):$(id -g)"')
+            shown = shown.replace(f"--user {me}", typed)
         if why_not:
             rows.append(OwnershipRow(label, mode, shown, False, "not run", -1, -1, "", False))
             return
@@ -513,25 +587,108 @@ def ownership(
             return
         st = path.stat()
         owner = _owner_name(st.st_uid)
-        editable = os.access(path, os.W_OK)
+        editable = _may_write(path, your_uid, your_gid, your_name) if me else True
         rows.append(
             OwnershipRow(
                 label, mode, shown, True, "", st.st_uid, st.st_gid, owner, editable, inside
             )
         )
 
-    attempt("the image's default user", None, "by-default.txt", "yours, mode 755")
-    attempt(f"uid {other_uid}", other, f"by-{other_uid}.txt", "yours, mode 755")
+    yours = f"{your_name}'s, mode 755" if stand_in else "yours, mode 755"
+    attempt("the image's default user", None, "by-default.txt", yours)
+    attempt(f"uid {other_uid}", other, f"by-{other_uid}.txt", yours)
     if me:
-        attempt(f"you ({me}): --user $(id -u):$(id -g)", me, "by-you.txt", "yours, mode 755")
+        attempt(f"you ({your_name}, {me})", me, "by-you.txt", yours)
     if why_not:
         announce(f"# not run: {why_not}")
     else:
         announce(f"chmod 777 {_pwd(folder)}   # let every uid write into it")
         folder.chmod(0o777)
     attempt(f"uid {other_uid}", other, f"by-{other_uid}.txt", "mode 777")
-    you = _owner_name(your_uid) if your_uid >= 0 else "no uids on this system"
-    return OwnershipReport(folder.as_posix(), your_uid, tuple(rows), you, why_not)
+    you = your_name if your_uid >= 0 else "no uids on this system"
+    return OwnershipReport(folder.as_posix(), your_uid, tuple(rows), you, why_not, stand_in)
+
+
+# --- bind mounts: the same files on both sides --------------------------------------------------
+
+_SYNC_FILES = ("from-host.txt", "from-container.txt")
+
+
+def _check_sync(host_dir: str | os.PathLike = "", *_: object, **__: object) -> None:
+    if host_dir:
+        check_folder(host_dir, "the bind mount's host folder")
+        folder = Path(host_dir)
+        if folder.is_dir():
+            foreign = sorted(p.name for p in folder.iterdir() if p.name not in _SYNC_FILES)
+            if foreign:
+                raise BadInput(
+                    f"Not using {os.fspath(host_dir)}: it holds {', '.join(foreign[:3])}.",
+                    "the demo starts from a folder holding only its own files, and the lab never "
+                    "removes files it did not write.",
+                    f"pass a new folder, or the demo's own ({WORKSPACE}/sync, the default).",
+                )
+
+
+@engine_step("write on one side of a bind mount, read on the other", validate=_check_sync)
+def live_sync(
+    host_dir: str | os.PathLike = f"{WORKSPACE}/sync", image: str = LESSON_IMAGE
+) -> SyncReport:
+    """Start `sync-box` with HOST_DIR bind-mounted at /shared; write a file on this machine and
+    read it in the running container, append to it and read again, then write a file in the
+    container and read it here. Nothing is restarted or copied in between. `sync-box` is removed
+    at the end; the two files are left in HOST_DIR. Where the Engine does not see HOST_DIR,
+    nothing runs: the report says why and lists the commands."""
+    folder = Path(host_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in _SYNC_FILES:
+        (folder / name).unlink(missing_ok=True)
+    host_file, box_file = folder / _SYNC_FILES[0], folder / _SYNC_FILES[1]
+    box = real("sync-box")
+    start = cli("run", "-d", "--name", box, "-v", f"{os.path.abspath(folder)}:/shared",
+                real(image, "image"), "sleep", "infinity")  # fmt: skip
+    in_box = f"/shared/{host_file.name}"
+
+    def host_write(text: str, mode: str) -> str:
+        with host_file.open(mode) as out:
+            out.write(text + "\n")
+        return ""
+
+    def box_read() -> str:
+        back = exec_in(box, f"cat {in_box}", check=False, echo=False)
+        return back.output.strip() if back.exit_code == 0 else ""
+
+    def box_write() -> str:
+        exec_in(box, f'echo "from the container" > /shared/{box_file.name}', echo=False)
+        return ""
+
+    def host_read() -> str:
+        return box_file.read_text().strip() if box_file.exists() else ""
+
+    steps = (
+        ("this machine", f'echo "line 1, from the host" > {_pwd(host_file)}',
+         lambda: host_write("line 1, from the host", "w")),
+        ("sync-box", cli("exec", box, "cat", in_box), box_read),
+        ("this machine", f'echo "line 2, added on the host" >> {_pwd(host_file)}',
+         lambda: host_write("line 2, added on the host", "a")),
+        ("sync-box", cli("exec", box, "cat", in_box), box_read),
+        ("sync-box",
+         cli("exec", box, "sh", "-c", f'echo "from the container" > /shared/{box_file.name}'),
+         box_write),
+        ("this machine", f"cat {_pwd(box_file)}", host_read),
+    )  # fmt: skip
+    why_not = unshared_folder(folder)
+    if why_not:
+        rows = tuple(SyncStep(where, command, "") for where, command, _ in steps)
+        return SyncReport(folder.as_posix(), start, rows, why_not)
+    run_container(box, image, [bind_mount(folder, "/shared")], "sleep infinity")
+    rows = []
+    try:
+        for where, command, action in steps:
+            announce(command)
+            rows.append(SyncStep(where, command, action()))
+    finally:
+        remove_container(box)
+    return SyncReport(folder.as_posix(), start, tuple(rows))
 
 
 @engine_step("bind-mount a host path that does not exist")

@@ -4,6 +4,7 @@ missing host path, as frozen results that show as tables (plots: `views.py`)."""
 from __future__ import annotations
 
 import html
+import math
 import statistics
 
 from ...core.results import result
@@ -28,6 +29,8 @@ __all__ = [
     "OwnershipReport",
     "OwnershipRow",
     "SurvivalGrid",
+    "SyncReport",
+    "SyncStep",
     "Throughput",
     "Trial",
     "WriteTiming",
@@ -236,8 +239,29 @@ class Throughput(TableShown):
         notes = "".join(f"<p><small>{html.escape(line)}</small></p>" for line in self.not_run)
         return super()._repr_html_() + notes
 
+    def spread(self, kind: str, fsync: bool) -> tuple:
+        """(slowest, fastest) run in MB/s."""
+        speeds = [t.mb_per_s for t in self.runs(kind, fsync)]
+        return min(speeds), max(speeds)
+
+    def compare(self, first: str, second: str, fsync: bool) -> str:
+        """One sentence on FIRST against SECOND, from the runs only: do their ranges (slowest to
+        fastest run) overlap, or was every run of one faster than every run of the other?"""
+        if not (self.runs(first, fsync) and self.runs(second, fsync)):
+            return ""
+        (low1, high1), (low2, high2) = self.spread(first, fsync), self.spread(second, fsync)
+        ranges = f"{first} {low1:,.0f}-{high1:,.0f}, {second} {low2:,.0f}-{high2:,.0f} MB/s"
+        if low1 > high2 or low2 > high1:
+            faster, slower = (first, second) if low1 > high2 else (second, first)
+            ratio = self.median_mb_per_s(faster, fsync) / self.median_mb_per_s(slower, fsync)
+            return (
+                f"{ranges}: every run of the {faster} was faster than every run of the "
+                f"{slower} (medians {ratio:.2f}x)."
+            )
+        return f"{ranges}: the ranges overlap, so these runs cannot tell the two apart."
+
     def summary(self) -> str:
-        """The medians in one paragraph, for the prose next to the chart."""
+        """The medians, then what the runs can and cannot tell apart (ranges, not medians)."""
         parts = []
         for fsync in (False, True):
             medians = ", ".join(
@@ -246,27 +270,24 @@ class Throughput(TableShown):
                 if self.runs(kind, fsync)
             )
             parts.append(f"{'with fsync' if fsync else 'buffered'}: {medians} MB/s")
-        return "Medians on this machine, " + "; ".join(parts) + "." + self.comparison()
-
-    def comparison(self) -> str:
-        """The writable layer's median as a share of the named volume's, buffered and with fsync:
-        the storage driver's cost for a new file, as this machine measured it."""
-        ratios = []
+        lines = ["Medians on this machine, " + "; ".join(parts) + "."]
         for fsync in (False, True):
-            if self.runs(LAYER, fsync) and self.runs(NAMED, fsync):
-                volume = self.median_mb_per_s(NAMED, fsync)
-                if volume > 0:
-                    ratio = self.median_mb_per_s(LAYER, fsync) / volume
-                    ratios.append(f"{ratio:.2f}x {'with fsync' if fsync else 'buffered'}")
-        if not ratios:
-            return ""
-        return (
-            "\nThe writable layer wrote at " + " and ".join(ratios) + " the named volume's speed "
-            "(1.00x = just as fast)."
-        )
+            how = "With fsync" if fsync else "Buffered"
+            for first, second in ((NAMED, BIND), (LAYER, NAMED), (TMPFS, NAMED)):
+                said = self.compare(first, second, fsync)
+                if said:
+                    lines.append(f"{how}: {said}")
+        n = self.repeats
+        if n > 1:
+            chance = 2 / math.comb(2 * n, n)
+            lines.append(
+                f"(With {n} runs each, two kinds that write equally fast would show every run of "
+                f"one above every run of the other about once in {round(1 / chance):,} tries.)"
+            )
+        return "\n".join(lines)
 
     def plot(self):
-        """Bars: median MB/s per kind, buffered and with fsync; dots: each run."""
+        """Every run as a dot, per kind, buffered and with fsync; a line at each median."""
         from .views import throughput_figure
 
         return throughput_figure(self)
@@ -303,6 +324,7 @@ class OwnershipReport(TableShown):
     rows: tuple
     your_name: str = ""
     not_run: str = ""
+    stand_in: str = ""  # why "you" is a plain user the lab made, not the kernel's root
 
     def explanation(self) -> str:
         """What the measured owners mean for whoever runs this notebook."""
@@ -310,7 +332,11 @@ class OwnershipReport(TableShown):
             commands = "\n".join(f"  {r.command}" for r in self.rows)
             return f"Not run: {self.not_run}. It would run:\n{commands}"
         default = next((r for r in self.rows if r.created), None)
-        you = f"You run this notebook as uid {self.your_uid} ({self.your_name})."
+        you = (
+            f"{self.stand_in}"
+            if self.stand_in
+            else f"You run this notebook as uid {self.your_uid} ({self.your_name})."
+        )
         if default is None:
             return f"{you} No container user could create a file here."
         made = f"The image's default user made a file owned by uid {default.host_uid} here"
@@ -325,6 +351,11 @@ class OwnershipReport(TableShown):
             )
         if default.host_uid == self.your_uid:
             mine = "That is you, so you may edit it."
+        elif self.stand_in and not default.you_may_edit:
+            mine = (
+                f"That is not {self.your_name}: they may delete it from their folder, but not "
+                "edit it."
+            )
         elif default.you_may_edit:
             mine = "That is not you, yet you may edit it: you are root here."
         else:
@@ -343,7 +374,7 @@ class OwnershipReport(TableShown):
                 "host folder",
                 "created?",
                 "owner on the host",
-                "you may edit it",
+                "you may edit it" if not self.stand_in else f"{self.your_name} may edit it",
             ],
             [
                 (
@@ -356,7 +387,7 @@ class OwnershipReport(TableShown):
                 )
                 for r in self.rows
             ],
-            caption=f"files created in {self.folder} (you are uid {self.your_uid} here)",
+            caption=f"files created in {self.folder} (you: {self.your_name}, uid {self.your_uid})",
         )
 
     def __repr__(self) -> str:
@@ -365,6 +396,63 @@ class OwnershipReport(TableShown):
     def _repr_html_(self) -> str:
         text = html.escape(self.explanation())
         return f"{super()._repr_html_()}<pre style='white-space:pre-wrap'>{text}</pre>"
+
+
+@result
+class SyncStep:
+    """One step of the bind-mount demo: where it ran, the command, and what a read returned."""
+
+    where: str
+    command: str
+    read: str
+
+
+@result
+class SyncReport(TableShown):
+    """A file written on one side of a bind mount and read on the other, with nothing restarted
+    or copied in between. `not_run`: why nothing ran (the Engine does not see the folder)."""
+
+    folder: str
+    started: str  # the `docker run` that made the container
+    steps: tuple
+    not_run: str = ""
+
+    def table(self) -> Table:
+        if self.not_run:
+            return Table(["on", "command (not run)"], [(s.where, s.command) for s in self.steps])
+        return Table(
+            ["on", "command", "read back"],
+            [(s.where, s.command, s.read.replace("\n", " / ")) for s in self.steps],
+            caption=f"{self.folder} on this machine is /shared in sync-box",
+        )
+
+    def seen_at_once(self) -> bool:
+        """Did every read show what the other side had just written?"""
+        reads = [s.read for s in self.steps if s.read]
+        return reads == [
+            "line 1, from the host",
+            "line 1, from the host\nline 2, added on the host",
+            "from the container",
+        ]
+
+    def verdict(self) -> str:
+        if self.not_run:
+            return (
+                f"Not run: {self.not_run}. There the container sees the folder of that name on "
+                "the Engine's machine, not yours. It would run:\n  " + self.started
+            )
+        if self.seen_at_once():
+            return (
+                "Each read showed what the other side had written one command earlier: one "
+                "folder, two names for it. Nothing was copied, and sync-box was not restarted."
+            )
+        return "A read did not show what the other side wrote: look at the table above."
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()}\n{self.verdict()}"
+
+    def _repr_html_(self) -> str:
+        return f"{super()._repr_html_()}<p>{html.escape(self.verdict())}</p>"
 
 
 @result

@@ -66,20 +66,20 @@ _FACTS = {
     BIND: (
         "the host folder you name",
         "your own files: source code in development, config",
-        "the path must exist on the host; files carry numeric uids (section 7)",
+        "the path must exist on the host; files carry numeric uids (notebook 06b)",
     ),
     TMPFS: (
         "memory of the Engine's machine (the VM on Docker Desktop)",
         "scratch and secrets that must never reach a disk",
-        "gone at every stop; counts against memory; mounted noexec (mount flags, section 6)",
+        "gone at every stop; counts against memory; mounted noexec (notebook 06b)",
     ),
     LAYER: (
-        "the container's upper layer (the storage driver's) in the Engine's data root",
+        "the container's own top layer, kept by the storage driver in the Engine's data root",
         "nothing you want to keep",
         "removed with the container; invisible to other containers",
     ),
     ANONYMOUS: (
-        "like a named volume, under a random 64-hex name",
+        "like a named volume, under a random name of 64 hex digits",
         "data an image marks with VOLUME",
         "a new container gets a new one; docker rm leaves the old behind (notebook 07)",
     ),
@@ -118,29 +118,30 @@ def choice_table(grid) -> Table:
 
 
 def throughput_figure(bench):
-    """Bars: median MB/s per kind of a Throughput, buffered and with fsync; dots: each run."""
+    """Every run of a Throughput as a dot, per kind, buffered and with fsync, with a line at each
+    median: the spread is what tells a difference from noise, so no bars hide it."""
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     kinds = bench.kinds
-    fig, ax = plt.subplots(figsize=(7.6, 3.9))
-    colours = {False: "#9db4d0", True: "#2f6db5"}
+    fig, ax = plt.subplots(figsize=(7.6, 4.0))
+    colours = {False: "#7f9cc4", True: "#1f4f96"}
     width = 0.38
     for offset, fsync in ((-width / 2, False), (width / 2, True)):
-        xs = [i + offset for i in range(len(kinds))]
-        medians = [bench.median_mb_per_s(k, fsync) for k in kinds]
-        ax.bar(
-            xs,
-            medians,
-            width=width,
-            color=colours[fsync],
-            label="with conv=fsync" if fsync else "buffered (page cache)",
-        )
-        for x, kind, median in zip(xs, kinds, medians, strict=True):
+        for i, kind in enumerate(kinds):
             runs = [t.mb_per_s for t in bench.runs(kind, fsync)]
-            ax.scatter([x] * len(runs), runs, s=12, color="#222222", zorder=3)
+            if not runs:
+                continue
+            x = i + offset
+            # spread the dots a little sideways so that equal runs stay visible
+            step = 0.22 * width / max(len(runs) - 1, 1)
+            xs = [x - 0.11 * width + n * step for n in range(len(runs))]
+            ax.scatter(xs, runs, s=16, color=colours[fsync], zorder=3)
+            median = bench.median_mb_per_s(kind, fsync)
+            ax.hlines(median, x - 0.4 * width, x + 0.4 * width, color="#222222", linewidth=1.6)
             ax.annotate(
                 f"{median:,.0f}",
-                (x, max([median, *runs])),
+                (x, max(runs)),
                 ha="center",
                 va="bottom",
                 fontsize=8,
@@ -148,15 +149,26 @@ def throughput_figure(bench):
                 textcoords="offset points",
             )
     ax.set_xticks(range(len(kinds)), [f"{k}\n({bench.filesystem(k)})" for k in kinds], fontsize=9)
-    ax.set_ylabel("MB/s (median; dots = each run)")
+    ax.set_ylabel("MB/s written")
     ax.set_title(
         f"dd of {bench.size_bytes // MIB} MiB of zeros, {bench.repeats} runs each "
         "(this machine only)",
         fontsize=10,
     )
     top = max(t.mb_per_s for t in bench.timings)
-    ax.set_ylim(0, top * 1.18)
-    ax.legend(frameon=False, fontsize=9, loc="upper right")
+    ax.set_ylim(0, top * 1.22)
+    dot = {"marker": "o", "linestyle": "", "markersize": 5}
+    ax.legend(
+        handles=[
+            Line2D([], [], color=colours[False], label="one buffered run", **dot),
+            Line2D([], [], color=colours[True], label="one run with conv=fsync", **dot),
+            Line2D([], [], color="#222222", linewidth=1.6, label="median (number above)"),
+        ],
+        frameon=False,
+        fontsize=9,
+        loc="upper right",
+        ncols=3,
+    )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     plt.close(fig)

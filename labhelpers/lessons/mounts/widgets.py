@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...views import pre
-from ...widgets import Progress, run_quietly
+from ...widgets import Progress, run_quietly, vbox
 from . import experiments
 from .results import BENCH_TARGETS, EVENTS, KINDS, RESTART, TMPFS, SurvivalGrid, Throughput, Trial
 
@@ -22,7 +22,7 @@ def run_survival_grid(**kwargs) -> SurvivalGrid:
     )
 
 
-def run_throughput(size_mib: int = 256, repeats: int = 3, **kwargs) -> Throughput:
+def run_throughput(size_mib: int = 128, repeats: int = 10, **kwargs) -> Throughput:
     """Write throughput per kind of storage, measured with dd, with a progress bar (one step per
     counted run). Other arguments (image, host_dir) go to `experiments.throughput`."""
     runs = repeats * 2 * len(BENCH_TARGETS) if isinstance(repeats, int) else 1
@@ -49,7 +49,8 @@ class TrialPanel:
         # An HTML pane, so that the notebook's stored output does not change from run to run.
         self.shown = w.HTML()
         self.button.on_click(self.run)
-        self.widget = w.VBox([w.HBox([self.kinds, self.events, self.button]), self.shown])
+        parts = [w.HBox([self.kinds, self.events, self.button]), self.shown]
+        self.widget = vbox(parts, "pick a place and an event, then run one trial")
 
     def run(self, *_: object) -> Trial | None:
         outcome, printed = run_quietly(

@@ -27,9 +27,15 @@ def check_backup(
     volume = real(volume, "volume")  # the messages name it as this Engine has it
     title = f"Back up file.txt from {volume}"  # BACKUP_TITLE, for the volume checked
     hint = (
-        "from the notebooks folder: `mkdir -p workspace/backup`, then `docker run --rm "
-        f'-v {volume}:/app:ro -v "$PWD/workspace/backup:/backup" {real(LESSON_IMAGE, "image")} '
-        "cp /app/file.txt /backup/` (or `docker cp` from a container that mounts the volume)."
+        "a throw-away container (`--rm`) can mount two things at once: the volume (read-only "
+        "is enough) and a folder of this machine; a `cp` inside it copies from one to the other. "
+        'Run it as you (`--user "$(id -u):$(id -g)"`), so the copy belongs to you, not to root.'
+    )
+    more = (
+        "in a terminal in the notebooks folder: `mkdir -p workspace/backup`, then `docker run "
+        f'--rm --user "$(id -u):$(id -g)" -v {volume}:/app:ro -v "$PWD/workspace/backup:/backup" '
+        f"{real(LESSON_IMAGE, 'image')} cp /app/file.txt /backup/` (or `docker cp` from a "
+        "container that mounts the volume)."
     )
     if find_volume(volume) is None:
         return not_yet(
@@ -39,7 +45,7 @@ def check_backup(
         )
     target = Path(backup)
     if not target.is_file():
-        return not_yet(title, f"there is no file {target} on this machine yet.", hint)
+        return not_yet(title, f"there is no file {target} on this machine yet.", hint, more)
     try:
         original = read_volume_file(volume, "file.txt").text
     except CommandFailed:
@@ -55,5 +61,6 @@ def check_backup(
             f"{target} exists but differs from file.txt in {volume} "
             f"({len(copy)} vs {len(original)} characters).",
             hint,
+            more,
         )
     return passed(title, f"{target} holds the same {len(copy)} characters as {volume}.")

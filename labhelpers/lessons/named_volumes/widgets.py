@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...views import pre, yes_no
-from ...widgets import run_quietly
+from ...widgets import run_quietly, vbox
 from .experiments import write_remove_read
 
 __all__ = ["survival_widget"]
@@ -42,4 +42,4 @@ def survival_widget(
 
     button.on_click(go)
     go()
-    return w.VBox([w.HBox([box, button]), shown])
+    return vbox([w.HBox([box, button]), shown], "a text box and a button")

@@ -24,18 +24,23 @@ def check_first_volume(name: str = VOLUME_NAME) -> CheckResult:
         facts = engine_facts()
     except LabError as exc:
         return not_yet(_TITLE, "no Engine answers.", exc.todo)
-    create = (
-        f"docker volume create --driver local --label {MANAGED}=true "
-        f"--label {DRIVER_LABEL}=<the driver docker info shows> {name}"
+    options = (
+        f"`docker volume create --driver local --label KEY=VALUE --label KEY=VALUE {name}` "
+        "(`--label` can be given more than once)"
     )
-    again = f"remove it (`docker volume rm {name}`) and create it again: {create}"
+    again = (
+        "a volume's labels and driver are set when it is made and cannot change: remove it "
+        f"(`docker volume rm {name}`) and create it again."
+    )
     announce(cli("volume", "inspect", name))
     volume = find_volume(name)
     if volume is None:
         return not_yet(
             _TITLE,
             f"there is no volume '{name}' yet.",
-            "read the storage driver with `docker info --format '{{.Driver}}'`, then " + create,
+            "`docker info` names the storage driver; `docker volume create --help` lists the "
+            "options that choose a volume's driver and labels.",
+            "`docker info --format '{{.Driver}}'` prints only the driver; then " + options + ".",
         )
     if not volume.lab_owned:
         return not_yet(
@@ -43,10 +48,14 @@ def check_first_volume(name: str = VOLUME_NAME) -> CheckResult:
             f"'{name}' has no {MANAGED}=true label, so the lab's cleanup would leave it behind "
             "(labels cannot be added to a volume later).",
             again,
+            f"the lab's label is {MANAGED}=true; {options}.",
         )
     if volume.driver != "local":
         return not_yet(
-            _TITLE, f"'{name}' was made by the '{volume.driver}' driver, not 'local'.", again
+            _TITLE,
+            f"'{name}' was made by the '{volume.driver}' driver, not 'local'.",
+            again,
+            f"`--driver local` chooses the driver: {options}.",
         )
     said = volume.labels.get(DRIVER_LABEL)
     if said != facts.storage_driver:
@@ -55,6 +64,7 @@ def check_first_volume(name: str = VOLUME_NAME) -> CheckResult:
             _TITLE,
             f"its {DRIVER_LABEL} label {found}; `docker info` says '{facts.storage_driver}'.",
             again,
+            f"the label to add is {DRIVER_LABEL}={facts.storage_driver}: {options}.",
         )
     if facts.platform_kind in IN_A_VM:
         where = "inside Docker Desktop's VM"

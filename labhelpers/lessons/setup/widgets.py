@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from ...views import pre
-from ...widgets import Progress, run_quietly
+from ...widgets import Progress, run_quietly, vbox
 from .experiments import back_to_lecture_names, course_names, prepare_lab
 from .results import Preparation
 
@@ -52,7 +52,10 @@ class NamesPanel:
             layout=w.Layout(width="max-content"),
         )
         self.button.on_click(self._press)
-        self.box = w.VBox([self.shown, self.button])
+        self.box = vbox(
+            [self.shown, self.button],
+            "your resources with the lecture's names, and a button to remove them",
+        )
         self._show("")
 
     def _show(self, printed: str) -> None:

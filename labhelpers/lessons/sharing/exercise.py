@@ -39,39 +39,55 @@ def check_read_only_share(
         return not_yet(
             SHARE_TITLE,
             f"there is no volume '{volume}' yet.",
-            f"{create}; then {run_writer}; then {run_reader}",
+            "create the volume first, then two containers that mount it at /data: the reader's "
+            "mount read-only (a suffix of its `-v` option).",
+            more=f"{create}; then {run_writer}; then {run_reader}",
         )
     announce(cli("inspect", "-f", "{{.Name}} {{.State.Status}} {{json .Mounts}}", writer, reader))
     for name, read_only, run in ((writer, False, run_writer), (reader, True, run_reader)):
         found = find_container(name)
+        how = "read-only (`:ro` after the mount)" if read_only else "read-write (the default)"
         if found is None:
-            return not_yet(SHARE_TITLE, f"there is no container '{name}' yet.", run)
+            return not_yet(
+                SHARE_TITLE,
+                f"there is no container '{name}' yet.",
+                f"run it from {image} with the volume mounted at /data, {how}.",
+                more=run,
+            )
         redo = f"`docker rm -f {name}`, then {run}"
+        fixed = "a container's mounts are fixed when it is created: remove it and run it again."
         if found.status != "running":
             return not_yet(
                 SHARE_TITLE,
                 f"'{name}' is {found.status}, not running.",
-                f"`docker start {name}`, or {redo}",
+                "a stopped container keeps its mounts: start it again.",
+                more=f"`docker start {name}`",
             )
         mount = found.mount_at("/data")
         if mount is None or mount.kind != "volume" or mount.volume_name != volume:
             seen = "nothing" if mount is None else f"{mount.kind} {mount.volume_name}"
             return not_yet(
-                SHARE_TITLE, f"'{name}' should mount {volume} at /data; it has {seen}.", redo
+                SHARE_TITLE,
+                f"'{name}' should mount {volume} at /data; it has {seen}.",
+                fixed,
+                more=redo,
             )
         if mount.read_write == read_only:
             want = "read-only (:ro)" if read_only else "read-write"
-            return not_yet(SHARE_TITLE, f"'{name}' should mount {volume} {want}.", redo)
+            return not_yet(SHARE_TITLE, f"'{name}' should mount {volume} {want}.", fixed, more=redo)
     try:
         read_volume_file(volume, filename)
     except BadInput:  # the volume went a moment ago
-        return not_yet(SHARE_TITLE, f"there is no volume '{volume}' any more.", create)
+        return not_yet(
+            SHARE_TITLE, f"there is no volume '{volume}' any more.", "create it again.", create
+        )
     except CommandFailed:
         return not_yet(
             SHARE_TITLE,
             f"{volume} holds no {filename} yet.",
-            f"write it through the writer: docker exec {writer} sh -c 'echo hello > "
-            f"/data/{filename}' (the reader cannot: its mount is read-only).",
+            "write it through the writer, with a command run inside it (the reader cannot: its "
+            "mount is read-only).",
+            more=f"docker exec {writer} sh -c 'echo hello > /data/{filename}'",
         )
     return passed(
         SHARE_TITLE,

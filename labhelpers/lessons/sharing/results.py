@@ -89,10 +89,10 @@ class WriteAttempt:
             return f"The write worked: {self.mount} is mounted read-write in {self.container}."
         if "Read-only file system" in self.output:
             return (
-                f"The write failed with 'Read-only file system' (the kernel's EROFS): "
-                f"{self.container} has {self.mount} mounted with :ro, so every write through "
-                "that mount is refused, even for root. The volume itself is not read-only: a "
-                "container that mounts it without :ro can still write to it."
+                "The write failed with 'Read-only file system', the kernel's error for a write "
+                f"to a read-only mount: {self.container} has {self.mount} mounted with :ro, so "
+                "every write through that mount is refused, even for root. The volume itself is "
+                "not read-only: a container that mounts it without :ro can still write to it."
             )
         return f"The write failed (exit status {self.exit_code}) for another reason: see above."
 

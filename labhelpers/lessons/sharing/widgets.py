@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...views import pre
-from ...widgets import run_quietly
+from ...widgets import run_quietly, vbox
 from . import experiments
 from .experiments import READER, READER_FILE, READER_RO, WRITER, WRITER_FILE
 from .results import Exchange
@@ -30,7 +30,8 @@ class SharePanel:
         self.shown = w.HTML()
         for name, button in self.buttons.items():
             button.on_click(lambda _, name=name: self.append(name))
-        self.widget = w.VBox([w.HBox([self.line, *self.buttons.values()]), self.shown])
+        parts = [w.HBox([self.line, *self.buttons.values()]), self.shown]
+        self.widget = vbox(parts, "a line of text, and buttons to append it in either container")
 
     def append(self, container: str) -> Exchange | None:
         """Append the line in CONTAINER (which mounts the volume at /data), read it back in

@@ -1,8 +1,9 @@
-"""02 · The writable layer: three containers from `my-image` and their deltas, the lecture's
-storage equation measured against `docker system df`, a scaling run of 1 to 20 containers, what a
-writable layer holds (`docker diff`, copy-on-write) and the overlay's upper directory, read on the
-Engine's machine or through a helper container. Every figure says which image store it was
-measured on, and why the overlay2 graph driver and the containerd snapshotter count differently."""
+"""02 and 02b · The writable layer: three containers from `my-image` and their deltas, the
+lecture's storage equation measured against `docker system df`, a scaling run of 1 to 20
+containers (02); what a writable layer holds (`docker diff`, copy-on-write, whiteouts) and the
+overlay's upper directory, read on the Engine's machine or through a helper container (02b).
+Every figure says which image store it was measured on, and why the overlay2 graph driver and the
+containerd snapshotter count differently."""
 
 from .exercise import check_three_megabytes
 from .experiments import (

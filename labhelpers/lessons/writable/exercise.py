@@ -41,26 +41,36 @@ def check_three_megabytes(name: str = EXERCISE_CONTAINER) -> CheckResult:
     exactly 3,000,000 bytes of data (its added and changed files: `docker diff`)? With the
     overlay2 graph driver `docker ps -s` must then print exactly that (3MB)."""
     create = (
-        f"docker run -d --init --name {name} --label {MANAGED}=true "
-        f"{real(LESSON_IMAGE, 'image')}, then "
-        f"`docker exec {name} dd if=/dev/zero of=/app/data.bin bs=<a block size> count=<n>` and "
-        f"`docker ps -s --filter name={name}`"
+        f"`docker run -d --init --name {name} --label {MANAGED}=true "
+        f"{real(LESSON_IMAGE, 'image')}`, then `docker exec {name} dd if=/dev/zero "
+        f"of=/app/data.bin bs=<a block size> count=<n>`; `docker ps -s --filter name={name}` "
+        "shows the result"
     )
     container = find_container(name)
     if container is None:
-        return not_yet(EXERCISE_TITLE, f"there is no container '{name}' yet.", create)
+        return not_yet(
+            EXERCISE_TITLE,
+            f"there is no container '{name}' yet.",
+            f"start a container from {real(LESSON_IMAGE, 'image')} with the lab's label, then "
+            "write a file of the right size inside it: the writable layer holds what the "
+            "container writes.",
+            create,
+        )
     if not container.lab_owned:
         return not_yet(
             EXERCISE_TITLE,
             f"'{name}' has no {MANAGED}=true label, so the lab's cleanup would leave it behind "
             "(labels cannot be added to a container later).",
-            f"remove it (`docker rm -f {name}`) and start it again: {create}",
+            "labels are set when a container is created: remove it and create it again, "
+            "with the label.",
+            f"`docker rm -f {name}`, then {create}",
         )
     if container.status != "running":
         return not_yet(
             EXERCISE_TITLE,
             f"'{name}' is {container.status}; the check looks at its files with `docker exec`.",
-            f"start it again (`docker start {name}`) and run the check once more.",
+            "start it again, then run the check once more.",
+            f"`docker start {name}`",
         )
     store = engine_facts().image_store
     size = container_sizes([name])[0].writable_layer_bytes
@@ -82,15 +92,19 @@ def check_three_megabytes(name: str = EXERCISE_CONTAINER) -> CheckResult:
             f"means 1,048,576 bytes), which docker would print as {si(data)}."
         )
         hint = (
-            "the CLI counts 1 MB as 1,000,000 bytes: write 3,000,000 bytes instead "
-            "(GNU dd's bs=1MB is 1,000,000 bytes; `head -c 3000000 /dev/zero` works too). "
-            "Overwrite the same file, or remove the extra one, so nothing else stays in the layer."
+            "the docker CLI counts 1 MB as 1,000,000 bytes, not 1,048,576: write 3,000,000 "
+            "bytes, and leave nothing else in the layer."
         )
-        return not_yet(EXERCISE_TITLE, why, hint)
+        more = (
+            "GNU dd's bs=1MB is 1,000,000 bytes (bs=1M is a MiB); `head -c 3000000 /dev/zero` "
+            "works too. Overwrite the same file, or remove the extra one."
+        )
+        return not_yet(EXERCISE_TITLE, why, hint, more)
     return not_yet(
         EXERCISE_TITLE,
         f"'{name}' holds {si_exact(data)} of data in its writable layer, not "
         f"{EXERCISE_BYTES:,} B (docker ps -s: {si_exact(size)}).",
+        "the writable layer must hold exactly one thing of yours: 3,000,000 bytes of data.",
         f"`docker diff {name}` lists what the layer holds; remove what should not be there "
         f"(or start over with `docker rm -f {name}`), then write 3,000,000 bytes.",
     )

@@ -361,7 +361,7 @@ def change_demo(name: str = COW_CONTAINER, image: str = LESSON_IMAGE) -> ChangeD
     store = engine_facts().image_store
     steps = (
         ("add a new file", "echo hello > /app/new.txt", ""),
-        ("change a file of the image", "echo '# changed' >> /app/app.py", "/app/app.py"),
+        ("change a file of the image", 'echo "# changed" >> /app/app.py', "/app/app.py"),
         ("delete a file of the image", "rm /etc/debian_version", "/etc/debian_version"),
     )
     sizes = {path: _file_size(name, path) for _, _, path in steps if path}

@@ -97,7 +97,7 @@ class LayerSizes(TableShown):
             f"Each writable layer holds more than the bytes of {self.path}: "
             f"{_same_or_list(extras)}, because {counting_rule(self.store, self.block_bytes)}. "
             "So even a fresh layer is not 0 B: it holds the directories docker-init's mount point "
-            "needed (section 5 lists them)."
+            "needed (notebook 02b lists them)."
         )
 
     def table(self) -> Table:
@@ -276,8 +276,9 @@ class StorageEquation(TableShown):
         checks = self.checks()
         if all(holds for _, holds, _ in checks):
             return (
-                "So on this Engine the lecture's equation holds to the byte: the image's layers "
-                "once, plus the deltas."
+                "So on this Engine the lecture's equation holds to the byte, as docker system df "
+                "counts (it adds up file sizes; the disk itself allocates whole blocks): the "
+                "image's layers once, plus the deltas."
             )
         if self.store == CONTAINERD and checks[2][1]:
             return (

@@ -46,13 +46,18 @@ def plot_equation(equation: StorageEquation):
                 color=_IMAGE_COLOUR,
                 edgecolor="white",
                 width=0.55,
-                label=f"{equation.image}'s layers (unpacked)" if x == 0 and copy == 0 else None,
+                label=(
+                    f"{equation.image}'s layers (one band per copy)"
+                    if x == 0 and copy == 0
+                    else None
+                ),
             )
             bottom += height
         for i, c in enumerate(equation.containers):
             height = c.writable_layer_bytes / 1e6
             colour = _DELTA_COLOURS[i % len(_DELTA_COLOURS)]
-            ax.bar(x, height, bottom=bottom, color=colour, width=0.55)
+            delta = f"{c.name}'s delta (writable layer)" if x == 0 else None
+            ax.bar(x, height, bottom=bottom, color=colour, width=0.55, label=delta)
             bottom += height
         total = equation.model_total_bytes if copies == 1 else equation.naive_total_bytes
         ax.annotate(
@@ -60,7 +65,7 @@ def plot_equation(equation: StorageEquation):
         )
     ax.set_xticks(range(len(bars)), [label for label, _ in bars])
     ax.set_ylabel("MB (SI, as docker prints)")
-    ax.set_ylim(0, equation.naive_total_bytes / 1e6 * 1.18)
+    ax.set_ylim(0, equation.naive_total_bytes / 1e6 * 1.45)  # room for the legend above
     ax.legend(loc="upper left", frameon=False, fontsize=9)
     ax.set_title(f"{n} containers from {equation.image}", fontsize=11)
 

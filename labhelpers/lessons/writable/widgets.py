@@ -9,7 +9,7 @@ from ...core.errors import BadInput
 from ...core.inputs import check_slider, is_whole
 from ...core.units import signed_bytes
 from ...views import Table, pre
-from ...widgets import Chart, Progress, run_quietly
+from ...widgets import Chart, Progress, hbox, run_quietly, vbox
 from .experiments import CONTAINERS, LESSON_DELTAS_MIB, MAX_SCALE, scaling_experiment, write_deltas
 from .results import Scaling
 
@@ -79,7 +79,9 @@ def deltas_widget(
 
     button.on_click(write)
     write()
-    return w.VBox([*sliders, button, shown])
+    return vbox(
+        [*sliders, button, shown], "three sliders (MiB each container writes) and a Write button"
+    )
 
 
 def _write_within(sizes_mib: tuple, names: tuple, max_mib: int):
@@ -144,7 +146,12 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
     commands = w.HTML()
     log = w.Accordion(children=[commands], titles=("docker commands (click to open)",))
     log.selected_index = None
-    display(w.HBox([how_many, each, button]))
+    display(
+        hbox(
+            [how_many, each, button],
+            "sliders for how many containers and MiB each, and a Run button",
+        )
+    )
     progress = Progress(count, "started")
     chart = Chart()
     display(log)
