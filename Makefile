@@ -4,25 +4,28 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# JupyterLab refuses to run as root unless told; the course often runs as root in containers/VMs.
-LAB_ARGS ?= $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Extra arguments for JupyterLab: make lab LAB_ARGS="--port 8899 --no-browser"
+LAB_ARGS ?=
 
 .PHONY: help install lab doctor test lint format sync record api catalogue provision engines cleanup bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml binder/requirements.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+		echo "The course needs Python 3.10 or newer; $(PYTHON) is $$($(PYTHON) --version 2>&1 || echo missing)."; \
+		echo "Install a newer Python (python.org, or your system's python3.11 package), then run"; \
+		echo "make again with it: make PYTHON=python3.11 ..."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test]'
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test]' -c binder/requirements.txt
 	@touch $@
 
 install: $(STAMP)  ## create .venv (if needed) and install the project into it
 
 lab: $(STAMP)  ## check the Engine, then open JupyterLab on the first notebook
-	@$(BIN)/python -m labhelpers doctor || echo "(the notebooks will say what is missing)"
-	cd notebooks && ../$(BIN)/jupyter lab $(LAB_ARGS) 00-check-your-lab.ipynb
+	$(BIN)/python -m labhelpers lab $(LAB_ARGS)
 
 test: $(STAMP)  ## lint, tests, and every notebook with nbval: live, then replayed
 	$(BIN)/python -m labhelpers test

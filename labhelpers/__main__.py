@@ -1,5 +1,6 @@
 """`python -m labhelpers COMMAND`: the course's commands (each `make` target calls one).
 
+lab       check the Engine, then open JupyterLab on the first notebook
 doctor    is this machine ready for the course? (checks the live Engine)
 cleanup   remove everything the lab created, selected by its label only
 record    run every notebook live: refresh its stored outputs and its replay recording
@@ -23,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="labhelpers", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     sub = parser.add_subparsers(dest="command", required=True)
+    lab = sub.add_parser("lab", help="check the Engine, then open JupyterLab on notebook 00")
+    lab.add_argument(
+        "--settings-only", action="store_true", help="only write JupyterLab's settings (Binder)"
+    )
     sub.add_parser("doctor", help="check the Engine, storage driver, base image and disk")
     clean = sub.add_parser("cleanup", help="remove everything the lab created (by label only)")
     clean.add_argument("--include-base-image", action="store_true")
@@ -56,8 +61,17 @@ def main(argv: list[str] | None = None) -> int:
     aud.add_argument("file", type=Path, help="the audit file a live run wrote")
     test = sub.add_parser("test", help="lint, tests and every notebook (live and replayed)")
     test.add_argument("phases", nargs="*", help="some phases only (default: all)")
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.extra = extra  # `lab` hands the rest to JupyterLab (--port 8899, --no-browser, ...)
     return COMMANDS[args.command](args)
+
+
+def _lab(args: argparse.Namespace) -> int:
+    from .tools import lab
+
+    return lab.main(args.extra, settings_only=args.settings_only)
 
 
 def _doctor(args: argparse.Namespace) -> int:
@@ -173,6 +187,7 @@ def _test(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
+    "lab": _lab,
     "doctor": _doctor,
     "cleanup": _cleanup,
     "record": _record,

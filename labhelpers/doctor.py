@@ -19,7 +19,7 @@ from .engine import (
     engine_step,
     run_once,
 )
-from .engine.connection import sdk_version, why_unavailable
+from .engine.connection import endpoint, sdk_version, why_unavailable
 from .engine.names import NamePlan, plan
 from .engine.system import EngineFacts, Locality
 from .replay import describe, modes
@@ -88,6 +88,10 @@ def _checks() -> Report:
     findings: list[Finding] = []
     findings.append(Finding("Python", platform.python_version(), True, ""))
     findings.append(Finding("Docker SDK for Python", sdk_version(), True, ""))
+    chosen, host = endpoint()
+    findings.append(
+        Finding("Engine address", f"{host or 'the default socket'} ({chosen})", True, "")
+    )
     problem = why_unavailable()
     if problem is not None:
         findings.append(

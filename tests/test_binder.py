@@ -17,7 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
+
+try:
+    import tomllib  # novermin (3.11+; tomli below on 3.10)
+except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (the test extras)
+    import tomli as tomllib
 
 from labhelpers.replay.banners import BANNER_MARK
 
@@ -97,6 +101,11 @@ def test_binder_stand_in_replays_every_notebook_with_no_engine(tmp_path):
     # what repo2docker does: requirements.txt, then postBuild from the repository's root
     _run([python, "-m", "pip", "install", "-q", "-r", repo / "binder/requirements.txt"], env=env)
     _run([repo / "binder/postBuild"], cwd=repo, env=env, timeout=600)
+    debris = [p.name for p in repo.iterdir() if p.name == "build" or p.name.endswith(".egg-info")]
+    assert debris == [], f"left in the learner's file browser: {debris}"
+    prefix = _run([python, "-c", "import sys; print(sys.prefix)"], env=env).stdout.strip()
+    overrides = json.loads((Path(prefix) / "share/jupyter/lab/settings/overrides.json").read_text())
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
     extensions = _run([venv / "bin/jupyter", "labextension", "list"], env=env)
     listed = re.sub(r"\x1b\[[0-9;]*m", "", extensions.stdout + extensions.stderr)
     assert re.search(r"@jupyter-widgets/jupyterlab-manager v\S+ enabled", listed), listed

@@ -17,6 +17,7 @@ __all__ = [
     "CONNECT_TIMEOUT_S",
     "cli_env",
     "client",
+    "endpoint",
     "engine_available",
     "engine_is_local",
     "is_sdk_error",
@@ -36,13 +37,50 @@ def _on_binder() -> bool:
     return any(k in os.environ for k in markers)
 
 
+def endpoint() -> tuple[str, str]:
+    """Where the lab looks for the Engine, the way the docker CLI does: (how it was chosen, the
+    address). DOCKER_HOST first; else the context DOCKER_CONTEXT names, else the CLI's current
+    context (`docker context use NAME`, kept in ~/.docker/config.json), else `default` (the
+    local socket). Docker Desktop, Colima, OrbStack and rootless Docker set a context of their own,
+    so following it reaches the Engine `docker ps` reaches. (The SDK's `from_env` does the same
+    since docker 7.2.)"""
+    host = os.environ.get("DOCKER_HOST", "")
+    if host:
+        return "DOCKER_HOST", host
+    try:
+        from docker.context import ContextAPI
+        from docker.context.config import get_current_context_name
+    except ImportError:  # an SDK without contexts: the default socket
+        return "the default", ""
+    name = os.environ.get("DOCKER_CONTEXT") or get_current_context_name() or "default"
+    try:
+        context = ContextAPI.get_context(name)
+    except Exception:  # a context whose files are unreadable: the SDK falls back the same way
+        context = None
+    if context is None:
+        return f"context {name} (not found: `docker context ls` lists them)", ""
+    return f"context {name}", context.Host or ""
+
+
 def unavailable_message(exc: BaseException | None, host: str | None = None) -> DockerUnavailable:
     """Explain, in three lines, why no Engine answers on this platform and what to do.
 
-    `host`: the Engine's address, when it is not DOCKER_HOST's."""
+    `host`: the Engine's address, when it is not DOCKER_HOST's (or the current context's)."""
     detail = repr(exc) if exc else ""
-    host = os.environ.get("DOCKER_HOST", "") if host is None else host
-    what = "Could not reach a Docker Engine" + (f" at DOCKER_HOST={host}." if host else ".")
+    chosen = "DOCKER_HOST"
+    if host is None:
+        chosen, host = endpoint()
+    missing_context = "(not found" in chosen
+    if chosen == "DOCKER_HOST" and host:
+        what = f"Could not reach a Docker Engine at DOCKER_HOST={host}."
+    elif chosen.startswith("context ") and chosen != "context default" and not missing_context:
+        what = f"Could not reach a Docker Engine at {host} (the docker CLI's {chosen})."
+    elif missing_context:
+        what = (
+            f"Could not reach a Docker Engine: the docker CLI's {chosen.split(' (')[0]} is missing."
+        )
+    else:
+        what = "Could not reach a Docker Engine."
     system = platform.system()
     if _on_binder():
         why = "this is Binder, which runs no Docker Engine and cannot start one."
@@ -55,6 +93,18 @@ def unavailable_message(exc: BaseException | None, host: str | None = None) -> D
         todo = (
             "add yourself to the docker group (`sudo usermod -aG docker $USER`), then log out "
             "and in again."
+        )
+    elif missing_context:
+        why = "DOCKER_CONTEXT, or `docker context use`, names a context this machine does not have."
+        todo = (
+            "list them with `docker context ls`, then `docker context use NAME` "
+            "(or unset DOCKER_CONTEXT)."
+        )
+    elif chosen.startswith("context ") and chosen != "context default":
+        why = f"the docker CLI's {chosen} points there, and nothing answers."
+        todo = (
+            "start the Engine that context belongs to (Docker Desktop, Colima, ...), or pick "
+            "another: `docker context ls`, then `docker context use NAME`."
         )
     elif host and not host.startswith("unix://"):
         why = "nothing answers at that address, or a firewall stands in between."
@@ -108,6 +158,9 @@ def client(refresh: bool = False):
         return _client
     import docker
 
+    chosen, _host = endpoint()
+    if "(not found" in chosen:  # the docker CLI refuses it too: never guess another Engine
+        raise unavailable_message(None)
     try:
         candidate = docker.from_env(timeout=CONNECT_TIMEOUT_S)
         candidate.ping()
