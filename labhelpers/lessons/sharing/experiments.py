@@ -192,8 +192,9 @@ def start_with_anonymous_volume(
 def read_with_volumes_from(
     source: str, path: str = f"{ANONYMOUS_AT}/notes.txt", image: str = LESSON_IMAGE
 ) -> str:
-    """`docker run --rm --volumes-from SOURCE IMAGE cat PATH`: a second container gets the same
-    mounts as SOURCE (its anonymous volume included) and reads the file; returns its text.
+    """`docker run --rm --volumes-from SOURCE:ro IMAGE cat PATH`: a second container gets the same
+    mounts as SOURCE (its anonymous volume included; `:ro`, since it only reads) and reads the
+    file; returns its text.
 
     Raises:
         BadInput: SOURCE is not one of the lab's containers.
@@ -202,7 +203,7 @@ def read_with_volumes_from(
     source = real(source)
     lab_container(source)
     try:
-        return run_once(image, ["cat", path], volumes_from=[source]).output
+        return run_once(image, ["cat", path], volumes_from=[f"{source}:ro"]).output
     except CommandFailed as exc:
         raise CommandFailed(
             f"`cat {path}` failed in a container started with --volumes-from {source}.",
