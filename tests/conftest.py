@@ -15,6 +15,7 @@ lab labels fails (and the leftovers are removed so the next test starts clean).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import sys
 import pytest
 
 import labhelpers as lh
-from labhelpers.core.labels import SESSION_ID
+from labhelpers.core.labels import MANAGED, SESSION_ID
 from labhelpers.engine import lab_resources
 from labhelpers.engine.connection import why_unavailable
 
@@ -79,6 +80,27 @@ def remove_leftovers() -> tuple:
 def docker_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     """Run the real docker CLI, the way a learner would."""
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
+
+
+def make_room_for(kind: str, name: str) -> None:
+    """Before a test makes a learner's own KIND NAME (no lab label): a leftover of the lab's own
+    by that name (an earlier course run's `my-image`, say) is removed; anything else of that name
+    is someone's, and the test is skipped, saying so (never touch a learner's)."""
+    inspect = ("inspect", "--type", "container") if kind == "container" else (kind, "inspect")
+    labels = "{{json .Config.Labels}}" if kind in ("container", "image") else "{{json .Labels}}"
+    found = docker_cli(*inspect, "-f", labels, name, check=False)
+    if found.returncode != 0:
+        return
+    managed = (json.loads(found.stdout or "null") or {}).get(MANAGED, "")
+    if managed != "true" and not managed.startswith("image:"):
+        pytest.skip(f"this Engine already has a {kind} {name} of someone's: not the test's to use")
+    remove = {
+        "container": ("rm", "-f", "-v"),
+        "image": ("image", "rm", "-f"),
+        "volume": ("volume", "rm", "-f"),
+        "network": ("network", "rm"),
+    }[kind]
+    docker_cli(*remove, name)
 
 
 def in_another_session(code: str, *argv: str) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import docker_cli
+from conftest import docker_cli, make_room_for
 from labhelpers.engine import choose_base_image
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,12 +45,10 @@ def _fingerprint() -> dict:
 @pytest.fixture
 def learner_made_the_lecture(tmp_path, engine):
     """my-image, my-vol (with a file) and a running my-cont-1, made as the lecture says (no
-    lab labels). Skipped when the Engine already has any of them (never touch a learner's)."""
-    for args in (("image", "inspect", "my-image"), ("volume", "inspect", "my-vol")):
-        if docker_cli(*args, check=False).returncode == 0:
-            pytest.skip(f"this Engine already has {args[-1]}: not the lab's to use in a test")
-    if docker_cli("inspect", "my-cont-1", check=False).returncode == 0:
-        pytest.skip("this Engine already has my-cont-1")
+    lab labels). The lab's own leftovers of these names are removed first; skipped when one is
+    someone else's (never touch a learner's)."""
+    for kind, name in (("container", "my-cont-1"), ("image", "my-image"), ("volume", "my-vol")):
+        make_room_for(kind, name)
     context = tmp_path / "lecture"
     context.mkdir()
     for name in ("Dockerfile", "app.py"):
