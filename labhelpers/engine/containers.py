@@ -444,6 +444,14 @@ def run_once(
         helper.start()
         exit_code = int(helper.wait().get("StatusCode", -1))
         out = helper.logs(stdout=exit_code == 0, stderr=True)
+        # The Engine marks a container exited after waiting at most 2 s for its output to be
+        # logged; on a busy machine the rest arrives a moment later (seen: an `ls` of a full
+        # volume read back as nothing). Empty output is read again for up to 1.5 s.
+        for pause in (0.1, 0.2, 0.4, 0.8):
+            if out:
+                break
+            time.sleep(pause)
+            out = helper.logs(stdout=exit_code == 0, stderr=True)
     finally:
         audit.removed("container", helper.name, helper.labels)
         helper.remove(force=True)
