@@ -30,8 +30,8 @@ def check_ram_volume(
     changed."""
     idea = (
         "the `local` driver hands its `--opt` values (type, device, o) to the kernel's mount, "
-        "as section 2 did for ram-vol; a tmpfs volume holds files only while a container that "
-        "uses it runs."
+        "as section 2 did for its RAM-backed volume; a tmpfs volume holds files only while a "
+        "container that uses it runs."
     )
     commands = (
         f"`docker volume create --driver local --opt type=tmpfs --opt device=tmpfs "

@@ -667,11 +667,11 @@ def live_sync(
     steps = (
         ("this machine", f'echo "line 1, from the host" > {_pwd(host_file)}',
          lambda: host_write("line 1, from the host", "w")),
-        ("sync-box", cli("exec", box, "cat", in_box), box_read),
+        (box, cli("exec", box, "cat", in_box), box_read),
         ("this machine", f'echo "line 2, added on the host" >> {_pwd(host_file)}',
          lambda: host_write("line 2, added on the host", "a")),
-        ("sync-box", cli("exec", box, "cat", in_box), box_read),
-        ("sync-box",
+        (box, cli("exec", box, "cat", in_box), box_read),
+        (box,
          cli("exec", box, "sh", "-c", f'echo "from the container" > /shared/{box_file.name}'),
          box_write),
         ("this machine", f"cat {_pwd(box_file)}", host_read),
@@ -679,7 +679,7 @@ def live_sync(
     why_not = unshared_folder(folder)
     if why_not:
         rows = tuple(SyncStep(where, command, "") for where, command, _ in steps)
-        return SyncReport(folder.as_posix(), start, rows, why_not)
+        return SyncReport(folder.as_posix(), start, rows, why_not, box)
     run_container(box, image, [bind_mount(folder, "/shared")], "sleep infinity")
     rows = []
     try:
@@ -688,7 +688,7 @@ def live_sync(
             rows.append(SyncStep(where, command, action()))
     finally:
         remove_container(box)
-    return SyncReport(folder.as_posix(), start, tuple(rows))
+    return SyncReport(folder.as_posix(), start, tuple(rows), box=box)
 
 
 @engine_step("bind-mount a host path that does not exist")

@@ -416,6 +416,7 @@ class SyncReport(TableShown):
     started: str  # the `docker run` that made the container
     steps: tuple
     not_run: str = ""
+    box: str = "sync-box"  # the container's name on this Engine
 
     def table(self) -> Table:
         if self.not_run:
@@ -423,7 +424,7 @@ class SyncReport(TableShown):
         return Table(
             ["on", "command", "read back"],
             [(s.where, s.command, s.read.replace("\n", " / ")) for s in self.steps],
-            caption=f"{self.folder} on this machine is /shared in sync-box",
+            caption=f"{self.folder} on this machine is /shared in {self.box}",
         )
 
     def seen_at_once(self) -> bool:
@@ -444,7 +445,7 @@ class SyncReport(TableShown):
         if self.seen_at_once():
             return (
                 "Each read showed what the other side had written one command earlier: one "
-                "folder, two names for it. Nothing was copied, and sync-box was not restarted."
+                f"folder, two names for it. Nothing was copied, and {self.box} was not restarted."
             )
         return "A read did not show what the other side wrote: look at the table above."
 
