@@ -30,6 +30,14 @@ from labhelpers.engine.connection import why_unavailable
 ENGINE_FIXTURES = {"engine", "no_leftovers", "lesson_image", "my_image"}
 
 
+def pytest_configure(config) -> None:
+    """Tests never read the lab's remembered choices of this machine (which names the course
+    uses on an Engine, which sessions live): each test run starts a state folder of its own."""
+    import tempfile
+
+    os.environ["LABHELPERS_STATE_DIR"] = tempfile.mkdtemp(prefix="labhelpers-test-state-")
+
+
 def pytest_collection_modifyitems(items: list) -> None:
     for item in items:
         if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())):

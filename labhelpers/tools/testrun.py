@@ -172,6 +172,7 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
         shutil.rmtree(fresh, ignore_errors=True)
         live = {**env, "LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": str(fresh)}
         live["LABHELPERS_NAMES_LOG"] = str(fresh / "names.log")
+        live["LABHELPERS_STATE_DIR"] = str(fresh / "state")  # names chosen afresh for this run
         live["LABHELPERS_AUDIT"] = str(fresh / "audit.jsonl")
         return [(_nbval(live, lax=not strict), live)]
     if phase == "drift":
