@@ -38,10 +38,16 @@ def pytest_configure(config) -> None:
     os.environ["LABHELPERS_STATE_DIR"] = tempfile.mkdtemp(prefix="labhelpers-test-state-")
 
 
+# Tests that run the whole course: its last notebook cleans up every resource with the lab's
+# label, the images the other tests share included, so they run after everything else.
+WHOLE_COURSE = ("test_learner_owned.py",)
+
+
 def pytest_collection_modifyitems(items: list) -> None:
     for item in items:
         if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.engine)
+    items.sort(key=lambda item: item.path.name in WHOLE_COURSE)  # stable: the rest keep order
 
 
 @pytest.fixture(autouse=True)
