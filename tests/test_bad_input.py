@@ -79,8 +79,10 @@ def stage(tmp_path_factory):
     if problem is not None:
         pytest.fail(f"this test needs a Docker Engine:\n{problem}", pytrace=False)
 
-    for kind, name in (*LEARNER, ("network", LEARNER_NETWORK)):
-        make_room_for(kind, name)  # the lab's own leftovers go; someone's skips the test
+    # The lab's own leftovers go (a container `my-cont-2` of an earlier test would be replaced by
+    # the learner-network case, and the snapshot would see it vanish); someone's skips the test.
+    for kind, name in (*LEARNER, ("network", LEARNER_NETWORK), ("container", LEARNER_NETWORK)):
+        make_room_for(kind, name)
     assert name_plan().prefix == "", "the lecture's names, chosen before the learner's appear"
     chosen = catalogue.Stage(
         tmp_path_factory.mktemp("bad-input").resolve(), choose_base_image().image
