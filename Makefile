@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # Extra arguments for JupyterLab: make lab LAB_ARGS="--port 8899 --no-browser"
 LAB_ARGS ?=
 
-.PHONY: help install lab doctor test lint format sync record api catalogue provision engines cleanup bench clean
+.PHONY: help install lab doctor test browser lint format sync record api catalogue provision engines cleanup bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml binder/requirements.txt
 		echo "make again with it: make PYTHON=python3.11 ..."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test]' -c binder/requirements.txt
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test,browser]' -c binder/requirements.txt
 	@touch $@
 
 install: $(STAMP)  ## create .venv (if needed) and install the project into it
@@ -27,8 +27,11 @@ install: $(STAMP)  ## create .venv (if needed) and install the project into it
 lab: $(STAMP)  ## check the Engine, then open JupyterLab on the first notebook
 	$(BIN)/python -m labhelpers lab $(LAB_ARGS)
 
-test: $(STAMP)  ## lint, tests, and every notebook with nbval: live, then replayed
+test: $(STAMP)  ## lint, tests, every notebook with nbval (live, replayed), then in the browser
 	$(BIN)/python -m labhelpers test
+
+browser: $(STAMP)  ## every notebook in JupyterLab in Chromium, live then replayed (screenshots in build/)
+	$(BIN)/python -m labhelpers browser
 
 doctor: $(STAMP)  ## check the Docker Engine, storage driver, base image and disk
 	$(BIN)/python -m labhelpers doctor

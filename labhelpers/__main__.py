@@ -8,7 +8,8 @@ sync      rewrite each notebook's .ipynb from its .md, keeping outputs (--check:
 api       docs/notebook-api.md, the names notebooks use (--write / --check)
 catalogue docs/bad-input.md, what the lab refuses and what it says (--check: only compare)
 lengths   each notebook's prose words and largest markdown cell (--check: fail when over)
-test      every check of the course, in phases (lint ... replay)
+browser   every notebook in JupyterLab in Chromium, live and replayed: what the learner sees
+test      every check of the course, in phases (lint ... browser)
 """
 
 from __future__ import annotations
@@ -59,6 +60,15 @@ def main(argv: list[str] | None = None) -> int:
     lng.add_argument("--check", action="store_true", help="fail when one is over the limits")
     aud = sub.add_parser("audit", help="check a live run's safety audit (LABHELPERS_AUDIT)")
     aud.add_argument("file", type=Path, help="the audit file a live run wrote")
+    brw = sub.add_parser("browser", help="every notebook in JupyterLab, in Chromium")
+    brw.add_argument("notebooks", nargs="*", help="number prefixes or names (default: all)")
+    brw.add_argument("--live-only", action="store_true", help="skip the replayed pass")
+    brw.add_argument("--replay-only", action="store_true", help="skip the live pass")
+    brw.add_argument(
+        "--without-widget-manager",
+        action="store_true",
+        help="serve JupyterLab with the widget manager disabled (proves the pass can fail)",
+    )
     test = sub.add_parser("test", help="lint, tests and every notebook (live and replayed)")
     test.add_argument("phases", nargs="*", help="some phases only (default: all)")
     args, extra = parser.parse_known_args(argv)
@@ -180,6 +190,18 @@ def _audit(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _browser(args: argparse.Namespace) -> int:
+    from .tools import browser
+
+    broken = (browser.WIDGET_MANAGER,) if args.without_widget_manager else ()
+    return browser.main(
+        args.notebooks,
+        live=not args.replay_only,
+        replay=not args.live_only,
+        disabled_extensions=broken,
+    )
+
+
 def _test(args: argparse.Namespace) -> int:
     from .tools import testrun
 
@@ -196,6 +218,7 @@ COMMANDS = {
     "catalogue": _catalogue,
     "lengths": _lengths,
     "audit": _audit,
+    "browser": _browser,
     "test": _test,
 }
 

@@ -80,3 +80,15 @@ def test_the_faults_run_on_one_engine_of_the_reference_kind_or_else_the_first():
     assert one_engine([system, overlay2], reference) is system
     down = engine("28-containerd", "", "", problem="not running")
     assert one_engine([system, down], reference) is system
+
+
+def test_the_browser_pass_is_the_last_phase_run_once_and_left_out_of_unit_and_engine():
+    from labhelpers.tools.testrun import ONE_ENGINE, PHASES, _commands
+
+    assert PHASES[-1] == "browser" and "browser" in ONE_ENGINE
+    (browse, _), (proof, _) = _commands("browser", None, strict=True)
+    assert browse[1:] == ["-m", "labhelpers", "browser"]
+    assert proof[-3:] == ["-m", "browser", "tests/test_browser.py"]
+    for phase in ("unit", "engine"):
+        ((argv, _),) = _commands(phase, None, strict=True)
+        assert "not browser" in argv[-1], f"the {phase} phase runs browser tests"

@@ -13,12 +13,17 @@
     faults      tests/test_faults.py (marker `faults`): the Engine stopped, a kernel interrupted
                 or restarted, a nearly full disk, a long step               (one Engine)
     replay      every notebook under nbval again, replayed with no Engine reachable
+    browser     what the learner sees: every notebook in JupyterLab in Chromium, live and then
+                replayed, with the widgets used with the mouse (python -m labhelpers browser),
+                and the proof that a broken widget front-end fails it (marker `browser`)
+                                                                            (one Engine)
 
 Which Engines: the one the docker CLI and the lab reach (DOCKER_HOST) by default, or every Engine
 named in LABHELPERS_ENGINES ("system 28-overlay2 28-containerd": `system` is the default one, the
 others are started by scripts/lab-engines and listen on /run/lab-engines/NAME/docker.sock). The
-faults run once, on the first Engine of the reference kind (the one the recordings come from) or,
-when none is, on the first Engine; they start Engines of their own beside it (scripts/lab-engines).
+faults and the browser pass run once, on the first Engine of the reference kind (the one the
+recordings come from) or, when none is, on the first Engine; the faults start Engines of their own
+beside it (scripts/lab-engines).
 
 What nbval compares: the stored outputs come from one Engine (the one the recordings name; see
 CONTRIBUTING.md). On an Engine of the same kind (same major version, storage driver and image
@@ -46,8 +51,20 @@ __all__ = ["ENGINES_SETTING", "PHASES", "Engine", "main", "one_engine"]
 
 ROOT = Path(__file__).resolve().parents[2]
 PER_ENGINE = ("engine", "live", "drift", "safety")
-ONE_ENGINE = ("faults",)
-PHASES = ("lint", "pairs", "api", "unit", "engine", "live", "drift", "safety", "faults", "replay")
+ONE_ENGINE = ("faults", "browser")
+PHASES = (
+    "lint",
+    "pairs",
+    "api",
+    "unit",
+    "engine",
+    "live",
+    "drift",
+    "safety",
+    "faults",
+    "replay",
+    "browser",
+)
 SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
 FRESH = ROOT / "build" / "recordings"
 ENGINES_SETTING = "LABHELPERS_ENGINES"
@@ -130,8 +147,8 @@ def reference() -> tuple:
 
 
 def one_engine(matrix: list[Engine], kind: tuple) -> Engine:
-    """The Engine a phase run once (faults) runs on: the first of KIND (the reference kind), else
-    the first of the matrix."""
+    """The Engine a phase run once (faults, browser) runs on: the first of KIND (the reference
+    kind), else the first of the matrix."""
     return next((e for e in matrix if not e.problem and e.kind == kind), matrix[0])
 
 
@@ -162,11 +179,16 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
             ([py, "-m", "labhelpers", "catalogue", "--check"], env),
         ]
     if phase == "unit":
-        return [([*pytest, "-m", "not engine and not faults"], env)]
+        return [([*pytest, "-m", "not engine and not faults and not browser"], env)]
     if phase == "engine":
-        return [([*pytest, "-m", "engine and not faults"], env)]
+        return [([*pytest, "-m", "engine and not faults and not browser"], env)]
     if phase == "faults":
         return [([*pytest, "-m", "faults"], env)]
+    if phase == "browser":
+        return [
+            ([py, "-m", "labhelpers", "browser"], env),
+            ([*pytest, "-m", "browser", "tests/test_browser.py"], env),
+        ]
     fresh = FRESH / (engine.name if engine else "default")
     if phase == "live":
         shutil.rmtree(fresh, ignore_errors=True)
