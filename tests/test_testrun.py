@@ -92,3 +92,30 @@ def test_the_browser_pass_is_the_last_phase_run_once_and_left_out_of_unit_and_en
     for phase in ("unit", "engine"):
         ((argv, _),) = _commands(phase, None, strict=True)
         assert "not browser" in argv[-1], f"the {phase} phase runs browser tests"
+
+
+def test_with_no_chromium_the_browser_phase_is_not_run_and_says_why(tmp_path):
+    """A learner's machine without Chromium: the other phases run, the browser one is named as not
+    run with the reason, after the three-line message saying what to install."""
+    import shutil
+
+    (tmp_path / "docker").symlink_to(shutil.which("docker"))  # the CLI stays; no browser here
+    path = os.pathsep.join([str(Path(sys.executable).parent), str(tmp_path)])
+    env = dict(os.environ, PATH=path, DOCKER_HOST=DEAD)
+    for name in ("LABHELPERS_MODE", "LABHELPERS_ENGINES", "LABHELPERS_CHROMIUM"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "labhelpers", "test", "pairs", "browser"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out = done.stdout + done.stderr
+    lines = out.splitlines()
+    assert done.returncode == 1, out
+    assert "No Chromium or Chrome found for the browser pass" in out
+    assert any(line.startswith("What to do: ") and "chromium" in line for line in lines), out
+    assert lines[-1].endswith("; not run (no Chromium): browser"), lines[-1]
+    assert lines[-1].startswith("test: 1/2 phases passed (pairs "), lines[-1]
+    assert "Traceback" not in out

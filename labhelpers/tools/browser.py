@@ -109,12 +109,15 @@ def chromium() -> str:
     Raises:
         RuntimeError: no Chromium found, with what to install.
     """
-    found = os.environ.get("LABHELPERS_CHROMIUM") or shutil.which("chromium") or ""
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    installed = next(filter(None, map(shutil.which, names)), "")
+    found = os.environ.get("LABHELPERS_CHROMIUM") or installed
     if not found:
         raise RuntimeError(
-            "No Chromium found for the browser pass.\n"
-            "Why: it drives Debian's Chromium (Playwright downloads none here).\n"
-            "What to do: `sudo apt-get install -y chromium`, or set LABHELPERS_CHROMIUM."
+            "No Chromium or Chrome found for the browser pass (the other phases ran without it).\n"
+            "Why: it drives the browser the machine has (Playwright downloads none here).\n"
+            "What to do: Debian/Ubuntu: `sudo apt-get install -y chromium`; elsewhere set "
+            "LABHELPERS_CHROMIUM to Chrome's or Chromium's program file."
         )
     return found
 
@@ -463,9 +466,9 @@ class Notebook:
         shown = self.view.locator(TOP_WIDGETS).count()
         if shown < expected["widgets"]:
             plain = [
-                t.strip()[:60]
+                t.strip()[:160]
                 for t in outputs.all_inner_texts()
-                if re.match(r"\s*(VBox|HBox|Box|Accordion|Tab)\(", t)
+                if re.match(r"\s*(VBox|HBox|Box|Accordion|Tab)\(|\s*\[.*an interactive widget", t)
             ]
             as_text = f" (shown as text: {plain[0]!r} ...)" if plain else ""
             found.append(

@@ -185,9 +185,12 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
     if phase == "faults":
         return [([*pytest, "-m", "faults"], env)]
     if phase == "browser":
+        state = FRESH / "browser-state"
+        shutil.rmtree(state, ignore_errors=True)
+        seen = {**env, "LABHELPERS_STATE_DIR": str(state)}  # names chosen afresh, as in `live`
         return [
-            ([py, "-m", "labhelpers", "browser"], env),
-            ([*pytest, "-m", "browser", "tests/test_browser.py"], env),
+            ([py, "-m", "labhelpers", "browser"], seen),
+            ([*pytest, "-m", "browser", "tests/test_browser.py"], seen),
         ]
     fresh = FRESH / (engine.name if engine else "default")
     if phase == "live":
@@ -208,6 +211,17 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
     raise ValueError(phase)
 
 
+def _no_chromium() -> str:
+    """Why the browser pass cannot run here ("" when it can): it needs a Chromium."""
+    from .browser import chromium
+
+    try:
+        chromium()
+    except RuntimeError as exc:
+        return str(exc)
+    return ""
+
+
 def main(phases: list[str] | None = None) -> int:
     """Run the phases (all by default); 0 when every one ran and passed."""
     wanted = phases or list(PHASES)
@@ -224,6 +238,7 @@ def main(phases: list[str] | None = None) -> int:
         print(prefix + engine.problem)
     kind = reference()
     outcomes: list[tuple[str, str]] = []  # (label, "passed" | "failed" | "not run")
+    reasons: dict[str, str] = {}  # label -> why it was not run, when not the usual reason
     timings: list[str] = []
 
     def run(label: str, phase: str, engine: Engine | None, strict: bool = True) -> None:
@@ -235,6 +250,11 @@ def main(phases: list[str] | None = None) -> int:
         outcomes.append((label, "passed" if ok else "failed"))
 
     for phase in wanted:
+        if phase == "browser" and (no_browser := _no_chromium()):
+            print(f"== browser\n{no_browser}")
+            outcomes.append(("browser", "not run"))
+            reasons["browser"] = "no Chromium"
+            continue
         if phase not in PER_ENGINE + ONE_ENGINE:
             run(phase, phase, None)
             continue
@@ -263,8 +283,9 @@ def main(phases: list[str] | None = None) -> int:
     summary = f"test: {passed}/{len(outcomes)} phases passed ({', '.join(timings)})"
     if failed:
         summary += f"; failed: {', '.join(failed)}"
-    if skipped:
-        why = "no Docker Engine answers" if down and not named else "an earlier phase failed"
-        summary += f"; not run ({why}): {', '.join(skipped)}"
+    usual = "no Docker Engine answers" if down and not named else "an earlier phase failed"
+    for why in dict.fromkeys(reasons.get(label, usual) for label in skipped):
+        labels = [label for label in skipped if reasons.get(label, usual) == why]
+        summary += f"; not run ({why}): {', '.join(labels)}"
     print(summary)
     return 0 if not failed and not skipped else 1
