@@ -359,13 +359,13 @@ def run_container(
             )
             break
         except docker.errors.APIError as exc:
-            # Another live kernel took the name between the lab's look and its create: look
-            # again (the name then gets this session's suffix), once.
+            # Another kernel took the name between the lab's look and its create: this
+            # session's suffixed name then (once).
             if exc.status_code != 409 or attempt == 2:
                 if exc.status_code != 409:
                     _remove_unstarted(name, exc)
                 raise
-            forget(name)
+            forget(name, taken=True)
     audit.container_created(container, "lab")
     return _info(container, shown)
 

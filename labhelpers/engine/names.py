@@ -367,8 +367,17 @@ def rename_in_text(text: str) -> str:
     return text
 
 
-def forget(name: str) -> None:
-    """Look again, next time, at who holds NAME (the Engine refused it: someone took it)."""
+def forget(name: str, taken: bool = False) -> None:
+    """Look again, next time, at who holds NAME (another session holds it).
+
+    `taken`: the Engine refused to create NAME because something of that name appeared since the
+    lab looked (another kernel created it a moment before). This session then takes its own
+    suffixed name at once, rather than asking again whose the new one is: under load, the other
+    kernel may not be seen as live yet, or still be replacing an older one."""
     for key in [k for k, v in _suffixed.items() if v == name]:
-        del _suffixed[key]
+        mine = f"{key[1]}-s{_SUFFIX}"
+        if taken and name != mine:
+            _suffixed[key] = mine
+        else:
+            del _suffixed[key]
     _produced.pop(name, None)

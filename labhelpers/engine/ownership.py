@@ -124,8 +124,13 @@ def _remove_racing(container, name: str) -> None:
     except docker.errors.APIError as exc:
         if exc.status_code != 409:
             raise
-        deadline = time.monotonic() + 30  # "removal ... is already in progress": let it finish
-        while sdk_container(name) is not None and time.monotonic() < deadline:
+        # "removal ... is already in progress": let it finish (that container, not a new one
+        # another session may have made under the same name since)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            now = sdk_container(name)
+            if now is None or now.id != container.id:
+                return
             time.sleep(0.1)
 
 
