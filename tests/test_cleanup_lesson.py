@@ -4,7 +4,10 @@ never remove another session's resources."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -181,3 +184,33 @@ def test_the_space_plot_names_everything_it_draws():
     assert names[4].startswith("reclaimed, measured") and "6.5MB" in names[4]
     assert names[5].startswith("the inventory's sizes") and "5MB" in names[5]
     assert len(before.plot(after).axes[0].get_legend().get_texts()) == 5  # no inventory given
+
+
+def test_an_image_of_an_earlier_choice_of_names_is_listed_and_sized(lesson_image, tmp_path):
+    """The course chose the lecture's names once (`my-image`), then a prefix (`lab-my-image`:
+    the learner made a `my-vol` since). The lab's images of the first run still show in the
+    inventory by the names they have, sized, and are never mapped to names that do not exist
+    (on the containerd store, a size was asked for `lab-<its tag>` and the inventory failed)."""
+    from labhelpers.engine import real
+
+    old = "t99-earlier-image:latest"  # not the prefix's: as `my-image` is under `lab-`
+    (tmp_path / "Dockerfile").write_text(f"FROM {real(lesson_image, 'image')}\n")
+    label = f"{labels.MANAGED}=image:{old}"
+    docker_cli("build", "-q", "--label", label, "-t", old, str(tmp_path))
+    code = (
+        "import json, sys\n"
+        "from labhelpers.lessons.cleanup import experiments as cv\n"
+        "items = [i for i in cv.inventory().items if i.name == sys.argv[1]]\n"
+        "print(json.dumps([[i.kind, i.name, i.size_bytes] for i in items]))\n"
+    )
+    env = dict(os.environ, LABHELPERS_NAME_PREFIX="lab-", LABHELPERS_MODE="live")
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", code, old], env=env, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        listed = json.loads(done.stdout.strip().splitlines()[-1])
+        assert [(kind, name) for kind, name, _ in listed] == [("image", old)]
+        assert listed[0][2] >= 0  # a size the Engine gave (0: all of it shared with the base)
+    finally:
+        docker_cli("image", "rm", "-f", old, check=False)

@@ -55,7 +55,7 @@ def _notebook(labels: dict) -> str:
     return labels.get(NOTEBOOK, "(no label)")
 
 
-def _own_image_bytes(row, store: str, tag: str) -> int:
+def _own_image_bytes(row, store: str, image_id: str) -> int:
     """An image's own bytes: its size minus what it shares with other images (`docker system
     df -v`: SIZE - SHARED SIZE), -1 when the Engine does not say. With the containerd image store
     SIZE also holds the image's compressed content, which SHARED SIZE never counts as shared, so
@@ -64,7 +64,9 @@ def _own_image_bytes(row, store: str, tag: str) -> int:
         return -1
     if store != "containerd":
         return row.size_bytes - row.shared_bytes
-    unpacked = image_sizes(tag).unpacked_bytes if tag else -1
+    # by id: a tag read back from the Engine is already a real name (one of an earlier plan's,
+    # say `my-image` where the course now uses `lab-my-image`), never to be mapped again
+    unpacked = image_sizes(image_id).unpacked_bytes if image_id else -1
     return max(unpacked - row.shared_bytes, 0) if unpacked >= 0 else -1
 
 
@@ -90,8 +92,7 @@ def inventory(session_only: bool = False) -> Inventory:
         for image in list_images():
             if image.lab_owned and _in_session(image.labels, session_only):
                 row = next((r for r in usage.rows if r.kind == "image" and r.id == image.id), None)
-                tag = sorted(image.tags)[0] if image.tags else ""
-                sized[image.id] = _own_image_bytes(row, store, tag)
+                sized[image.id] = _own_image_bytes(row, store, image.id)
     items = []
     for row in sorted(usage.rows, key=lambda r: r.name):
         if row.kind == "container" and row.lab_owned and _in_session(row.labels, session_only):
