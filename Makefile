@@ -6,8 +6,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Extra arguments for JupyterLab: make lab LAB_ARGS="--port 8899 --no-browser"
 LAB_ARGS ?=
+# Arguments for the benchmark: make bench BENCH_ARGS="--rounds 5 --notebooks 01 02"
+BENCH_ARGS ?=
 
-.PHONY: help install lab doctor test browser lint format sync record api catalogue provision engines cleanup bench clean
+.PHONY: help install lab doctor test browser lint format sync record api catalogue provision engines cleanup bench twin clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,8 +65,11 @@ engines:  ## (root) start the Engine matrix beside the machine's own (Docker-in-
 cleanup: $(STAMP)  ## remove everything the lab created (selected by label only)
 	$(BIN)/python -m labhelpers cleanup
 
-bench: $(STAMP)  ## measure the budgets (import time, provisioning, helper vs CLI)
-	$(BIN)/python scripts/bench.py
+twin: $(STAMP)  ## write each notebook's CLI twin, a bash script, into build/twins/
+	$(BIN)/python -m labhelpers twin
+
+bench: $(STAMP)  ## the speed budgets on the live Engine: bench/results.json, the plot, README's table
+	$(BIN)/python -m labhelpers bench --readme $(BENCH_ARGS)
 
 clean:  ## remove .venv, build/ and caches (not Docker resources: see `make cleanup`)
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

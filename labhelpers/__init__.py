@@ -56,6 +56,7 @@ _LAZY = {
     "quiz": ".notebook",
     "Question": ".teaching.questions",
     "show_solution": ".notebook",
+    "write_twin": ".notebook",
     "write_lesson_files": ".lesson_app",
     "ensure_lesson_image": ".engine.images",
     "run_container": ".engine.containers",
@@ -113,6 +114,7 @@ __all__ = [
     "volume_mount",
     "write_data",
     "write_lesson_files",
+    "write_twin",
     *LESSONS,
 ]
 

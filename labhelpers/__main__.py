@@ -9,7 +9,9 @@ api       docs/notebook-api.md, the names notebooks use (--write / --check)
 catalogue docs/bad-input.md, what the lab refuses and what it says (--check: only compare)
 lengths   each notebook's prose words and largest markdown cell (--check: fail when over)
 browser   every notebook in JupyterLab in Chromium, live and replayed: what the learner sees
+twin      each notebook's CLI twin: its Docker work as a bash script (build/twins/)
 test      every check of the course, in phases (lint ... browser)
+bench     the course against its speed budgets, on the live Engine (bench/results.json)
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     cat.add_argument("--check", action="store_true", help="fail when it is stale")
     lng = sub.add_parser("lengths", help="each notebook's prose length (about 20 minutes' read)")
     lng.add_argument("--check", action="store_true", help="fail when one is over the limits")
+    twn = sub.add_parser("twin", help="write each notebook's CLI twin, a bash script")
+    twn.add_argument("notebooks", nargs="*", help="number prefixes or stems (default: all)")
+    twn.add_argument("-o", "--out", type=Path, help="the folder to write to (default: build/twins)")
+    twn.add_argument(
+        "--recordings", type=Path, help="read these recordings (default: the committed ones)"
+    )
     aud = sub.add_parser("audit", help="check a live run's safety audit (LABHELPERS_AUDIT)")
     aud.add_argument("file", type=Path, help="the audit file a live run wrote")
     brw = sub.add_parser("browser", help="every notebook in JupyterLab, in Chromium")
@@ -71,7 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     test = sub.add_parser("test", help="lint, tests and every notebook (live and replayed)")
     test.add_argument("phases", nargs="*", help="some phases only (default: all)")
+    sub.add_parser("bench", add_help=False, help="the speed budgets on the live Engine")
     args, extra = parser.parse_known_args(argv)
+    if args.command == "bench":  # its own options: python -m labhelpers bench --help
+        from .tools import bench
+
+        return bench.main(list(argv if argv is not None else sys.argv[1:])[1:])
     if extra and args.command != "lab":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra  # `lab` hands the rest to JupyterLab (--port 8899, --no-browser, ...)
@@ -202,6 +215,20 @@ def _browser(args: argparse.Namespace) -> int:
     )
 
 
+def _twin(args: argparse.Namespace) -> int:
+    from .core.errors import LabError
+    from .tools import twin
+
+    chosen = args.notebooks or [p.stem for p in sorted(twin.NOTEBOOKS.glob("[0-9]*.ipynb"))]
+    try:
+        for notebook in chosen:
+            print(f"wrote {twin.write_twin(notebook, args.out, args.recordings)}")
+    except LabError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
 def _test(args: argparse.Namespace) -> int:
     from .tools import testrun
 
@@ -219,6 +246,7 @@ COMMANDS = {
     "lengths": _lengths,
     "audit": _audit,
     "browser": _browser,
+    "twin": _twin,
     "test": _test,
 }
 

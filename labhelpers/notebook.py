@@ -7,12 +7,19 @@ from typing import Any
 
 from . import replay
 from .core.errors import LabError
-from .core.labels import set_notebook
+from .core.labels import current_notebook, set_notebook
 from .engine.connection import server_summary
 from .engine.names import plan
 from .engine.system import recording_meta
 
-__all__ = ["install_error_display", "quiz", "run_solution", "show_solution", "start_lesson"]
+__all__ = [
+    "install_error_display",
+    "quiz",
+    "run_solution",
+    "show_solution",
+    "start_lesson",
+    "write_twin",
+]
 
 
 def start_lesson(notebook: str) -> None:
@@ -99,6 +106,35 @@ def run_solution(path: str, timeout_s: int = 600) -> str:
     from .teaching.solutions import run_solution as run
 
     return run(path, timeout_s, rename_in_text)
+
+
+def write_twin(notebook: str = "") -> None:
+    """Write this notebook's CLI twin (`python -m labhelpers twin NN` does the same): its Docker
+    work as a bash script, from the commands its recorded live run printed, with the course's
+    names on this Engine, ending by removing what it made. Prints where it is and how to run it.
+
+    Makes no Engine call of its own (nothing to record or replay): the names come from the plan
+    `start_lesson` chose; replayed (no Engine), the lecture's names, and it says so."""
+    from .engine import names
+    from .replay import modes
+    from .tools.twin import ROOT, write_twin
+
+    stem = notebook or current_notebook()
+    chosen = names.chosen_prefix()  # start_lesson's plan(), if it reached an Engine
+    live = modes.mode() == "live" and chosen is not None
+    replayed = modes.mode() == "replay"  # then twin_script keeps the lecture's names, saying so
+    path = write_twin(stem, prefix=None if replayed else chosen or "")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    whose = (
+        "the course's names on this Engine"
+        if live
+        else "the lecture's names (replayed: no Engine to ask which names are yours)"
+    )
+    print(
+        f"Wrote {shown}: this notebook's Docker work as a bash script, the commands its live run "
+        f"printed, with {whose}.\nIn a terminal, from the course's folder: bash {shown}\n"
+        "It works in a scratch folder and removes what it made when it ends."
+    )
 
 
 def quiz(questions: Any) -> Any:

@@ -40,7 +40,7 @@ def pytest_configure(config) -> None:
 
 # Tests that run the whole course: its last notebook cleans up every resource with the lab's
 # label, the images the other tests share included, so they run after everything else.
-WHOLE_COURSE = ("test_learner_owned.py",)
+WHOLE_COURSE = ("test_learner_owned.py", "test_twins.py")
 
 
 def pytest_collection_modifyitems(items: list) -> None:

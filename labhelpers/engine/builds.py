@@ -70,6 +70,29 @@ def _run(argv: list[str]) -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
+_cli_seen: dict[tuple, tuple[str, list[str]]] = {}
+
+
+def _cli_versions() -> tuple[str, list[str]]:
+    """`docker version -f '{{.Client.Version}}'` and `docker buildx version`'s words, asked once
+    per docker CLI (its path and modification time, and where it looks for plugins): two CLI
+    starts that every build paid, for an answer that changes only when the CLI is reinstalled.
+    An answer without a version (no CLI, or no Engine answered) is not kept."""
+    where = shutil.which("docker")
+    try:
+        stamp = os.stat(where).st_mtime if where else 0.0
+    except OSError:
+        stamp = 0.0
+    key = (where, stamp, os.environ.get("DOCKER_CONFIG", ""), os.environ.get("HOME", ""))
+    if key not in _cli_seen:
+        cli_version = _run(["docker", "version", "-f", "{{.Client.Version}}"])
+        buildx = _run(["docker", "buildx", "version"]).split()
+        if not cli_version:
+            return cli_version, buildx
+        _cli_seen[key] = (cli_version, buildx)
+    return _cli_seen[key]
+
+
 def _major(version: str) -> int | None:
     head = version.split(".", 1)[0]
     return int(head) if head.isdigit() else None
@@ -81,8 +104,7 @@ def builder_in_use() -> Builder:
     plain `docker build` in this machine's terminal uses (see the module's docstring)."""
     announce("docker version -f '{{.Client.Version}}'")
     announce("docker buildx version")
-    cli_version = _run(["docker", "version", "-f", "{{.Client.Version}}"])
-    buildx = _run(["docker", "buildx", "version"]).split()
+    cli_version, buildx = _cli_versions()
     buildx_version = buildx[1] if len(buildx) > 1 else ""
     setting = os.environ.get("DOCKER_BUILDKIT", "").strip()
     api = client().api

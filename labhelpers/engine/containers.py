@@ -441,17 +441,29 @@ def run_once(
     # busy machine). Here the output is read once the container has exited, then it is removed.
     audit.container_created(helper, "helper", writes=writes, network=network)
     try:
-        helper.start()
+        # Attached before it starts, as `docker run` attaches: the stream ends once the container
+        # closed its output, so all of it is read and a command that prints nothing costs no
+        # wait. Read from the logs after `wait` instead (the way back, below), output can still
+        # be on its way: the Engine marks a container exited after waiting at most 2 s for its
+        # output to be logged (seen on a busy machine: an `ls` of a full volume read back as
+        # nothing), so an empty answer is asked again for up to 1.5 s.
+        streamed = None
+        attached = client().api.attach(helper.id, stdout=True, stderr=True, stream=True, logs=True)
+        try:
+            helper.start()
+            with contextlib.suppress(OSError):  # silent for longer than the client's timeout
+                streamed = b"".join(attached)
+        finally:
+            attached.close()
         exit_code = int(helper.wait().get("StatusCode", -1))
-        out = helper.logs(stdout=exit_code == 0, stderr=True)
-        # The Engine marks a container exited after waiting at most 2 s for its output to be
-        # logged; on a busy machine the rest arrives a moment later (seen: an `ls` of a full
-        # volume read back as nothing). Empty output is read again for up to 1.5 s.
-        for pause in (0.1, 0.2, 0.4, 0.8):
-            if out:
-                break
-            time.sleep(pause)
+        out = streamed if exit_code == 0 and streamed is not None else None
+        if out is None:
             out = helper.logs(stdout=exit_code == 0, stderr=True)
+            for pause in (0.1, 0.2, 0.4, 0.8):
+                if out:
+                    break
+                time.sleep(pause)
+                out = helper.logs(stdout=exit_code == 0, stderr=True)
     finally:
         audit.removed("container", helper.name, helper.labels)
         helper.remove(force=True)

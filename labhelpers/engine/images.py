@@ -366,11 +366,21 @@ def saved_config_history(image: str) -> tuple:
         cli("image", "save", image)
         + " | tar -xOf - manifest.json   # names the config file; its history[] has empty_layer"
     )
-    chunks = client().api.get_image(image, chunk_size=MIB)
-    try:
-        return config_history_from_tar(io.BufferedReader(_ChunkStream(chunks), MIB))
-    finally:
-        chunks.close()
+    # An image id names one content: its config never changes, so it is saved once per process
+    # (the whole image streams through `docker image save`, seconds for the base image).
+    image_id = client().images.get(image).id
+    if image_id not in _saved_configs:
+        chunks = client().api.get_image(image, chunk_size=MIB)
+        try:
+            _saved_configs[image_id] = config_history_from_tar(
+                io.BufferedReader(_ChunkStream(chunks), MIB)
+            )
+        finally:
+            chunks.close()
+    return _saved_configs[image_id]
+
+
+_saved_configs: dict[str, tuple] = {}  # image id -> its config's history entries
 
 
 @result
@@ -392,6 +402,13 @@ class ImageSizes:
     unpacked_bytes: int
 
 
+def _api_at_least(version: str, wanted: str) -> bool:
+    def parts(text: str) -> tuple:
+        return tuple(int(p) for p in text.split(".") if p.isdigit())
+
+    return parts(version) >= parts(wanted)
+
+
 @engine_step("measure the image's sizes")
 def image_sizes(ref: str) -> ImageSizes:
     """`docker image ls --tree` (the containerd store's content and unpacked sizes) and
@@ -406,10 +423,13 @@ def image_sizes(ref: str) -> ImageSizes:
         raise BadInput(
             f"There is no image '{ref}'.", "it was not built yet.", "build it first (notebook 01)."
         )
-    announce(cli("image", "ls", "--tree", ref))
     api = client().api
+    # --tree (the CLI's view of these sizes) needs API 1.47; before it, a plain listing is all
+    # the helper asks for, so that is what it shows
+    tree = _api_at_least(api._version, "1.47")
+    announce(cli("image", "ls", "--tree", ref) if tree else cli("image", "ls", ref))
     params = {"filters": json.dumps({"reference": [ref]})}
-    if api._version >= "1.47":
+    if tree:
         params["manifests"] = "1"
     listed = [i for i in api._result(api._get(api._url("/images/json"), params=params), True)]
     if not any(i.get("Id") == image.id for i in listed):  # an id or an untagged image: no match

@@ -41,6 +41,7 @@ __all__ = [
     "PREFIX_SETTING",
     "Clash",
     "NamePlan",
+    "chosen_prefix",
     "course_names",
     "forget",
     "plan",
@@ -365,6 +366,12 @@ def rename_in_text(text: str) -> str:
         pattern = re.compile(rf"(?<![\w./:-]){re.escape(name)}(?![\w-])")
         text = pattern.sub(real(name, kind), text)
     return text
+
+
+def chosen_prefix() -> str | None:
+    """The prefix this process's plan() chose (None: it has not asked an Engine): no Engine call,
+    so a caller that must not make one (a notebook cell with nothing recorded) can use it."""
+    return next(reversed(_plans.values())).prefix if _plans else None
 
 
 def forget(name: str, taken: bool = False) -> None:

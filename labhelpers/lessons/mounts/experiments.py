@@ -189,7 +189,7 @@ def _run_kind(
     try:
         for event in events:
             text = f"written before {event}"
-            exec_in(name, f"mkdir -p {DATA} && echo {shlex.quote(text)} > {MARKER}", echo=False)
+            exec_in(name, f"mkdir -p {DATA} && echo {shlex.quote(text)} > {MARKER}")
             note = ""
             if event == RESTART:
                 restart_container(name)
@@ -207,7 +207,7 @@ def _run_kind(
                         f"the new container got a new, empty anonymous volume; the old one {still}"
                     )
                     _remove_volume_if_there(old, "the old anonymous volume, left by docker rm")
-            back = exec_in(name, f"cat {MARKER}", check=False, echo=False)
+            back = exec_in(name, f"cat {MARKER}", check=False)
             read = back.output.strip() if back.exit_code == 0 else ""
             trials.append(Trial(kind, event, text, read, read == text, note))
             if tell:
@@ -391,7 +391,7 @@ def throughput(
     _start(bench, image, mounts)
     timings = []
     try:
-        exec_in(bench, "mkdir -p /bench/layer", echo=False)
+        exec_in(bench, "mkdir -p /bench/layer")  # the writable layer's folder: dd needs it
         wanted = size_mib * MIB
         for kind, path in targets:
             free = free_bytes(bench, path)

@@ -1,0 +1,221 @@
+"""The benchmark's parts that need no timing: the step-times hook, the figures it computes, the
+shape of bench/results.json, the README table and the CI log reader. No test here asserts a
+duration (the budgets are reported by `make bench`, never asserted)."""
+
+import json
+
+import pytest
+
+from labhelpers.engine import step as step_module
+from labhelpers.engine.step import engine_step
+from labhelpers.engine.timing import STEP_TIMES_SETTING
+from labhelpers.tools import bench
+
+
+@engine_step("do the outer thing")
+def _outer(fail: bool = False) -> int:
+    return _inner(fail) + 1
+
+
+@engine_step("do the inner thing")
+def _inner(fail: bool) -> int:
+    if fail:
+        raise ValueError("not an SDK error")
+    return 1
+
+
+@pytest.fixture
+def live(monkeypatch):
+    monkeypatch.setenv("LABHELPERS_MODE", "live")
+
+
+def test_step_times_are_one_json_line_per_step_with_its_depth(live, tmp_path, monkeypatch):
+    times = tmp_path / "steps.jsonl"
+    monkeypatch.setenv(STEP_TIMES_SETTING, str(times))
+    assert _outer() == 2
+    lines = [json.loads(line) for line in times.read_text().splitlines()]
+    assert [(e["step"].rsplit(".", 1)[-1], e["depth"]) for e in lines] == [
+        ("_inner", 1),
+        ("_outer", 0),
+    ]
+    assert lines[0]["step"] == f"{__name__}._inner"  # module.function (labhelpers. left out)
+    assert all(set(e) == {"step", "seconds", "depth"} and e["seconds"] >= 0 for e in lines)
+
+
+def test_a_failed_step_is_timed_too_and_the_depth_recovers(live, tmp_path, monkeypatch):
+    times = tmp_path / "steps.jsonl"
+    monkeypatch.setenv(STEP_TIMES_SETTING, str(times))
+    with pytest.raises(ValueError):
+        _outer(fail=True)
+    _inner(False)
+    depths = [json.loads(line)["depth"] for line in times.read_text().splitlines()]
+    assert depths == [1, 0, 0]
+
+
+def test_off_no_file_is_written_and_the_timer_is_not_entered(live, tmp_path, monkeypatch):
+    monkeypatch.delenv(STEP_TIMES_SETTING, raising=False)
+    monkeypatch.chdir(tmp_path)
+    entered = []
+    monkeypatch.setattr(step_module.timing, "timed", lambda *a: entered.append(a))
+    assert _outer() == 2
+    assert entered == [] and list(tmp_path.iterdir()) == []
+
+
+def test_median_and_ratio_leave_out_failed_runs():
+    assert bench.median([3.0, None, 1.0, 2.0]) == 2.0
+    assert bench.median([None]) is None
+    assert bench.ratio(3.0, 2.0) == 1.5
+    assert bench.ratio(None, 2.0) is None and bench.ratio(1.0, 0) is None
+
+
+def test_step_summary_counts_outermost_steps_only():
+    lines = [
+        json.dumps({"step": "engine.a", "seconds": 0.5, "depth": 1}),
+        json.dumps({"step": "lessons.x", "seconds": 2.0, "depth": 0}),
+        json.dumps({"step": "engine.a", "seconds": 1.0, "depth": 0}),
+        "",
+        json.dumps({"step": "lessons.x", "seconds": 1.0, "depth": 0}),
+    ]
+    summary = bench.step_summary(lines)
+    assert summary["engine_s"] == 4.0 and summary["calls"] == 3
+    assert summary["slowest"][0] == {"step": "lessons.x", "seconds": 3.0, "calls": 2}
+
+
+def test_extra_time_splits_into_engine_and_python():
+    split = bench.extra_time(notebook_s=30.0, twin_s=10.0, engine_s=22.0)
+    assert split == {"extra_s": 20.0, "extra_engine_s": 12.0, "extra_python_s": 8.0}
+    assert split["extra_engine_s"] + split["extra_python_s"] == split["extra_s"]
+
+
+def test_widget_budget_is_1_2x_the_cli_plus_0_2_s():
+    assert bench.widget_within(1.4, 1.0) is True
+    assert bench.widget_within(1.41, 1.0) is False
+    assert bench.widget_within(None, 1.0) is None
+
+
+def _row(name, nb, twin):
+    return {"notebook": name, "notebook_median_s": nb, "twin_median_s": twin}
+
+
+def test_course_summary_sums_medians_and_names_what_it_left_out():
+    rows = [_row("00", 10.0, 5.0), _row("01", 20.0, 15.0), _row("02", 9.0, None)]
+    course = bench.course_summary(rows, all_notebooks=True)
+    assert (course["notebook_s"], course["twin_s"], course["ratio"]) == (30.0, 20.0, 1.5)
+    assert course["within"] is True and course["whole_course"] is False
+    assert course["left_out"] == ["02"]
+
+
+CI_LOG = """\
+> ci: provisioning the machine's Engine (0 s so far)
+> ci: starting the Engine matrix (41 s so far)
+> ci: testing (95 s so far)
+> test: 17/18 phases passed (lint 0s, pairs 3s, unit 92s, engine@system 592s, \
+engine@28-containerd 601s, live@system 123s, live@28-containerd 157s, faults@28-containerd 211s, \
+replay 17s); failed: engine@28-containerd
+> ci: done (1900 s so far)
+"""
+
+
+def test_ci_log_phases_and_what_the_matrix_adds():
+    parsed = bench.parse_ci_log(CI_LOG)
+    assert parsed["ci_phases"] == {
+        "provisioning the machine's Engine": 41,
+        "starting the Engine matrix": 54,
+        "testing": 1805,
+    }
+    assert parsed["passed"] == "17/18"
+    assert parsed["test_phases"]["engine@system"] == 592
+    assert parsed["reference_engine"] == "28-containerd"
+    assert parsed["one_engine_test_s"] == 0 + 3 + 92 + 601 + 157 + 211 + 17
+    assert parsed["matrix_adds_s"] == 592 + 123
+
+
+def _results():
+    return {
+        "date": "2026-11-29T21:00:00+00:00",
+        "rounds": 3,
+        "budgets": bench.BUDGETS,
+        "engine": {"version": "28.5.2", "driver": "overlayfs", "image_store": "containerd"},
+        "machine": {"cores": 2, "memory_bytes": 25e9, "os": "Debian GNU/Linux 12"},
+        "course": bench.course_summary([_row("01-image-layers", 30.0, 20.0)], True),
+        "notebooks": [
+            {
+                **_row("01-image-layers", 30.0, 20.0),
+                "notebook_s": [30.0, 31.0, None],
+                "twin_s": [20.0, 19.0, 21.0],
+                "ratio": 1.5,
+            }
+        ],
+        "widgets": [
+            {
+                "notebook": "05-named-volume",
+                "button": "Write, rm -f, read back",
+                "widget_s": [1.0, 1.1],
+                "cli_s": [0.9, 1.0],
+                "widget_median_s": 1.05,
+                "cli_median_s": 0.95,
+                "ratio": 1.105,
+                "within": True,
+            }
+        ],
+        "import": {"over_bare_s": 0.02, "within": True},
+        "lab_start": {"doctor_output_s": 17.0},
+        "provision_warm": {"median_s": 0.3},
+        "ci": {
+            "one_engine_s": 1081,
+            "matrix_adds_s": 715,
+            "within": False,
+            "other_engines": ["system"],
+        },
+    }
+
+
+def test_readme_table_has_the_date_engine_machine_and_a_row_per_figure():
+    table = bench.readme_table(_results())
+    assert "2026-11-29" in table and "Docker 28.5.2" in table and "2 cores" in table
+    assert "| whole course | 30.0 s | 20.0 s | 1.50x | <= 1.5x | yes |" in table
+    assert '| widget 05-named-volume "Write, rm -f, read back" | 1.05 s | 0.95 s |' in table
+    assert (
+        "| bare machine to green `.ci/run`, one Engine (last CI run: test phases; no provisioning "
+        "printed) | 18.0 min" in table
+    )
+
+
+def test_readme_writer_replaces_only_what_is_between_its_markers(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        f"# Course\n\n## Speed\n\n{bench.README_START}\nold\n{bench.README_END}\n\nEnd\n"
+    )
+    assert bench.write_readme(readme, _results()) is True
+    text = readme.read_text()
+    assert "old" not in text and text.startswith("# Course\n") and text.endswith("\n\nEnd\n")
+    assert bench.write_readme(readme, _results()) is False  # unchanged the second time
+    plain = tmp_path / "PLAIN.md"
+    plain.write_text("# Course\n")
+    bench.write_readme(plain, _results())
+    assert "## Speed" in plain.read_text() and bench.README_END in plain.read_text()
+
+
+def test_the_plot_is_written(tmp_path):
+    path = bench.write_plot(_results(), tmp_path / "results.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_results_shape_is_checked():
+    assert bench.shape_problems(_results()) == []
+    broken = _results()
+    del broken["engine"]["image_store"]
+    broken["widgets"][0]["cli_s"] = [0.9]
+    assert bench.shape_problems(broken) == [
+        "no engine.image_store",
+        "widgets[0]: the two sides ran a different number of rounds",
+    ]
+
+
+def test_the_committed_results_have_the_shape_the_readme_and_plot_need():
+    path = bench.OUT / "results.json"
+    if not path.is_file():
+        pytest.skip("no bench/results.json yet (make bench writes it)")
+    results = json.loads(path.read_text())
+    assert bench.shape_problems(results) == []
+    assert bench.readme_table(results).count("\n") > 4
