@@ -219,3 +219,24 @@ def test_the_committed_results_have_the_shape_the_readme_and_plot_need():
     results = json.loads(path.read_text())
     assert bench.shape_problems(results) == []
     assert bench.readme_table(results).count("\n") > 4
+
+
+def test_a_narrowed_run_refreshes_its_notebooks_and_keeps_the_others():
+    previous = {
+        "date": "2026-11-28T10:00:00+00:00",
+        "notebooks": [
+            {"notebook": "01-image-layers", "notebook_median_s": 40.0, "twin_median_s": 20.0},
+            {"notebook": "06b-bind", "notebook_median_s": 17.0, "twin_median_s": None},
+        ],
+        "widgets": [{"notebook": "02-writable-layer", "button": "Write", "widget_median_s": 1}],
+    }
+    fresh = [{"notebook": "06b-bind", "notebook_median_s": 18.0, "twin_median_s": 14.0}]
+    rows = bench.merge_rows(fresh, previous, "notebooks")
+    assert [r["notebook"] for r in rows] == ["01-image-layers", "06b-bind"]
+    assert rows[0]["from_run"] == previous["date"] and "from_run" not in rows[1]
+    assert rows[1]["twin_median_s"] == 14.0  # the new figure, not the kept one
+    course = bench.course_summary(rows, all_notebooks=True)
+    assert course["notebook_s"] == 58.0 and course["twin_s"] == 34.0 and course["left_out"] == []
+    kept = bench.merge_rows([], previous, "widgets")
+    assert kept == [{**previous["widgets"][0], "from_run": previous["date"]}]
+    assert bench.merge_rows(fresh, {}, "notebooks") == fresh  # nothing earlier: only this run

@@ -55,6 +55,7 @@ __all__ = [
     "extra_time",
     "main",
     "median",
+    "merge_rows",
     "parse_ci_log",
     "ratio",
     "readme_table",
@@ -152,6 +153,24 @@ def widget_within(widget_s: float | None, cli_s: float | None) -> bool | None:
     if widget_s is None or cli_s is None:
         return None
     return widget_s <= BUDGETS["widget_ratio"] * cli_s + BUDGETS["widget_slack_s"]
+
+
+def merge_rows(measured: list[dict], previous: dict, part: str) -> list[dict]:
+    """MEASURED rows (of a run narrowed with --notebooks), with the PREVIOUS results' rows of
+    PART ("notebooks" or "widgets") for what this run did not measure, each of those marked
+    `from_run` (the date of the run it comes from): a narrowed run refreshes figures, it does not
+    drop the others. Rows are told apart by notebook (and button, for widget actions)."""
+
+    def key(row: dict) -> tuple:
+        return (row.get("notebook"), row.get("button"))
+
+    fresh = {key(row) for row in measured}
+    kept = [
+        {**row, "from_run": row.get("from_run") or previous.get("date", "an earlier run")}
+        for row in previous.get(part) or []
+        if key(row) not in fresh
+    ]
+    return sorted([*measured, *kept], key=lambda row: (str(row.get("notebook")), str(key(row))))
 
 
 def course_summary(notebooks: list[dict], all_notebooks: bool) -> dict:
@@ -287,9 +306,11 @@ def readme_table(results: dict) -> str:
             f"{_x(course['ratio'])} | <= {course['budget_ratio']}x | {_ok(course['within'])} |"
         )
     for nb in results.get("notebooks", []):
+        when = (nb.get("from_run") or "")[:16].replace("T", " ")
+        earlier = f" (earlier run, {when} UTC)" if when else ""
         lines.append(
-            f"| {nb['notebook']} | {_s(nb['notebook_median_s'])} | {_s(nb['twin_median_s'])} | "
-            f"{_x(nb['ratio'])} | | |"
+            f"| {nb['notebook']}{earlier} | {_s(nb['notebook_median_s'])} | "
+            f"{_s(nb['twin_median_s'])} | {_x(nb['ratio'])} | | |"
         )
     for action in results.get("widgets", []):
         cli_s = action["cli_median_s"]
@@ -1050,8 +1071,10 @@ def main(argv: list[str] | None = None) -> int:
     paths = _select(args.notebooks)
     if "notebooks" in parts:
         print(f"notebooks: {len(paths)}, {args.rounds} rounds of notebook then twin")
-        results["notebooks"] = rows = bench_notebooks(paths, args.rounds)
-        results["course"] = course = course_summary(rows, all_notebooks=not args.notebooks)
+        rows = merge_rows(bench_notebooks(paths, args.rounds), previous, "notebooks")
+        results["notebooks"] = rows
+        every = {p.stem for p in _select([])} <= {r["notebook"] for r in rows}
+        results["course"] = course = course_summary(rows, all_notebooks=every)
         _print_notebooks(rows, course)
     if "widgets" in parts:
         stems = [p.stem for p in paths]
@@ -1066,6 +1089,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{_s(row['cli_median_s'], 3)}, budget 1.2x + 0.2 s: {_ok(row['within'])}"
                 + "".join(f"\n    {e}" for e in row["errors"])
             )
+    if "widgets" in results and args.notebooks:
+        results["widgets"] = merge_rows(results["widgets"], previous, "widgets")
     results["ci"] = _ci(args, previous)
     for key in ("import", "provision_warm", "lab_start", "notebooks", "course", "widgets"):
         if key not in results and key in previous:  # a part not run this time: the last figures
