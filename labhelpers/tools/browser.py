@@ -87,7 +87,7 @@ REPLAY = {"LABHELPERS_MODE": "replay", "DOCKER_HOST": "unix:///nonexistent.sock"
 REPLAY_MARK = "\u27f2 REPLAY"
 # Cells that show no data, so no replay banner either (labhelpers.replay.banners leaves a Solution
 # without one; a StartBanner and a check's verdict carry their own).
-NO_DATA = ("lh.show_solution(",)
+NO_DATA = ("lh.show_solution(", "lh.write_twin(")  # cells that show no Engine data
 REPLAY_SAYS = (REPLAY_MARK, "REPLAY MODE", "needs a live Docker Engine")
 NOT_RECORDED = "no recorded result"
 # Settings a learner could pick too: every cell attached to the page (JupyterLab 4 otherwise
