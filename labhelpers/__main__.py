@@ -219,7 +219,8 @@ def _twin(args: argparse.Namespace) -> int:
     from .core.errors import LabError
     from .tools import twin
 
-    chosen = args.notebooks or [p.stem for p in sorted(twin.NOTEBOOKS.glob("[0-9]*.ipynb"))]
+    folder = twin.course_root() / "notebooks"
+    chosen = args.notebooks or [p.stem for p in sorted(folder.glob("[0-9]*.ipynb"))]
     try:
         for notebook in chosen:
             print(f"wrote {twin.write_twin(notebook, args.out, args.recordings)}")

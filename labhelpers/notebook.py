@@ -117,14 +117,15 @@ def write_twin(notebook: str = "") -> None:
     `start_lesson` chose; replayed (no Engine), the lecture's names, and it says so."""
     from .engine import names
     from .replay import modes
-    from .tools.twin import ROOT, write_twin
+    from .tools.twin import course_root, write_twin
 
     stem = notebook or current_notebook()
     chosen = names.chosen_prefix()  # start_lesson's plan(), if it reached an Engine
     live = modes.mode() == "live" and chosen is not None
     replayed = modes.mode() == "replay"  # then twin_script keeps the lecture's names, saying so
     path = write_twin(stem, prefix=None if replayed else chosen or "")
-    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    root = course_root()
+    shown = path.relative_to(root) if path.is_relative_to(root) else path
     whose = (
         "the course's names on this Engine"
         if live

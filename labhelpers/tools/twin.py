@@ -42,10 +42,10 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-__all__ = ["TRANSLATED", "notebook_path", "twin_script", "write_twin"]
+__all__ = ["TRANSLATED", "course_root", "notebook_path", "twin_script", "write_twin"]
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = ROOT / "notebooks"  # in a checkout (an editable install); see course_root()
 RECORDINGS = Path(__file__).resolve().parents[1] / "recordings"
 LESSON_APP = Path(__file__).resolve().parents[1] / "lesson_app"
 OUT = ROOT / "build" / "twins"
@@ -99,6 +99,26 @@ _CREATES = re.compile(r"^docker (?:run|create) .*--name (\S+)")
 _USES = re.compile(r"^docker (?:exec|diff|inspect -f \S+|stop|start|restart|cp) (\S+?)(?::| |$)")
 
 
+def course_root() -> Path:
+    """The course's folder (the one holding notebooks/): this checkout when the package is
+    installed from it (editable, as `make install` does), else the folder the notebooks are in,
+    found from the working folder (Binder installs the package into site-packages, and a
+    notebook's kernel works in notebooks/)."""
+    if NOTEBOOKS.is_dir():
+        return ROOT
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if any((folder / "notebooks").glob("[0-9]*.ipynb")):
+            return folder
+        if any(folder.glob("[0-9][0-9]-*.ipynb")):
+            return folder.parent
+    return ROOT
+
+
+def _notebooks() -> Path:
+    return course_root() / "notebooks"
+
+
 def notebook_path(notebook: str) -> Path:
     """notebooks/STEM.ipynb for NOTEBOOK: a number prefix ("02", "02b") or a stem.
 
@@ -108,9 +128,10 @@ def notebook_path(notebook: str) -> Path:
     from ..core.errors import BadInput
 
     name = Path(notebook).name.removesuffix(".ipynb").removesuffix(".md")
-    found = sorted(NOTEBOOKS.glob(f"{name}.ipynb")) or sorted(NOTEBOOKS.glob(f"{name}-*.ipynb"))
+    folder = _notebooks()
+    found = sorted(folder.glob(f"{name}.ipynb")) or sorted(folder.glob(f"{name}-*.ipynb"))
     if len(found) != 1:
-        known = ", ".join(p.stem.split("-")[0] for p in sorted(NOTEBOOKS.glob("*.ipynb")))
+        known = ", ".join(p.stem.split("-")[0] for p in sorted(folder.glob("*.ipynb")))
         raise BadInput(
             f"No single notebook is called {notebook!r} ({len(found)} match).",
             "a twin is written for one of the course's notebooks, named by number or stem.",
@@ -135,7 +156,7 @@ def _cell_calls(stem: str, recordings: Path) -> tuple[list, dict]:
     by_key: dict = {}
     for call in calls:
         by_key.setdefault((call["cell"], int(call["run"])), []).append(call)
-    notebook = json.loads((NOTEBOOKS / f"{stem}.ipynb").read_text())
+    notebook = json.loads((_notebooks() / f"{stem}.ipynb").read_text())
     seen: Counter = Counter()
     cells = []
     for cell in notebook["cells"]:
@@ -559,7 +580,7 @@ def write_twin(
     return its path. The other arguments: as `twin_script`'s."""
     stem = notebook_path(notebook).stem
     text = twin_script(notebook, recordings, prefix)
-    path = Path(out) if out else OUT
+    path = Path(out) if out else course_root() / OUT.relative_to(ROOT)
     if path.suffix != ".sh":
         path = path / f"{stem}.sh"
     path.parent.mkdir(parents=True, exist_ok=True)
