@@ -96,6 +96,20 @@ def docker_cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(["docker", *args], capture_output=True, text=True, check=check)
 
 
+# The test harness's own Engines (scripts/lab-engines runs each as a container `lab-engine-NAME`
+# on the machine's Engine): other phases and other work start and stop them at any time, so a
+# snapshot of "everything on the Engine" leaves them out.
+HARNESS_ENGINES = "lab-engine-"
+
+
+def containers_snapshot() -> list[str]:
+    """Every container on the Engine as "ID NAME STATE", sorted, the harness's Engines left out."""
+    lines = docker_cli(
+        "ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}}"
+    ).stdout.splitlines()
+    return sorted(line for line in lines if not line.split()[1].startswith(HARNESS_ENGINES))
+
+
 def make_room_for(kind: str, name: str) -> None:
     """Before a test makes a learner's own KIND NAME (no lab label): a leftover of the lab's own
     by that name (an earlier course run's `my-image`, say) is removed; anything else of that name

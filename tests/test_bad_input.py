@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import docker_cli, make_room_for, remove_leftovers
+from conftest import containers_snapshot, docker_cli, make_room_for, remove_leftovers
 from labhelpers.core.errors import LabError
 from labhelpers.tools import catalogue
 from labhelpers.tools.catalogue import CASES, LEARNER, LEARNER_NETWORK, RO_CONTAINER, RO_VOLUME
@@ -56,7 +56,7 @@ def _folder_files(root: Path) -> list[str]:
 def snapshot(stage: catalogue.Stage) -> dict:
     """Everything a case could change, with ids and checksums."""
     return {
-        "containers": _lines("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}}"),
+        "containers": containers_snapshot(),
         "images": _lines(
             "image", "ls", "-a", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"
         ),

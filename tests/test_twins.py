@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import docker_cli
+from conftest import containers_snapshot, docker_cli
 from labhelpers.core.errors import BadInput
 from labhelpers.core.labels import MANAGED
 from labhelpers.tools import twin
@@ -34,7 +34,7 @@ def _lines(*args: str) -> list[str]:
 def snapshot(lab_too: bool = True) -> dict:
     """What the Engine holds, by id and name (without the lab's resources unless LAB_TOO)."""
     found = {
-        "containers": _lines("ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Names}} {{.State}}"),
+        "containers": containers_snapshot(),
         "volumes": _lines("volume", "ls", "--format", "{{.Name}} {{.Driver}}"),
         "images": _lines(
             "image", "ls", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"
