@@ -23,7 +23,7 @@ from .engine.connection import endpoint, sdk_version, why_unavailable
 from .engine.names import NamePlan, plan
 from .engine.system import EngineFacts, Locality
 from .replay import describe, modes
-from .views import Table, TableShown
+from .core.table import Table, TableShown
 
 __all__ = ["Finding", "Report", "check"]
 

@@ -1,66 +1,68 @@
-"""The labels every resource the lab creates carries, and the test of ownership.
+"""The marks on everything the lab creates, and the test of ownership.
 
-One session id per process; cleanup selects by the `managed` label, never by name.
+Two labels, on every container, volume, network and image the lab makes:
 
-Containers, volumes and networks the lab creates carry `io.labhelpers.managed=true`. Images carry
-`io.labhelpers.managed=image:REPO:TAG` instead, because a container inherits every label of its
-image: a container you start yourself with `docker run my-image` gets `image:my-image:latest`,
-not `true`, so it stays yours. The tag in the value does the same for images: an image you build
-FROM my-image inherits the label, but under another tag, so it is yours too.
+    io.labhelpers.managed=KIND:NAME   the resource the lab made: `container:my-cont-1`,
+                                      `volume:my-vol`, `image:my-image:latest`, `network:NAME`;
+                                      `volume:` for an anonymous volume (its name is the Engine's)
+    io.labhelpers.owner=USER@HOST     who made it: the account and machine of the kernel
+
+A resource is the lab's only when its `managed` mark names that very resource. Marks are
+inherited (a container gets its image's labels, an image its base image's, `docker commit` keeps
+a container's), so whatever a learner makes from the lab's work carries a mark that names
+something else: a container run from `my-image` carries `image:my-image:latest`, an image built
+FROM it under another tag or committed from a lab container names another tag or a container. An
+untagged image is the lab's only when the lab recorded its id when it built it (a rebuild leaves
+the old one untagged; `labhelpers.core.sessions` keeps the record).
+
+The owner mark scopes what a cleanup or a replacement may touch: by default only what this
+account on this machine made (a resource without it is exercise work the learner labelled by hand,
+in their own terminal). On an Engine several people share, another's work is never touched.
 """
 
 from __future__ import annotations
+
+import getpass
+import os
+import re
+import socket
 
 __all__ = [
     "BASE_IMAGE_LABEL",
     "MANAGED",
     "NAMESPACE",
-    "NOTEBOOK",
-    "SESSION",
-    "SESSION_ID",
-    "current_notebook",
+    "OWNER",
+    "OWNER_SETTING",
     "full_tag",
-    "image_labels",
     "is_lab_image",
     "is_lab_owned",
+    "is_mine",
     "lab_labels",
-    "managed_filter",
-    "set_notebook",
+    "mark",
+    "owner",
 ]
-
-import os
-import uuid
 
 NAMESPACE = "io.labhelpers"
 MANAGED = f"{NAMESPACE}.managed"
-SESSION = f"{NAMESPACE}.session"
-NOTEBOOK = f"{NAMESPACE}.notebook"
-# Carried by the offline base image that scripts/provision-engine builds. Not `managed`: images
-# built FROM it inherit its labels, and the learner's own images must never look lab-made.
+OWNER = f"{NAMESPACE}.owner"
+# Carried by the offline base image scripts/provision-engine builds. Not `managed`: images built
+# FROM it inherit its labels, and the learner's own images must never look lab-made.
 BASE_IMAGE_LABEL = f"{NAMESPACE}.base-image"
-
-SESSION_ID = os.environ.get("LABHELPERS_SESSION") or uuid.uuid4().hex[:12]
-_notebook = os.environ.get("LABHELPERS_NOTEBOOK", "interactive")
-
-
-def set_notebook(name: str) -> None:
-    """Record which notebook is running: it goes into the `notebook` label of what it creates."""
-    global _notebook
-    _notebook = name
+OWNER_SETTING = "LABHELPERS_OWNER"  # who "I" am, where the account name says too little
+KINDS = ("container", "volume", "network", "image")
+_ANONYMOUS = re.compile(r"^[0-9a-f]{64}$")
 
 
-def current_notebook() -> str:
-    return _notebook
-
-
-def lab_labels(**extra: str) -> dict[str, str]:
-    """Return the labels for a new resource: managed, this session, this notebook (plus `extra`)."""
-    labels = {MANAGED: "true", SESSION: SESSION_ID, NOTEBOOK: _notebook}
-    labels.update({f"{NAMESPACE}.{key}": value for key, value in extra.items()})
-    return labels
-
-
-IMAGE_PREFIX = "image:"
+def owner() -> str:
+    """USER@HOST of this kernel (LABHELPERS_OWNER overrides it: a classroom's learner name)."""
+    configured = os.environ.get(OWNER_SETTING, "").strip()
+    if configured:
+        return configured
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(getattr(os, "getuid", lambda: "someone")())
+    return f"{user}@{socket.gethostname()}"
 
 
 def full_tag(tag: str) -> str:
@@ -68,34 +70,40 @@ def full_tag(tag: str) -> str:
     return tag if ":" in tag.rsplit("/", 1)[-1] else f"{tag}:latest"
 
 
-def image_labels(tag: str) -> dict[str, str]:
-    """The labels of an image the lab builds as `tag` (see the module's docstring)."""
-    return {**lab_labels(), MANAGED: IMAGE_PREFIX + full_tag(tag)}
+def mark(kind: str, name: str) -> str:
+    """The `managed` value that names KIND NAME ("" NAME: an anonymous volume)."""
+    name = name.lstrip("/")
+    return f"{kind}:{full_tag(name) if kind == 'image' and name else name}"
 
 
-def is_lab_owned(labels: dict[str, str] | None) -> bool:
-    """True when `labels` say the lab created the container, volume or network (or an image the
-    learner built with `--label io.labhelpers.managed=true`, as the exercises ask)."""
-    return (labels or {}).get(MANAGED) == "true"
+def lab_labels(kind: str, name: str) -> dict[str, str]:
+    """The labels of a resource the lab is about to make."""
+    return {MANAGED: mark(kind, name), OWNER: owner()}
 
 
-def is_lab_image(labels: dict[str, str] | None, tags: list[str] | tuple | None) -> bool:
-    """True when the lab built this image: `managed=true`, or `managed=image:TAG` and the image
-    is still tagged TAG (or, superseded by a rebuild, no longer tagged at all)."""
-    value = (labels or {}).get(MANAGED) or ""
-    if value == "true":
-        return True
-    if not value.startswith(IMAGE_PREFIX):
+def is_lab_owned(kind: str, name: str, labels: dict | None) -> bool:
+    """Did the lab make this container/volume/network NAME? (Its mark names it; an anonymous
+    volume carries `volume:`.)"""
+    value = (labels or {}).get(MANAGED, "")
+    if kind == "volume" and value == "volume:":
+        return bool(_ANONYMOUS.match(name))
+    return bool(name) and value == mark(kind, name)
+
+
+def is_lab_image(labels: dict | None, tags, image_id: str = "", built: frozenset = frozenset()):
+    """Did the lab build this image? Tagged: its mark names one of its tags. Untagged (a rebuild
+    superseded it): its id is among the ids the lab recorded as built (`built`)."""
+    value = (labels or {}).get(MANAGED, "")
+    if not value.startswith("image:"):
         return False
     real = [t for t in tags or () if t != "<none>:<none>"]
-    return not real or value[len(IMAGE_PREFIX) :] in real
+    if real:
+        return value[len("image:") :] in {full_tag(t) for t in real}
+    short = image_id.split(":")[-1][:12]
+    return bool(short) and short in {i.split(":")[-1][:12] for i in built}
 
 
-def managed_filter(session_only: bool = False, images: bool = False) -> dict[str, list[str]]:
-    """An Engine list filter selecting the lab's resources (of this session only, if asked).
-
-    For images it selects every image with the label at all: narrow with `is_lab_image`."""
-    wanted = [MANAGED if images else f"{MANAGED}=true"]
-    if session_only:
-        wanted.append(f"{SESSION}={SESSION_ID}")
-    return {"label": wanted}
+def is_mine(labels: dict | None) -> bool:
+    """Made by this account on this machine (or labelled by hand, with no owner mark)."""
+    made_by = (labels or {}).get(OWNER, "")
+    return not made_by or made_by == owner()

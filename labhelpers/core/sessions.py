@@ -1,13 +1,15 @@
-"""Lab sessions: one per kernel (process), and whether another one is still alive.
+"""Lab sessions: one per kernel (process), what each made, and whether it is still alive.
 
-Every resource the lab creates carries its session's id (a label). Two kernels running the same
-notebook at once are two sessions: neither may remove or measure the other's containers. A
-session whose kernel has ended is stale: what it left is the lab's to replace or clean up.
+Two kernels of the same learner running the course at once on one Engine are two sessions:
+neither may replace or measure what the other holds. A session whose kernel has ended is stale:
+what it left is the lab's to replace or clean up.
 
-Each session leaves a small file in the lab's state folder (LABHELPERS_STATE_DIR, by default
-~/.local/state/labhelpers) saying which process it is; a session is alive while that process
-runs on this machine. The same folder keeps the course's choice of names per Engine
-(`labhelpers.engine.names`).
+Each session keeps a small record in the lab's state folder (LABHELPERS_STATE_DIR, by default
+~/.local/state/labhelpers): which process it is, on which machine, and the ids of what it made
+(containers, images; names of volumes). A resource belongs to the session whose record names it.
+The same folder keeps the course's choice of names per Engine (`labhelpers.engine.names`). Every
+file is written whole (a temporary file, then a rename), so an interrupted write leaves the old
+file or the new one, never half of one.
 """
 
 from __future__ import annotations
@@ -15,15 +17,31 @@ from __future__ import annotations
 import json
 import os
 import socket
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
-from .labels import SESSION_ID
-
-__all__ = ["STATE_SETTING", "held_by", "is_live", "register", "state_dir"]
+__all__ = [
+    "SESSION_ID",
+    "STATE_SETTING",
+    "built_images",
+    "forget",
+    "held_by",
+    "is_live",
+    "made_by_session",
+    "note_made",
+    "read_json",
+    "register",
+    "state_dir",
+    "write_json",
+]
 
 STATE_SETTING = "LABHELPERS_STATE_DIR"
-_registered: dict[str, bool] = {}
+SESSION_ID = os.environ.get("LABHELPERS_SESSION") or uuid.uuid4().hex[:12]
+THIS = "this session"
+LIVE = "another live session"
+STALE = "a stale session"
 
 
 def state_dir() -> Path:
@@ -37,22 +55,63 @@ def state_dir() -> Path:
     return Path(base) / "labhelpers"
 
 
+def write_json(path: Path, data: object) -> bool:
+    """Write DATA to PATH as JSON, whole or not at all; False when the folder is not writable."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(fd, "w") as out:
+            json.dump(data, out, indent=1)
+        os.replace(scratch, path)
+        return True
+    except OSError:
+        return False
+
+
+def read_json(path: Path, default: object) -> object:
+    """PATH's JSON, or DEFAULT when it is missing or unreadable (it is then written anew)."""
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return default
+
+
 def _path(session: str) -> Path:
     return state_dir() / "sessions" / f"{session}.json"
 
 
+_mine: dict = {}  # this session's record, as last written
+
+
+def _record() -> dict:
+    if not _mine or _mine.get("_dir") != str(state_dir()):
+        _mine.clear()
+        _mine.update(
+            {
+                "_dir": str(state_dir()),
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started": time.time(),
+                "made": {},
+            }
+        )
+    return _mine
+
+
+def note_made(kind: str, ident: str) -> None:
+    """Record that this session made KIND `ident` (a container or image id, a volume's name)."""
+    record = _record()
+    made = record["made"].setdefault(kind, [])
+    if ident and ident not in made:
+        made.append(ident)
+        write_json(_path(SESSION_ID), {k: v for k, v in record.items() if k != "_dir"})
+
+
 def register() -> None:
-    """Say that this session (process) is alive (once per process; cheap after that)."""
-    if _registered.get(SESSION_ID):
-        return
-    path = _path(SESSION_ID)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mine = {"pid": os.getpid(), "host": socket.gethostname(), "started": time.time()}
-        path.write_text(json.dumps(mine))
-    except OSError:
-        return  # a read-only home: liveness then falls back to "not known to be alive"
-    _registered[SESSION_ID] = True
+    """Say that this session is alive (written once; `note_made` keeps it up to date)."""
+    record = _record()
+    if not _path(SESSION_ID).exists():
+        write_json(_path(SESSION_ID), {k: v for k, v in record.items() if k != "_dir"})
 
 
 def _alive(pid: int) -> bool:
@@ -61,37 +120,67 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True  # it exists, as another user's process
+        return True  # it exists, as another account's process
     except OSError:
         return False
     return True
 
 
+def _sessions() -> dict[str, dict]:
+    folder = state_dir() / "sessions"
+    found = {}
+    for path in folder.glob("*.json") if folder.is_dir() else ():
+        data = read_json(path, None)
+        if isinstance(data, dict):
+            found[path.stem] = data
+    return found
+
+
 def is_live(session: str) -> bool:
-    """True when `session` is this one, or another whose process still runs on this machine.
-
-    A session with no file here (made on another machine, or its file removed) counts as stale:
-    the lab may replace what it left, never what a live session holds."""
-    if not session:
-        return False
-    base = session.removesuffix("-shared")
-    if base == SESSION_ID:
+    """True for this session, or another whose process still runs on this machine."""
+    if session == SESSION_ID:
         return True
-    try:
-        info = json.loads(_path(base).read_text())
-    except (OSError, ValueError):
+    data = read_json(_path(session), None)
+    if not isinstance(data, dict) or data.get("host") != socket.gethostname():
         return False
-    if info.get("host") != socket.gethostname():
-        return False
-    return _alive(int(info.get("pid") or 0))
+    return _alive(int(data.get("pid") or 0))
 
 
-def held_by(labels: dict | None) -> str:
-    """Whose a lab resource is, by its session label: "this session", "another live session" or
-    "a stale session" (its kernel has ended)."""
-    from .labels import SESSION
+def _matches(ident: str, made: list) -> bool:
+    short = ident.split(":")[-1][:12]
+    return any(m.split(":")[-1][:12] == short or m == ident for m in made)
 
-    owner = (labels or {}).get(SESSION, "")
-    if owner.removesuffix("-shared") == SESSION_ID:
-        return "this session"
-    return "another live session" if is_live(owner) else "a stale session"
+
+def made_by_session(kind: str, ident: str) -> str:
+    """Which session made KIND `ident`: its id, or "" when no record of this account names it."""
+    if _matches(ident, _record()["made"].get(kind, [])):
+        return SESSION_ID
+    for session, data in _sessions().items():
+        if session != SESSION_ID and _matches(ident, (data.get("made") or {}).get(kind, [])):
+            return session
+    return ""
+
+
+def held_by(kind: str, ident: str) -> str:
+    """Whose a resource of the lab's (made by this account) is: "this session", "another live
+    session" or "a stale session" (its kernel has ended, or no record names it)."""
+    session = made_by_session(kind, ident)
+    if session == SESSION_ID:
+        return THIS
+    return LIVE if session and is_live(session) else STALE
+
+
+def built_images() -> frozenset:
+    """The ids of every image a session of this account recorded building."""
+    ids = set(_record()["made"].get("image", []))
+    for data in _sessions().values():
+        ids.update((data.get("made") or {}).get("image", []))
+    return frozenset(ids)
+
+
+def forget(kind: str, ident: str) -> None:
+    """Drop `ident` from this session's record (it was removed)."""
+    made = _record()["made"].get(kind, [])
+    if ident in made:
+        made.remove(ident)
+        write_json(_path(SESSION_ID), {k: v for k, v in _record().items() if k != "_dir"})

@@ -1,21 +1,27 @@
 """The Engine layer: the only package that imports the Docker SDK and calls its client.
 
-    connection   the client, and SDK errors translated into the lab's short messages
-    step         @engine_step: validation, replay, recording and error translation
-    ownership    who owns a name: the lab (labelled) or the learner (refused, never touched)
+    connection   the client, the mode (live or replay), SDK errors as the lab's short messages
+    dockercli    a `docker ...` command carried out through the SDK, from its own argv
+    guards       what no container of the lab's may be (privileged, a Docker socket, ...)
+    step         @engine_step: validation, replay, course names, recording, error translation
+    names        the course's names on this Engine (the lecture's, or `lab-...`)
+    ownership    who owns a name: the lab (its mark, this account) or someone else (refused)
     mounts       -v / --mount / --tmpfs as plain data (MountSpec)
     containers   run, exec, copy out, stop/start/remove, sizes, diff, storage layout
+    machine      the Engine's machine: where its files are, what a container's layers hold
     images       base image, image facts, history, saved config
     builds       `docker build` as the learner's CLI builds (BuildKit or classic), with progress
     volumes      create, inspect, list, remove, prune
-    system       the Engine's facts, `docker system df`, every resource by kind, cleanup
+    system       the Engine's facts, `docker system df`, the lab's resources, cleanup
+    audit        what the lab made and removed, for CI's safety and echo checks
 
-Everything here returns plain frozen dataclasses (never SDK objects) and prints the `docker ...`
-command it stands for. Lessons compose these; views and widgets never import this package.
+Every helper builds the `docker ...` command it stands for as a value (`labhelpers.core.commands`),
+shows it and carries out that very command; each returns plain frozen dataclasses, never SDK
+objects. Lessons compose these; views and widgets never import this package.
 """
 
-from .builds import Builder, build_image, builder_in_use
-from .connection import engine_available, engine_is_local, unavailable_message
+from .builds import Builder, build_image, builder_in_use, ensure_lesson_image
+from .connection import engine_available, engine_is_local, mode, unavailable_message
 from .containers import (
     LESSON_IMAGE,
     STOP_TIMEOUT_S,
@@ -30,13 +36,12 @@ from .containers import (
     find_container,
     free_bytes,
     lab_container,
-    layer_files,
     list_containers,
     read_file,
+    refuse_too_big,
     remove_container,
     remove_created_container,
     restart_container,
-    root_mount,
     run_container,
     run_once,
     start_container,
@@ -44,13 +49,13 @@ from .containers import (
     storage_layout,
     wait_until_gone,
     write_data,
+    write_script,
 )
 from .images import (
     OFFICIAL_BASE_IMAGE,
     OFFLINE_BASE_IMAGE,
     builder_version,
     choose_base_image,
-    ensure_lesson_image,
     find_image,
     image_history,
     image_info,
@@ -58,16 +63,17 @@ from .images import (
     remove_image,
     saved_config_history,
 )
+from .machine import engine_locality, layer_files, root_mount, run_host
 from .mounts import MountSpec, anonymous_volume, bind_mount, tmpfs_mount, volume_mount
-from .names import plan as name_plan
-from .names import real, use_lecture_names
-from .ownership import claim_container_name, claim_volume_name
+from .ownership import name_plan, use_lecture_names
 from .step import engine_step
 from .system import (
+    EVERYONE,
+    MINE,
+    SESSION,
     cleanup,
     disk_usage,
     engine_facts,
-    engine_locality,
     lab_resources,
     list_images,
     list_networks,
@@ -86,9 +92,12 @@ from .volumes import (
 )
 
 __all__ = [
+    "EVERYONE",
     "LESSON_IMAGE",
+    "MINE",
     "OFFICIAL_BASE_IMAGE",
     "OFFLINE_BASE_IMAGE",
+    "SESSION",
     "STOP_TIMEOUT_S",
     "Builder",
     "MountSpec",
@@ -99,8 +108,6 @@ __all__ = [
     "builder_version",
     "check_size_mib",
     "choose_base_image",
-    "claim_container_name",
-    "claim_volume_name",
     "cleanup",
     "container_logs",
     "container_sizes",
@@ -133,12 +140,13 @@ __all__ = [
     "list_images",
     "list_networks",
     "list_volumes",
+    "mode",
     "name_plan",
     "plugins",
     "prune_volumes",
     "read_file",
-    "real",
     "recording_meta",
+    "refuse_too_big",
     "remove_container",
     "remove_created_container",
     "remove_image",
@@ -146,6 +154,7 @@ __all__ = [
     "restart_container",
     "root_mount",
     "run_container",
+    "run_host",
     "run_once",
     "saved_config_history",
     "start_container",
@@ -158,4 +167,5 @@ __all__ = [
     "volume_mount",
     "wait_until_gone",
     "write_data",
+    "write_script",
 ]

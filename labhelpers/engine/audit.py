@@ -16,12 +16,12 @@ import json
 import os
 from pathlib import Path
 
-from ..core.labels import MANAGED
+from ..core.labels import MANAGED, is_lab_owned
+from .guards import socket_paths
 
-__all__ = ["AUDIT_SETTING", "SOCKETS", "container_created", "problems", "removed"]
+__all__ = ["AUDIT_SETTING", "container_created", "problems", "removed", "resource_created"]
 
 AUDIT_SETTING = "LABHELPERS_AUDIT"
-SOCKETS = ("/var/run/docker.sock", "/run/docker.sock", "/var/run/docker", "/run/docker")
 
 
 def _write(entry: dict) -> None:
@@ -33,12 +33,15 @@ def _write(entry: dict) -> None:
         log.write(json.dumps(entry) + "\n")
 
 
-def container_created(container, role: str, writes: bool = False, network: bool = True) -> None:
-    """Note a container the lab just created, as the Engine inspects it.
+def container_created(
+    container, role: str, command, writes: bool = False, network: bool = True
+) -> None:
+    """Note a container the lab just created, as the Engine inspects it, with the command it was
+    made from (its argv: a test compares the two).
 
-    `role`: "lab" (a lesson's container) or "helper" (a throw-away `docker run --rm`); a helper
-    that only reads (`writes=False`) must have read-only mounts, and one not given `network`
-    must have none."""
+    `role`: "lab" (a lesson's container), "helper" (a throw-away `docker run --rm`) or
+    "label-demo" (notebook 99's container without the lab's marks); a helper that only reads
+    (`writes=False`) must have read-only mounts, and one not given `network` must have none."""
     if not os.environ.get(AUDIT_SETTING):
         return
     container.reload()
@@ -47,9 +50,11 @@ def container_created(container, role: str, writes: bool = False, network: bool 
     _write(
         {
             "event": "create",
+            "kind": "container",
             "role": role,
             "writes": writes,
             "network_asked": network,
+            "argv": list(command.argv),
             "name": container.name,
             "image": (attrs.get("Config") or {}).get("Image", ""),
             "privileged": bool(host.get("Privileged")),
@@ -59,10 +64,37 @@ def container_created(container, role: str, writes: bool = False, network: bool 
                 for port, bindings in (host.get("PortBindings") or {}).items()
             },
             "mounts": [
-                {"type": m.get("Type"), "source": m.get("Source", ""), "rw": bool(m.get("RW"))}
+                {
+                    "type": m.get("Type"),
+                    "source": m.get("Source", ""),
+                    "name": m.get("Name", ""),
+                    "destination": m.get("Destination", ""),
+                    "rw": bool(m.get("RW")),
+                }
                 for m in attrs.get("Mounts") or []
             ],
+            "tmpfs": dict(host.get("Tmpfs") or {}),
+            "init": bool(host.get("Init")),
+            "auto_remove": bool(host.get("AutoRemove")),
+            "volumes_from": list(host.get("VolumesFrom") or []),
+            "user": (attrs.get("Config") or {}).get("User", ""),
+            "cmd": list((attrs.get("Config") or {}).get("Cmd") or []),
             "labels": dict((attrs.get("Config") or {}).get("Labels") or {}),
+        }
+    )
+
+
+def resource_created(kind: str, command, name: str, labels: dict | None, **facts) -> None:
+    """Note a volume or image the lab just made, with the command it was made from."""
+    _write(
+        {
+            "event": "create",
+            "kind": kind,
+            "role": "lab",
+            "argv": list(command.argv),
+            "name": name,
+            "labels": dict(labels or {}),
+            **facts,
         }
     )
 
@@ -90,6 +122,8 @@ def problems(path: str | Path) -> list[str]:
             if not entry["managed"] and not entry["asked_by_learner"]:
                 found.append(f"removed {entry['kind']} {name}, which has no lab label")
             continue
+        if entry.get("kind", "container") != "container":
+            continue
         if entry["privileged"]:
             found.append(f"{name} is privileged")
         for port, ips in entry["ports"].items():
@@ -97,7 +131,7 @@ def problems(path: str | Path) -> list[str]:
                 if ip != "127.0.0.1":
                     found.append(f"{name} publishes {port} on {ip or 'every address'}")
         for mount in entry["mounts"]:
-            if any(mount["source"].startswith(sock) for sock in SOCKETS):
+            if any(mount["source"].startswith(sock) for sock in socket_paths()):
                 found.append(f"{name} mounts the Docker socket ({mount['source']})")
             if entry["role"] == "helper" and mount["rw"] and not entry["writes"]:
                 found.append(f"helper {name} only reads, but mounts {mount['source']} read-write")
@@ -106,6 +140,8 @@ def problems(path: str | Path) -> list[str]:
             found.append(f"helper {name} has a network ({entry['network_mode']})")
         # the label-inheritance demo creates one container without labels on purpose (it shows
         # what a container inherits from its image) and removes it at once, by its id
-        if entry["labels"].get(MANAGED) != "true" and entry["role"] != "label-demo":
-            found.append(f"{name} does not carry the lab's label")
+        helper = entry["role"] == "helper" and entry["labels"].get(MANAGED) == "container:"
+        demo = entry["role"] == "label-demo"
+        if not helper and not demo and not is_lab_owned("container", name, entry["labels"]):
+            found.append(f"{name} does not carry the lab's mark naming it")
     return found

@@ -17,23 +17,32 @@ import re
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.echo import announce, cli, quiet
+from ..core.commands import Command, docker, show
 from ..core.errors import BadInput, BuildFailed
 from ..core.inputs import check_image_ref, check_image_tag
-from ..core.labels import MANAGED, image_labels
+from ..core.labels import lab_labels
 from ..core.results import result
+from ..core.sessions import note_made
+from . import audit
 from .connection import cli_env, client
-from .images import choose_base_image
-from .names import real
+from .containers import labels_args
+from .dockercli import parse
+from .images import ImageInfo, choose_base_image, image_info, ping_header
 from .ownership import check_image_name
 from .step import engine_step
 
-__all__ = ["BUILDERS", "BuildResult", "Builder", "build_image", "builder_in_use"]
+__all__ = [
+    "BUILDERS",
+    "BuildResult",
+    "Builder",
+    "build_image",
+    "builder_in_use",
+    "ensure_lesson_image",
+]
 
 BUILDERS = ("auto", "buildkit", "classic")
 
@@ -85,7 +94,7 @@ def _cli_versions() -> tuple[str, list[str]]:
         stamp = 0.0
     key = (where, stamp, os.environ.get("DOCKER_CONFIG", ""), os.environ.get("HOME", ""))
     if key not in _cli_seen:
-        cli_version = _run(["docker", "version", "-f", "{{.Client.Version}}"])
+        cli_version = _run(["docker", "version", "--format", "{{.Client.Version}}"])
         buildx = _run(["docker", "buildx", "version"]).split()
         if not cli_version:
             return cli_version, buildx
@@ -100,15 +109,21 @@ def _major(version: str) -> int | None:
 
 @engine_step("find out which builder docker build uses")
 def builder_in_use() -> Builder:
-    """`docker version -f '{{.Client.Version}}'` and `docker buildx version`: which builder a
-    plain `docker build` in this machine's terminal uses (see the module's docstring)."""
-    announce("docker version -f '{{.Client.Version}}'")
-    announce("docker buildx version")
+    """`docker version --format '{{.Client.Version}}'` and `docker buildx version`: which builder
+    a plain `docker build` in this machine's terminal uses (see the module's docstring)."""
+    show(docker("version", "--format", "{{.Client.Version}}"))
+    show(docker("buildx", "version"))
+    _cli_seen.clear()  # shown, so asked now
+    return _builder()
+
+
+def _builder() -> Builder:
+    """`builder_in_use` without showing it: the CLI's answers asked once per CLI (see
+    `_cli_versions`), for a build that only needs to know which builder to use."""
     cli_version, buildx = _cli_versions()
     buildx_version = buildx[1] if len(buildx) > 1 else ""
     setting = os.environ.get("DOCKER_BUILDKIT", "").strip()
-    api = client().api
-    engine_default = api._get(api._url("/_ping")).headers.get("Builder-Version", "")
+    engine_default = ping_header("Builder-Version")
     major = _major(cli_version)
     if not cli_version:
         name, reason = "classic", "there is no docker CLI here, and the lab's SDK builds classic"
@@ -200,24 +215,25 @@ def build_image(
         BadInput: the context has no Dockerfile, or an unknown builder.
         BuildFailed: a step failed; `.step` is that step and `.build_log` every line.
     """
-    tag = real(tag, "image", creates=True)
-    base_image = real(base_image, "image")
     check_image_name(tag)
     base = base_image or choose_base_image().image
-    with quiet():
-        default = builder_in_use().name
+    default = _builder().name
     chosen = default if builder == "auto" else builder
-    label = f"{MANAGED}={image_labels(tag)[MANAGED]}"
-    argv = ["build", "--build-arg", f"BASE_IMAGE={base}", "--label", label]
+    # BuildKit prints its progress plainly for the lab to follow; the classic builder removes the
+    # containers of failed steps too (it keeps them by default).
+    way = ["--progress=plain"] if chosen == "buildkit" else ["--force-rm"]
+    argv = ["build", *way, "--build-arg", f"BASE_IMAGE={base}"]
+    argv += labels_args(lab_labels("image", tag))
     argv += ["--no-cache"] if nocache else []
-    argv += ["-t", tag, str(context)]
+    argv += ["-t", tag, os.path.abspath(context)]
     # another builder than the terminal's own: the setting that asks for it comes first
-    prefix = "" if chosen == default else f"DOCKER_BUILDKIT={int(chosen == 'buildkit')} "
-    shown = prefix + cli(*argv)
-    announce(shown)
+    env = () if chosen == default else (("DOCKER_BUILDKIT", str(int(chosen == "buildkit"))),)
+    command = show(docker(*argv, env=env))
     run = _buildkit if chosen == "buildkit" else _classic
     started = time.perf_counter()
-    image_id, steps, log = run(Path(context), tag, base, nocache, on_progress, on_log)
+    image_id, steps, log = run(command, tag, on_progress, on_log)
+    note_made("image", image_id)
+    audit.resource_created("image", command, tag, lab_labels("image", tag), builder=chosen)
     return BuildResult(
         tag,
         image_id.split(":")[-1][:12],
@@ -225,9 +241,42 @@ def build_image(
         time.perf_counter() - started,
         base,
         tuple(log),
-        shown,
+        command.line(),
         chosen,
     )
+
+
+def _check_lesson_image(
+    context: object = None, tag: str = "my-image", *_: object, **__: object
+) -> None:
+    check_image_tag(tag)
+
+
+LESSON_APP = "my-app"  # under the notebooks' folder: the lesson's app, for the learner to edit
+
+
+@engine_step("ensure the lesson image", validate=_check_lesson_image, names={"tag": "image"})
+def ensure_lesson_image(
+    context: str | os.PathLike | None = None,
+    tag: str = "my-image",
+    on_progress: Callable[[int, int, str], None] | None = None,
+) -> ImageInfo:
+    """Build the lesson's image unless the lab has built it already (notebooks after 01 call
+    this). Without `context`, from the notebooks' `my-app/` folder (the lesson's Dockerfile and
+    app.py are written there first when it lacks them, as notebook 00 does).
+
+    Raises:
+        NameClash: TAG is an image of the learner's.
+        BuildFailed: the build failed.
+    """
+    if check_image_name(tag) is None:
+        folder = Path(context) if context is not None else Path(LESSON_APP)
+        if context is None and not (folder / "Dockerfile").is_file():
+            from ..lesson_app import write_lesson_files
+
+            write_lesson_files(folder)
+        build_image(folder, tag, on_progress=on_progress)
+    return image_info(tag)
 
 
 def _failed(tag: str, step: str, message: str, log: list[str]) -> BuildFailed:
@@ -282,19 +331,21 @@ def _diagnosis(step: str, message: str) -> tuple[str, str]:
 _CLASSIC_STEP = re.compile(r"^Step (\d+)/(\d+) : (.*)")
 
 
-def _classic(context: Path, tag: str, base: str, nocache: bool, on_progress, on_log):
-    """The classic builder, through the Engine's /build API (what the SDK can drive)."""
+def _classic(command: Command, tag: str, on_progress, on_log):
+    """The classic builder, through the Engine's /build API (what the SDK can drive), with the
+    options the command shows."""
+    parsed = parse(command)
     log: list[str] = []
     step, image_id, current = 0, "", ""
     stream = client().api.build(
-        path=str(context),
-        tag=tag,
-        buildargs={"BASE_IMAGE": base},
-        labels=image_labels(tag),
+        path=parsed.args[0],
+        tag=parsed.value("-t"),
+        buildargs=parsed.pairs("--build-arg"),
+        labels=parsed.pairs("--label"),
         rm=True,
-        forcerm=True,
+        forcerm=parsed.has("--force-rm"),
         decode=True,
-        nocache=nocache,
+        nocache=parsed.has("--no-cache"),
     )
     for chunk in _refused_as_failed(stream, tag):
         if "stream" in chunk:
@@ -360,61 +411,53 @@ def _stop(process: subprocess.Popen) -> None:
         process.stdout.close()
 
 
-def _buildkit(context: Path, tag: str, base: str, nocache: bool, on_progress, on_log):
-    """BuildKit, through the docker CLI (`docker build` with the buildx plugin), whose plain
-    progress output names each step as "[k/n] INSTRUCTION" (per stage in a multi-stage build)."""
-    with tempfile.TemporaryDirectory(prefix="labhelpers-build-") as scratch:
-        iidfile = Path(scratch) / "iid"
-        argv = ["docker", "build", "--progress=plain", "--iidfile", str(iidfile)]
-        argv += ["--build-arg", f"BASE_IMAGE={base}"]
-        for key, value in image_labels(tag).items():
-            argv += ["--label", f"{key}={value}"]
-        argv += ["--no-cache"] if nocache else []
-        argv += ["-t", tag, str(context)]
-        log: list[str] = []
-        seen: dict[tuple, str] = {}  # (stage, k) -> instruction
-        totals: dict[str, int] = {}
-        current, error = "", ""
-        process = subprocess.Popen(
-            argv,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=cli_env(),
-        )
-        assert process.stdout is not None
-        try:
-            for raw in process.stdout:
-                line = raw.rstrip("\n")
-                if not line.strip():
-                    continue
-                log.append(line)
-                if on_log:
-                    on_log(line)
-                match = _BUILDKIT_STEP.match(line)
-                if match:
-                    stage = match[1] or ""
-                    key = (stage, int(match[2]))
-                    totals[stage] = int(match[3])
-                    if key not in seen:
-                        seen[key] = match[4]
-                        current = (
-                            f"[{stage + ' ' if stage else ''}{match[2]}/{match[3]}] {match[4]}"
-                        )
-                        if on_progress:
-                            on_progress(len(seen), sum(totals.values()), match[4])
-                    continue
-                failed = _BUILDKIT_ERROR.match(line)
-                if failed and not error:
-                    error = failed[1]
-                where = _BUILDKIT_FAILED_STEP.match(line)
-                if where:
-                    current = where[1]
-            code = process.wait()
-        except BaseException:  # interrupted (KeyboardInterrupt), or a callback failed
-            _stop(process)
-            raise
-        if code != 0:
-            raise _failed(tag, current, error or f"docker build exited with {code}", log)
-        image_id = iidfile.read_text().strip()
+def _buildkit(command: Command, tag: str, on_progress, on_log):
+    """BuildKit, through the docker CLI (`docker build` with the buildx plugin): the command as
+    shown, whose plain progress output names each step as "[k/n] INSTRUCTION" (per stage in a
+    multi-stage build)."""
+    argv = list(command.argv)
+    log: list[str] = []
+    seen: dict[tuple, str] = {}  # (stage, k) -> instruction
+    totals: dict[str, int] = {}
+    current, error = "", ""
+    process = subprocess.Popen(
+        argv,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**cli_env(), **dict(command.env)},
+    )
+    assert process.stdout is not None
+    try:
+        for raw in process.stdout:
+            line = raw.rstrip("\n")
+            if not line.strip():
+                continue
+            log.append(line)
+            if on_log:
+                on_log(line)
+            match = _BUILDKIT_STEP.match(line)
+            if match:
+                stage = match[1] or ""
+                key = (stage, int(match[2]))
+                totals[stage] = int(match[3])
+                if key not in seen:
+                    seen[key] = match[4]
+                    current = f"[{stage + ' ' if stage else ''}{match[2]}/{match[3]}] {match[4]}"
+                    if on_progress:
+                        on_progress(len(seen), sum(totals.values()), match[4])
+                continue
+            failed = _BUILDKIT_ERROR.match(line)
+            if failed and not error:
+                error = failed[1]
+            where = _BUILDKIT_FAILED_STEP.match(line)
+            if where:
+                current = where[1]
+        code = process.wait()
+    except BaseException:  # interrupted (KeyboardInterrupt), or a callback failed
+        _stop(process)
+        raise
+    if code != 0:
+        raise _failed(tag, current, error or f"docker build exited with {code}", log)
+    image_id = client().images.get(tag).id
     return image_id, len(seen), log

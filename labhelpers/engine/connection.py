@@ -20,8 +20,11 @@ __all__ = [
     "client",
     "endpoint",
     "engine_available",
+    "engine_id",
     "engine_is_local",
     "is_sdk_error",
+    "mode",
+    "replaying",
     "sdk_version",
     "server_summary",
     "translate",
@@ -212,7 +215,7 @@ def _read_hijacked_output_whole(api) -> None:
 def api_version() -> str:
     """The Engine API version the lab speaks with this Engine ("1.51"): what a CLI command may
     use (`docker image ls --tree` needs 1.47)."""
-    return str(client().api._version)
+    return str(client().api.api_version)
 
 
 def sdk_version() -> str:
@@ -284,11 +287,36 @@ def is_sdk_error(exc: BaseException) -> bool:
     )
 
 
-def _probe() -> None:
-    client()
+def mode() -> str:
+    """ "live" or "replay": LABHELPERS_MODE, or in auto mode (the default) live when an Engine
+    answers, decided once per process and told to the replay layer."""
+    chosen = modes.setting()
+    if chosen != "auto":
+        return chosen
+    if not modes.decided():
+        try:
+            client()
+            modes.decide("live")
+        except DockerUnavailable as exc:
+            modes.decide("replay", exc)
+    return modes.mode()
 
 
-modes.set_probe(_probe)
+def replaying() -> bool:
+    """True when helpers answer from recordings (see `mode`)."""
+    return mode() == "replay"
+
+
+_engine_ids: dict[str, str] = {}
+
+
+def engine_id() -> str:
+    """The Engine's ID (`docker info`), asked once per address: the course's names are chosen
+    per Engine."""
+    key = "|".join(endpoint())
+    if key not in _engine_ids:
+        _engine_ids[key] = client().info().get("ID", "") or "unknown"
+    return _engine_ids[key]
 
 
 def cli_env() -> dict:

@@ -7,22 +7,19 @@ import io
 import json
 import os
 import tarfile
-from collections.abc import Callable, Iterable
-from importlib import resources
+from collections.abc import Iterable
 
-from ..core.echo import announce, cli
+from ..core.commands import docker, show
 from ..core.errors import BadInput
-from ..core.inputs import check_image_tag
-from ..core.labels import is_lab_image
+from ..core.labels import is_lab_image, is_mine
 from ..core.results import result
+from ..core.sessions import built_images
 from ..core.units import MIB, si
 from . import audit
 from .connection import client
-from .names import real
-from .ownership import check_image_name, sdk_image
+from .dockercli import execute
+from .ownership import sdk_image
 from .step import engine_step
-
-# builds.py builds images; ensure_lesson_image (below) calls it on first use.
 
 __all__ = [
     "OFFICIAL_BASE_IMAGE",
@@ -35,11 +32,12 @@ __all__ = [
     "ImageSizes",
     "builder_version",
     "choose_base_image",
-    "ensure_lesson_image",
     "find_image",
     "image_history",
     "image_info",
     "image_sizes",
+    "lab_image",
+    "ping_header",
     "remove_image",
     "saved_config_history",
 ]
@@ -67,13 +65,12 @@ class BaseImageChoice:
 
 def _pull(image: str) -> bool:
     if image not in _pull_tried:
-        import docker
+        import docker as sdk
 
-        announce(cli("pull", image))
         try:
-            client().images.pull(image)
+            execute(show(docker("pull", image)))
             _pull_tried[image] = True
-        except docker.errors.DockerException:
+        except sdk.errors.DockerException:
             _pull_tried[image] = False
     return _pull_tried[image]
 
@@ -135,53 +132,29 @@ class ImageInfo:
         return f"image {self.tag}: id {self.id}, {si(self.size_bytes)}, {layers}; {whose}"
 
 
-@engine_step("inspect the image")
+def lab_image(image) -> bool:
+    """Is this SDK image the lab's work, made by this account?"""
+    return is_lab_image(image.labels, image.tags, image.id, built_images()) and is_mine(
+        image.labels
+    )
+
+
+@engine_step("inspect the image", names={"tag": "image"})
 def image_info(tag: str = "my-image") -> ImageInfo:
     """`docker image inspect TAG`: id, size (as `docker image ls` shows it) and RootFS layers."""
-    tag = real(tag, "image")
-    image = sdk_image(tag)
-    if image is None:
+    if sdk_image(tag) is None:
         raise BadInput(
             f"There is no image '{tag}'.", "it was not built yet.", "build it first (notebook 01)."
         )
-    announce(cli("image", "inspect", tag))
+    image = execute(show(docker("image", "inspect", tag)))
     layers = image.attrs.get("RootFS", {}).get("Layers", [])
     return ImageInfo(
         tag,
         image.short_id.split(":")[-1],
         int(image.attrs.get("Size") or 0),
         len(layers),
-        is_lab_image(image.labels, image.tags),
+        lab_image(image),
     )
-
-
-def _check_lesson_image(
-    context: object = None, tag: str = "my-image", *_: object, **__: object
-) -> None:
-    check_image_tag(tag)
-
-
-@engine_step("ensure the lesson image", validate=_check_lesson_image)
-def ensure_lesson_image(
-    context: str | os.PathLike | None = None,
-    tag: str = "my-image",
-    on_progress: Callable[[int, int, str], None] | None = None,
-) -> ImageInfo:
-    """Build the lesson's image if the lab has not built it yet (notebooks after 01 call this).
-
-    Without `context`, the pristine lesson files shipped with labhelpers are built.
-    """
-    tag = real(tag, "image")
-    from .builds import build_image  # builds imports this module
-
-    existing = check_image_name(tag)
-    if existing is None:
-        if context is None:
-            with resources.as_file(resources.files("labhelpers") / "lesson_app") as pristine:
-                build_image(pristine, tag, on_progress=on_progress)
-        else:
-            build_image(context, tag, on_progress=on_progress)
-    return image_info(tag)
 
 
 @result
@@ -198,10 +171,9 @@ class ImageDetails:
     lab_owned: bool
 
 
-@engine_step("look up the image")
+@engine_step("look up the image", names={"ref": "image"})
 def find_image(ref: str) -> ImageDetails | None:
-    """`docker image inspect REF` (without echo), or None when the Engine has no such image."""
-    ref = real(ref, "image")
+    """`docker image inspect REF` (not shown), or None when the Engine has no such image."""
     image = sdk_image(ref)
     if image is None:
         return None
@@ -214,7 +186,7 @@ def find_image(ref: str) -> ImageDetails | None:
         tuple((attrs.get("RootFS") or {}).get("Layers") or ()),
         dict(image.labels or {}),
         tuple((attrs.get("Config") or {}).get("Env") or ()),
-        is_lab_image(image.labels, image.tags),
+        lab_image(image),
     )
 
 
@@ -228,21 +200,20 @@ class HistoryEntry:
     size_bytes: int
 
 
-@engine_step("read the image's history")
+@engine_step("read the image's history", names={"tag": "image"})
 def image_history(tag: str) -> tuple:
     """`docker image history --no-trunc TAG`, newest first.
 
     Raises:
         BadInput: there is no image TAG.
     """
-    tag = real(tag, "image")
     if sdk_image(tag) is None:
         raise BadInput(
             f"There is no image '{tag}'.",
             "it was not built yet (or was removed).",
             "build it first, then re-run this cell.",
         )
-    announce(cli("image", "history", "--no-trunc", tag))
+    rows = execute(show(docker("image", "history", "--no-trunc", tag)))
     return tuple(
         HistoryEntry(
             row["Id"],
@@ -250,42 +221,44 @@ def image_history(tag: str) -> tuple:
             row.get("Comment") or "",
             int(row.get("Size") or 0),
         )
-        for row in client().api.history(tag)
+        for row in rows
     )
 
 
-@engine_step("remove the image")
+@engine_step("remove the image", names={"tag": "image"})
 def remove_image(tag: str) -> str:
-    """`docker image rm TAG` for an image the lab built; returns the command shown. A missing
+    """`docker image rm -f TAG` for an image the lab built; returns the command shown. A missing
     image is fine.
 
     Raises:
         BadInput: the image is the learner's.
     """
-    tag = real(tag, "image")
     image = sdk_image(tag)
-    shown = cli("image", "rm", tag)
-    announce(shown)
+    command = show(docker("image", "rm", "-f", tag))
     if image is None:
-        return shown
-    if not is_lab_image(image.labels, image.tags):
+        return command.line()
+    if not lab_image(image):
         raise BadInput(
             f"Not removing the image '{tag}': the lab did not build it.",
             "it has no lab label for this tag, so it is yours.",
             "remove it yourself if you mean to.",
         )
     audit.removed("image", tag, image.labels)
-    client().images.remove(tag, force=True)
-    return shown
+    execute(command)
+    return command.line()
 
 
 @engine_step("ask which builder the Engine uses")
 def builder_version() -> str:
     """The Engine's default builder as its /_ping answer names it ("1" classic, "2" BuildKit;
     "" when it does not say)."""
+    return ping_header("Builder-Version")
+
+
+def ping_header(name: str) -> str:
+    """A header of the Engine's /_ping answer ("" when it sends none)."""
     api = client().api
-    response = api._get(api._url("/_ping"))
-    return response.headers.get("Builder-Version", "")
+    return api.get(f"{api.base_url}/_ping").headers.get(name, "")
 
 
 @result
@@ -358,19 +331,24 @@ class _ChunkStream(io.RawIOBase):
         return size
 
 
-@engine_step("read the image config from docker image save")
+@engine_step("read the image config from docker image save", names={"image": "image"})
 def saved_config_history(image: str) -> tuple:
-    """`docker image save IMAGE`, streamed: the config's history entries, oldest first."""
-    image = real(image, "image")
-    announce(
-        cli("image", "save", image)
-        + " | tar -xOf - manifest.json   # names the config file; its history[] has empty_layer"
+    """`docker image save IMAGE | tar -xOf - manifest.json`, streamed: the config's history
+    entries, oldest first."""
+    command = show(
+        docker(
+            "image",
+            "save",
+            image,
+            pipe="| tar -xOf - manifest.json",
+            note="names the config file; its history[] has empty_layer",
+        )
     )
     # An image id names one content: its config never changes, so it is saved once per process
     # (the whole image streams through `docker image save`, seconds for the base image).
     image_id = client().images.get(image).id
     if image_id not in _saved_configs:
-        chunks = client().api.get_image(image, chunk_size=MIB)
+        chunks = execute(command)
         try:
             _saved_configs[image_id] = config_history_from_tar(
                 io.BufferedReader(_ChunkStream(chunks), MIB)
@@ -409,7 +387,7 @@ def _api_at_least(version: str, wanted: str) -> bool:
     return parts(version) >= parts(wanted)
 
 
-@engine_step("measure the image's sizes")
+@engine_step("measure the image's sizes", names={"ref": "image"})
 def image_sizes(ref: str) -> ImageSizes:
     """`docker image ls --tree` (the containerd store's content and unpacked sizes) and
     `docker image inspect -f '{{.Size}}'` for REF.
@@ -417,25 +395,17 @@ def image_sizes(ref: str) -> ImageSizes:
     Raises:
         BadInput: there is no image REF.
     """
-    ref = real(ref, "image")
     image = sdk_image(ref)
     if image is None:
         raise BadInput(
             f"There is no image '{ref}'.", "it was not built yet.", "build it first (notebook 01)."
         )
-    api = client().api
     # --tree (the CLI's view of these sizes) needs API 1.47; before it, a plain listing is all
     # the helper asks for, so that is what it shows
-    tree = _api_at_least(api._version, "1.47")
-    announce(cli("image", "ls", "--tree", ref) if tree else cli("image", "ls", ref))
-    params = {"filters": json.dumps({"reference": [ref]})}
-    if tree:
-        params["manifests"] = "1"
-    listed = [i for i in api._result(api._get(api._url("/images/json"), params=params), True)]
+    tree = ["--tree"] if _api_at_least(client().api.api_version, "1.47") else []
+    listed = execute(show(docker("image", "ls", *tree, ref)))
     if not any(i.get("Id") == image.id for i in listed):  # an id or an untagged image: no match
-        del params["filters"]
-        params["all"] = "1"
-        listed = [i for i in api._result(api._get(api._url("/images/json"), params=params), True)]
+        listed = execute(show(docker("image", "ls", "-a", *tree), shown=False))
     row = next((i for i in listed if i.get("Id") == image.id), listed[0] if listed else {})
     inspected = int(image.attrs.get("Size") or 0)
     manifests = [m for m in row.get("Manifests") or [] if m.get("Kind") == "image"]

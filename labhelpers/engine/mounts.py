@@ -8,22 +8,18 @@ from __future__ import annotations
 
 import os
 
-from ..core.errors import BadInput
 from ..core.inputs import check_bind_source, check_mount_target, check_name
-from ..core.labels import MANAGED, lab_labels
+from ..core.labels import lab_labels
 from ..core.results import result
+from .guards import check_bind
 
 __all__ = [
-    "ANON_VOLUME_LABEL",
     "MountSpec",
     "anonymous_volume",
     "bind_mount",
-    "sdk_mounts",
     "tmpfs_mount",
     "volume_mount",
 ]
-
-ANON_VOLUME_LABEL = f"volume-label={MANAGED}=true"
 
 
 @result
@@ -32,8 +28,8 @@ class MountSpec:
 
     A volume with an empty `source` is an anonymous volume (`docker run -v /target`).
     `no_copy`: a volume mounted with `volume-nocopy` (no pre-population from the image).
-    `create_host_path`: a bind mount asked for with `-v`, which makes the Engine create a
-    missing host path (as root) instead of refusing like `--mount` does.
+    `long_form`: a bind mount written as `--mount type=bind,...`, which refuses a missing host
+    path, where `-v` (the default, as the lecture writes it) makes the Engine create it.
     `volume_labels`: extra labels for an anonymous volume the Engine creates for this mount.
     """
 
@@ -42,32 +38,34 @@ class MountSpec:
     target: str
     read_only: bool = False
     no_copy: bool = False
-    create_host_path: bool = False
+    long_form: bool = False
     volume_labels: tuple = ()  # ((key, value), ...) beyond the lab's own
 
     def cli_args(self) -> list[str]:
-        from .names import real  # names reaches the Engine; this module is plain data
-
+        """The `docker run` option(s) for this mount, as the CLI reads them (the Engine layer
+        makes its request from these very words: `labhelpers.engine.dockercli`)."""
         ro = ":ro" if self.read_only else ""
-        source = real(self.source, "volume") if self.kind == "volume" else self.source
         if self.kind == "tmpfs":
             return ["--tmpfs", self.target]
         if self.kind == "volume" and (not self.source or self.volume_labels or self.no_copy):
-            # What `-v TARGET` does, plus the lab's label on the new volume (the Engine labels
-            # an anonymous volume only when asked this way).
+            # What `-v TARGET` does, plus the lab's marks on the new volume (the Engine labels an
+            # anonymous volume only when asked this way).
             parts = ["type=volume"]
-            if source:
-                parts.append(f"src={source}")
+            if self.source:
+                parts.append(f"src={self.source}")
             parts.append(f"dst={self.target}")
             if self.read_only:
                 parts.append("readonly")
             if self.no_copy:
                 parts.append("volume-nocopy")
-            if not source:
-                parts.append(ANON_VOLUME_LABEL)
-                parts += [f"volume-label={k}={v}" for k, v in self.volume_labels]
+            if not self.source:
+                labels = {**lab_labels("volume", ""), **dict(self.volume_labels)}
+                parts += [f"volume-label={k}={v}" for k, v in labels.items()]
             return ["--mount", ",".join(parts)]
-        return ["-v", f"{source}:{self.target}{ro}"]
+        if self.kind == "bind" and self.long_form:
+            readonly = ",readonly" if self.read_only else ""
+            return ["--mount", f"type=bind,src={self.source},dst={self.target}{readonly}"]
+        return ["-v", f"{self.source}:{self.target}{ro}"]
 
 
 def volume_mount(volume: str, target: str, read_only: bool = False) -> MountSpec:
@@ -95,52 +93,18 @@ def bind_mount(host_path: str | os.PathLike, target: str, read_only: bool = Fals
 
     Raises:
         BadInput: the host path does not exist (Docker would silently create a root-owned
-            directory there; the lab refuses instead), it is the host's root `/`, or TARGET is
-            not an absolute path below /.
+            directory there; the lab refuses instead), it is a Docker socket, `/`, the home
+            folder itself or a system folder mounted read-write (`labhelpers.engine.guards`), or
+            TARGET is not an absolute path below /.
     """
     check_bind_source(host_path)  # before abspath: it names what the learner passed
     check_mount_target(target)
-    return MountSpec("bind", os.path.abspath(os.fspath(host_path)), target, read_only)
+    source = os.path.abspath(os.fspath(host_path))
+    check_bind(source, read_only)
+    return MountSpec("bind", source, target, read_only)
 
 
 def tmpfs_mount(target: str) -> MountSpec:
     """`--tmpfs TARGET`: memory-backed, gone when the container stops."""
     check_mount_target(target)
     return MountSpec("tmpfs", "", target)
-
-
-def sdk_mounts(specs: tuple | list) -> tuple[list, dict]:
-    """The SDK's `mounts=` list and `volumes=` dict (for `-v` binds that may create their path)."""
-    import docker
-
-    from .names import real
-
-    mounts, volumes = [], {}
-    for spec in specs:
-        if spec.kind == "tmpfs":
-            mounts.append(docker.types.Mount(spec.target, None, type="tmpfs"))
-        elif spec.kind == "volume":
-            labels = {**lab_labels(), **dict(spec.volume_labels)}
-            mounts.append(
-                docker.types.Mount(
-                    spec.target,
-                    real(spec.source, "volume") or None,
-                    type="volume",
-                    read_only=spec.read_only,
-                    no_copy=spec.no_copy,
-                    labels=labels,
-                )
-            )
-        elif spec.kind == "bind" and spec.create_host_path:
-            volumes[spec.source] = {"bind": spec.target, "mode": "ro" if spec.read_only else "rw"}
-        elif spec.kind == "bind":
-            mounts.append(
-                docker.types.Mount(spec.target, spec.source, type="bind", read_only=spec.read_only)
-            )
-        else:
-            raise BadInput(
-                f"Unknown mount type '{spec.kind}'.",
-                "the lab knows volume, bind and tmpfs.",
-                "use volume_mount(), bind_mount() or tmpfs_mount().",
-            )
-    return mounts, volumes

@@ -2,56 +2,67 @@
 
 The lecture names its things `my-image`, `my-vol`, `my-cont-1`, ...; a learner who followed it
 has often made some of them already. Those are the learner's: the lab never changes or removes
-them. So before the course creates anything, the lab looks once for such clashes and chooses a
+them. So before the course creates anything the lab looks once for such clashes and chooses a
 prefix for all of its names on that Engine: none when nothing clashes, else `lab-` (or `lab2-`,
 ... if that clashes too). The choice is kept in the lab's state folder, per Engine, so every
-notebook and kernel uses the same names; `use_lecture_names()` goes back to the lecture's names,
-and with `remove_mine=True` removes the learner's clashing resources first (only when asked).
+notebook and kernel uses the same names.
 
-Every Engine function maps the names it is given with `real()` (so notebooks keep passing the
-lecture's names, and every printed command, table, check and hint shows the names really used).
-Not mapped: image references with a registry path or the official base image, and ids.
+Names are mapped in one place: an Engine step declares which of its parameters are course names
+(`@engine_step(..., names={"name": "container"})`) and the step decorator maps them with
+`course_name` when the step is called, live. Lessons never map names themselves. Mapping is
+idempotent (a name that has the prefix already, or this session's suffix, stays as it is), so a
+result's name handed back to another step names the same thing.
 
-Two live sessions (kernels) of the lab never share a container, volume or image name: when
-another live session holds one, this session adds a suffix of its own (`my-cont-1-s3f2a`).
+Two live sessions (kernels) of the lab never share a container or volume name: when another live
+session of this account holds one, this session adds a suffix of its own (`my-cont-1-s3f2a`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import os
 import re
 import time
+from importlib import resources
 
-from ..core.echo import announce, cli
 from ..core.errors import BadInput
-from ..core.labels import MANAGED, SESSION, SESSION_ID, is_lab_image, is_lab_owned
+from ..core.labels import is_lab_image, is_lab_owned, is_mine
 from ..core.results import result
-from ..core.sessions import is_live, register, state_dir
-from ..replay import modes
-from ..views.table import Table, TableShown
-from . import audit
-from .connection import client
-from .step import engine_step
+from ..core.sessions import (
+    LIVE,
+    SESSION_ID,
+    built_images,
+    held_by,
+    read_json,
+    register,
+    state_dir,
+    write_json,
+)
+from ..core.table import Table, TableShown
+from .connection import client, engine_id
+from .mounts import MountSpec
 
 __all__ = [
     "EXERCISE",
     "LECTURE_NAMES",
-    "LOG_SETTING",
     "PREFIX_SETTING",
     "Clash",
     "NamePlan",
-    "chosen_prefix",
+    "choose",
+    "course_name",
     "course_names",
-    "forget",
-    "plan",
-    "real",
+    "current_prefix",
+    "held_elsewhere",
+    "learners",
+    "mapped",
+    "remember",
     "rename_in_text",
-    "use_lecture_names",
+    "taken",
 ]
 
 PREFIX_SETTING = "LABHELPERS_NAME_PREFIX"  # force a prefix (tests, or a learner's own choice)
-# The lecture's own names: what a learner who followed it is likely to have made.
 LECTURE_NAMES = (
     ("image", "my-image"),
     ("volume", "my-vol"),
@@ -63,19 +74,15 @@ _ID = re.compile(r"^(sha256:)?[0-9a-f]{12,64}$")
 # What a learner makes in a terminal for an exercise keeps the name the exercise gives it: the
 # learner types it, the check looks for exactly that.
 EXERCISE = re.compile(r"^(ex\d\d-[a-z0-9-]+|my-layer-exercise|my-first-volume)$")
-# Throw-away names the lab makes up (random, so never the learner's): left as they are.
-MADE_UP = re.compile(r"^lab-probe-[0-9a-f]+$")
-_plans: dict[str, NamePlan] = {}
-_suffixed: dict[tuple[str, str], str] = {}
-# Names real() gave, with the lecture's name each stands for: mapping one again changes nothing.
-_produced: dict[str, str] = {}
-_SUFFIX = hashlib.sha1(SESSION_ID.encode()).hexdigest()[:5]  # this session's, in names it holds
-LOG_SETTING = "LABHELPERS_NAMES_LOG"  # a live run writes every course name it uses here
+MADE_UP = re.compile(r"^lab-probe-[0-9a-f]+$")  # throw-away names of the lab's own: random
+_SUFFIX = "-s" + hashlib.sha1(SESSION_ID.encode()).hexdigest()[:5]
+_plans: dict[str, NamePlan] = {}  # the choice, per Engine (also kept in the state folder)
+_suffixed: dict[tuple[str, str], str] = {}  # names another live session held when first asked
 
 
 @result
 class Clash:
-    """A name the course uses that something of the learner's already has."""
+    """A name the course uses that something not the lab's (or another account's) has."""
 
     kind: str
     name: str
@@ -89,9 +96,6 @@ class NamePlan(TableShown):
     prefix: str
     clashes: tuple
     reason: str
-
-    def real(self, name: str) -> str:
-        return self.prefix + name
 
     def table(self) -> Table:
         rows = [(c.kind, c.name, "yours", self.prefix + c.name) for c in self.clashes]
@@ -116,9 +120,7 @@ class NamePlan(TableShown):
 
 def course_names() -> tuple:
     """(kind, name) of everything the course creates under a fixed name: the lecture's names and
-    the names listed in labhelpers/recordings/names.json (made by `make record`)."""
-    from importlib import resources
-
+    the names listed in labhelpers/recordings/names.json (written when recordings are made)."""
     listed = list(LECTURE_NAMES)
     path = resources.files("labhelpers").joinpath("recordings", "names.json")
     if path.is_file():
@@ -127,7 +129,7 @@ def course_names() -> tuple:
     return tuple(dict.fromkeys(listed))
 
 
-def mapped(name: str) -> bool:
+def mapped(name: object) -> bool:
     """Does the lab choose this name (rather than it naming something not the lab's)?"""
     if not isinstance(name, str) or not name or _ID.match(name) or "/" in name:
         return False
@@ -139,106 +141,67 @@ def mapped(name: str) -> bool:
     return bool(re.match(r"^[a-z0-9][a-z0-9_.-]*$", repository))
 
 
-def _engine_id() -> str:
-    return client().info().get("ID", "") or "unknown"
+# --- who has a name -------------------------------------------------------------------------------
+
+
+def _labels(kind: str, name: str):
+    """(labels, id) of KIND NAME on the Engine, or None when there is none."""
+    import docker
+
+    engine = client()
+    try:
+        if kind == "container":
+            found = engine.containers.get(name)
+            return found.labels, found.id
+        if kind == "volume":
+            found = engine.volumes.get(name)
+            return found.attrs.get("Labels") or {}, found.name
+        found = engine.images.get(name)
+        return found, found.id
+    except docker.errors.NotFound:
+        return None
+
+
+def learners(kind: str, name: str) -> bool:
+    """Is there a KIND NAME that is not this account's lab work (the learner's own, or another
+    account's lab work on a shared Engine)?"""
+    found = _labels(kind, name)
+    if found is None:
+        return False
+    labels, _ = found
+    if kind == "image":
+        image = labels
+        return not (
+            is_lab_image(image.labels, image.tags, image.id, built_images())
+            and is_mine(image.labels)
+        )
+    return not (is_lab_owned(kind, name, labels) and is_mine(labels))
+
+
+def taken(kind: str, name: str) -> bool:
+    """Does another live session of this account hold KIND NAME (a container or volume)?"""
+    if kind not in ("container", "volume"):
+        return False  # images are shared: a rebuild under the same tag replaces nothing live
+    found = _labels(kind, name)
+    if found is None or not is_lab_owned(kind, name, found[0]) or not is_mine(found[0]):
+        return False
+    return held_by(kind, found[1]) == LIVE
+
+
+def _clashes(prefix: str) -> tuple:
+    return tuple(
+        Clash(kind, name) for kind, name in course_names() if learners(kind, prefix + name)
+    )
+
+
+# --- the plan -------------------------------------------------------------------------------------
 
 
 def _state_file():
     return state_dir() / "names.json"
 
 
-def _load() -> dict:
-    try:
-        return json.loads(_state_file().read_text())
-    except (OSError, ValueError):
-        return {}
-
-
-def _save(engine_id: str, chosen: NamePlan) -> None:
-    saved = _load()
-    saved[engine_id] = {
-        "prefix": chosen.prefix,
-        "clashes": [[c.kind, c.name] for c in chosen.clashes],
-        "reason": chosen.reason,
-        "when": time.strftime("%Y-%m-%d %H:%M"),
-    }
-    try:
-        _state_file().parent.mkdir(parents=True, exist_ok=True)
-        _state_file().write_text(json.dumps(saved, indent=1))
-    except OSError:
-        pass  # not remembered: the same choice is made again next time, from the same clashes
-
-
-def _learners(kind: str, name: str) -> bool:
-    """Is there a container/volume/image NAME that is not the lab's?"""
-    import docker
-
-    engine = client()
-    try:
-        if kind == "container":
-            return not is_lab_owned(engine.containers.get(name).labels)
-        if kind == "volume":
-            return not is_lab_owned(engine.volumes.get(name).attrs.get("Labels"))
-        image = engine.images.get(name)
-        return not is_lab_image(image.labels, image.tags)
-    except docker.errors.NotFound:
-        return False
-
-
-def _clashes(prefix: str) -> tuple:
-    return tuple(
-        Clash(kind, name) for kind, name in course_names() if _learners(kind, prefix + name)
-    )
-
-
-@engine_step("choose the course's names")
-def plan(refresh: bool = False) -> NamePlan:
-    """The course's names on this Engine: remembered, or chosen now from the clashes found.
-
-    Chosen once per Engine: the lecture's names when none is taken by something of yours, else
-    the first prefix (`lab-`, `lab2-`, ...) under which none is. A prefix stays chosen (every
-    notebook keeps the same names) until `use_lecture_names()`. `refresh` looks again: a name of
-    yours that appeared since makes the course take a prefix then."""
-    register()
-    engine_id = _engine_id()
-    forced = _forced()
-    if forced is not None:
-        chosen = NamePlan(engine_id, forced, _clashes(""), f"{PREFIX_SETTING}={forced} is set")
-        _plans[engine_id] = chosen
-        return chosen
-    if engine_id in _plans and not refresh:
-        return _plans[engine_id]
-    remembered = _load().get(engine_id)
-    clashes = _clashes("")
-    if remembered and (remembered.get("prefix") or not clashes):
-        prefix = remembered.get("prefix", "")
-        chosen = NamePlan(engine_id, prefix, clashes, remembered.get("reason", "remembered"))
-    elif not clashes:
-        chosen = NamePlan(engine_id, "", (), "none of the course's names is taken")
-    else:
-        prefix = next(p for p in _prefixes() if not _clashes(p))
-        chosen = NamePlan(
-            engine_id,
-            prefix,
-            clashes,
-            f"{', '.join(c.name for c in clashes)} on this Engine are yours",
-        )
-    _save(engine_id, chosen)
-    _plans[engine_id] = chosen
-    return chosen
-
-
-def _prefixes():
-    yield "lab-"
-    number = 2
-    while True:
-        yield f"lab{number}-"
-        number += 1
-
-
 def _forced() -> str | None:
-    import os
-
     value = os.environ.get(PREFIX_SETTING)
     if value is None:
         return None
@@ -252,139 +215,124 @@ def _forced() -> str | None:
     return value
 
 
-def _held_by_other_live_session(kind: str, name: str) -> bool:
-    import docker
-
-    engine = client()
-    try:
-        if kind == "container":
-            labels = engine.containers.get(name).labels
-        elif kind == "volume":
-            labels = engine.volumes.get(name).attrs.get("Labels") or {}
-        else:
-            return False  # images are shared: a rebuild under the same tag replaces nothing live
-    except docker.errors.NotFound:
-        return False
-    owner = (labels or {}).get(SESSION, "")
-    return (labels or {}).get(MANAGED) == "true" and owner != SESSION_ID and is_live(owner)
+def _prefixes():
+    yield "lab-"
+    number = 2
+    while True:
+        yield f"lab{number}-"
+        number += 1
 
 
-def real(name: str, kind: str = "container", creates: bool = False) -> str:
-    """The name NAME really has on this Engine for this session: the course's prefix before it,
-    and a suffix of this session's when another live session holds that name already.
-
-    In replay mode names are not mapped (the recording shows the names it was made with), nor
-    are names real() gave or that have the course's prefix already.
-    `creates`: the caller is about to create it (a live run logs these: the course's names)."""
-    if not mapped(name) or modes.active():
-        return name
-    if name in _produced:
-        if creates:  # the caller mapped it already (to show it): still one of the course's names
-            _log(kind, _produced[name])
-        return name
-    chosen = plan()
-    if chosen.prefix and name.startswith(chosen.prefix):
-        # Named already (read back from the Engine, say): a second prefix would name nothing.
-        if creates:
-            _log(kind, name.removeprefix(chosen.prefix))
-        return name
-    if creates:
-        _log(kind, name)
-    repository, colon, tag = name.partition(":") if kind == "image" else (name, "", "")
-    full = f"{chosen.prefix}{repository}{colon}{tag}"
-    key = (kind, full)
-    if key not in _suffixed:
-        held = _held_by_other_live_session(kind, full)
-        _suffixed[key] = f"{full}-s{_SUFFIX}" if held else full
-    _produced[_suffixed[key]] = name
-    return _suffixed[key]
-
-
-def _log(kind: str, name: str) -> None:
-    import os
-
-    where = os.environ.get(LOG_SETTING)
-    if where:
-        os.makedirs(os.path.dirname(where) or ".", exist_ok=True)
-        with open(where, "a") as log:
-            log.write(f"{kind} {name}\n")
-
-
-@engine_step("use the lecture's names")
-def use_lecture_names(remove_mine: bool = False) -> NamePlan:
-    """Go back to the lecture's names (my-image, my-vol, ...) for the whole course.
-
-    With the learner's own resources under those names still there, this is refused unless
-    `remove_mine=True`: then exactly those (the ones listed in the plan) are removed, with the
-    `docker rm` / `docker volume rm` / `docker image rm` commands shown. Nothing else is touched.
-
-    Raises:
-        BadInput: your resources still hold the names and `remove_mine` is not set.
-    """
-    engine_id = _engine_id()
-    clashes = _clashes("")
-    if clashes and not remove_mine:
-        raise BadInput(
-            "The course cannot use the lecture's names yet.",
-            f"{', '.join(c.name for c in clashes)} on this Engine are yours, and the lab never "
-            "removes what is yours unless you ask.",
-            "remove them yourself, or call use_lecture_names(remove_mine=True) to have the lab "
-            "remove exactly those.",
-        )
-    engine = client()
-    order = {"container": 0, "volume": 1, "image": 2}  # what uses a volume or image goes first
-    for clash in sorted(clashes, key=lambda c: order[c.kind]):
-        if clash.kind == "container":
-            announce(cli("rm", "-f", clash.name) + "   # yours: removed as you asked")
-            audit.removed("container", clash.name, {}, asked_by_learner=True)
-            engine.containers.get(clash.name).remove(force=True)
-        elif clash.kind == "volume":
-            announce(cli("volume", "rm", clash.name) + "   # yours: removed as you asked")
-            audit.removed("volume", clash.name, {}, asked_by_learner=True)
-            engine.volumes.get(clash.name).remove(force=True)
-        else:
-            announce(cli("image", "rm", clash.name) + "   # yours: removed as you asked")
-            audit.removed("image", clash.name, {}, asked_by_learner=True)
-            engine.images.remove(clash.name)
-    chosen = NamePlan(engine_id, "", (), "you chose the lecture's names")
-    _save(engine_id, chosen)
-    _plans[engine_id] = chosen
+def remember(chosen: NamePlan) -> NamePlan:
+    """Keep CHOSEN as this Engine's plan (in this process and in the state folder)."""
+    saved = read_json(_state_file(), {})
+    saved = saved if isinstance(saved, dict) else {}
+    saved[chosen.engine_id] = {
+        "prefix": chosen.prefix,
+        "clashes": [[c.kind, c.name] for c in chosen.clashes],
+        "reason": chosen.reason,
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+    }
+    write_json(_state_file(), saved)  # not remembered: the same choice is made again next time
+    _plans[chosen.engine_id] = chosen
     _suffixed.clear()
-    _produced.clear()
     return chosen
 
 
-def rename_in_text(text: str) -> str:
-    """TEXT (a solution script, say) with every course name in it as `real` maps it: what the
-    learner should type on this Engine. Names inside longer names are left alone."""
-    if modes.active() or not plan().prefix:
-        return text
-    known = sorted(course_names(), key=lambda kn: -len(kn[1]))
-    for kind, name in known:
-        if not mapped(name):
-            continue
-        pattern = re.compile(rf"(?<![\w./:-]){re.escape(name)}(?![\w-])")
-        text = pattern.sub(real(name, kind), text)
-    return text
+def choose(refresh: bool = False) -> NamePlan:
+    """The course's names on this Engine: remembered, or chosen now from the clashes found.
+
+    Chosen once per Engine: the lecture's names when none is taken by something not this
+    account's lab work, else the first prefix (`lab-`, `lab2-`, ...) under which none is. A
+    prefix stays chosen until the learner goes back to the lecture's names (notebook 00).
+    `refresh` looks again. Live only: the step decorator and the lessons' steps call it.
+
+    Raises:
+        DockerUnavailable: no Engine answers.
+    """
+    register()
+    engine = engine_id()
+    forced = _forced()
+    if forced is not None:
+        chosen = NamePlan(engine, forced, _clashes(""), f"{PREFIX_SETTING}={forced} is set")
+        _plans[engine] = chosen
+        return chosen
+    if engine in _plans and not refresh:
+        return _plans[engine]
+    saved = read_json(_state_file(), {})
+    remembered = saved.get(engine) if isinstance(saved, dict) else None
+    clashes = _clashes("")
+    if remembered and (remembered.get("prefix") or not clashes):
+        prefix = remembered.get("prefix", "")
+        chosen = NamePlan(engine, prefix, clashes, remembered.get("reason", "remembered"))
+    elif not clashes:
+        chosen = NamePlan(engine, "", (), "none of the course's names is taken")
+    else:
+        prefix = next(p for p in _prefixes() if not _clashes(p))
+        mine = ", ".join(c.name for c in clashes)
+        chosen = NamePlan(engine, prefix, clashes, f"{mine} on this Engine are yours")
+    return remember(chosen)
 
 
-def chosen_prefix() -> str | None:
-    """The prefix this process's plan() chose (None: it has not asked an Engine): no Engine call,
-    so a caller that must not make one (a notebook cell with nothing recorded) can use it."""
+def current_prefix() -> str | None:
+    """The prefix this process chose on the last Engine it asked (None: it asked none). No
+    Engine call: for a caller that must not make one."""
     return next(reversed(_plans.values())).prefix if _plans else None
 
 
-def forget(name: str, taken: bool = False) -> None:
-    """Look again, next time, at who holds NAME (another session holds it).
+# --- mapping ----------------------------------------------------------------------------------
 
-    `taken`: the Engine refused to create NAME because something of that name appeared since the
-    lab looked (another kernel created it a moment before). This session then takes its own
-    suffixed name at once, rather than asking again whose the new one is: under load, the other
-    kernel may not be seen as live yet, or still be replacing an older one."""
-    for key in [k for k, v in _suffixed.items() if v == name]:
-        mine = f"{key[1]}-s{_SUFFIX}"
-        if taken and name != mine:
-            _suffixed[key] = mine
-        else:
-            del _suffixed[key]
-    _produced.pop(name, None)
+
+def _one(name: str, kind: str) -> str:
+    if not mapped(name):
+        return name
+    prefix = choose().prefix
+    if name.endswith(_SUFFIX):
+        return name  # this session's own name
+    if not (prefix and name.startswith(prefix)):
+        name = prefix + name
+    key = (kind, name)
+    if key not in _suffixed:
+        _suffixed[key] = name + _SUFFIX if taken(kind, name) else name
+    return _suffixed[key]
+
+
+def course_name(value: object, kind: str) -> object:
+    """VALUE with the course's names as this Engine and session have them: the prefix before
+    each, and this session's suffix where another live session holds the name. KIND: "container",
+    "volume", "image", "network"; "mounts" (MountSpecs: their volume names) and "from"
+    (`--volumes-from` values, NAME or NAME:ro). Lists and tuples are mapped item by item."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(course_name(item, kind) for item in value)
+    if kind == "mounts":
+        if isinstance(value, MountSpec) and value.kind == "volume" and value.source:
+            return dataclasses.replace(value, source=_one(value.source, "volume"))
+        return value
+    if not isinstance(value, str):
+        return value
+    if kind == "from":
+        name, colon, mode = value.partition(":")
+        return _one(name, "container") + colon + mode
+    return _one(value, kind)
+
+
+def held_elsewhere(kind: str, name: str) -> str:
+    """The name to use after the Engine refused to create NAME because another kernel made it a
+    moment before: this session's suffixed name, at once (under load the other kernel may not be
+    seen as live yet, and asking again whose it is would race again)."""
+    base = name.removesuffix(_SUFFIX)
+    _suffixed[(kind, base)] = base + _SUFFIX
+    return base + _SUFFIX
+
+
+def rename_in_text(text: str) -> str:
+    """TEXT (a solution script, a quiz) with every course name in it as this Engine has it: what
+    the learner should type here. Names inside longer names are left alone."""
+    prefix = choose().prefix
+    if not prefix:
+        return text
+    for kind, name in sorted(course_names(), key=lambda kn: -len(kn[1])):
+        if mapped(name):
+            pattern = re.compile(rf"(?<![\w./:-]){re.escape(name)}(?![\w-])")
+            text = pattern.sub(_one(name, kind), text)
+    return text

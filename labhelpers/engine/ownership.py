@@ -1,18 +1,25 @@
-"""Who owns a name: the lab (labelled) or the learner (anything else).
+"""Who owns a name: the lab (its mark names the resource, made by this account) or someone else.
 
-Before the lab creates a resource under a lecture name (my-image, my-vol, my-cont-1, ...) it
-calls `claim`. A lab-owned resource of that name is removed so the step re-runs cleanly; a
-resource without the lab's labels is the learner's, and the lab stops with `NameClash`.
+Before the lab creates a resource under a course name it claims the name: the lab's own earlier
+resource of that name (this session's, or a stale session's) is removed so the step re-runs
+cleanly; another live session's is never touched (`NameHeld`: the caller takes a suffixed name);
+anything else is the learner's (or another account's), and the lab stops with `NameClash`.
+Every removal is a shown `docker ...` command, carried out from that same command.
 """
 
 from __future__ import annotations
 
-from ..core.echo import announce, cli
-from ..core.errors import LabError, NameClash
-from ..core.labels import MANAGED, is_lab_image, is_lab_owned
-from ..core.sessions import held_by
+import time
+
+from ..core.commands import docker, show
+from ..core.errors import BadInput, LabError, NameClash
+from ..core.labels import MANAGED, is_lab_image, is_lab_owned, is_mine
+from ..core.sessions import LIVE, built_images, forget, held_by
 from . import audit
 from .connection import client
+from .dockercli import execute
+from .names import NamePlan, choose, learners, remember
+from .step import engine_step
 
 __all__ = [
     "NameHeld",
@@ -21,67 +28,78 @@ __all__ = [
     "check_volume_name",
     "claim_container_name",
     "claim_volume_name",
+    "name_plan",
+    "remove_volume_users",
+    "sdk_container",
+    "sdk_image",
+    "sdk_volume",
+    "use_lecture_names",
 ]
 
 
-def _clash(kind: str, name: str, remove_cmd: str) -> NameClash:
+def _clash(kind: str, name: str, remove: str) -> NameClash:
     return NameClash(
         kind,
         name,
-        why=f"it has no '{MANAGED}' label, so it is yours, and the lab never changes or removes "
-        "what it did not create.",
-        todo=f"remove it yourself if you no longer need it (`{remove_cmd}`), or restart the "
-        "kernel: the course then chooses names that are not yours (lab-...) and leaves it alone.",
+        why=f"its '{MANAGED}' label does not name it as the lab's, or another account made it: "
+        "it is not the lab's to change or remove.",
+        todo=f"remove it yourself if you no longer need it (`{remove}`), or restart the kernel: "
+        "the course then chooses names that are not yours (lab-...) and leaves it alone.",
     )
 
 
 def sdk_container(name: str):
     """The SDK container named exactly `name`, or None (for this package only)."""
-    import docker
+    import docker as sdk
 
     try:
         return client().containers.get(name)
-    except docker.errors.NotFound:
+    except sdk.errors.NotFound:
         return None
 
 
 def sdk_volume(name: str):
-    import docker
+    import docker as sdk
 
     try:
         return client().volumes.get(name)
-    except docker.errors.NotFound:
+    except sdk.errors.NotFound:
         return None
 
 
 def sdk_image(name: str):
-    import docker
+    import docker as sdk
 
     try:
         return client().images.get(name)
-    except docker.errors.ImageNotFound:
+    except sdk.errors.ImageNotFound:
         return None
 
 
-def check_container_name(name: str) -> object | None:
-    """Raise NameClash if `name` is a learner's container; return the lab's container or None."""
+def check_container_name(name: str):
+    """Raise NameClash if `name` is not this account's lab container; return it or None."""
     found = sdk_container(name)
-    if found is not None and not is_lab_owned(found.labels):
-        raise _clash("container", name, cli("rm", "-f", name))
+    if found is not None and not (
+        is_lab_owned("container", name, found.labels) and is_mine(found.labels)
+    ):
+        raise _clash("container", name, f"docker rm -f {name}")
     return found
 
 
-def check_volume_name(name: str) -> object | None:
+def check_volume_name(name: str):
     found = sdk_volume(name)
-    if found is not None and not is_lab_owned(found.attrs.get("Labels")):
-        raise _clash("volume", name, cli("volume", "rm", name))
+    labels = found.attrs.get("Labels") if found is not None else None
+    if found is not None and not (is_lab_owned("volume", name, labels) and is_mine(labels)):
+        raise _clash("volume", name, f"docker volume rm {name}")
     return found
 
 
-def check_image_name(tag: str) -> object | None:
+def check_image_name(tag: str):
     found = sdk_image(tag)
-    if found is not None and not is_lab_image(found.labels, found.tags):
-        raise _clash("image", tag, cli("image", "rm", tag))
+    if found is not None and not (
+        is_lab_image(found.labels, found.tags, found.id, built_images()) and is_mine(found.labels)
+    ):
+        raise _clash("image", tag, f"docker image rm {tag}")
     return found
 
 
@@ -89,7 +107,7 @@ class NameHeld(LabError):
     """A name the lab wants is held by another live session (kernel) of the lab."""
 
 
-def _held_elsewhere(kind: str, name: str, labels: dict | None) -> LabError:
+def _held_elsewhere(kind: str, name: str) -> LabError:
     return NameHeld(
         f"The lab's {kind} '{name}' belongs to another notebook that is still running.",
         "two kernels of the lab never share a name: the lab does not remove what another live "
@@ -99,29 +117,28 @@ def _held_elsewhere(kind: str, name: str, labels: dict | None) -> LabError:
 
 
 def claim_container_name(name: str) -> None:
-    """Free `name` for a new lab container: replace the lab's old one (this session's, or one
-    whose kernel has ended), refuse the learner's and another live kernel's."""
+    """Free `name` for a new lab container: replace the lab's old one (this session's, or a stale
+    session's), refuse the learner's and another live kernel's."""
     found = check_container_name(name)
-    if found is not None:
-        whose = held_by(found.labels)
-        if whose == "another live session":
-            raise _held_elsewhere("container", name, found.labels)
-        announce(cli("rm", "-f", name) + "   # the lab's container from an earlier run")
-        audit.removed("container", name, found.labels)
-        _remove_racing(found, name)
+    if found is None:
+        return
+    if held_by("container", found.id) == LIVE:
+        raise _held_elsewhere("container", name)
+    command = show(docker("rm", "-f", "-v", name, note="the lab's container from an earlier run"))
+    audit.removed("container", name, found.labels)
+    _remove_racing(command, found, name)
+    forget("container", found.id)
 
 
-def _remove_racing(container, name: str) -> None:
+def _remove_racing(command, container, name: str) -> None:
     """Remove a stale container that another session may be removing at the same moment."""
-    import time
-
-    import docker
+    import docker as sdk
 
     try:
-        container.remove(force=True, v=True)
-    except docker.errors.NotFound:
+        execute(command)
+    except sdk.errors.NotFound:
         return  # another session removed it first
-    except docker.errors.APIError as exc:
+    except sdk.errors.APIError as exc:
         if exc.status_code != 409:
             raise
         # "removal ... is already in progress": let it finish (that container, not a new one
@@ -137,24 +154,90 @@ def _remove_racing(container, name: str) -> None:
 def claim_volume_name(name: str) -> None:
     """Free `name` for a new lab volume (as `claim_container_name`)."""
     found = check_volume_name(name)
-    if found is not None:
-        if held_by(found.attrs.get("Labels")) == "another live session":
-            raise _held_elsewhere("volume", name, found.attrs.get("Labels"))
-        announce(cli("volume", "rm", "-f", name) + "   # the lab's volume from an earlier run")
-        _remove_volume_users(name)
-        audit.removed("volume", name, found.attrs.get("Labels"))
-        found.remove(force=True)
+    if found is None:
+        return
+    if held_by("volume", name) == LIVE:
+        raise _held_elsewhere("volume", name)
+    remove_volume_users(name)
+    command = show(docker("volume", "rm", "-f", name, note="the lab's volume from an earlier run"))
+    audit.removed("volume", name, found.attrs.get("Labels"))
+    execute(command)
+    forget("volume", name)
 
 
-def _remove_volume_users(volume_name: str) -> None:
-    """Remove the lab's containers that still use a lab volume (the volume cannot go before)."""
+def remove_volume_users(volume_name: str) -> None:
+    """Remove the lab's containers that still use a lab volume (the volume cannot go before).
+
+    Raises:
+        LabError: a container not the lab's uses it (the lab touches nothing of the learner's).
+    """
     for container in client().containers.list(all=True, filters={"volume": volume_name}):
-        if not is_lab_owned(container.labels):
+        if not (
+            is_lab_owned("container", container.name, container.labels)
+            and is_mine(container.labels)
+        ):
             raise LabError(
                 f"The lab cannot replace its volume '{volume_name}'.",
-                f"your own container '{container.name}' uses it, and the lab never touches "
-                "what it did not create.",
+                f"the container '{container.name}' uses it, and it is not the lab's to touch.",
                 f"remove or stop using it in '{container.name}' yourself, then re-run this cell.",
             )
+        command = show(docker("rm", "-f", container.name, note=f"it uses {volume_name}"))
         audit.removed("container", container.name, container.labels)
-        container.remove(force=True)
+        execute(command)
+
+
+# --- the course's names: which ones, and going back to the lecture's -------------------------
+
+
+@engine_step("choose the course's names")
+def name_plan(refresh: bool = False) -> NamePlan:
+    """The course's names on this Engine (`labhelpers.engine.names.choose`), as a step: shown
+    by notebook 00 and the doctor, and recorded for a replay."""
+    return choose(refresh)
+
+
+_ORDER = {"container": 0, "volume": 1, "image": 2}  # what uses a volume or image goes first
+_REMOVE = {"container": ("rm", "-f"), "volume": ("volume", "rm"), "image": ("image", "rm")}
+
+
+@engine_step("use the lecture's names")
+def use_lecture_names(remove_mine: bool = False) -> NamePlan:
+    """Go back to the lecture's names (my-image, my-vol, ...) for the whole course.
+
+    With the learner's own resources under those names still there, this is refused unless
+    `remove_mine=True`: then exactly those (the ones listed in the plan) are removed, each with
+    its `docker ...` command shown. Nothing else is touched, and never another account's work.
+
+    Raises:
+        BadInput: your resources still hold the names and `remove_mine` is not set, or one of
+            them is another account's lab work (only that account may remove it).
+    """
+    plan = choose(refresh=True)
+    clashes = tuple(c for c in plan.clashes if learners(c.kind, c.name))
+    others = [c.name for c in clashes if not is_mine(_labels_of(c.kind, c.name))]
+    if others:
+        raise BadInput(
+            "The course cannot use the lecture's names on this Engine.",
+            f"{', '.join(others)} belong to another account's lab work on this shared Engine.",
+            "keep the course's own names (lab-...); they work the same.",
+        )
+    if clashes and not remove_mine:
+        raise BadInput(
+            "The course cannot use the lecture's names yet.",
+            f"{', '.join(c.name for c in clashes)} on this Engine are yours, and the lab never "
+            "removes what is yours unless you ask.",
+            "remove them yourself, or call use_lecture_names(remove_mine=True) to have the lab "
+            "remove exactly those.",
+        )
+    for clash in sorted(clashes, key=lambda c: _ORDER[c.kind]):
+        command = show(docker(*_REMOVE[clash.kind], clash.name, note="yours: removed as you asked"))
+        audit.removed(clash.kind, clash.name, {}, asked_by_learner=True)
+        execute(command)
+    return remember(NamePlan(plan.engine_id, "", (), "you chose the lecture's names"))
+
+
+def _labels_of(kind: str, name: str) -> dict:
+    found = {"container": sdk_container, "volume": sdk_volume, "image": sdk_image}[kind](name)
+    if found is None:
+        return {}
+    return found.attrs.get("Labels") or {} if kind == "volume" else found.labels or {}

@@ -1,18 +1,21 @@
 """The Engine as a whole: its facts (`docker version`, `docker info`), what it stores (`docker
-system df -v`), every resource by kind, and the lab's cleanup, by label only."""
+system df -v`), every resource by kind, and the lab's cleanup: by its marks only, and by default
+only what this account made."""
 
 from __future__ import annotations
 
 import datetime
 import platform
 
-from ..core.echo import announce, cli
-from ..core.errors import LabError
-from ..core.labels import BASE_IMAGE_LABEL, MANAGED, is_lab_image, is_lab_owned, managed_filter
+from ..core.commands import docker, show
+from ..core.labels import BASE_IMAGE_LABEL, MANAGED, OWNER, is_lab_image, is_lab_owned, is_mine
 from ..core.results import result
+from ..core.sessions import SESSION_ID, built_images, forget, made_by_session
 from ..core.units import si
 from . import audit
-from .connection import client
+from .connection import client, endpoint
+from .dockercli import execute
+from .images import OFFLINE_BASE_IMAGE, lab_image
 from .step import engine_step
 
 __all__ = [
@@ -20,7 +23,7 @@ __all__ = [
     "DiskUsage",
     "EngineFacts",
     "ImageSummary",
-    "Locality",
+    "LabResource",
     "NetworkSummary",
     "Plugin",
     "Removed",
@@ -28,7 +31,6 @@ __all__ = [
     "cleanup",
     "disk_usage",
     "engine_facts",
-    "engine_locality",
     "lab_resources",
     "list_images",
     "list_networks",
@@ -73,42 +75,54 @@ class DiskUsage:
         )
 
 
+class _Image:
+    """An image row of `docker system df` seen as `lab_image` needs it."""
+
+    def __init__(self, row: dict) -> None:
+        self.labels = row.get("Labels") or {}
+        self.tags = [t for t in row.get("RepoTags") or [] if t != "<none>:<none>"]
+        self.id = row.get("Id", "")
+
+
 @engine_step("read the Engine's disk usage")
 def disk_usage() -> DiskUsage:
     """`docker system df -v`."""
-    announce(cli("system", "df", "-v"))
-    import docker
+    import docker as sdk
 
+    command = show(docker("system", "df", "-v"))
     try:
-        df = client().df()
-    except docker.errors.NotFound:  # seen on Engine 28's containerd store right after a failed
+        df = execute(command)
+    except sdk.errors.NotFound:  # seen on Engine 28's containerd store right after a failed
         import time  # build: a snapshot removed while the Engine listed it; asking again works
 
         time.sleep(1)
-        df = client().df()
+        df = execute(command)
     rows = []
     for image in df.get("Images") or []:
         tag = (image.get("RepoTags") or ["<none>"])[0]
+        shared = image.get("SharedSize")
         rows.append(
             UsageRow(
                 "image",
                 tag,
                 int(image.get("Size") or 0),
-                int(image.get("SharedSize") if image.get("SharedSize") is not None else -1),
-                is_lab_image(image.get("Labels"), image.get("RepoTags")),
+                int(shared if shared is not None else -1),
+                lab_image(_Image(image)),
                 dict(image.get("Labels") or {}),
                 image.get("Id", "").split(":")[-1][:12],
             )
         )
     for container in df.get("Containers") or []:
+        name = container["Names"][0].lstrip("/")
+        labels = dict(container.get("Labels") or {})
         rows.append(
             UsageRow(
                 "container",
-                container["Names"][0].lstrip("/"),
+                name,
                 int(container.get("SizeRw") or 0),
                 0,
-                is_lab_owned(container.get("Labels")),
-                dict(container.get("Labels") or {}),
+                is_lab_owned("container", name, labels) and is_mine(labels),
+                labels,
                 container.get("Id", "")[:12],
             )
         )
@@ -116,7 +130,7 @@ def disk_usage() -> DiskUsage:
         usage = volume.get("UsageData") or {}
         labels = dict(volume.get("Labels") or {})
         size, links = max(int(usage.get("Size") or 0), 0), max(int(usage.get("RefCount") or 0), 0)
-        owned = is_lab_owned(labels)
+        owned = is_lab_owned("volume", volume["Name"], labels) and is_mine(labels)
         rows.append(UsageRow("volume", volume["Name"], size, 0, owned, labels, "", links))
     build_cache = sum(int(b.get("Size") or 0) for b in df.get("BuildCache") or [])
     return DiskUsage(
@@ -126,6 +140,73 @@ def disk_usage() -> DiskUsage:
         build_cache,
         tuple(rows),
     )
+
+
+# --- the lab's resources and its cleanup ----------------------------------------------------------
+
+MINE = "mine"  # what this account made (the default)
+EVERYONE = "everyone"  # everything any account's lab made on this Engine (an instructor's)
+SESSION = "session"  # what this kernel made (the tests)
+SCOPES = (MINE, EVERYONE, SESSION)
+
+
+@result
+class LabResource:
+    """One resource of the lab's: its kind, name, id and who made it."""
+
+    kind: str  # container, volume, network, image
+    name: str
+    id: str
+    owner: str
+
+
+def _in_scope(labels: dict | None, kind: str, ident: str, scope: str) -> bool:
+    if scope == EVERYONE:
+        return True
+    if scope == SESSION:
+        return made_by_session(kind, ident) == SESSION_ID
+    return is_mine(labels)
+
+
+@engine_step("list the lab's resources")
+def lab_resources(scope: str = MINE, include_base_image: bool = False) -> tuple:
+    """Everything whose mark names it as the lab's (containers, volumes, networks, images), made
+    by this account (MINE), by any account (EVERYONE: an instructor's view of a shared Engine)
+    or by this kernel (SESSION). `docker ps -a`, `docker volume ls`, `docker network ls` and
+    `docker image ls`, each with `--filter label=io.labhelpers.managed` (not shown).
+
+    Returns:
+        LabResource per resource: containers, networks, volumes, images (the order a cleanup
+        removes them in).
+    """
+    engine = client()
+    wanted = {"label": [MANAGED]}
+    found: list[LabResource] = []
+    for c in engine.containers.list(all=True, filters=wanted):
+        labs = is_lab_owned("container", c.name, c.labels)
+        if labs and _in_scope(c.labels, "container", c.id, scope):
+            found.append(LabResource("container", c.name, c.id[:12], c.labels.get(OWNER, "")))
+    for n in engine.networks.list(filters=wanted):
+        labels = n.attrs.get("Labels") or {}
+        if is_lab_owned("network", n.name, labels) and _in_scope(labels, "network", n.id, scope):
+            found.append(LabResource("network", n.name, n.id[:12], labels.get(OWNER, "")))
+    for v in engine.volumes.list(filters=wanted):
+        labels = v.attrs.get("Labels") or {}
+        if is_lab_owned("volume", v.name, labels) and _in_scope(labels, "volume", v.name, scope):
+            found.append(LabResource("volume", v.name, "", labels.get(OWNER, "")))
+    built = built_images()
+    for image in engine.images.list(filters=wanted):
+        ident = image.short_id.split(":")[-1]
+        labs = is_lab_image(image.labels, image.tags, image.id, built)
+        if labs and _in_scope(image.labels, "image", image.id, scope):
+            name = image.tags[0] if image.tags else ident
+            found.append(LabResource("image", name, ident, image.labels.get(OWNER, "")))
+    if include_base_image:
+        for image in engine.images.list(filters={"label": [BASE_IMAGE_LABEL]}):
+            if OFFLINE_BASE_IMAGE in image.tags:  # FROM it inherits the label: its tag decides
+                ident = image.short_id.split(":")[-1]
+                found.append(LabResource("image", OFFLINE_BASE_IMAGE, ident, ""))
+    return tuple(found)
 
 
 @result
@@ -150,88 +231,48 @@ class CleanupReport:
         return si(self.reclaimed_bytes)
 
 
-@engine_step("list the lab's resources")
-def lab_resources(session_only: bool = False, include_base_image: bool = False) -> tuple:
-    """Everything carrying the lab's `managed` label (containers, volumes, images, networks).
-
-    Returns:
-        tuples ("container"|"volume"|"image"|"network", name).
-    """
-    engine = client()
-    filters = managed_filter(session_only)
-    found = [("container", c.name) for c in engine.containers.list(all=True, filters=filters)]
-    found += [("volume", v.name) for v in engine.volumes.list(filters=filters)]
-    found += [("network", n.name) for n in engine.networks.list(filters=filters)]
-    found += [("image", (image.tags or [image.short_id])[0]) for image in _lab_images(session_only)]
-    if include_base_image:
-        found += [("image", tag) for tag in _offline_base_tags()]
-    return tuple(found)
-
-
-def _lab_images(session_only: bool) -> list:
-    """The lab's images: any value of the managed label, narrowed by `is_lab_image`."""
-    images = client().images.list(filters=managed_filter(session_only, images=True))
-    return [image for image in images if is_lab_image(image.labels, image.tags)]
-
-
-def _offline_base_tags() -> list[str]:
-    """The provisioned offline base image: selected by its label, narrowed to its own tag (images
-    built FROM it inherit the label, and those may be the learner's)."""
-    from .images import OFFLINE_BASE_IMAGE  # images imports this module
-
-    images = client().images.list(filters={"label": [BASE_IMAGE_LABEL]})
-    return [tag for image in images for tag in image.tags if tag == OFFLINE_BASE_IMAGE]
+_REMOVE = {
+    "container": ("rm", "-f", "-v"),
+    "network": ("network", "rm"),
+    "volume": ("volume", "rm", "-f"),
+    "image": ("image", "rm", "-f"),
+}
 
 
 @engine_step("clean up the lab's resources")
-def cleanup(session_only: bool = False, include_base_image: bool = False) -> CleanupReport:
-    """Remove what the lab created, selected by its label only, and report the space reclaimed.
-
-    Containers go first (with their anonymous volumes), then networks, volumes and images. The
-    provisioned offline base image is kept unless `include_base_image` (rebuilding it takes a
-    minute or two). Anything without the lab's labels is never selected, whatever its name.
+def cleanup(scope: str = MINE, include_base_image: bool = False) -> CleanupReport:
+    """Remove what `lab_resources(scope)` lists, selected by the lab's marks only, and report the
+    space reclaimed. Containers go first (with their anonymous volumes), then networks, volumes
+    and images. The provisioned offline base image is kept unless `include_base_image` (rebuilding
+    it takes a minute or two). Nothing without the lab's mark naming it is ever selected, whatever
+    its name; by default nothing another account made.
     """
-    engine = client()
-    filters = managed_filter(session_only)
     before = disk_usage()
     sizes = {(r.kind, r.name): r.size_bytes for r in before.rows}
     removed, commands = [], []
+    for item in lab_resources(scope, include_base_image):
+        target = item.id if item.kind == "image" and not _tagged(item) else item.name
+        command = show(docker(*_REMOVE[item.kind], target))
+        base = item.name == OFFLINE_BASE_IMAGE  # asked for by name (it carries its own label)
+        audit.removed(item.kind, item.name, {MANAGED: item.kind}, asked_by_learner=base)
+        try:
+            execute(command)
+        except Exception as exc:  # gone meanwhile (a container's --rm, another cleanup)
+            import docker as sdk
 
-    def note(kind: str, name: str, command: str) -> None:
-        announce(command)
-        commands.append(command)
-        removed.append(Removed(kind, name, sizes.get((kind, name), 0)))
-
-    label = f"label={MANAGED}"
-    for container in engine.containers.list(all=True, filters=filters):
-        audit.removed("container", container.name, container.labels)
-        container.remove(force=True, v=True)
-        note("container", container.name, cli("rm", "-f", "-v", container.name))
-    for network in engine.networks.list(filters=filters):
-        audit.removed("network", network.name, network.attrs.get("Labels"))
-        network.remove()
-        note("network", network.name, cli("network", "rm", network.name))
-    for volume in engine.volumes.list(filters=filters):
-        audit.removed("volume", volume.name, volume.attrs.get("Labels"))
-        volume.remove(force=True)
-        note("volume", volume.name, cli("volume", "rm", volume.name))
-    images = _lab_images(session_only)
-    tags = [tag for image in images for tag in (image.tags or [image.id])]
-    if include_base_image:
-        tags += _offline_base_tags()
-    for tag in tags:
-        # the offline base image carries its own label (BASE_IMAGE_LABEL), asked for by name
-        audit.removed("image", tag, {MANAGED: "image"}, asked_by_learner=include_base_image)
-        engine.images.remove(tag, force=True, noprune=False)
-        note("image", tag, cli("image", "rm", tag))
-    if images:
-        # Dangling (untagged) images with the label at all: is_lab_image counts those as the lab's.
-        engine.images.prune(filters={"dangling": True, "label": [MANAGED]})
-        commands.append(cli("image", "prune", "-f", "--filter", label))
+            if not isinstance(exc, sdk.errors.NotFound):
+                raise
+        forget(item.kind, item.id or item.name)
+        commands.append(command.line())
+        removed.append(Removed(item.kind, item.name, sizes.get((item.kind, item.name), 0)))
     after = disk_usage()
     return CleanupReport(
         tuple(removed), max(before.total_bytes - after.total_bytes, 0), tuple(commands)
     )
+
+
+def _tagged(item: LabResource) -> bool:
+    return item.name != item.id
 
 
 # --- the Engine's facts ---------------------------------------------------------------------------
@@ -271,8 +312,10 @@ class EngineFacts:
         return f"{self.storage_driver} graph driver"
 
 
-def platform_kind(info: dict) -> str:
-    """ "docker-desktop", "wsl2", "rootless" or "native-linux", from `docker info`."""
+def platform_kind(info: dict, host: str = "") -> str:
+    """Where the Engine runs, from `docker info` and its address: "docker-desktop" (its Linux
+    VM), "wsl2", "rootless", "in-a-container" (an Engine in a container of its own: Docker in
+    Docker, a classroom's per-learner Engine), "remote" (another host) or "native-linux"."""
     os_name = (info.get("OperatingSystem") or "").lower()
     kernel = (info.get("KernelVersion") or "").lower()
     name = (info.get("Name") or "").lower()
@@ -282,6 +325,10 @@ def platform_kind(info: dict) -> str:
         return "wsl2"
     if any("rootless" in opt for opt in info.get("SecurityOptions") or []):
         return "rootless"
+    if "(containerized)" in os_name:
+        return "in-a-container"
+    if host and not host.startswith(("unix://", "npipe://")):
+        return "remote"
     return "native-linux"
 
 
@@ -298,7 +345,7 @@ def engine_facts() -> EngineFacts:
         version.get("ApiVersion", "?"),
         info.get("OperatingSystem", "?"),
         info.get("KernelVersion", "?"),
-        platform_kind(info),
+        platform_kind(info, endpoint()[1]),
         info.get("DockerRootDir", "?"),
         info.get("Driver", "?"),
         status,
@@ -345,14 +392,12 @@ class Plugin:
 def plugins() -> tuple:
     """`docker info --format '{{json .Plugins.Volume}}'` and `docker plugin ls --filter
     capability=volumedriver`: the volume drivers this Engine can use."""
-    announce(cli("info", "--format", "{{json .Plugins.Volume}}"))
-    announce(cli("plugin", "ls", "--filter", "capability=volumedriver"))
-    engine = client()
-    built_in = (engine.info().get("Plugins") or {}).get("Volume") or []
+    info = execute(show(docker("info", "--format", "{{json .Plugins.Volume}}")))
+    managed = execute(show(docker("plugin", "ls", "--filter", "capability=volumedriver")))
+    built_in = (info.get("Plugins") or {}).get("Volume") or []
     rows = [Plugin(name, "built in", True) for name in built_in]
-    for plugin in engine.plugins.list():
-        types = plugin.attrs.get("Config", {}).get("Interface", {}).get("Types") or []
-        if any("volumedriver" in str(t) for t in types) and plugin.name not in built_in:
+    for plugin in managed:
+        if plugin.name not in built_in:
             rows.append(Plugin(plugin.name, "managed plugin", bool(plugin.enabled)))
     return tuple(rows)
 
@@ -376,7 +421,7 @@ def list_images(label: str = "") -> tuple:
             i.id.split(":")[-1][:12],
             tuple(i.tags),
             dict(i.labels or {}),
-            is_lab_image(i.labels, i.tags),
+            lab_image(i),
         )
         for i in found
     )
@@ -400,116 +445,7 @@ def list_networks() -> tuple:
             n.id[:12],
             n.name,
             dict(n.attrs.get("Labels") or {}),
-            is_lab_owned(n.attrs.get("Labels")),
+            is_lab_owned("network", n.name, n.attrs.get("Labels")),
         )
         for n in sorted(client().networks.list(), key=lambda n: n.name)
     )
-
-
-# --- where the Engine's files are ---------------------------------------------------------------
-
-
-@result
-class Locality:
-    """Where the Engine keeps its files, seen from here (probed, not guessed).
-
-    `files_here`: a file a container wrote into a volume is at the volume's mountpoint on this
-    machine (native Linux with a local Engine); False for a VM (Docker Desktop), an Engine in a
-    container (Docker-in-Docker) or a remote one. `folders_shared`: a folder of this machine's,
-    bind-mounted, shows its files in a container, as bind mounts of the notebooks' folders need
-    (False when the Engine cannot see this folder; None when it could not be probed).
-    `root_only`: the files are here but only root may read them (the data root is 0710)."""
-
-    files_here: bool | None
-    folders_shared: bool | None
-    root_only: bool
-    folder: str  # the folder whose sharing was probed
-    detail: str
-
-
-_locality: dict[str, Locality] = {}  # a fact of the machine: probed once per Engine and folder
-
-
-def _probe_image() -> str:
-    from .images import choose_base_image, sdk_image
-
-    choice = choose_base_image(pull=False)
-    if choice.present:
-        return choice.image
-    return "my-image" if sdk_image("my-image") is not None else ""
-
-
-@engine_step("find out where the Engine keeps its files")
-def engine_locality(folder: str = "") -> Locality:
-    """Probe where the Engine's files are (see `Locality`): a throw-away volume whose file is
-    looked for at its mountpoint here, and a throw-away folder (in FOLDER, the current one by
-    default) bind-mounted into a throw-away container. Both are removed again."""
-    import os
-    import secrets
-    import tempfile
-
-    from ..core.echo import quiet
-    from .containers import run_once
-    from .mounts import MountSpec
-    from .volumes import create_volume, remove_volume
-
-    folder = os.path.abspath(folder or os.getcwd())
-    key = f"{os.environ.get('DOCKER_HOST', '')}|{folder}"
-    if key in _locality:
-        return _locality[key]
-    image = _probe_image()
-    if not image:
-        return Locality(None, None, False, folder, "no image to probe with (run the doctor)")
-    token = secrets.token_hex(8)
-    files_here, root_only, shared = None, False, None
-    name = f"lab-probe-{token}"
-    with quiet():
-        volume = create_volume(name)
-        try:
-            write = f"echo {token} > /probe/marker"
-            probe = [MountSpec("volume", name, "/probe")]
-            run_once(image, ["sh", "-c", write], probe, writes=True)
-            marker = os.path.join(volume.mountpoint, "marker")
-            try:
-                with open(marker) as seen:
-                    files_here = seen.read().strip() == token
-            except PermissionError:
-                files_here = root_only = True  # /var/lib/docker is root's: here, but closed
-            except OSError:
-                files_here = False
-        finally:
-            remove_volume(name)
-        try:
-            probe = tempfile.mkdtemp(prefix=".labhelpers-probe-", dir=folder)
-        except OSError:
-            probe = ""
-        if probe:
-            try:
-                with open(os.path.join(probe, "marker"), "w") as mark:
-                    mark.write(token)
-                os.chmod(probe, 0o755)
-                done = run_once(
-                    image,
-                    ["cat", "/probe/marker"],
-                    [MountSpec("bind", probe, "/probe", read_only=True)],
-                    check=False,
-                )
-                shared = done.exit_code == 0 and done.output.strip() == token
-            except LabError:
-                shared = False  # the Engine refused: the path does not exist where it runs
-            finally:
-                import shutil
-
-                shutil.rmtree(probe, ignore_errors=True)
-    where = (
-        "on this machine"
-        if files_here
-        else "not on this machine (a VM, a container or another host)"
-        if files_here is False
-        else "unknown"
-    )
-    sees = {True: "sees", False: "does not see", None: "was not asked about"}[shared]
-    detail = f"the Engine's files are {where}; it {sees} {folder}"
-    found = Locality(files_here, shared, root_only, folder, detail)
-    _locality[key] = found
-    return found

@@ -1,17 +1,19 @@
-"""Volumes: create, inspect, list, remove and prune, all labelled and ownership-checked."""
+"""Volumes: create, inspect, list, remove and prune; every one the lab makes carries its marks, and
+one that is not the lab's is read, never changed."""
 
 from __future__ import annotations
 
 import json
 
-from ..core.echo import announce, cli
+from ..core.commands import FAILS, docker, show
 from ..core.errors import BadInput
 from ..core.inputs import check_name
-from ..core.labels import MANAGED, is_lab_owned, lab_labels
+from ..core.labels import MANAGED, is_lab_owned, is_mine, lab_labels
 from ..core.results import result
+from ..core.sessions import forget, note_made
 from . import audit
-from .connection import client
-from .names import real
+from .containers import labels_args
+from .dockercli import execute
 from .ownership import claim_volume_name, sdk_volume
 from .step import engine_step
 
@@ -27,6 +29,8 @@ __all__ = [
     "remove_volume",
     "try_remove_volume",
 ]
+
+_NAMES = {"name": "volume"}
 
 
 @result
@@ -55,6 +59,10 @@ class VolumeInfo:
         return json.dumps([shown], indent=4, sort_keys=True)
 
 
+def _owned(name: str, labels: dict | None) -> bool:
+    return is_lab_owned("volume", name, labels) and is_mine(labels)
+
+
 def _no_volume(name: str) -> BadInput:
     return BadInput(
         f"There is no volume named '{name}'.",
@@ -63,16 +71,25 @@ def _no_volume(name: str) -> BadInput:
     )
 
 
+def _not_the_labs(name: str) -> BadInput:
+    return BadInput(
+        f"Not removing the volume '{name}': the lab did not create it.",
+        "its labels do not name it as the lab's, so it is yours.",
+        "remove it yourself if you mean to.",
+    )
+
+
 def _volume_info(volume, command: str = "") -> VolumeInfo:
     attrs = volume.attrs
+    name = attrs.get("Name", volume.name)
     return VolumeInfo(
-        attrs.get("Name", volume.name),
+        name,
         attrs.get("Driver", ""),
         attrs.get("Mountpoint", ""),
         dict(attrs.get("Options") or {}),
         attrs.get("Scope", ""),
         dict(attrs.get("Labels") or {}),
-        is_lab_owned(attrs.get("Labels")),
+        _owned(name, attrs.get("Labels")),
         command,
     )
 
@@ -81,84 +98,78 @@ def _check_create(name: str, *_: object, **__: object) -> None:
     check_name(name, "volume")
 
 
-@engine_step("create the volume", validate=_check_create)
+@engine_step("create the volume", validate=_check_create, names=_NAMES)
 def create_volume(
     name: str,
     driver: str = "local",
     driver_opts: dict | None = None,
     extra_labels: dict | None = None,
 ) -> VolumeInfo:
-    """`docker volume create [--driver D] [--opt k=v ...] NAME`.
+    """`docker volume create --label ... [--driver D] [--opt k=v ...] NAME`.
 
     A lab volume of that name from an earlier run is removed first (with its data); a learner's
     volume of that name stops the lab with NameClash.
     """
-    name = real(name, "volume", creates=True)
     claim_volume_name(name)
-    argv = ["volume", "create", "--label", f"{MANAGED}=true"]
-    argv += [a for k, v in (extra_labels or {}).items() for a in ("--label", f"{k}={v}")]
+    argv = [
+        "volume",
+        "create",
+        *labels_args({**lab_labels("volume", name), **(extra_labels or {})}),
+    ]
     if driver != "local":
         argv += ["--driver", driver]
     for key, value in (driver_opts or {}).items():
         argv += ["--opt", f"{key}={value}"]
-    argv.append(name)
-    shown = cli(*argv)
-    announce(shown)
-    volume = client().volumes.create(
-        name,
-        driver=driver,
-        driver_opts=driver_opts or {},
-        labels={**lab_labels(), **(extra_labels or {})},
-    )
-    return _volume_info(volume, shown)
+    command = show(docker(*argv, name))
+    volume = execute(command)
+    note_made("volume", name)
+    audit.resource_created("volume", command, name, volume.attrs.get("Labels"), driver=driver)
+    return _volume_info(volume, command.line())
 
 
-@engine_step("inspect the volume")
+@engine_step("inspect the volume", names=_NAMES)
 def inspect_volume(name: str) -> VolumeInfo:
     """`docker volume inspect NAME` (any volume: reading never changes it)."""
-    name = real(name, "volume")
-    volume = sdk_volume(name)
-    if volume is None:
+    if sdk_volume(name) is None:
         raise _no_volume(name)
-    shown = cli("volume", "inspect", name)
-    announce(shown)
-    return _volume_info(volume, shown)
+    command = show(docker("volume", "inspect", name))
+    return _volume_info(execute(command), command.line())
 
 
-@engine_step("remove the volume")
-def remove_volume(name: str) -> str:
-    """`docker volume rm NAME` for a lab volume; returns the command shown."""
-    name = real(name, "volume")
+@engine_step("remove the volume", names=_NAMES)
+def remove_volume(name: str, note: str = "") -> str:
+    """`docker volume rm NAME` for a lab volume; returns the command shown (a missing volume is
+    fine).
+
+    Raises:
+        BadInput: the volume is not the lab's.
+    """
     volume = sdk_volume(name)
-    shown = cli("volume", "rm", name)
-    announce(shown)
+    command = show(docker("volume", "rm", name, note=note))
     if volume is None:
-        return shown
-    if not is_lab_owned(volume.attrs.get("Labels")):
-        raise BadInput(
-            f"Not removing the volume '{name}': the lab did not create it.",
-            "it has no lab labels, so it is yours.",
-            "remove it yourself if you mean to.",
-        )
+        return command.line()
+    if not _owned(name, volume.attrs.get("Labels")):
+        raise _not_the_labs(name)
     audit.removed("volume", name, volume.attrs.get("Labels"))
-    volume.remove()
-    return shown
+    execute(command)
+    forget("volume", name)
+    return command.line()
 
 
-@engine_step("look up the volume")
+@engine_step("look up the volume", names=_NAMES)
 def find_volume(name: str) -> VolumeInfo | None:
-    """`docker volume inspect NAME` (without echo), or None when there is no such volume."""
-    name = real(name, "volume")
+    """`docker volume inspect NAME` (not shown), or None when there is no such volume."""
     volume = sdk_volume(name)
     return None if volume is None else _volume_info(volume)
 
 
 @engine_step("list volumes")
-def list_volumes(label: str | tuple | list = ()) -> tuple:
-    """`docker volume ls [--filter label=L ...]`: every volume (the learner's too), by name."""
-    wanted = [label] if isinstance(label, str) else list(label)
-    found = client().volumes.list(filters={"label": wanted} if wanted else None)
-    return tuple(sorted((_volume_info(v) for v in found), key=lambda v: v.name))
+def list_volumes(lab_only: bool = False) -> tuple:
+    """`docker volume ls [--filter label=io.labhelpers.managed]` (not shown): every volume (the
+    learner's too), or only the lab's, by name."""
+    argv = ["volume", "ls"] + (["--filter", f"label={MANAGED}"] if lab_only else [])
+    found = [_volume_info(v) for v in execute(show(docker(*argv), shown=False))]
+    return tuple(sorted((v for v in found if v.lab_owned or not lab_only), key=lambda v: v.name))
 
 
 @result
@@ -176,37 +187,32 @@ class RemoveAttempt:
         return f"{self.command}: refused. The Engine said: {self.engine_said}"
 
 
-@engine_step("try to remove the volume")
+@engine_step("try to remove the volume", names=_NAMES)
 def try_remove_volume(name: str) -> RemoveAttempt:
     """`docker volume rm NAME` on a lab volume, reporting a refusal (a container still uses it)
-    instead of raising it.
+    instead of raising it: the lesson shows the Engine refusing.
 
     Raises:
-        BadInput: there is no such volume, or it is the learner's.
+        BadInput: there is no such volume, or it is not the lab's.
     """
-    name = real(name, "volume")
-    import docker
+    import docker as sdk
 
     volume = sdk_volume(name)
     if volume is None:
         raise _no_volume(name)
-    if not is_lab_owned(volume.attrs.get("Labels")):
-        raise BadInput(
-            f"Not removing the volume '{name}': the lab did not create it.",
-            "it has no lab labels, so it is yours.",
-            "remove it yourself if you mean to.",
-        )
-    shown = cli("volume", "rm", name)
-    announce(shown)
+    if not _owned(name, volume.attrs.get("Labels")):
+        raise _not_the_labs(name)
+    command = show(docker("volume", "rm", name, expect=FAILS, note="a container still uses it"))
     try:
         audit.removed("volume", name, volume.attrs.get("Labels"))
-        volume.remove()
-    except docker.errors.APIError as exc:
+        execute(command)
+    except sdk.errors.APIError as exc:
         said = exc.explanation or str(exc)
         if isinstance(said, bytes):
             said = said.decode(errors="replace")
-        return RemoveAttempt(name, False, str(said), shown)
-    return RemoveAttempt(name, True, "", shown)
+        return RemoveAttempt(name, False, str(said), command.line())
+    forget("volume", name)
+    return RemoveAttempt(name, True, "", command.line())
 
 
 @engine_step("prune volumes")
@@ -223,19 +229,17 @@ def prune_volumes(label: str) -> tuple:
             "the lab prunes only by one of its own labels (io.labhelpers.*).",
             "pass a label of the lab's.",
         )
-    announce(cli("volume", "prune", "-f", "--filter", f"label={label}"))
-    pruned = client().volumes.prune(filters={"label": [label]})
+    pruned = execute(show(docker("volume", "prune", "-f", "--filter", f"label={label}")))
     return tuple(sorted(pruned.get("VolumesDeleted") or []))
 
 
 @engine_step("list unused volumes")
-def list_dangling_volumes(label: str | tuple | list = ()) -> tuple:
-    """`docker volume ls -q -f dangling=true [-f label=L ...]`: the names of the volumes no
-    container uses (stopped ones count as users), the learner's too, optionally only those with
-    each label in `label`. Returns names, sorted."""
-    wanted = [label] if isinstance(label, str) else list(label)
-    flags = [a for w in wanted for a in ("-f", f"label={w}")]
-    announce(cli("volume", "ls", "-q", "-f", "dangling=true", *flags))
-    filters = {"dangling": True, **({"label": wanted} if wanted else {})}
-    found = client().volumes.list(filters=filters)
-    return tuple(sorted(v.name for v in found))
+def list_dangling_volumes(lab_only: bool = False) -> tuple:
+    """`docker volume ls -q --filter dangling=true [--filter label=io.labhelpers.managed]`: the
+    names of the volumes no container uses (stopped ones count as users), the learner's too, or
+    only the lab's. Returns names, sorted."""
+    flags = ["--filter", f"label={MANAGED}"] if lab_only else []
+    found = execute(show(docker("volume", "ls", "-q", "--filter", "dangling=true", *flags)))
+    return tuple(
+        sorted(v.name for v in found if not lab_only or _owned(v.name, v.attrs.get("Labels")))
+    )

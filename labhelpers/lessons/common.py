@@ -20,7 +20,7 @@ from ..engine import (
     real,
     run_once,
 )
-from ..views import Table, TableShown
+from ..core.table import Table, TableShown
 
 __all__ = [
     "HERE",

@@ -1,40 +1,33 @@
 """The lab's modes: `live` talks to the Engine, `replay` answers every helper from a recording of a
 real run, `auto` (the default) is live when an Engine answers, else replay. The setting is the
-LABHELPERS_MODE environment variable; auto decides once per process.
+LABHELPERS_MODE environment variable.
 
-Whether an Engine answers is asked through a probe the Engine layer registers (`set_probe`), so
-this package never imports the Docker SDK.
+This package never talks to the Engine: in auto mode the Engine layer asks whether one answers
+(`labhelpers.engine.connection.mode`) and tells this module its verdict (`decide`), once per
+process; everything here reads that verdict.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
-from collections.abc import Callable
-from typing import Any
 
 from ..core.errors import DockerUnavailable, LabError
 
 __all__ = [
     "MODE_SETTING",
     "active",
+    "decide",
+    "decided",
     "forced_replay_error",
     "mode",
+    "reason",
     "reset",
-    "set_probe",
     "setting",
     "why_replay",
 ]
 
 MODE_SETTING = "LABHELPERS_MODE"
-_auto: dict[str, Any] = {}  # the auto mode's verdict, decided once per process
-_probe: list[Callable[[], None]] = []
-
-
-def set_probe(probe: Callable[[], None]) -> None:
-    """Register how to ask whether an Engine answers: `probe()` returns, or raises
-    DockerUnavailable (labhelpers.engine.connection registers `client`)."""
-    _probe[:] = [probe]
+_verdict: dict[str, object] = {}  # auto mode's verdict, decided once per process
 
 
 def setting() -> str:
@@ -48,20 +41,20 @@ def setting() -> str:
     return value
 
 
+def decide(chosen: str, why: LabError | None = None) -> None:
+    """Keep auto mode's verdict: "live" or "replay" (with the reason no Engine answered)."""
+    _verdict["mode"], _verdict["reason"] = chosen, why
+
+
+def decided() -> bool:
+    return "mode" in _verdict
+
+
 def mode() -> str:
-    """ "live" or "replay"; in auto mode, live when an Engine answers (asked once per process)."""
+    """ "live" or "replay". In auto mode, the Engine layer's verdict; before it has decided,
+    "live" (nothing has been asked of an Engine yet, so nothing has been replayed either)."""
     chosen = setting()
-    if chosen != "auto":
-        return chosen
-    if "mode" not in _auto:
-        if not _probe:
-            importlib.import_module("labhelpers.engine.connection")  # registers the probe
-        try:
-            _probe[0]()
-            _auto["mode"] = "live"
-        except DockerUnavailable as exc:
-            _auto["mode"], _auto["reason"] = "replay", exc
-    return _auto["mode"]
+    return chosen if chosen != "auto" else str(_verdict.get("mode", "live"))
 
 
 def active() -> bool:
@@ -71,11 +64,12 @@ def active() -> bool:
 
 def reason() -> LabError | None:
     """Why auto mode chose replay (the Engine's unavailable message), if it did."""
-    return _auto.get("reason")
+    found = _verdict.get("reason")
+    return found if isinstance(found, LabError) else None
 
 
 def forced_replay_error() -> DockerUnavailable | None:
-    """What `client()` raises when replay is forced, so no live data mixes into a replay."""
+    """What the Engine layer raises when replay is forced, so no live data mixes into a replay."""
     if setting() != "replay":
         return None
     return DockerUnavailable(
@@ -89,11 +83,11 @@ def forced_replay_error() -> DockerUnavailable | None:
 def why_replay() -> str:
     if setting() == "replay":
         return f"{MODE_SETTING}=replay is set"
-    reason = _auto.get("reason")
-    first = str(reason).splitlines()[0] if reason else "no Docker Engine answers"
+    found = reason()
+    first = str(found).splitlines()[0] if found else "no Docker Engine answers"
     return first.rstrip(".")
 
 
 def reset() -> None:
     """Forget the auto verdict (tests)."""
-    _auto.clear()
+    _verdict.clear()

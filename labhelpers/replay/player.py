@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import NotRecorded, StaleRecording
-from ..core.labels import current_notebook
+
 from .codec import decode, decode_error
 from .keys import bind, call_args, helper_name, is_callback, key_of, show_call
 from .modes import why_replay
 from .recorder import FORMAT
-from .state import state
+from .state import current_notebook, state
 
 __all__ = ["RECORDINGS_SETTING", "load", "meta", "recording_path", "replay", "replay_check"]
 
@@ -72,7 +72,7 @@ def _not_recorded_notebook(notebook: str) -> NotRecorded:
 
 def replaying() -> dict:
     if state.replaying is None or state.replaying["notebook"] != state.notebook:
-        notebook = state.notebook or current_notebook()
+        notebook = current_notebook()
         state.notebook = notebook
         data = load(notebook)
         if data is None:

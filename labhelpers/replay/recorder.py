@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ..core import commands
 from ..core.errors import DockerUnavailable, LabError
 from .codec import Unrecordable, encode, encode_error
 from .keys import bind, call_args, helper_name, is_callback, show_call
@@ -24,7 +25,7 @@ from .state import local, state
 __all__ = ["FORMAT", "RECORD_SETTING", "recorder", "recording_dir", "start_recording"]
 
 RECORD_SETTING = "LABHELPERS_RECORD_DIR"
-FORMAT = 2
+FORMAT = 3  # 3: each call's commands as data ("command" and "bind" events)
 
 
 def recording_dir() -> str:
@@ -92,6 +93,21 @@ class _Capture:
         return noted
 
 
+def _note(item: commands.Command | commands.Binding, shown: bool) -> None:
+    """A command the outermost step ran (or a value it bound): kept with the step's call, for
+    the CLI twin (`labhelpers.twin`), which reads these and never the printed text."""
+    capture = getattr(local, "capture", None)
+    if capture is None:
+        return
+    if isinstance(item, commands.Binding):
+        capture.events.append(["bind", {"name": item.name, "value": item.value, "how": item.how}])
+    else:
+        capture.events.append(["command", {**item.to_data(), "shown": shown}])
+
+
+commands.listen(_note)
+
+
 @contextlib.contextmanager
 def recorder(fn: Callable, args: tuple, kwargs: dict) -> Iterator[Any]:
     """Wrap one helper call in a live run: yields an object with `.args`, `.kwargs` (callbacks
@@ -103,6 +119,7 @@ def recorder(fn: Callable, args: tuple, kwargs: dict) -> Iterator[Any]:
         return
     local.depth = 1
     capture = _Capture()
+    local.capture = capture
     call.wrap_callbacks(capture)
     capture.stream, sys.stdout = sys.stdout, capture
     try:
@@ -111,6 +128,7 @@ def recorder(fn: Callable, args: tuple, kwargs: dict) -> Iterator[Any]:
         if sys.stdout is capture:
             sys.stdout = capture.stream
         local.depth = 0
+        local.capture = None
         call.save(capture.events)
 
 

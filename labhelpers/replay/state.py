@@ -4,11 +4,12 @@ being recorded or replayed. One instance, `state`; `reset()` starts afresh (test
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 from collections import Counter
 from pathlib import Path
 
-__all__ = ["SCRIPT_CELL", "State", "local", "reset", "state"]
+__all__ = ["SCRIPT_CELL", "State", "current_notebook", "local", "reset", "state"]
 
 SCRIPT_CELL = "script"  # the cell of calls made outside IPython
 local = threading.local()  # depth of nested steps in this thread, while recording
@@ -40,3 +41,8 @@ state = State()
 def reset() -> None:
     """Forget the cells seen, the recording and the replay loaded (tests)."""
     state.__init__()  # type: ignore[misc]
+
+
+def current_notebook() -> str:
+    """The notebook running (`lh.start_lesson` names it; LABHELPERS_NOTEBOOK outside one)."""
+    return state.notebook or os.environ.get("LABHELPERS_NOTEBOOK", "interactive")

@@ -7,7 +7,7 @@ from ...core.echo import announce, cli
 from ...core.labels import MANAGED, NOTEBOOK
 from ...engine import list_containers, list_volumes
 from ...teaching import CheckResult, exercise_check, not_yet, passed
-from ...views import short_name
+from ...core.table import short_name
 
 __all__ = ["check_cli_cleanup"]
 

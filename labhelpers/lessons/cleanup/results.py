@@ -9,7 +9,7 @@ import html
 from ...core.labels import IMAGE_PREFIX, MANAGED, is_lab_owned
 from ...core.results import result
 from ...core.units import si
-from ...views import Table, TableShown, short_name
+from ...core.table import Table, TableShown, short_name
 
 __all__ = [
     "KINDS",

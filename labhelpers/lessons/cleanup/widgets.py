@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...core.errors import LabError
-from ...views import Table, pre
+from ...core.table import Table, pre
 from ...widgets import run_quietly, vbox
 from . import experiments
 from .results import CleanupResult

@@ -37,7 +37,7 @@ from ...engine import (
     volume_mount,
 )
 from ...engine.system import EngineFacts
-from ...views import Table, TableShown
+from ...core.table import Table, TableShown
 from ..common import HERE, TMPFS_VOLUME_SIZE, tmpfs_volume_options, where_engine_files_are
 from . import views
 from .results import (

@@ -6,7 +6,7 @@ import html
 
 from ...core.results import result
 from ...core.units import si
-from ...views import Table, TableShown, yes_no
+from ...core.table import Table, TableShown, yes_no
 
 __all__ = [
     "DriverDetail",

@@ -10,7 +10,7 @@ from typing import Any
 
 from ...core.errors import BadInput
 from ...core.units import si
-from ...views import Table
+from ...core.table import Table
 from .results import DriverExample, FilesystemMap, LayerStack
 
 __all__ = [

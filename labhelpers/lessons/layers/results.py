@@ -15,7 +15,7 @@ from typing import Any
 
 from ...core.errors import BuildFailed
 from ...core.results import result
-from ...views import Table, TableShown
+from ...core.table import Table, TableShown
 from . import views
 
 __all__ = [

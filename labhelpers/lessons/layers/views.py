@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ...core.errors import BadInput, BuildFailed
 from ...core.units import si
-from ...views import Table, yes_no
+from ...core.table import Table, yes_no
 
 if TYPE_CHECKING:
     from .results import (

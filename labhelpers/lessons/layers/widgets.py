@@ -17,7 +17,7 @@ from typing import Any
 
 from ...core.errors import BuildFailed
 from ...core.inputs import check_slider
-from ...views import Table, TableShown
+from ...core.table import Table, TableShown
 from ...widgets import Chart, run_quietly, vbox
 from .experiments import ADD_LAYER_CHOICES, add_layer, build, extra_instruction
 from .results import AddLayerResult, BuildAttempt, LayerReport, attempt_from_failure

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...core.results import result
 from ...core.units import si_exact
-from ...views import Table, TableShown, yes_no
+from ...core.table import Table, TableShown, yes_no
 from . import views
 
 __all__ = [

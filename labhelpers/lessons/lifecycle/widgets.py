@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 
-from ...views import pre
+from ...core.table import pre
 from ...widgets import Chart, run_quietly, vbox
 from .experiments import Experiment
 

@@ -9,7 +9,7 @@ import statistics
 
 from ...core.results import result
 from ...core.units import MIB, si
-from ...views import Table, TableShown, yes_no
+from ...core.table import Table, TableShown, yes_no
 
 __all__ = [
     "ANONYMOUS",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...core.units import MIB
-from ...views import Table
+from ...core.table import Table
 from .results import ANONYMOUS, BIND, LAYER, NAMED, RECREATE, RESTART, STOP_START, TMPFS
 
 __all__ = ["choice_table", "grid_figure", "throughput_figure"]

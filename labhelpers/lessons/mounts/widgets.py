@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...views import pre
+from ...core.table import pre
 from ...widgets import Progress, run_quietly, vbox
 from . import experiments
 from .results import BENCH_TARGETS, EVENTS, KINDS, RESTART, TMPFS, SurvivalGrid, Throughput, Trial

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...core.units import si, signed_bytes
-from ...views import Table
+from ...core.table import Table
 from .results import SpaceSnapshot
 
 __all__ = ["plot_space", "space_table"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...views import pre, yes_no
+from ...core.table import pre, yes_no
 from ...widgets import run_quietly, vbox
 from .experiments import write_remove_read
 

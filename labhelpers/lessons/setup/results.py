@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...core.results import result
-from ...views import Table, TableShown
+from ...core.table import Table, TableShown
 from .views import data_root_table
 
 __all__ = ["DataRootListing", "PrepStep", "Preparation"]

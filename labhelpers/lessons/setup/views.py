@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...core.errors import BadInput, LabError
-from ...views import Table
+from ...core.table import Table
 
 if TYPE_CHECKING:
     from ...doctor import EngineFacts, Report

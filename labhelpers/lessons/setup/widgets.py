@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ...views import pre
+from ...core.table import pre
 from ...widgets import Progress, run_quietly, vbox
 from .experiments import back_to_lecture_names, course_names, prepare_lab
 from .results import Preparation

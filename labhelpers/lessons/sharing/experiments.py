@@ -25,7 +25,7 @@ from ...engine import (
     run_container,
     run_once,
 )
-from ...views import short_name
+from ...core.table import short_name
 from ..common import list_volume
 from .results import (
     AnonymousVolume,

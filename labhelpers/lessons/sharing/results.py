@@ -4,7 +4,7 @@ read-only mount, and anonymous volumes left behind or removed."""
 from __future__ import annotations
 
 from ...core.results import result
-from ...views import Table, TableShown, short_name, yes_no
+from ...core.table import Table, TableShown, short_name, yes_no
 
 __all__ = [
     "AnonymousVolume",

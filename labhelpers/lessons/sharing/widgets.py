@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...views import pre
+from ...core.table import pre
 from ...widgets import run_quietly, vbox
 from . import experiments
 from .experiments import READER, READER_FILE, READER_RO, WRITER, WRITER_FILE

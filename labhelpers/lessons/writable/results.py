@@ -21,7 +21,7 @@ import html
 from ...core.errors import BadInput
 from ...core.results import result
 from ...core.units import si, si_exact, signed_bytes
-from ...views import Table, TableShown, yes_no
+from ...core.table import Table, TableShown, yes_no
 from . import views
 
 __all__ = [

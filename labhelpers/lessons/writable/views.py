@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ...core.units import MIB, si
-from ...views import Table
+from ...core.table import Table
 
 if TYPE_CHECKING:
     from .results import Scaling, StorageEquation

@@ -8,7 +8,7 @@ from typing import Any
 from ...core.errors import BadInput
 from ...core.inputs import check_slider, is_whole
 from ...core.units import signed_bytes
-from ...views import Table, pre
+from ...core.table import Table, pre
 from ...widgets import Chart, Progress, hbox, run_quietly, vbox
 from .experiments import CONTAINERS, LESSON_DELTAS_MIB, MAX_SCALE, scaling_experiment, write_deltas
 from .results import Scaling
