@@ -7,7 +7,8 @@ and read-only mounts unless they write, and never removes anything selected by i
 
 With LABHELPERS_AUDIT=FILE set (the test runner's live pass sets it), every container the lab
 creates is inspected as the Engine made it, and every removal is noted with the labels it was
-selected by, one JSON line each; `problems(FILE)` names every broken rule.
+selected by, one JSON line each; the checker (`python -m tools.audit FILE`, outside the package)
+names every broken rule.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from pathlib import Path
 
 from ..core.labels import MANAGED
 
-__all__ = ["AUDIT_SETTING", "SOCKETS", "container_created", "problems", "removed"]
+__all__ = ["AUDIT_SETTING", "container_created", "removed"]
 
 AUDIT_SETTING = "LABHELPERS_AUDIT"
-SOCKETS = ("/var/run/docker.sock", "/run/docker.sock", "/var/run/docker", "/run/docker")
 
 
 def _write(entry: dict) -> None:
@@ -78,34 +78,3 @@ def removed(kind: str, name: str, labels: dict | None, asked_by_learner: bool = 
             "asked_by_learner": asked_by_learner,
         }
     )
-
-
-def problems(path: str | Path) -> list[str]:
-    """Every safety rule the audited run broke (empty when none)."""
-    found = []
-    lines = Path(path).read_text().splitlines() if Path(path).is_file() else []
-    for entry in (json.loads(line) for line in lines if line.strip()):
-        name = entry.get("name", "?")
-        if entry["event"] == "remove":
-            if not entry["managed"] and not entry["asked_by_learner"]:
-                found.append(f"removed {entry['kind']} {name}, which has no lab label")
-            continue
-        if entry["privileged"]:
-            found.append(f"{name} is privileged")
-        for port, ips in entry["ports"].items():
-            for ip in ips:
-                if ip != "127.0.0.1":
-                    found.append(f"{name} publishes {port} on {ip or 'every address'}")
-        for mount in entry["mounts"]:
-            if any(mount["source"].startswith(sock) for sock in SOCKETS):
-                found.append(f"{name} mounts the Docker socket ({mount['source']})")
-            if entry["role"] == "helper" and mount["rw"] and not entry["writes"]:
-                found.append(f"helper {name} only reads, but mounts {mount['source']} read-write")
-        helper_online = entry["role"] == "helper" and not entry["network_asked"]
-        if helper_online and entry["network_mode"] != "none":
-            found.append(f"helper {name} has a network ({entry['network_mode']})")
-        # the label-inheritance demo creates one container without labels on purpose (it shows
-        # what a container inherits from its image) and removes it at once, by its id
-        if entry["labels"].get(MANAGED) != "true" and entry["role"] != "label-demo":
-            found.append(f"{name} does not carry the lab's label")
-    return found
