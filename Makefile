@@ -30,31 +30,31 @@ lab: $(STAMP)  ## check the Engine, then open JupyterLab on the first notebook
 	$(BIN)/python -m labhelpers lab $(LAB_ARGS)
 
 test: $(STAMP)  ## lint, tests, every notebook with nbval (live, replayed), then in the browser
-	$(BIN)/python -m labhelpers test
+	$(BIN)/python -m tools.testrun
 
 browser: $(STAMP)  ## every notebook in JupyterLab in Chromium, live then replayed (screenshots in build/)
-	$(BIN)/python -m labhelpers browser
+	$(BIN)/python -m tools.browser
 
 doctor: $(STAMP)  ## check the Docker Engine, storage driver, base image and disk
 	$(BIN)/python -m labhelpers doctor
 
 lint: $(STAMP)  ## ruff check and format check only
-	$(BIN)/python -m labhelpers test lint
+	$(BIN)/python -m tools.testrun lint
 
 format: $(STAMP)  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 sync: $(STAMP)  ## rewrite each notebook's .ipynb from its .md (keeps outputs)
-	$(BIN)/python -m labhelpers sync
+	$(BIN)/python -m tools.notebooks
 
 record: $(STAMP)  ## run every notebook live: refresh stored outputs and replay recordings
-	$(BIN)/python -m labhelpers record
+	$(BIN)/python -m tools.record
 
 api: $(STAMP)  ## rewrite docs/notebook-api.md (the names notebooks use)
-	$(BIN)/python -m labhelpers api --write
+	$(BIN)/python -m tools.api --write
 
 catalogue: $(STAMP)  ## rewrite docs/bad-input.md (what the lab refuses, and what it says)
-	$(BIN)/python -m labhelpers catalogue
+	$(BIN)/python -m tools.catalogue
 
 provision:  ## (root, Debian/Ubuntu) install and start a Docker Engine and the base image
 	scripts/provision-engine
@@ -69,7 +69,7 @@ twin: $(STAMP)  ## write each notebook's CLI twin, a bash script, into build/twi
 	$(BIN)/python -m labhelpers twin
 
 bench: $(STAMP)  ## the speed budgets on the live Engine: bench/results.json, the plot, README's table
-	$(BIN)/python -m labhelpers bench --readme $(BENCH_ARGS)
+	$(BIN)/python -m tools.bench --readme $(BENCH_ARGS)
 
 clean:  ## remove .venv, build/ and caches (not Docker resources: see `make cleanup`)
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

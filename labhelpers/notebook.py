@@ -117,7 +117,7 @@ def write_twin(notebook: str = "") -> None:
     `start_lesson` chose; replayed (no Engine), the lecture's names, and it says so."""
     from .engine import names
     from .replay import modes
-    from .tools.twin import course_root, write_twin
+    from .twin import course_root, write_twin
 
     stem = notebook or current_notebook()
     chosen = names.chosen_prefix()  # start_lesson's plan(), if it reached an Engine

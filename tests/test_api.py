@@ -6,12 +6,12 @@ from __future__ import annotations
 import importlib
 
 import labhelpers as lh
-from labhelpers.tools import api, notebooks
+from tools import api, notebooks
 
 
 def test_the_api_page_is_current():
     assert api.page_path().read_text() == api.api_page(), (
-        "docs/notebook-api.md is stale: python -m labhelpers api --write"
+        "docs/notebook-api.md is stale: python -m tools.api --write"
     )
 
 

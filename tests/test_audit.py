@@ -6,6 +6,7 @@ import json
 
 from labhelpers import engine as eng
 from labhelpers.engine import audit
+from tools.audit import problems
 
 SAFE = {
     "event": "create",
@@ -25,7 +26,7 @@ SAFE = {
 def _problems(tmp_path, *entries: dict) -> list[str]:
     path = tmp_path / "audit.jsonl"
     path.write_text("".join(json.dumps(e) + "\n" for e in entries))
-    return audit.problems(path)
+    return problems(path)
 
 
 def test_a_safe_run_has_no_problems(tmp_path):
@@ -77,5 +78,5 @@ def test_the_lab_audits_what_it_creates_and_removes(
     assert [e["event"] for e in entries] == ["create", "create", "remove", "remove"]
     helper = entries[1]
     assert helper["role"] == "helper" and helper["network_mode"] == "none"
-    assert audit.problems(log) == []
+    assert problems(log) == []
     eng.cleanup(session_only=True)

@@ -1,4 +1,4 @@
-"""Every case of the bad-input catalogue (labhelpers/tools/catalogue.py), on a real Engine.
+"""Every case of the bad-input catalogue (tools/catalogue.py), on a real Engine.
 
 Each case must raise the lab's own error (a `LabError` of the catalogue's class: never the SDK's,
 never another exception) with three parts that name the input, or, for a case the lab handles by
@@ -17,8 +17,8 @@ import pytest
 
 from conftest import containers_snapshot, docker_cli, make_room_for, remove_leftovers
 from labhelpers.core.errors import LabError
-from labhelpers.tools import catalogue
-from labhelpers.tools.catalogue import CASES, LEARNER, LEARNER_NETWORK, RO_CONTAINER, RO_VOLUME
+from tools import catalogue
+from tools.catalogue import CASES, LEARNER, LEARNER_NETWORK, RO_CONTAINER, RO_VOLUME
 
 
 def _lines(*args: str) -> list[str]:

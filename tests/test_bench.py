@@ -9,7 +9,7 @@ import pytest
 from labhelpers.engine import step as step_module
 from labhelpers.engine.step import engine_step
 from labhelpers.engine.timing import STEP_TIMES_SETTING
-from labhelpers.tools import bench
+from tools import bench
 
 
 @engine_step("do the outer thing")

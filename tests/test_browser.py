@@ -1,10 +1,10 @@
 """The browser pass can fail: served with the widget manager disabled (as `jupyter labextension
 disable` leaves it, in a throw-away config folder), JupyterLab shows each widget as its plain-text
-repr, with no error message at all, and `python -m labhelpers browser` must say so and fail.
+repr, with no error message at all, and `python -m tools.browser` must say so and fail.
 
 Marker `browser`: the browser phase of `make test` runs these (they need Chromium); the unit and
 engine phases leave them out. The pass itself (every notebook, live and replayed, with the widgets
-used) is `python -m labhelpers browser`, which the same phase runs first.
+used) is `python -m tools.browser`, which the same phase runs first.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from labhelpers.tools import browser
+from tools import browser
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +28,7 @@ def test_a_broken_widget_front_end_fails_the_browser_pass():
     first = browser.notebook_names()[0]
     broken = ["--replay-only", "--without-widget-manager"]
     done = subprocess.run(
-        [sys.executable, "-m", "labhelpers", "browser", first[:2], *broken],
+        [sys.executable, "-m", "tools.browser", first[:2], *broken],
         cwd=ROOT,
         env=dict(os.environ),
         capture_output=True,

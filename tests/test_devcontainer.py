@@ -17,7 +17,7 @@ the image nor the feature can be pulled. The stand-in, on the machine's own Engi
   (`docker save | docker load`: the inner Engine cannot pull either);
 - the postCreateCommand run exactly as devcontainer.json names it, as `vscode`, from the
   workspace; then every notebook live under nbval against the inner Engine (`python -m
-  labhelpers test live`), as `vscode`.
+  tools.testrun live`), as `vscode`.
 
 What it does not prove:
 
@@ -251,7 +251,7 @@ def test_the_post_create_command_installs_the_course_and_it_passes_live_inside(e
             overrides = json.loads((workspace / settings).read_text())
             assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
         with _stage("notebooks live", times):
-            argv = [".venv/bin/python", "-m", "labhelpers", "test", "live"]
+            argv = [".venv/bin/python", "-m", "tools.testrun", "live"]
             done = _inside(box, *argv, user="vscode", timeout=3600)
             summary = done.stdout.strip().splitlines()[-1:] or ["(no output)"]
             print(f"devcontainer stand-in: {summary[0]}")

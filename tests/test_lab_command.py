@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from labhelpers import lab
 from labhelpers.__main__ import main
-from labhelpers.tools import lab
 
 
 def test_the_news_prompt_is_off_and_other_settings_are_kept(tmp_path):

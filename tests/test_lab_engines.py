@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from labhelpers.tools import testrun
+from tools import testrun
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "lab-engines"

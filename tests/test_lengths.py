@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nbformat
 
-from labhelpers.tools import lengths
+from tools import lengths
 
 
 def _notebook(folder, name: str, cells: list[str]) -> None:

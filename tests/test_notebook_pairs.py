@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pytest
 
-from labhelpers.tools import notebooks
+from tools import notebooks
 
 
 def test_every_pair_is_in_step():

@@ -71,7 +71,7 @@ def test_code_runs_on_the_oldest_python_it_promises():
     vermin = Path(sys.executable).with_name("vermin")  # installed beside this Python (test extras)
     argv = [str(vermin), "-q", "--no-tips", "--violations", f"-t={floor[1]}-", "--eval-annotations"]
     done = subprocess.run(
-        [*argv, "labhelpers", "tests", "conftest.py"],
+        [*argv, "labhelpers", "tools", "tests", "conftest.py"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -25,9 +25,10 @@ from labhelpers.core.labels import SESSION_ID
 from labhelpers.core.results import result
 from labhelpers.engine import engine_step
 from labhelpers.engine.connection import client
-from labhelpers.replay import banners, codec, drift, keys, modes, player, recorder, state
-from labhelpers.replay import record as record_command
+from labhelpers.replay import banners, codec, keys, modes, player, recorder, state
 from labhelpers.teaching import exercise_check, not_yet
+from tools import drift
+from tools import record as record_command
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "tests" / "data" / "replay-demo.ipynb"

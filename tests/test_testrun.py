@@ -1,4 +1,4 @@
-"""`python -m labhelpers test` (make test) with no Engine: one three-line message, the phases that
+"""`python -m tools.testrun` (make test) with no Engine: one three-line message, the phases that
 need no Engine run, the others are named in a one-line summary, and the run fails. The fault tests
 run in the `faults` phase alone (neither `unit` nor `engine` runs them), on one Engine: the first of
 the reference kind, else the first of the matrix."""
@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[1]
 DEAD = "unix:///tmp/labhelpers-no-engine-here.sock"
 
 
@@ -18,7 +19,8 @@ def test_with_no_engine_the_run_says_so_once_and_fails_with_a_summary():
     env.pop("LABHELPERS_MODE", None)
     env.pop("LABHELPERS_ENGINES", None)  # this run is about the default Engine alone
     done = subprocess.run(
-        [sys.executable, "-m", "labhelpers", "test", "pairs", "engine", "live", "drift", "faults"],
+        [sys.executable, "-m", "tools.testrun", "pairs", "engine", "live", "drift", "faults"],
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
@@ -40,7 +42,8 @@ def test_with_no_engine_the_run_says_so_once_and_fails_with_a_summary():
 
 def test_an_unknown_phase_is_refused():
     done = subprocess.run(
-        [sys.executable, "-m", "labhelpers", "test", "everything"],
+        [sys.executable, "-m", "tools.testrun", "everything"],
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
@@ -57,7 +60,7 @@ def _collected(argv: list[str]) -> list[str]:
 
 
 def test_the_faults_run_in_their_own_phase_alone():
-    from labhelpers.tools.testrun import _commands
+    from tools.testrun import _commands
 
     ((faults, _),) = _commands("faults", None, strict=True)
     assert len(_collected(faults)) >= 8
@@ -67,7 +70,7 @@ def test_the_faults_run_in_their_own_phase_alone():
 
 
 def test_the_faults_run_on_one_engine_of_the_reference_kind_or_else_the_first():
-    from labhelpers.tools.testrun import Engine, one_engine
+    from tools.testrun import Engine, one_engine
 
     def engine(name: str, version: str, store: str, problem: str = "") -> Engine:
         return Engine(name, None, version, "overlayfs", store, problem)
@@ -83,11 +86,11 @@ def test_the_faults_run_on_one_engine_of_the_reference_kind_or_else_the_first():
 
 
 def test_the_browser_pass_is_the_last_phase_run_once_and_left_out_of_unit_and_engine():
-    from labhelpers.tools.testrun import ONE_ENGINE, PHASES, _commands
+    from tools.testrun import ONE_ENGINE, PHASES, _commands
 
     assert PHASES[-1] == "browser" and "browser" in ONE_ENGINE
     (browse, _), (proof, _) = _commands("browser", None, strict=True)
-    assert browse[1:] == ["-m", "labhelpers", "browser"]
+    assert browse[1:] == ["-m", "tools.browser"]
     assert proof[-3:] == ["-m", "browser", "tests/test_browser.py"]
     for phase in ("unit", "engine"):
         ((argv, _),) = _commands(phase, None, strict=True)
@@ -105,7 +108,8 @@ def test_with_no_chromium_the_browser_phase_is_not_run_and_says_why(tmp_path):
     for name in ("LABHELPERS_MODE", "LABHELPERS_ENGINES", "LABHELPERS_CHROMIUM"):
         env.pop(name, None)
     done = subprocess.run(
-        [sys.executable, "-m", "labhelpers", "test", "pairs", "browser"],
+        [sys.executable, "-m", "tools.testrun", "pairs", "browser"],
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,

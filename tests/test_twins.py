@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from conftest import containers_snapshot, docker_cli
+from labhelpers import twin
 from labhelpers.core.errors import BadInput
 from labhelpers.core.labels import MANAGED
-from labhelpers.tools import twin
 
 NOTEBOOKS = sorted(p.stem for p in twin.NOTEBOOKS.glob("[0-9]*.ipynb"))
 RECORDINGS = os.environ.get("LABHELPERS_TWIN_RECORDINGS") or None

@@ -7,7 +7,8 @@ and read-only mounts unless they write, and never removes anything selected by i
 
 With LABHELPERS_AUDIT=FILE set (the test runner's live pass sets it), every container the lab
 creates is inspected as the Engine made it, and every removal is noted with the labels it was
-selected by, one JSON line each; `problems(FILE)` names every broken rule.
+selected by, one JSON line each; the checker (`python -m tools.audit FILE`, outside the package)
+names every broken rule.
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ import json
 import os
 from pathlib import Path
 
-from ..core.labels import MANAGED, is_lab_owned
-from .guards import socket_paths
+from ..core.labels import MANAGED
 
-__all__ = ["AUDIT_SETTING", "container_created", "problems", "removed", "resource_created"]
+__all__ = ["AUDIT_SETTING", "container_created", "removed", "resource_created"]
 
 AUDIT_SETTING = "LABHELPERS_AUDIT"
 
@@ -110,38 +110,3 @@ def removed(kind: str, name: str, labels: dict | None, asked_by_learner: bool = 
             "asked_by_learner": asked_by_learner,
         }
     )
-
-
-def problems(path: str | Path) -> list[str]:
-    """Every safety rule the audited run broke (empty when none)."""
-    found = []
-    lines = Path(path).read_text().splitlines() if Path(path).is_file() else []
-    for entry in (json.loads(line) for line in lines if line.strip()):
-        name = entry.get("name", "?")
-        if entry["event"] == "remove":
-            if not entry["managed"] and not entry["asked_by_learner"]:
-                found.append(f"removed {entry['kind']} {name}, which has no lab label")
-            continue
-        if entry.get("kind", "container") != "container":
-            continue
-        if entry["privileged"]:
-            found.append(f"{name} is privileged")
-        for port, ips in entry["ports"].items():
-            for ip in ips:
-                if ip != "127.0.0.1":
-                    found.append(f"{name} publishes {port} on {ip or 'every address'}")
-        for mount in entry["mounts"]:
-            if any(mount["source"].startswith(sock) for sock in socket_paths()):
-                found.append(f"{name} mounts the Docker socket ({mount['source']})")
-            if entry["role"] == "helper" and mount["rw"] and not entry["writes"]:
-                found.append(f"helper {name} only reads, but mounts {mount['source']} read-write")
-        helper_online = entry["role"] == "helper" and not entry["network_asked"]
-        if helper_online and entry["network_mode"] != "none":
-            found.append(f"helper {name} has a network ({entry['network_mode']})")
-        # the label-inheritance demo creates one container without labels on purpose (it shows
-        # what a container inherits from its image) and removes it at once, by its id
-        helper = entry["role"] == "helper" and entry["labels"].get(MANAGED) == "container:"
-        demo = entry["role"] == "label-demo"
-        if not helper and not demo and not is_lab_owned("container", name, entry["labels"]):
-            found.append(f"{name} does not carry the lab's mark naming it")
-    return found

@@ -1,4 +1,4 @@
-"""How long each Engine step took, for the benchmark (`python -m labhelpers bench`).
+"""How long each Engine step took, for the benchmark (`python -m tools.bench`).
 
 With LABHELPERS_STEP_TIMES=FILE set, every `@engine_step` call appends one JSON line to FILE when
 it ends: `{"step": "module.function", "seconds": 0.123, "depth": 0}`. `depth` 0 is an outermost

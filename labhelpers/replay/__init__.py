@@ -9,8 +9,9 @@ One module per job:
     recorder   writes each outermost step's call, printed output, callbacks and result
     player     answers a step from the recording
     banners    marks every replayed output as a replay
-    drift      compares committed recordings with a fresh live run (`record --check`)
-    record     the `python -m labhelpers record` command
+
+Recording the whole course and checking recordings for drift are contributor tools (tools/record.py,
+tools/drift.py), outside the package.
 
 The Engine layer's step decorator (`labhelpers.engine.step`) is where helpers meet this package:
 in replay a step answers from the recording and its body never runs; in a live run being

@@ -43,7 +43,7 @@ def _stale(what: str, why: str) -> StaleRecording:
     return StaleRecording(
         f"The recording cannot be replayed: {what}.",
         f"{why}: the recording was made by an older version of the lab.",
-        "maintainers: refresh the recordings with `make record` (python -m labhelpers record); "
+        "maintainers: refresh the recordings with `make record` (python -m tools.record); "
         "learners: run the course live on a machine with Docker (README).",
     )
 

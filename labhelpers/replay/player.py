@@ -66,7 +66,7 @@ def _not_recorded_notebook(notebook: str) -> NotRecorded:
         f"the lab is in replay mode ({why_replay()}), and replay needs a recording of a real "
         "run of this notebook.",
         "run the course on a machine with Docker for live results (see the README); "
-        f"maintainers record it with `python -m labhelpers record {notebook}`.",
+        f"maintainers record it with `python -m tools.record {notebook}`.",
     )
 
 

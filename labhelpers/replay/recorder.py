@@ -3,7 +3,7 @@
 With LABHELPERS_RECORD_DIR=DIR set in a live run, each notebook that calls
 `lh.start_lesson(name)` writes DIR/<name>.json: every helper call (each step, outermost only)
 with its arguments, what it printed, the callbacks it made, and its result or lab error.
-`python -m labhelpers record` does this for every notebook into labhelpers/recordings/.
+`python -m tools.record` does this for every notebook into labhelpers/recordings/.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 
 __all__ = ["OVERRIDES", "main", "overrides_path", "settings"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 FIRST = "00-check-your-lab.ipynb"
 OVERRIDES = {
     # JupyterLab 4's news and update checks: no prompt on first start, nothing fetched

@@ -7,16 +7,18 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
 
 __all__ = ["FIX", "Mismatch", "check", "notebooks_dir", "pairs", "sync"]
 
-FIX = "python -m labhelpers sync   (make sync): rewrites each .ipynb from its .md, keeping outputs"
+FIX = "python -m tools.notebooks   (make sync): rewrites each .ipynb from its .md, keeping outputs"
 
 
 def notebooks_dir() -> Path:
     here = Path.cwd() / "notebooks"
-    return here if here.is_dir() else Path(__file__).resolve().parents[2] / "notebooks"
+    return here if here.is_dir() else Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def pairs(folder: Path | None = None) -> list[tuple[Path, Path]]:
@@ -91,3 +93,26 @@ def sync(folder: Path | None = None, only: list[str] | None = None) -> list[Path
         jupytext.write(fresh, notebook)
         written.append(notebook)
     return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tools.notebooks [--check]` (make sync)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.notebooks", description="rewrite each .ipynb from its .md"
+    )
+    parser.add_argument("--check", action="store_true", help="only report pairs out of step")
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = check()
+        for problem in problems:
+            print(f"out of step: {problem}", file=sys.stderr)
+        if problems:
+            print(f"Fix: {FIX}", file=sys.stderr)
+        return 1 if problems else 0
+    for path in sync():
+        print(f"rewrote {path.name} from its .md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

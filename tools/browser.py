@@ -1,6 +1,6 @@
 """What the learner sees: every notebook run in a real JupyterLab, in a real browser.
 
-`python -m labhelpers browser` (make browser, and the `browser` phase of make test) starts
+`python -m tools.browser` (make browser, and the `browser` phase of make test) starts
 JupyterLab the way `make lab` does (headless, a free port on 127.0.0.1, a token) on a copy of the
 notebooks, drives Chromium with Playwright, and for each notebook (`notebooks/[0-9]*.ipynb`):
 opens it, clears the stored outputs and runs all cells from the Run menu, waits until the kernel
@@ -35,6 +35,7 @@ Chromium: Debian's (/usr/bin/chromium, or LABHELPERS_CHROMIUM); Playwright never
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import dataclasses
 import json
@@ -65,7 +66,7 @@ __all__ = [
     "stored_outputs",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "build" / "screenshots"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -635,7 +636,7 @@ def trial(notebook: Notebook, index: int) -> list[Action]:
 
 def quiz(notebook: Notebook, index: int) -> list[Action]:
     """The first question answered wrong, then right: both verdicts show."""
-    from ..teaching.questions import load_quiz
+    from labhelpers.teaching.questions import load_quiz
 
     source = notebook.sources()[index]
     name = re.search(r"lh\.quiz\(\s*[\"']([^\"']+)", source)
@@ -792,3 +793,30 @@ def main(
         )
     print(f"browser: {'FAILED, ' + str(failures) + ' notebook run(s)' if failures else 'passed'}")
     return 1 if failures else 0
+
+
+def cli(argv: list[str] | None = None) -> int:
+    """`python -m tools.browser [NN ...] [--live-only | --replay-only]` (make browser)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.browser", description="every notebook in JupyterLab, in Chromium"
+    )
+    parser.add_argument("notebooks", nargs="*", help="number prefixes or names (default: all)")
+    parser.add_argument("--live-only", action="store_true", help="skip the replayed pass")
+    parser.add_argument("--replay-only", action="store_true", help="skip the live pass")
+    parser.add_argument(
+        "--without-widget-manager",
+        action="store_true",
+        help="serve JupyterLab with the widget manager disabled (proves the pass can fail)",
+    )
+    args = parser.parse_args(argv)
+    broken = (WIDGET_MANAGER,) if args.without_widget_manager else ()
+    return main(
+        args.notebooks,
+        live=not args.replay_only,
+        replay=not args.live_only,
+        disabled_extensions=broken,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

@@ -1,4 +1,4 @@
-"""`python -m labhelpers test` (what `make test` runs): every check of the course, in phases.
+"""`python -m tools.testrun` (what `make test` runs): every check of the course, in phases.
 
     lint        ruff check and ruff format --check
     pairs       every notebook's .md and .ipynb in step; each notebook's prose within its length
@@ -9,12 +9,12 @@
     live        every notebook under nbval, live, recording afresh          (each Engine)
     drift       the committed recordings still match that live run          (each Engine)
     safety      every container that live run created, and every removal, kept the lab's safety
-                rules (labhelpers.engine.audit)                             (each Engine)
+                rules (tools.audit)                             (each Engine)
     faults      tests/test_faults.py (marker `faults`): the Engine stopped, a kernel interrupted
                 or restarted, a nearly full disk, a long step               (one Engine)
     replay      every notebook under nbval again, replayed with no Engine reachable
     browser     what the learner sees: every notebook in JupyterLab in Chromium, live and then
-                replayed, with the widgets used with the mouse (python -m labhelpers browser),
+                replayed, with the widgets used with the mouse (python -m tools.browser),
                 and the proof that a broken widget front-end fails it (marker `browser`)
                                                                             (one Engine)
 
@@ -49,7 +49,7 @@ from pathlib import Path
 
 __all__ = ["ENGINES_SETTING", "PHASES", "Engine", "main", "one_engine"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PER_ENGINE = ("engine", "live", "drift", "safety")
 ONE_ENGINE = ("faults", "browser")
 PHASES = (
@@ -109,7 +109,7 @@ def _facts(engine: Engine) -> Engine:
     if done.returncode == 0:
         info = json.loads(done.stdout or "{}")
     if not info.get("ServerVersion"):
-        from ..engine.connection import unavailable_message
+        from labhelpers.engine.connection import unavailable_message
 
         host = engine.host or os.environ.get("DOCKER_HOST", "")
         problem = unavailable_message(Exception(done.stderr.strip()), host=host)
@@ -170,13 +170,13 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
         return [([ruff, "check", "-q", "."], env), ([ruff, "format", "--check", "-q", "."], env)]
     if phase == "pairs":
         return [
-            ([py, "-m", "labhelpers", "sync", "--check"], env),
-            ([py, "-m", "labhelpers", "lengths", "--check"], env),
+            ([py, "-m", "tools.notebooks", "--check"], env),
+            ([py, "-m", "tools.lengths", "--check"], env),
         ]
     if phase == "api":
         return [
-            ([py, "-m", "labhelpers", "api", "--check"], env),
-            ([py, "-m", "labhelpers", "catalogue", "--check"], env),
+            ([py, "-m", "tools.api", "--check"], env),
+            ([py, "-m", "tools.catalogue", "--check"], env),
         ]
     if phase == "unit":
         return [([*pytest, "-m", "not engine and not faults and not browser"], env)]
@@ -189,7 +189,7 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
         shutil.rmtree(state, ignore_errors=True)
         seen = {**env, "LABHELPERS_STATE_DIR": str(state)}  # names chosen afresh, as in `live`
         return [
-            ([py, "-m", "labhelpers", "browser"], seen),
+            ([py, "-m", "tools.browser"], seen),
             ([*pytest, "-m", "browser", "tests/test_browser.py"], seen),
         ]
     fresh = FRESH / (engine.name if engine else "default")
@@ -201,10 +201,10 @@ def _commands(phase: str, engine: Engine | None, strict: bool) -> list[tuple[lis
         live["LABHELPERS_AUDIT"] = str(fresh / "audit.jsonl")
         return [(_nbval(live, lax=not strict), live)]
     if phase == "drift":
-        argv = [py, "-m", "labhelpers", "record", "--check", str(fresh)]
+        argv = [py, "-m", "tools.record", "--check", str(fresh)]
         return [(argv if strict else [*argv, "--calls-only"], env)]
     if phase == "safety":
-        return [([py, "-m", "labhelpers", "audit", str(fresh / "audit.jsonl")], env)]
+        return [([py, "-m", "tools.audit", str(fresh / "audit.jsonl")], env)]
     if phase == "replay":
         dead = {**env, "LABHELPERS_MODE": "replay", "DOCKER_HOST": "unix:///nonexistent.sock"}
         return [(_nbval(dead, lax=False), dead)]
@@ -289,3 +289,7 @@ def main(phases: list[str] | None = None) -> int:
         summary += f"; not run ({why}): {', '.join(labels)}"
     print(summary)
     return 0 if not failed and not skipped else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

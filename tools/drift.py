@@ -10,7 +10,7 @@ import json
 import re
 from typing import Any
 
-from .keys import show_call
+from labhelpers.replay.keys import show_call
 
 __all__ = ["compare", "kind", "shape"]
 

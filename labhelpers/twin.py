@@ -44,10 +44,10 @@ from pathlib import Path
 
 __all__ = ["TRANSLATED", "course_root", "notebook_path", "twin_script", "write_twin"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"  # in a checkout (an editable install); see course_root()
-RECORDINGS = Path(__file__).resolve().parents[1] / "recordings"
-LESSON_APP = Path(__file__).resolve().parents[1] / "lesson_app"
+RECORDINGS = Path(__file__).resolve().parent / "recordings"
+LESSON_APP = Path(__file__).resolve().parent / "lesson_app"
 OUT = ROOT / "build" / "twins"
 LABEL = "io.labhelpers.managed"
 BASE_IMAGES = ("labhelpers/python-base:bookworm", "python:3.13-slim")
@@ -125,7 +125,7 @@ def notebook_path(notebook: str) -> Path:
     Raises:
         BadInput: no notebook (or more than one) matches.
     """
-    from ..core.errors import BadInput
+    from .core.errors import BadInput
 
     name = Path(notebook).name.removesuffix(".ipynb").removesuffix(".md")
     folder = _notebooks()
@@ -141,15 +141,15 @@ def notebook_path(notebook: str) -> Path:
 
 
 def _cell_calls(stem: str, recordings: Path) -> tuple[list, dict]:
-    from ..core.errors import NotRecorded
-    from ..replay.keys import cell_hash
+    from .core.errors import NotRecorded
+    from .replay.keys import cell_hash
 
     path = recordings / f"{stem}.json"
     if not path.is_file():
         raise NotRecorded(
             f"There is no recording of {stem} at {path}.",
             "a twin is written from the commands a live run of the notebook printed.",
-            "run `python -m labhelpers record` for it (or give the folder that holds it).",
+            "run `python -m tools.record` for it (or give the folder that holds it).",
         )
     recording = json.loads(path.read_text())
     calls = recording["calls"]
@@ -375,8 +375,8 @@ def _payload_size(name: str) -> str:
 def _context_files(context: str, call: dict) -> dict:
     """The files a helper wrote into CONTEXT before its build, by name (None: a payload of zeros,
     written with truncate)."""
-    from ..lesson_app import write_lesson_files
-    from ..lessons.layers import experiments as layers
+    from .lesson_app import write_lesson_files
+    from .lessons.layers import experiments as layers
 
     args = call.get("args") or {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -411,9 +411,9 @@ def _context_files(context: str, call: dict) -> dict:
 def _renamer(prefix: str | None):
     """(how course names are mapped, the prefix, whether an Engine chose it). PREFIX None: ask
     the Engine (names.plan) when one answers, else keep the lecture's names."""
-    from ..core.errors import LabError
-    from ..engine.names import course_names, mapped, plan
-    from ..replay import modes
+    from .core.errors import LabError
+    from .engine.names import course_names, mapped, plan
+    from .replay import modes
 
     live = prefix is not None
     if prefix is None:
@@ -437,8 +437,8 @@ def _renamer(prefix: str | None):
 
 def _knows_tree() -> bool:
     """Does the Engine take `docker image ls --tree` (API 1.47)? Yes when none answers."""
-    from ..core.errors import LabError
-    from ..engine.connection import api_version
+    from .core.errors import LabError
+    from .engine.connection import api_version
 
     try:
         version = tuple(int(p) for p in api_version().split("."))

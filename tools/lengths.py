@@ -1,4 +1,4 @@
-"""`python -m labhelpers lengths`: how long each notebook is to read (its prose, not its code).
+"""`python -m tools.lengths`: how long each notebook is to read (its prose, not its code).
 
 A notebook is meant to be read in about twenty minutes: at most PROSE_WORDS words of prose (its
 markdown cells, without fenced code) and no markdown cell over CELL_WORDS words. `--check` fails
@@ -7,14 +7,16 @@ when one is over.
 
 from __future__ import annotations
 
+import argparse
 import re
+import sys
 from pathlib import Path
 
 import nbformat
 
 __all__ = ["CELL_WORDS", "PROSE_WORDS", "Length", "lengths", "main"]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 PROSE_WORDS = 1500
 CELL_WORDS = 200
 _FENCED = re.compile(r"^```.*?^```", re.S | re.M)
@@ -73,3 +75,11 @@ def main(check: bool = False, folder: Path = ROOT / "notebooks") -> int:
             f"{CELL_WORDS} words in a markdown cell): cut or split them."
         )
     return 1 if check and over else 0
+
+
+if __name__ == "__main__":
+    _parser = argparse.ArgumentParser(
+        prog="python -m tools.lengths", description="each notebook's prose length"
+    )
+    _parser.add_argument("--check", action="store_true", help="fail when one is over the limits")
+    sys.exit(main(check=_parser.parse_args().check))

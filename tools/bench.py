@@ -1,4 +1,4 @@
-"""`python -m labhelpers bench` (what `make bench` runs): the course against its speed budgets, on
+"""`python -m tools.bench` (what `make bench` runs): the course against its speed budgets, on
 the live Engine (DOCKER_HOST). A report, never a test: nothing here fails on a figure.
 
     notebooks   each notebook, Run All through nbclient (outputs to a scratch folder, never into
@@ -66,7 +66,7 @@ __all__ = [
     "write_readme",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "bench"
 SCRATCH = Path(tempfile.gettempdir()) / "labhelpers-bench"
@@ -78,7 +78,7 @@ BUDGETS = {
     "import_s": 0.1,  # `import labhelpers` over a bare interpreter start
     "bare_to_green_ci_s": 600,  # bare machine to a green .ci/run, one Engine
 }
-README_START = "<!-- bench:start: python -m labhelpers bench --readme writes this table -->"
+README_START = "<!-- bench:start: python -m tools.bench --readme writes this table -->"
 README_END = "<!-- bench:end -->"
 CELL_TIMEOUT_S = 900
 # The reference kind of Engine (CONTRIBUTING.md): a one-Engine CI run would test on it alone.
@@ -502,7 +502,7 @@ def engine_facts() -> dict:
 
 
 def _select(wanted: list[str]) -> list[Path]:
-    from ..replay.record import select
+    from .record import select
 
     return select(NOTEBOOKS, wanted)
 
@@ -588,17 +588,17 @@ def run_notebook(path: Path, round_no: int, twin: Path | None = None) -> dict:
 
 def _twin_module():
     try:
-        from . import twin
+        from labhelpers import twin
     except ImportError:  # the twin tool is not there yet (issue 15's other half)
         return None
     return twin
 
 
 def write_twins(paths: list[Path]) -> dict[str, Path]:
-    """Each notebook's CLI twin script (labhelpers.tools.twin), by notebook stem."""
+    """Each notebook's CLI twin script (labhelpers.twin), by notebook stem."""
     twin = _twin_module()
     if twin is None:
-        raise SystemExit("bench: labhelpers.tools.twin is missing: no CLI twins to compare with.")
+        raise SystemExit("bench: labhelpers.twin is missing: no CLI twins to compare with.")
     return {p.stem: Path(twin.write_twin(p.stem, None)) for p in paths}
 
 
@@ -1004,7 +1004,7 @@ def _print_notebooks(rows: list[dict], course: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="labhelpers bench",
+        prog="python -m tools.bench",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -1035,14 +1035,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     results: dict = {
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "command": "python -m labhelpers bench " + " ".join(argv or sys.argv[1:]),
+        "command": "python -m tools.bench " + " ".join(argv or sys.argv[1:]),
         "rounds": args.rounds,
         "engine": engine_facts(),
         "machine": machine(),
         "budgets": BUDGETS,
     }
     if results["engine"]["version"] == "?":
-        from ..engine.connection import unavailable_message
+        from labhelpers.engine.connection import unavailable_message
 
         print(unavailable_message(None), file=sys.stderr)
         return 1
@@ -1103,3 +1103,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.readme and write_readme(ROOT / "README.md", results):
         print("rewrote README.md's Speed table")
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,4 +1,4 @@
-"""`python -m labhelpers record` (`make record`): refresh the notebooks' stored outputs and the
+"""`python -m tools.record` (`make record`): refresh the notebooks' stored outputs and the
 replay mode's recordings from one live run.
 
 Each notebook runs top to bottom in its own kernel against the live Engine, with
@@ -12,6 +12,7 @@ notebook that fails keeps its previous recording and outputs.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -20,7 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import drift, modes, recorder
+from labhelpers.replay import modes, recorder
+
+from . import drift
 
 __all__ = ["NAMES_FILE", "check", "committed_dir", "read_names", "record", "select"]
 
@@ -31,12 +34,12 @@ CELL_TIMEOUT_S = 900
 
 
 def committed_dir() -> Path:
-    return Path(__file__).resolve().parents[1] / "recordings"
+    return Path(__file__).resolve().parents[1] / "labhelpers" / "recordings"
 
 
 def notebooks_dir() -> Path:
     here = Path.cwd() / "notebooks"
-    return here if here.is_dir() else Path(__file__).resolve().parents[2] / "notebooks"
+    return here if here.is_dir() else Path(__file__).resolve().parents[1] / "notebooks"
 
 
 def select(folder: Path, wanted: list[str]) -> list[Path]:
@@ -68,7 +71,7 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> 
     """Run the notebooks live: record every helper call, and (`inplace`) store the outputs in the
     .ipynb files. Each .ipynb is first brought in step with its .md. Returns the exit status
     (0: all recorded)."""
-    from ..tools import notebooks
+    from . import notebooks
 
     out = out or committed_dir()
     paths = select(notebooks_dir(), wanted)
@@ -166,10 +169,42 @@ def check(fresh: Path, committed: Path | None = None, strict: bool = True) -> in
             print(f"  - {problem}", file=sys.stderr)
         print(
             "Refresh them on a machine with Docker: `make record` "
-            "(python -m labhelpers record), then commit labhelpers/recordings/.",
+            "(python -m tools.record), then commit labhelpers/recordings/.",
             file=sys.stderr,
         )
         return 1
     what = "" if strict else " in calls and kinds of results"
     print(f"The committed recordings match a live run{what} ({len(made)} notebooks).")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m tools.record` (make record)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.record",
+        description="run the notebooks live: refresh their stored outputs and recordings",
+    )
+    parser.add_argument("notebooks", nargs="*", help="names or number prefixes (default: all)")
+    parser.add_argument("--out", type=Path, help="where to write (default: labhelpers/recordings)")
+    parser.add_argument(
+        "--recordings-only", action="store_true", help="leave the notebooks' stored outputs alone"
+    )
+    parser.add_argument(
+        "--check",
+        type=Path,
+        metavar="FRESH_DIR",
+        help="run nothing: fail when the committed recordings drifted from those in FRESH_DIR",
+    )
+    parser.add_argument(
+        "--calls-only",
+        action="store_true",
+        help="with --check: compare calls and kinds of results, not their shapes",
+    )
+    args = parser.parse_args(argv)
+    if args.check:
+        return check(args.check, strict=not args.calls_only)
+    return record(args.notebooks, args.out, inplace=not args.recordings_only)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
