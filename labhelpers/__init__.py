@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from .core.echo import echo_commands
+from .core.commands import echo_commands
 from .core.errors import (
     BadInput,
     BuildFailed,
@@ -34,7 +34,7 @@ from .core.errors import (
 )
 from .core.units import MIB, si, si_exact
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 # Lessons, by the attribute a notebook uses: `lh.writable.start_containers()`.
 LESSONS = {
@@ -58,7 +58,7 @@ _LAZY = {
     "show_solution": ".notebook",
     "write_twin": ".notebook",
     "write_lesson_files": ".lesson_app",
-    "ensure_lesson_image": ".engine.images",
+    "ensure_lesson_image": ".engine.builds",
     "run_container": ".engine.containers",
     "exec_in": ".engine.containers",
     "write_data": ".engine.containers",

@@ -2,7 +2,8 @@
 
 lab       check the Engine, then open JupyterLab on the first notebook
 doctor    is this machine ready for the course? (checks the live Engine)
-cleanup   remove everything the lab created, selected by its label only
+cleanup   remove what the lab made for you (selected by its marks only); --everyone: an
+          instructor's cleanup of every learner's lab work on a shared Engine, shown first
 twin      each notebook's CLI twin: its Docker work as a bash script (build/twins/)
 
 Contributor tooling (recordings, the test pipeline, the benchmark) is not part of the package:
@@ -27,8 +28,14 @@ def main(argv: list[str] | None = None) -> int:
         "--settings-only", action="store_true", help="only write JupyterLab's settings (Binder)"
     )
     sub.add_parser("doctor", help="check the Engine, storage driver, base image and disk")
-    clean = sub.add_parser("cleanup", help="remove everything the lab created (by label only)")
+    clean = sub.add_parser("cleanup", help="remove what the lab made for you (by its marks only)")
     clean.add_argument("--include-base-image", action="store_true")
+    clean.add_argument(
+        "--everyone",
+        action="store_true",
+        help="every account's lab work on this Engine (listed first; asks before removing)",
+    )
+    clean.add_argument("--yes", action="store_true", help="with --everyone: do not ask")
     twn = sub.add_parser("twin", help="write each notebook's CLI twin, a bash script")
     twn.add_argument("notebooks", nargs="*", help="number prefixes or stems (default: all)")
     twn.add_argument("-o", "--out", type=Path, help="the folder to write to (default: build/twins)")
@@ -50,7 +57,7 @@ def _lab(args: argparse.Namespace) -> int:
 
 def _doctor(args: argparse.Namespace) -> int:
     os.environ["LABHELPERS_MODE"] = "live"  # the doctor checks this machine, never a recording
-    from .core.echo import echo_commands
+    from .core.commands import echo_commands
     from .doctor import check
 
     echo_commands(False)
@@ -64,10 +71,21 @@ def _doctor(args: argparse.Namespace) -> int:
 def _cleanup(args: argparse.Namespace) -> int:
     os.environ["LABHELPERS_MODE"] = "live"
     from .core.errors import LabError
-    from .engine import cleanup
+    from .engine import EVERYONE, MINE, cleanup, lab_resources
 
+    scope = EVERYONE if args.everyone else MINE
     try:
-        done = cleanup(include_base_image=args.include_base_image)
+        if args.everyone:
+            found = lab_resources(scope, args.include_base_image)
+            for item in found:
+                print(f"  {item.kind:<9} {item.name:<40} {item.owner or '(no owner mark)'}")
+            if not found:
+                print("The lab made nothing on this Engine that is still there.")
+                return 0
+            if not args.yes and input(f"Remove these {len(found)}? [y/N] ").strip() != "y":
+                print("Nothing removed.")
+                return 0
+        done = cleanup(scope, include_base_image=args.include_base_image)
     except LabError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -79,11 +97,19 @@ def _twin(args: argparse.Namespace) -> int:
     from . import twin
     from .core.errors import LabError
 
+    from .engine import mode, name_plan
+
     folder = twin.course_root() / "notebooks"
     chosen = args.notebooks or [p.stem for p in sorted(folder.glob("[0-9]*.ipynb"))]
+    prefix = None  # no Engine to ask: the lecture's names, as the twin's header says
+    if mode() == "live":
+        try:
+            prefix = name_plan().prefix
+        except LabError:
+            prefix = None
     try:
         for notebook in chosen:
-            print(f"wrote {twin.write_twin(notebook, args.out, args.recordings)}")
+            print(f"wrote {twin.write_twin(notebook, args.out, args.recordings, prefix)}")
     except LabError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ import os
 import platform
 
 from .core.results import result
+from .core.table import Table, TableShown
 from .core.units import si
 from .engine import (
     Builder,
@@ -19,11 +20,12 @@ from .engine import (
     engine_step,
     run_once,
 )
-from .engine.connection import endpoint, sdk_version, why_unavailable
-from .engine.names import NamePlan, plan
-from .engine.system import EngineFacts, Locality
-from .replay import describe, modes
-from .core.table import Table, TableShown
+from .engine.connection import endpoint, replaying, sdk_version, why_unavailable
+from .engine.machine import Locality
+from .engine.names import NamePlan
+from .engine.ownership import name_plan
+from .engine.system import EngineFacts
+from .replay import describe
 
 __all__ = ["Finding", "Report", "check"]
 
@@ -71,12 +73,20 @@ def check() -> Report:
     `doctor` command runs live: it checks this machine).
     """
     report = _checks()
-    if modes.active():
+    if replaying():
         mode = Finding(
             "Mode",
             describe(),
             False,
             "no live Engine here: notebooks replay a recorded run (see the README)",
+        )
+    elif report.facts is None:  # asked live (the doctor command), and no Engine answered
+        mode = Finding(
+            "Mode",
+            "none yet: no Docker Engine answers (see below)",
+            False,
+            "once an Engine answers, every result comes from it; until then the notebooks "
+            "replay a recorded run",
         )
     else:
         mode = Finding("Mode", describe(), True, "")
@@ -162,7 +172,7 @@ def _checks() -> Report:
         )
     )
     findings.append(_free_disk(choice.image if choice.present else ""))
-    findings.append(_names(plan(refresh=True)))
+    findings.append(_names(name_plan(refresh=True)))
     return Report(tuple(findings), facts, locality, builder)
 
 
@@ -185,18 +195,21 @@ def _folder() -> str:
     return below if os.path.isdir(below) else here
 
 
+PLATFORMS = {
+    "native-linux": "native Linux: the Engine's files are on this machine",
+    "docker-desktop": "Docker Desktop: the Engine runs in a Linux VM",
+    "wsl2": "WSL 2: the Engine runs in the WSL 2 Linux VM",
+    "rootless": "rootless Engine: its data root is in your home directory",
+    "in-a-container": "an Engine in a container of its own (Docker in Docker, or a classroom's "
+    "Engine for you): its files are in that container, not on this machine",
+    "remote": "an Engine on another host: its files are there, not on this machine",
+}
+
+
 def _platform(facts: EngineFacts, locality: Locality) -> str:
-    if facts.platform_kind == "native-linux" and locality.files_here is False:
-        return (
-            "Linux, but the Engine runs elsewhere (in a container or on another host): "
-            "its files are not on this machine"
-        )
-    return {
-        "native-linux": "native Linux: the Engine's files are on this machine",
-        "docker-desktop": "Docker Desktop: the Engine runs in a Linux VM",
-        "wsl2": "WSL 2: the Engine runs in the WSL 2 Linux VM",
-        "rootless": "rootless Engine: its data root is in your home directory",
-    }[facts.platform_kind]
+    classroom = os.environ.get("LABHELPERS_CLASSROOM", "")
+    found = PLATFORMS[facts.platform_kind]
+    return f"{found} ({classroom})" if classroom else found
 
 
 def _sharing(locality: Locality) -> Finding:
@@ -218,7 +231,7 @@ def _free_disk(image: str) -> Finding:
     """Free space on the Engine's disk, measured where the Engine is (`df` in a container)."""
     if not image:
         return Finding("Free disk", "unknown", True, "measured when data is written")
-    done = run_once(image, ["df", "-P", "-B1", "/"], check=False, echo=None)
+    done = run_once(image, ["df", "-P", "-B1", "/"], check=False)
     fields = done.output.strip().splitlines()[-1].split() if done.output.strip() else []
     if done.exit_code != 0 or len(fields) < 4 or not fields[3].isdigit():
         return Finding("Free disk", "unknown", True, "measured when data is written")

@@ -7,10 +7,10 @@ from typing import Any
 
 from . import replay
 from .core.errors import LabError
-from .core.labels import current_notebook, set_notebook
-from .engine.connection import server_summary
-from .engine.names import plan
+from .engine.connection import mode, server_summary
+from .engine.ownership import name_plan
 from .engine.system import recording_meta
+from .replay.state import current_notebook
 
 __all__ = [
     "install_error_display",
@@ -26,16 +26,30 @@ def start_lesson(notebook: str) -> None:
     """Begin a notebook: label what it creates with `notebook`, and show lab errors as short
     messages instead of tracebacks. Prints the mode: live (which Engine answers, or why none does)
     or replay (a banner saying what was recorded, when, and how to get live results)."""
-    set_notebook(notebook)
     install_error_display()
+    _group_commands_by_cell()
+    replaying = mode() == "replay"
     shown = replay.begin(notebook, recording_meta)
-    if replay.active():
+    if replaying:
         _show(shown)
         return
     print(f"Lesson {notebook}: live mode, connected to {server_summary()}.")
-    notice = plan().notice()
+    notice = name_plan().notice()
     if notice:
         print(notice)
+
+
+def _group_commands_by_cell() -> None:
+    """Each cell shows the first command of each kind as it runs and gathers the later ones in
+    one collapsed block (`labhelpers.core.commands.echo`): the cell tells it when a cell runs."""
+    from .core import commands
+    from .replay.keys import install_hook
+
+    def install(shell: Any) -> None:
+        shell.events.register("pre_run_cell", lambda *_: commands.cell_started())
+        shell.events.register("post_run_cell", lambda *_: commands.cell_ended())
+
+    install_hook("command-cells", install)
 
 
 def install_error_display() -> None:
@@ -60,14 +74,14 @@ def install_error_display() -> None:
                 return
             print(_INTERRUPTED)
             return
-        print(f"{etype.__name__}: {value}")
+        print(value)
 
     shell.set_custom_exc((LabError, KeyboardInterrupt), show)
 
 
 _INTERRUPTED = (
-    "KeyboardInterrupt: you stopped this lab step. Run the cell again to redo it: the lab "
-    "replaces what the step had half made."
+    "You stopped this lab step. Run the cell again to redo it: the lab replaces what the step "
+    "had half made."
 )
 
 
@@ -91,50 +105,58 @@ def _show(value: Any) -> None:
     print(repr(value))
 
 
+def _named(text: str) -> str:
+    """TEXT with the course's names as this Engine has them (`lab-my-vol`, ...); replayed, or
+    with no Engine to ask, as the lecture wrote them."""
+    from .engine.names import rename_in_text
+
+    if mode() == "replay":
+        return text
+    try:
+        return rename_in_text(text)
+    except LabError:  # no Engine to ask: the text reads as the lecture wrote it
+        return text
+
+
 def show_solution(path: str) -> Any:
     """Show an exercise's solution file, with the course's names on this Engine (see
     `labhelpers.engine.names`); in a terminal, `bash PATH` runs the file as written."""
-    from .engine.names import rename_in_text
     from .teaching.solutions import show_solution as show
 
-    return show(path, rename_in_text)
+    return show(path, _named)
 
 
 def run_solution(path: str, timeout_s: int = 600) -> str:
     """Run an exercise's solution as `show_solution` shows it (tests do this)."""
-    from .engine.names import rename_in_text
     from .teaching.solutions import run_solution as run
 
-    return run(path, timeout_s, rename_in_text)
+    return run(path, timeout_s, _named)
 
 
 def write_twin(notebook: str = "") -> None:
     """Write this notebook's CLI twin (`python -m labhelpers twin NN` does the same): its Docker
-    work as a bash script, from the commands its recorded live run printed, with the course's
-    names on this Engine, ending by removing what it made. Prints where it is and how to run it.
+    work as a bash script, from the commands its recorded live run ran, with the course's names
+    on this Engine, touching only your lab work. Prints where it is and how to run it.
 
     Makes no Engine call of its own (nothing to record or replay): the names come from the plan
     `start_lesson` chose; replayed (no Engine), the lecture's names, and it says so."""
-    from .engine import names
-    from .replay import modes
+    from .engine.names import current_prefix
     from .twin import course_root, write_twin
 
     stem = notebook or current_notebook()
-    chosen = names.chosen_prefix()  # start_lesson's plan(), if it reached an Engine
-    live = modes.mode() == "live" and chosen is not None
-    replayed = modes.mode() == "replay"  # then twin_script keeps the lecture's names, saying so
-    path = write_twin(stem, prefix=None if replayed else chosen or "")
+    prefix = None if mode() == "replay" else current_prefix()
+    path = write_twin(stem, prefix=prefix)
     root = course_root()
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     whose = (
         "the course's names on this Engine"
-        if live
+        if prefix is not None
         else "the lecture's names (replayed: no Engine to ask which names are yours)"
     )
     print(
         f"Wrote {shown}: this notebook's Docker work as a bash script, the commands its live run "
-        f"printed, with {whose}.\nIn a terminal, from the course's folder: bash {shown}\n"
-        "It works in a scratch folder and removes what it made when it ends."
+        f"ran, with {whose}.\nIn a terminal, from the course's folder: bash {shown}\n"
+        "It works in a scratch folder, touches only your lab work, and removes what it made."
     )
 
 
@@ -149,17 +171,8 @@ def quiz(questions: Any) -> Any:
 
     if isinstance(questions, str):
         questions = load_quiz(questions)
-
-    def named(text: str) -> str:
-        from .engine.names import rename_in_text
-
-        try:
-            return rename_in_text(text)
-        except LabError:  # no Engine to ask: the questions read as the lecture wrote them
-            return text
-
     renamed = [
-        Question(named(q.prompt), tuple(map(named, q.options)), q.answer, named(q.explanation))
+        Question(_named(q.prompt), tuple(map(_named, q.options)), q.answer, _named(q.explanation))
         for q in questions
     ]
     return build(renamed)

@@ -26,14 +26,22 @@ __all__ = [
     "PROBE",
     "Binding",
     "Command",
+    "FileWritten",
     "bind",
+    "cell_ended",
+    "cell_started",
     "collect",
     "docker",
+    "echo",
     "echo_commands",
     "echoing",
+    "file_written",
     "hidden",
     "host",
     "listen",
+    "listen_to_echo",
+    "plain",
+    "printing",
     "shell_path",
     "show",
     "show_all",
@@ -159,7 +167,8 @@ def _pwd_in_text(line: str) -> str:
 # --- showing ------------------------------------------------------------------------------------
 
 _settings = {"echo": True}
-_listeners: list[Callable[[Command | Binding, bool], None]] = []
+_listeners: list[Callable[[object, bool], None]] = []
+_printers: list[Callable[[str], None]] = []
 _collecting: list[list[Command]] = []
 _hidden: list[bool] = []
 
@@ -173,26 +182,166 @@ def echoing() -> bool:
     return _settings["echo"]
 
 
-def listen(listener: Callable[[Command | Binding, bool], None]) -> None:
+def listen(listener: Callable[[object, bool], None]) -> None:
     """Call `listener(command, shown)` for every command a helper runs or shows, and
-    `listener(binding, False)` for every value it binds (the recorder registers one: it lives
-    above this layer)."""
+    `listener(item, False)` for every value it binds and file it writes (the recorder registers
+    one: it lives above this layer)."""
     if listener not in _listeners:
         _listeners.append(listener)
 
 
+def listen_to_echo(printer: Callable[[str], None]) -> None:
+    """Call `printer(line)` for every command line shown (the recorder keeps them in order with
+    the rest of a step's output, and a replay shows them again with `echo`)."""
+    if printer not in _printers:
+        _printers.append(printer)
+
+
 def show(command: Command, shown: bool = True) -> Command:
-    """Print `$ COMMAND` (when echo is on and `shown`), and tell the listeners. A helper calls
+    """Show `$ COMMAND` (when echo is on and `shown`), and tell the listeners. A helper calls
     this for the value it is about to run; `shown=False` for a read the lesson does not show.
-    Inside `collect()`, nothing prints: the collector shows what it gathered."""
+    Inside `collect()`, nothing shows: the collector shows what it gathered."""
     shown = shown and not _hidden
-    if _collecting and shown:
-        _collecting[-1].append(command)
-    elif shown and _settings["echo"]:
-        print(f"$ {command.text()}", flush=True)
     for listener in _listeners:
         listener(command, shown)
+    if _collecting and shown:
+        _collecting[-1].append(command)
+    elif shown:
+        echo(command.text())
     return command
+
+
+class _Cell:
+    """What one notebook cell has shown: the first command of each kind prints as it runs; the
+    later ones of a kind gather in one collapsed "more commands run" block of the cell (copyable
+    there), so a cell's output stays short. Outside a cell run (a widget's action, a terminal)
+    every command prints."""
+
+    def __init__(self) -> None:
+        self.running = False
+        self.kinds: set[str] = set()
+        self.more: list[str] = []
+        self.handle = None
+
+
+_cell = _Cell()
+
+
+def cell_started() -> None:
+    """A notebook cell begins (IPython's pre_run_cell: `labhelpers.notebook` registers this)."""
+    _cell.__init__()
+    _cell.running = True
+
+
+def cell_ended() -> None:
+    _cell.running = False
+
+
+def _kind(line: str) -> str:
+    words = [w for w in line.split() if "=" not in w or w.startswith("-")]
+    if words[:1] == ["docker"]:
+        return " ".join(words[:3] if len(words) > 2 and words[1] in _GROUP_WORDS else words[:2])
+    return words[0] if words else ""
+
+
+_GROUP_WORDS = ("volume", "image", "network", "system", "plugin", "container", "buildx")
+
+
+def echo(line: str) -> None:
+    """Show one command line (`$ LINE`), printed or gathered (see `_Cell`). The recorder hears it
+    (a replay calls this again with the recorded line)."""
+    if not _settings["echo"]:
+        return
+    for printer in _printers:
+        printer(line)
+    kind = _kind(line)
+    if not _cell.running or _plain or kind not in _cell.kinds or not _display_available():
+        _cell.kinds.add(kind)
+        _printing.append(True)
+        try:
+            print(f"$ {line}", flush=True)
+        finally:
+            _printing.pop()
+        return
+    _cell.more.append(line)
+    _show_more()
+
+
+_printing: list[bool] = []
+_plain: list[bool] = []
+
+
+@contextlib.contextmanager
+def plain() -> Iterator[None]:
+    """Within the block every command prints as a line (a widget gathers what its action printed
+    and shows it in its own panel)."""
+    _plain.append(True)
+    try:
+        yield
+    finally:
+        _plain.pop()
+
+
+def printing() -> bool:
+    """True while a command line is being printed (the recorder's capture leaves it out: it keeps
+    the line itself, via `listen_to_echo`)."""
+    return bool(_printing)
+
+
+def _display_available() -> bool:
+    import sys
+
+    if "IPython" not in sys.modules:
+        return False
+    from IPython import get_ipython
+
+    return get_ipython() is not None and hasattr(get_ipython(), "kernel")
+
+
+class _More:
+    """The collapsed block of a cell's later commands (HTML), with a one-line plain form."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = list(lines)
+
+    def __repr__(self) -> str:
+        count = len(self.lines)
+        return f"({count} more command{'s' if count > 1 else ''} run: open the block to see them)"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        count = len(self.lines)
+        body = html.escape("\n".join(f"$ {line}" for line in self.lines))
+        return (
+            f"<details><summary>{count} more command{'s' if count > 1 else ''} run</summary>"
+            f"<pre style='font-size:85%'>{body}</pre></details>"
+        )
+
+
+def _show_more() -> None:
+    from IPython.display import display
+
+    block = _More(_cell.more)
+    if _cell.handle is None:
+        _cell.handle = display(block, display_id=True)
+    else:
+        _cell.handle.update(block)
+
+
+@dataclasses.dataclass(frozen=True)
+class FileWritten:
+    """A file a helper wrote on this machine (a Dockerfile, a context's files): the twin writes
+    it too (a heredoc); a notebook shows the file itself where it matters, not a command."""
+
+    path: str
+    text: str
+
+
+def file_written(path: str, text: str) -> None:
+    """Report a file a helper wrote (see FileWritten)."""
+    for listener in _listeners:
+        listener(FileWritten(os.path.abspath(path), text), False)
 
 
 def bind(name: str, value: str, how: str) -> None:
@@ -238,10 +387,10 @@ def summarize(commands: list[Command]) -> list[Command]:
 
 
 def show_all(commands: list[Command]) -> None:
-    """Print gathered commands, grouped (they were reported to the listeners when they ran);
+    """Show gathered commands, grouped (they were reported to the listeners when they ran);
     inside an outer `collect()`, hand them to it instead."""
     if _collecting:
         _collecting[-1].extend(commands)
-    elif _settings["echo"]:
-        for command in summarize(commands):
-            print(f"$ {command.text()}", flush=True)
+        return
+    for command in summarize(commands):
+        echo(command.text())

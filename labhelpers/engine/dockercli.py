@@ -90,6 +90,8 @@ _SWITCHES = {
     "build": {"--no-cache", "-q", "--force-rm"},
     "diff": set(),
     "cp": set(),
+    "system df": {"-v"},
+    "image save": set(),
 }
 
 # Verbs whose arguments after the first plain word are the container's command, as they are.

@@ -6,6 +6,8 @@ import os
 from importlib import resources
 from pathlib import Path
 
+from ..core.commands import file_written
+
 __all__ = ["LESSON_FILES", "write_lesson_files"]
 
 LESSON_FILES = ("Dockerfile", "app.py")
@@ -25,6 +27,8 @@ def write_lesson_files(directory: str | os.PathLike, overwrite: bool = False) ->
     for name in LESSON_FILES:
         path = target / name
         if overwrite or not path.exists():
-            path.write_text(resources.files(__package__).joinpath(name).read_text())
+            text = resources.files(__package__).joinpath(name).read_text()
+            path.write_text(text)
+            file_written(str(path), text)
         written.append(str(path))
     return tuple(written)

@@ -33,9 +33,9 @@ __all__ = ["active", "begin", "describe", "mode", "reset"]
 
 
 def begin(notebook: str, meta: Callable[[], dict]) -> Any:
-    """Called by `lh.start_lesson`: in replay, load the recording and return the start banner; in
-    a live run with LABHELPERS_RECORD_DIR set, start recording (`meta()` says on which Engine)
-    and return the recording's path; else None."""
+    """Called by `lh.start_lesson` once the Engine layer has decided the mode: in replay, load the
+    recording and return the start banner; in a live run with LABHELPERS_RECORD_DIR set, start
+    recording (`meta()` says on which Engine) and return the recording's path; else None."""
     from .player import replaying
 
     state.state.notebook = notebook

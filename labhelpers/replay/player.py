@@ -17,8 +17,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..core import commands
 from ..core.errors import NotRecorded, StaleRecording
-
 from .codec import decode, decode_error
 from .keys import bind, call_args, helper_name, is_callback, key_of, show_call
 from .modes import why_replay
@@ -159,6 +159,8 @@ def _replay_events(events: list, fn: Callable, args: tuple, kwargs: dict) -> Non
         if event[0] == "out":
             sys.stdout.write(event[1])
             sys.stdout.flush()
+        elif event[0] == "echo":  # a command line, shown as a live run shows it
+            commands.echo(event[1].replace("<notebooks>", os.getcwd()))
         elif event[0] == "call" and is_callback(given.get(event[1])):
             given[event[1]](*decode(event[2]), **decode(event[3]))
 

@@ -68,7 +68,7 @@ class _Capture:
         self.stream: Any = None
 
     def write(self, text: str) -> int:
-        if text and not self.paused:
+        if text and not self.paused and not commands.printing():
             if self.events and self.events[-1][0] == "out":
                 self.events[-1][1] += text
             else:
@@ -93,19 +93,43 @@ class _Capture:
         return noted
 
 
-def _note(item: commands.Command | commands.Binding, shown: bool) -> None:
-    """A command the outermost step ran (or a value it bound): kept with the step's call, for
-    the CLI twin (`labhelpers.twin`), which reads these and never the printed text."""
+def _note(item: object, shown: bool) -> None:
+    """A command the outermost step ran, a value it bound or a file it wrote: kept with the
+    step's call for the CLI twin (`labhelpers.twin`), which reads these and never the printed
+    text. The notebooks' folder is written as <notebooks> (as in the call's arguments)."""
     capture = getattr(local, "capture", None)
     if capture is None:
         return
     if isinstance(item, commands.Binding):
-        capture.events.append(["bind", {"name": item.name, "value": item.value, "how": item.how}])
-    else:
-        capture.events.append(["command", {**item.to_data(), "shown": shown}])
+        data = {"name": item.name, "value": item.value, "how": item.how}
+        capture.events.append(["bind", _folder_free(data)])
+    elif isinstance(item, commands.FileWritten):
+        capture.events.append(["file", _folder_free({"path": item.path, "text": item.text})])
+    elif isinstance(item, commands.Command):
+        capture.events.append(["command", _folder_free({**item.to_data(), "shown": shown})])
+
+
+def _folder_free(data: dict) -> dict:
+    folder = (state.cwd or os.getcwd()).rstrip("/")
+
+    def clean(value: object) -> object:
+        if isinstance(value, str) and folder:
+            return value.replace(folder, "<notebooks>")
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    return {key: clean(value) for key, value in data.items()}
+
+
+def _echoed(line: str) -> None:
+    capture = getattr(local, "capture", None)
+    if capture is not None and not capture.paused:
+        capture.events.append(["echo", _folder_free({"line": line})["line"]])
 
 
 commands.listen(_note)
+commands.listen_to_echo(_echoed)
 
 
 @contextlib.contextmanager

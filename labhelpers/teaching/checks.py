@@ -70,9 +70,10 @@ def exercise_check(
     def wrap(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
         @functools.wraps(fn)
         def run(*args: Any, **kwargs: Any) -> CheckResult:
-            from ..replay import modes, player, recorder
+            from ..engine.connection import replaying
+            from ..replay import player, recorder
 
-            if modes.active():
+            if replaying():
                 recorded = player.replay_check(fn, args, kwargs)
                 if recorded is not None:
                     return recorded

@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from ..core.commands import plain
 from ..core.errors import LabError
 
 __all__ = ["run_quietly", "safe"]
@@ -24,10 +25,10 @@ def run_quietly(action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[
     """
     printed = io.StringIO()
     try:
-        with contextlib.redirect_stdout(printed):
+        with contextlib.redirect_stdout(printed), plain():
             value = action(*args, **kwargs)
     except LabError as exc:
-        return None, f"{printed.getvalue()}{type(exc).__name__}: {exc}\n"
+        return None, f"{printed.getvalue()}{exc}\n"
     return value, printed.getvalue()
 
 
@@ -40,7 +41,7 @@ def safe(action: Callable[..., Any], output: Any) -> Callable[..., Any]:
         try:
             return action(*args, **kwargs)
         except LabError as exc:
-            output.append_stdout(f"{type(exc).__name__}: {exc}\n")
+            output.append_stdout(f"{exc}\n")
         return None
 
     return run

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ...core.echo import announce, cli
-from ...core.errors import LabError
-from ...core.labels import MANAGED
-from ...engine import engine_facts, engine_locality, find_volume
+from ...core.errors import BadInput, LabError
+from ...core.labels import MANAGED, mark
+from ...engine import engine_facts, engine_locality, inspect_volume
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 from .views import IN_A_VM
 
@@ -18,8 +17,9 @@ _TITLE = "A volume of your own, labelled with your storage driver"
 
 @exercise_check(_TITLE)
 def check_first_volume(name: str = VOLUME_NAME) -> CheckResult:
-    """Is there a volume NAME made by the `local` driver, carrying the lab's label and a
-    `storage-driver` label that matches `docker info`?"""
+    """Is there a volume NAME made by the `local` driver, carrying the lab's mark for it
+    (`io.labhelpers.managed=volume:NAME`) and a `storage-driver` label that matches
+    `docker info`?"""
     try:
         facts = engine_facts()
     except LabError as exc:
@@ -32,8 +32,10 @@ def check_first_volume(name: str = VOLUME_NAME) -> CheckResult:
         "a volume's labels and driver are set when it is made and cannot change: remove it "
         f"(`docker volume rm {name}`) and create it again."
     )
-    announce(cli("volume", "inspect", name))
-    volume = find_volume(name)
+    try:
+        volume = inspect_volume(name)
+    except BadInput:
+        volume = None
     if volume is None:
         return not_yet(
             _TITLE,
@@ -45,10 +47,10 @@ def check_first_volume(name: str = VOLUME_NAME) -> CheckResult:
     if not volume.lab_owned:
         return not_yet(
             _TITLE,
-            f"'{name}' has no {MANAGED}=true label, so the lab's cleanup would leave it behind "
-            "(labels cannot be added to a volume later).",
+            f"'{name}' has no {MANAGED}={mark('volume', name)} label, so the lab's cleanup would "
+            "leave it behind (labels cannot be added to a volume later).",
             again,
-            f"the lab's label is {MANAGED}=true; {options}.",
+            f"the lab's label for it is {MANAGED}={mark('volume', name)}; {options}.",
         )
     if volume.driver != "local":
         return not_yet(

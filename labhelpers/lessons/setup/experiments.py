@@ -8,8 +8,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from ...core.echo import announce, cli
-from ...core.errors import BuildFailed, LabError
+from ...core.commands import host, show
+from ...core.errors import BuildFailed, CommandFailed, LabError
 from ...engine import (
     MountSpec,
     build_image,
@@ -19,12 +19,13 @@ from ...engine import (
     engine_step,
     image_info,
     name_plan,
-    real,
+    run_host,
     run_once,
     use_lecture_names,
 )
+from ...engine.machine import Locality
 from ...engine.names import NamePlan
-from ...engine.system import EngineFacts, Locality
+from ...engine.system import EngineFacts
 from ...lesson_app import write_lesson_files
 from .results import DataRootListing, Preparation, PrepStep
 from .views import IN_A_VM
@@ -52,16 +53,15 @@ def _listed_by_helper(facts: EngineFacts, why_here_not: str) -> DataRootListing:
             image_store=store,
         )
     mount = MountSpec("bind", root, _IN_HELPER, read_only=True)
-    command = ["ls", "-A", _IN_HELPER]
-    shown = cli("run", "--rm", "--network", "none", *mount.cli_args(), choice.image, *command)
     try:
-        done = run_once(choice.image, command, [mount], check=False, echo=shown)
+        done = run_once(choice.image, ["ls", "-A", _IN_HELPER], [mount], check=False)
     except LabError as exc:
         why = (
             f"{why_here_not} A helper container could not mount it either: the Engine said "
             f"{exc.why or exc.what}"
         )
-        return DataRootListing(root, False, (), why, "", shown, store)
+        return DataRootListing(root, False, (), why, "", "", store)
+    shown = done.command
     names = tuple(sorted(line.strip() for line in done.output.splitlines() if line.strip()))
     if done.exit_code != 0 or not _DATA_ROOT_NAMES & set(names):
         seen = ", ".join(names[:6]) or "an empty folder"
@@ -100,15 +100,18 @@ def list_data_root(
         else:
             why = "the doctor could not tell whether the Engine's files are on this machine."
         return _listed_by_helper(facts, why)
-    shown = f"sudo ls {root}"
-    announce(shown)
-    try:
-        names = tuple(sorted(os.listdir(root)))
-    except PermissionError:
-        return _listed_by_helper(facts, "only root may read it on this machine.")
-    except FileNotFoundError:
+    if not os.path.isdir(root):
         return _listed_by_helper(facts, f"this machine has no {root}.")
-    return DataRootListing(root, True, names, "", "this machine", shown, store)
+    if not os.access(root, os.R_OK | os.X_OK):
+        return _listed_by_helper(facts, "only root may read it on this machine.")
+    try:
+        done = run_host(show(host("ls", "-A", root)))
+    except CommandFailed:
+        return _listed_by_helper(facts, "it could not be read on this machine.")
+    names = tuple(sorted(line for line in done.stdout.splitlines() if line))
+    return DataRootListing(
+        root, True, names, "", "this machine", host("ls", "-A", root).line(), store
+    )
 
 
 def _tell(on_progress: Callable[[int, str], None] | None, done: int, text: str) -> None:
@@ -136,7 +139,7 @@ def prepare_lab(
     return _base_image_and_build(context, tag, files, on_progress, on_build_step)
 
 
-@engine_step("prepare the lab")
+@engine_step("prepare the lab", names={"tag": "image"})
 def _base_image_and_build(
     context: str | os.PathLike,
     tag: str,
@@ -144,7 +147,6 @@ def _base_image_and_build(
     on_progress: Callable[[int, str], None] | None,
     on_build_step: Callable[[int, int, str], None] | None,
 ) -> Preparation:
-    tag = real(tag, "image")  # shown as the Engine names it (the build maps it the same way)
     _tell(on_progress, 1, "choosing the base image")
     choice = choose_base_image(pull=True)
     base = PrepStep(
@@ -184,13 +186,13 @@ def _base_image_and_build(
     built = PrepStep(
         tag,
         True,
-        f"built with {label} from {context}: {info.layer_count} layers, labelled as the lab's",
+        f"built with {label} from {context}: {info.layer_count} layers, marked as the lab's",
     )
     return Preparation((base, lesson_files, built))
 
 
 def course_names(refresh: bool = False) -> NamePlan:
-    """The course's names on this Engine (`labhelpers.engine.names.plan`): the lecture's, or
+    """The course's names on this Engine (`labhelpers.engine.names.choose`): the lecture's, or
     with a prefix when some of them are yours."""
     return name_plan(refresh=refresh)
 

@@ -4,9 +4,38 @@ from __future__ import annotations
 
 from ...core.results import result
 from ...core.table import Table, TableShown
-from .views import data_root_table
 
-__all__ = ["DataRootListing", "PrepStep", "Preparation"]
+__all__ = [
+    "CONTAINERD_STORE_MEANING",
+    "DATA_ROOT_MEANINGS",
+    "DataRootListing",
+    "PrepStep",
+    "Preparation",
+]
+
+DATA_ROOT_MEANINGS = {
+    "overlay2": "the storage driver's layers: one directory per image layer and per container's "
+    "writable layer",
+    "image": "the image store's records: which layers make up each image, and the tags",
+    "containers": "each container's settings and log files (not its files: those are in the "
+    "writable layer)",
+    "volumes": "the `local` driver's volumes, one directory each (NAME/_data holds the data)",
+    "buildkit": "BuildKit's state and build cache",
+    "containerd": "state of the containerd daemon the Engine runs containers through",
+    "rootfs": "each running container's root filesystem, mounted (the containerd image store)",
+    "engine-id": "this Engine's id",
+    "network": "the networks' settings",
+    "plugins": "installed plugins",
+    "runtimes": "files of extra container runtimes",
+    "swarm": "swarm mode's state (empty unless swarm is on)",
+    "tmp": "scratch space the Engine uses while it works",
+    "trust": "keys for signed images (Docker Content Trust)",
+}
+# With the containerd image store, containerd's directory holds the images and writable layers.
+CONTAINERD_STORE_MEANING = (
+    "the containerd image store: compressed layer blobs (content) and the snapshotter's "
+    "unpacked layers and containers' writable layers (io.containerd.snapshotter.v1.overlayfs)"
+)
 
 
 @result
@@ -27,7 +56,25 @@ class DataRootListing(TableShown):
     image_store: str = ""
 
     def table(self) -> Table:
-        return data_root_table(self)
+        """The data root's directories with what each holds, or why they could not be listed."""
+        if not self.listed:
+            rows = [("cannot list", self.path), ("why", self.reason)]
+            if self.command:
+                rows.append(("tried", self.command))
+            return Table(["", ""], rows)
+        meanings = dict(DATA_ROOT_MEANINGS)
+        if self.image_store == "containerd":
+            meanings["containerd"] = CONTAINERD_STORE_MEANING
+        where = (
+            "on this machine"
+            if self.method == "this machine"
+            else f"where the Engine runs, listed by the helper container above: {self.reason}"
+        )
+        return Table(
+            ["directory", "what it holds"],
+            [(name, meanings.get(name, "(not explained here)")) for name in self.entries],
+            caption=f"{self.path} {where}",
+        )
 
 
 @result

@@ -17,14 +17,10 @@ from ...core.table import Table
 
 if TYPE_CHECKING:
     from ...doctor import EngineFacts, Report
-    from .results import DataRootListing
 
 __all__ = [
-    "CONTAINERD_STORE_MEANING",
-    "DATA_ROOT_MEANINGS",
     "IN_A_VM",
     "Sentence",
-    "data_root_table",
     "explain",
     "facts_table",
     "meaning",
@@ -272,51 +268,4 @@ def require_ready(report: Report) -> Sentence:
         + ".",
         " ".join(f.advice for f in blocking),
         "do that, then run this notebook again from the top (Run > Run All Cells).",
-    )
-
-
-DATA_ROOT_MEANINGS = {
-    "overlay2": "the storage driver's layers: one directory per image layer and per container's "
-    "writable layer",
-    "image": "the image store's records: which layers make up each image, and the tags",
-    "containers": "each container's settings and log files (not its files: those are in the "
-    "writable layer)",
-    "volumes": "the `local` driver's volumes, one directory each (NAME/_data holds the data)",
-    "buildkit": "BuildKit's state and build cache",
-    "containerd": "state of the containerd daemon the Engine runs containers through",
-    "rootfs": "each running container's root filesystem, mounted (the containerd image store)",
-    "engine-id": "this Engine's id",
-    "network": "the networks' settings",
-    "plugins": "installed plugins",
-    "runtimes": "files of extra container runtimes",
-    "swarm": "swarm mode's state (empty unless swarm is on)",
-    "tmp": "scratch space the Engine uses while it works",
-    "trust": "keys for signed images (Docker Content Trust)",
-}
-# With the containerd image store, containerd's directory holds the images and writable layers.
-CONTAINERD_STORE_MEANING = (
-    "the containerd image store: compressed layer blobs (content) and the snapshotter's "
-    "unpacked layers and containers' writable layers (io.containerd.snapshotter.v1.overlayfs)"
-)
-
-
-def data_root_table(listing: DataRootListing) -> Table:
-    """The data root's directories with what each holds, or why they could not be listed."""
-    if not listing.listed:
-        rows = [("cannot list", listing.path), ("why", listing.reason)]
-        if listing.command:
-            rows.append(("tried", listing.command))
-        return Table(["", ""], rows)
-    meanings = dict(DATA_ROOT_MEANINGS)
-    if listing.image_store == "containerd":
-        meanings["containerd"] = CONTAINERD_STORE_MEANING
-    where = (
-        "on this machine"
-        if listing.method == "this machine"
-        else f"where the Engine runs, listed by the helper container above: {listing.reason}"
-    )
-    return Table(
-        ["directory", "what it holds"],
-        [(name, meanings.get(name, "(not explained here)")) for name in listing.entries],
-        caption=f"{listing.path} {where}",
     )
