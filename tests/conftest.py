@@ -23,9 +23,11 @@ import sys
 import pytest
 
 import labhelpers as lh
-from labhelpers.core.labels import MANAGED, SESSION_ID
-from labhelpers.engine import lab_resources
+from labhelpers.core.labels import MANAGED, is_mine, mark
+from labhelpers.core.sessions import SESSION_ID
+from labhelpers.engine import SESSION, lab_resources
 from labhelpers.engine.connection import why_unavailable
+from labhelpers.engine.names import course_name
 
 ENGINE_FIXTURES = {"engine", "no_leftovers", "lesson_image", "my_image"}
 
@@ -83,8 +85,8 @@ def no_leftovers(engine):
 
 
 def remove_leftovers() -> tuple:
-    """Remove what this session's tests left labelled in the Engine; return what that was."""
-    left = lab_resources(session_only=True)
+    """Remove what this session's tests left in the Engine; return (kind, name) of each."""
+    left = tuple((item.kind, item.name) for item in lab_resources(SESSION))
     for kind, name in left:
         args = ("rm", "-f", "-v", name) if kind == "container" else (kind, "rm", "-f", name)
         docker_cli(*args, check=False)
@@ -119,8 +121,8 @@ def make_room_for(kind: str, name: str) -> None:
     found = docker_cli(*inspect, "-f", labels, name, check=False)
     if found.returncode != 0:
         return
-    managed = (json.loads(found.stdout or "null") or {}).get(MANAGED, "")
-    if managed != "true" and not managed.startswith("image:"):
+    labels = json.loads(found.stdout or "null") or {}
+    if labels.get(MANAGED, "") != mark(kind, name) or not is_mine(labels):
         pytest.skip(f"this Engine already has a {kind} {name} of someone's: not the test's to use")
     remove = {
         "container": ("rm", "-f", "-v"),
@@ -142,9 +144,7 @@ def my_image():
     """`my-image`, as the exercises' solutions and the notebooks use it: built (in another lab
     session, like `lesson_image`) if the Engine lacks it; it stays, as the notebooks leave it.
     Its name as this Engine has it (`lab-my-image` when a prefix is in play), for the CLI."""
-    from labhelpers.engine import real
-
-    name = real("my-image", "image")
+    name = course_name("my-image", "image")
     if docker_cli("image", "inspect", name, check=False).returncode != 0:
         in_another_session("import labhelpers as lh; lh.ensure_lesson_image()")
     return name
@@ -166,6 +166,4 @@ def lesson_image(tmp_path_factory):
     )
     in_another_session(code, str(context), SHARED_IMAGE)
     yield SHARED_IMAGE  # the lab maps it (`lab-lab-test-image` with a prefix); the CLI needs:
-    from labhelpers.engine import real
-
-    docker_cli("image", "rm", "-f", real(SHARED_IMAGE, "image"), check=False)
+    docker_cli("image", "rm", "-f", course_name(SHARED_IMAGE, "image"), check=False)

@@ -28,7 +28,6 @@ from . import drift
 __all__ = ["NAMES_FILE", "check", "committed_dir", "read_names", "record", "select"]
 
 NAMES_FILE = "names.json"
-NAMES_LOG_SETTING = "LABHELPERS_NAMES_LOG"  # engine.names writes the names it creates here
 
 CELL_TIMEOUT_S = 900
 
@@ -81,8 +80,7 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> 
         print(f"No notebook matches {wanted} in {notebooks_dir()}.", file=sys.stderr)
         return 1
     failed = []
-    names_log = Path(tempfile.mkdtemp(prefix="labhelpers-names-")) / "names.log"
-    os.environ[NAMES_LOG_SETTING] = str(names_log)
+    created: dict[str, set[str]] = {}
     for path in paths:
         with tempfile.TemporaryDirectory(prefix="labhelpers-recording-") as scratch:
             os.environ[modes.MODE_SETTING] = "live"
@@ -105,27 +103,43 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> 
             for made_one in made:
                 shutil.copyfile(made_one, out / made_one.name)
                 data = json.loads(made_one.read_text())
+                for kind, names in read_names(made_one).items():
+                    created.setdefault(kind, set()).update(names)
                 for problem in data.get("problems", []):
                     print(f"  warning: {problem}")
             calls = sum(len(json.loads(m.read_text())["calls"]) for m in made)
             names = ", ".join(str(out / m.name) for m in made)
             print(f"  ok: {calls} calls in {time.perf_counter() - started:.0f} s -> {names}")
-    _write_names(out / NAMES_FILE, read_names(names_log), replace=not wanted and not failed)
-    shutil.rmtree(names_log.parent, ignore_errors=True)
+    _write_names(out / NAMES_FILE, created, replace=not wanted and not failed)
     if failed:
         print(f"Not recorded (kept the previous recording): {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0
 
 
-def read_names(log: Path) -> dict[str, set[str]]:
-    """The course's names a live run logged (`kind name` lines), by kind."""
+def read_names(recording: Path) -> dict[str, set[str]]:
+    """The names a recorded run created, by kind, read from its commands: `docker run`/`create`
+    `--name`, `docker volume create NAME`, `docker build -t TAG` (the course's prefix and a
+    session's suffix taken off: names.json lists the lecture's forms)."""
+    import re
+
     names: dict[str, set[str]] = {}
-    if log.is_file():
-        for line in log.read_text().splitlines():
-            kind, _, name = line.partition(" ")
-            if name:
-                names.setdefault(kind, set()).add(name)
+    data = json.loads(recording.read_text()) if recording.is_file() else {"calls": []}
+    for call in data["calls"]:
+        for event in call.get("events", []):
+            if event[0] != "command":
+                continue
+            argv = event[1]["argv"]
+            kind, name = "", ""
+            if argv[1:2] in (["run"], ["create"]) and "--name" in argv:
+                kind, name = "container", argv[argv.index("--name") + 1]
+            elif argv[1:3] == ["volume", "create"]:
+                kind, name = "volume", argv[-1]
+            elif argv[1:2] == ["build"] and "-t" in argv:
+                kind, name = "image", argv[argv.index("-t") + 1].removesuffix(":latest")
+            if name and not re.match(r"^(ex\d\d-|lab-probe-)", name):
+                plain = re.sub(r"-s[0-9a-f]{5}$", "", re.sub(r"^lab\d*-", "", name))
+                names.setdefault(kind, set()).add(plain)
     return names
 
 
@@ -146,7 +160,7 @@ def _tail(exc: Exception) -> str:
 def check(fresh: Path, committed: Path | None = None, strict: bool = True) -> int:
     """Compare the committed recordings with the fresh ones in `fresh`; 0 when none drifted.
     `strict=False`: calls and the kinds of results only (a run on another kind of Engine).
-    A fresh `names.log` there must name nothing that names.json lacks."""
+    What the fresh run created must all be in names.json."""
     committed = committed or committed_dir()
     made = sorted(p for p in fresh.glob("*.json") if p.name != NAMES_FILE)
     if not made:
@@ -160,9 +174,10 @@ def check(fresh: Path, committed: Path | None = None, strict: bool = True) -> in
         problems += drift.compare(old, new, strict)
     known_file = committed / NAMES_FILE
     known = json.loads(known_file.read_text()) if known_file.is_file() else {}
-    for kind, names in read_names(fresh / "names.log").items():
-        for name in sorted(names - set(known.get(kind, []))):
-            problems.append(f"names.json lacks the {kind} name '{name}' the course creates.")
+    for path in made:
+        for kind, names in read_names(path).items():
+            for name in sorted(names - set(known.get(kind, []))):
+                problems.append(f"names.json lacks the {kind} name '{name}' the course creates.")
     if problems:
         print("The committed recordings no longer match a live run:", file=sys.stderr)
         for problem in problems:
