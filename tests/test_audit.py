@@ -79,4 +79,4 @@ def test_the_lab_audits_what_it_creates_and_removes(
     helper = entries[1]
     assert helper["role"] == "helper" and helper["network_mode"] == "none"
     assert problems(log) == []
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)

@@ -78,7 +78,7 @@ def test_learner_resources_survive_the_lab_byte_for_byte(
     lh.create_volume("lab-vol")
     lh.run_container("my-cont-2", image=lesson_image, mounts=[lh.volume_mount("lab-vol", "/app")])
     lh.write_data("my-cont-2", 1)
-    report = eng.cleanup(session_only=True)
+    report = eng.cleanup(eng.SESSION)
     removed = {(r.kind, r.name) for r in report.removed}
     assert ("container", "my-cont-2") in removed and ("volume", "lab-vol") in removed
     assert not {("container", "my-cont-1"), ("volume", "my-vol")} & removed
@@ -112,7 +112,7 @@ def test_what_the_learner_makes_from_the_labs_image_stays_theirs(
         ).stdout.strip()
         assert inherited == f"image:{full_tag(lesson_image)}"
 
-        listed = eng.lab_resources()
+        listed = {(r.kind, r.name) for r in eng.lab_resources()}
         assert ("container", "lab-t-mine") not in listed
         assert ("image", "lab-t-mine-image:latest") not in listed
         assert ("image", full_tag(lesson_image)) in listed  # the lab's own image
@@ -125,7 +125,7 @@ def test_what_the_learner_makes_from_the_labs_image_stays_theirs(
         assert "lab-t-mine" not in names and "lab-t-mine-image:latest" not in names
         mine = {t.name for t in lh.cleanup.unlabelled_snapshot().things}
         assert {"lab-t-mine", "lab-t-mine-image:latest"} <= mine
-        eng.cleanup(session_only=True)
+        eng.cleanup(eng.SESSION)
         assert docker_cli("inspect", "lab-t-mine", check=False).returncode == 0
     finally:
         docker_cli("rm", "-f", "lab-t-mine", check=False)
