@@ -37,8 +37,9 @@ def _conda() -> dict[str, str]:
 
 
 def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject():
+    """The learner's set only, as `make lab` installs it: no test tool."""
     project = _pyproject()
-    wanted = dict(map(_split, project["dependencies"] + project["optional-dependencies"]["test"]))
+    wanted = dict(map(_split, project["dependencies"]))
     wanted["python"] = project["requires-python"]
     assert _conda() == wanted
 
