@@ -193,7 +193,9 @@ def _check_build(
         )
 
 
-@engine_step("build the image", validate=_check_build)
+@engine_step(
+    "build the image", validate=_check_build, names={"tag": "image", "base_image": "image"}
+)
 def build_image(
     context: str | os.PathLike,
     tag: str = "my-image",
@@ -271,7 +273,7 @@ def ensure_lesson_image(
     """
     if check_image_name(tag) is None:
         folder = Path(context) if context is not None else Path(LESSON_APP)
-        if context is None and not (folder / "Dockerfile").is_file():
+        if context is None:  # written when missing, and reported for the twin either way
             from ..lesson_app import write_lesson_files
 
             write_lesson_files(folder)
