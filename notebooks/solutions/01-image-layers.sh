@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Exercise 01: my-layer-exercise = my-image + exactly one layer of 2 MB + ENV STAGE=exercise.
 set -eu
-
-# A build context of its own: the Dockerfile is the only file the build needs.
-context=$(mktemp -d)
+context=$(mktemp -d)   # a build context of its own: the Dockerfile is all the build needs
 cat > "$context/Dockerfile" <<'DOCKERFILE'
 FROM my-image
 # changes only the image's config: no layer
@@ -12,8 +10,9 @@ ENV STAGE=exercise
 RUN head -c 2000000 /dev/zero > /app/two-megabytes.bin
 DOCKERFILE
 
-# The label lets the lab's cleanup find the image.
-docker build --label io.labhelpers.managed=true -t my-layer-exercise "$context"
+# The mark names exactly this image: cleanup removes it, never what you build FROM it.
+docker build --label io.labhelpers.managed=image:my-layer-exercise:latest \
+  -t my-layer-exercise "$context"
 rm -rf "$context"
 
 # The evidence: one row of 2MB more than my-image, and one more RootFS layer.
