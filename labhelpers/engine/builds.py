@@ -235,7 +235,9 @@ def build_image(
     started = time.perf_counter()
     image_id, steps, log = run(command, tag, on_progress, on_log)
     note_made("image", image_id)
-    audit.resource_created("image", command, tag, lab_labels("image", tag), builder=chosen)
+    if audit.auditing():
+        made = client().images.get(tag)  # the labels the Engine gave it, for the echo check
+        audit.resource_created("image", command, tag, made.labels, builder=chosen)
     return BuildResult(
         tag,
         image_id.split(":")[-1][:12],
