@@ -36,8 +36,8 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
         return not_yet(
             _TITLE,
             f"there is no image '{tag}' yet.",
-            f"an image is built from a Dockerfile: yours starts FROM {from_image}, has one step "
-            "that writes files (a layer) and one that only sets the config (no layer).",
+            f"a Dockerfile FROM {from_image} with one step that writes files and one that only "
+            "sets the config.",
             "in an empty folder, a Dockerfile with `ENV ...` and one `RUN` that writes 2,000,000 "
             f"bytes; then `docker build {label} -t {tag} FOLDER`.",
         )

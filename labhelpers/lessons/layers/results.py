@@ -181,11 +181,6 @@ class LayerReport(_TableAndNotes):
         """Do the rows add up to what `docker image ls` shows (the classic store only)?"""
         return self.rows_bytes == self.sizes.listed_bytes
 
-    @property
-    def step_images(self) -> int:
-        """How many rows name a step image (the classic builder keeps one per step)."""
-        return sum(row.image_id != MISSING for row in self.rows)
-
     def table(self) -> Table:
         return Table(
             ["image", "from", "step", "size", "new layer?"],
@@ -202,13 +197,11 @@ class LayerReport(_TableAndNotes):
         )
 
     def notes(self) -> list[str]:
-        own = [row for row in self.layers if row.own]
-        base = [row for row in self.layers if not row.own]
-        count = "the same" if self.layers_agree else "a DIFFERENT count"
-        made = ", ".join(_clip(row.step, 30) for row in own) or "none"
+        own = sum(row.own for row in self.layers)
+        count = "" if self.layers_agree else f" (RootFS.Layers counts {self.rootfs_layers})"
         notes = [
-            f"{len(self.layers)} layers (RootFS.Layers: {self.rootfs_layers}, {count}): "
-            f"{len(base)} of the base image, shared, {len(own)} of the Dockerfile: {made}."
+            f"{len(self.layers)} layers{count}: {len(self.layers) - own} shared with the base "
+            f"image, {own} from the Dockerfile."
         ]
         sizes = self.sizes
         unpacked = (
@@ -265,7 +258,7 @@ class TrialReport(_TableAndNotes):
             Claim(
                 "FROM",
                 "layer",
-                tuple(f"the base's {n} layer{'s' * (n != 1)}, shared" for n in base),
+                tuple(f"the base's {n} layer{'s' * (n != 1)}" for n in base),
                 True,
                 "FROM makes no layer of its own: the image starts with the base image's layers",
             )
@@ -300,25 +293,16 @@ class TrialReport(_TableAndNotes):
             BUILDERS.get(r.builder, r.builder) + (" (yours)" if n == 0 else "")
             for n, r in enumerate(self.reports)
         ]
-        rows = [(c.question, c.lecture, *c.measured, yes_no(c.holds)) for c in self.claims]
+        rows = [
+            (c.question, c.lecture, *c.measured, "yes" if c.holds else f"no: {c.because}")
+            for c in self.claims
+        ]
         return Table([*columns, "holds?"], rows)
 
     def notes(self) -> list[str]:
-        failed = [c for c in self.claims if not c.holds]
-        notes = [
-            "Does not hold: " + "; ".join(f"{c.question} ({c.because})" for c in failed) + "."
-            if failed
-            else "The lecture's table holds for every instruction here."
-        ]
-        ids = ", ".join(
-            f"{builder_label(r.builder)} {r.step_images} of {len(r.rows)}" for r in self.reports
-        )
-        notes.append(f"History rows with a step image's id (the rest: {MISSING}): {ids}.")
-        if self.unavailable:
-            notes.append(
-                f"Only {builder_label(self.reports[0].builder)} built it: {self.unavailable}"
-            )
-        return notes
+        if not self.unavailable:
+            return []
+        return [f"Only {builder_label(self.reports[0].builder)} built it: {self.unavailable}"]
 
 
 # --- add a layer ----------------------------------------------------------------------------------
@@ -457,11 +441,9 @@ class StageComparison(_TableAndNotes):
 
     def notes(self) -> list[str]:
         (claim,) = self.claims
-        rm = self._variant("one-stage-rm")
         notes = [
             f"{claim.question} {yes_no(claim.holds)}: {claim.measured[0]}.",
-            f"Deleting the toolchain in a later step shrank the image: {yes_no(self.rm_shrank)} "
-            f"(one-stage-rm: {si(rm.above_base_bytes)} above the base).",
+            f"Deleting the toolchain in a later step shrank the image: {yes_no(self.rm_shrank)}.",
         ]
         if self.build_stage is not None:
             notes.append(
