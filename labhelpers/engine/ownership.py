@@ -181,8 +181,7 @@ def remove_volume_users(volume_name: str) -> None:
                 f"the container '{container.name}' uses it, and it is not the lab's to touch.",
                 f"remove or stop using it in '{container.name}' yourself, then re-run this cell.",
             )
-        note = f"it uses {volume_name}; the lab's container from an earlier run"
-        command = show(docker("rm", "-f", container.name, note=note))
+        command = show(docker("rm", "-f", container.name, note=f"it uses {volume_name}"))
         audit.removed("container", container.name, container.labels)
         execute(command)
 
