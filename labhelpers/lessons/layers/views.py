@@ -25,11 +25,13 @@ def plot_layers(report: LayerReport, scale: str = "log"):
     from matplotlib.ticker import FuncFormatter
 
     layers = report.layers
-    labels = [
-        f"{n}. {(row.step if row.own else row.origin)[:40]}" for n, row in enumerate(layers, 1)
-    ]
+    labels = []
+    for n, row in enumerate(layers, 1):
+        text = row.step if row.own or not row.step else f"{row.origin}: {row.step}"
+        text = text or row.origin
+        labels.append(f"{n}. {text if len(text) <= 40 else text[:39] + '…'}")
     sizes = [row.size_bytes for row in layers]
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.5 * len(layers)))
+    fig, ax = plt.subplots(figsize=(8, 1.5 + 0.5 * len(layers)))
     floor = 1 if scale == "log" else 0
     colours = ["#3b7dd8" if row.own else "#9aa0a6" for row in layers]
     ax.barh(range(len(layers)), [max(s, floor) for s in sizes], color=colours)
@@ -43,7 +45,7 @@ def plot_layers(report: LayerReport, scale: str = "log"):
     for y, size in enumerate(sizes):
         ax.text(max(size, floor), y, f" {si(size)}", va="center", fontsize=9)
     counted = "disk blocks" if report.sizes.store == "containerd" else "file bytes"
-    ax.set_xlabel(f"layer size ({counted}, {scale} scale); grey: the base image's, blue: its own")
+    ax.set_xlabel(f"layer size ({counted}, {scale} scale)\ngrey: the base image's, blue: its own")
     ax.set_title(f"{report.tag}: {len(layers)} layers, {si(sum(sizes))} unpacked", fontsize=10)
     fig.tight_layout()
     plt.close(fig)
