@@ -219,6 +219,9 @@ def test_the_trial_claims_are_data_beside_each_builder():
     # the config-only instructions that made no layer with either builder: one claim
     config = next(c for c in both.claims if c.question.startswith("ARG"))
     assert config.holds and "ENTRYPOINT" in config.question
+    # and those that wrote files and made a layer with either builder
+    files = next(c for c in both.claims if c.question.startswith("COPY"))
+    assert files.holds and files.question == "COPY, ADD, RUN (writes 6 bytes)"
     assert claims["WORKDIR /tmp"].because == "BuildKit made a layer"
     assert claims["WORKDIR /app"].because == "both made a layer"
     assert (

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exercise 01: my-image + one layer of 2,000,000 bytes + ENV STAGE=exercise (no layer).
+# Exercise 01: my-image + one layer of 2,000,000 bytes + ENV STAGE=exercise.
 set -eu
 context=$(mktemp -d)
 cat > "$context/Dockerfile" <<'DOCKERFILE'

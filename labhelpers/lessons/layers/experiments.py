@@ -323,7 +323,7 @@ def add_layer(
 
 _BUILD_STAGE = """\
 WORKDIR /build
-# stands in for a compiler: 30 MiB that only the build needs
+# a stand-in compiler: 30 MiB only the build needs
 RUN dd if=/dev/zero of=/build/toolchain.bin bs=1M count=30 status=none
 RUN echo "app built with the toolchain" > /build/result.txt
 """
@@ -333,7 +333,7 @@ MULTISTAGE_VARIANTS = {
     "one-stage": f"{_FROM}\n{_BUILD_STAGE}",
     "one-stage-rm": f"{_FROM}\n{_BUILD_STAGE}RUN rm /build/toolchain.bin\n",
     "multi-stage": f"{_FROM} AS build\n"
-    "# the lab's mark: the classic builder keeps this stage as an image\n"
+    "# the lab's mark (the classic builder keeps this stage as an image)\n"
     f"LABEL {MANAGED}={mark('image', 'build-stage')}\n{_BUILD_STAGE}\n"
     "FROM ${BASE_IMAGE}\nCOPY --from=build /build/result.txt /app/result.txt\n",
 }

@@ -183,12 +183,11 @@ class LayerReport(_TableAndNotes):
 
     def table(self) -> Table:
         return Table(
-            ["image", "from", "step", "size", "new layer?"],
+            ["image", "step", "size", "new layer?"],
             [
                 (
                     row.image_id,
-                    row.origin,
-                    _clip(row.step, 40) or "(no command recorded)",
+                    _clip(row.step if row.own else f"{row.origin}: {row.step}".rstrip(": "), 45),
                     si(row.size_bytes),
                     ("yes" if row.own else "the base's") if row.new_layer else "no",
                 )
@@ -251,7 +250,8 @@ class TrialReport(_TableAndNotes):
     @property
     def claims(self) -> tuple:
         """ "Does INSTRUCTION add a layer?" for FROM and each step, measured with each builder;
-        the config-only instructions that made no layer with any builder are one claim."""
+        the instructions that held with every builder are one claim per answer (config only: no
+        layer; files written: a layer each)."""
         owns = [report.own_rows for report in self.reports]
         base = [sum(r.new_layer for r in rep.rows if not r.own) for rep in self.reports]
         claims = [
@@ -263,7 +263,7 @@ class TrialReport(_TableAndNotes):
                 "FROM makes no layer of its own: the image starts with the base image's layers",
             )
         ]
-        quiet = []
+        quiet, layered = [], []
         for index, (instruction, note) in enumerate(self.steps):
             keyword = instruction.split(" ", 1)[0]
             lecture = "layer" if keyword in LECTURE_LAYER_CREATING else "no layer"
@@ -271,6 +271,9 @@ class TrialReport(_TableAndNotes):
             holds = all(row is not None and row.new_layer == (lecture == "layer") for row in rows)
             if keyword in CONFIG_ONLY and holds:
                 quiet.append(keyword)
+                continue
+            if lecture == "layer" and holds:
+                layered.append(keyword + (f" ({note})" if note else ""))
                 continue
             differ = [
                 (BUILDERS.get(r.builder, r.builder), row.new_layer)
@@ -281,6 +284,9 @@ class TrialReport(_TableAndNotes):
             because = f"{who} made {'a layer' if differ[0][1] else 'none'}" if differ else ""
             step = instruction + (f" ({note})" if note else "")
             claims.append(Claim(step, lecture, tuple(_effect(r) for r in rows), holds, because))
+        if layered:
+            cells = tuple("a layer each" for _ in self.reports)
+            claims.insert(1, Claim(", ".join(layered), "layer", cells, True, "they write files"))
         if quiet:
             unique = ", ".join(dict.fromkeys(quiet))
             cells = tuple("no layer" for _ in self.reports)
