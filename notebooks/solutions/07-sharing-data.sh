@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exercise 07: a writer (read-write) and a reader (read-only) on one volume.
 set -eu
-docker rm -f ex07-writer ex07-reader >/dev/null 2>&1 || true   # an earlier attempt's
+docker rm -f ex07-writer ex07-reader >/dev/null 2>&1 || true
 docker volume rm ex07-data >/dev/null 2>&1 || true
 
 # Each mark names exactly its resource: cleanup removes these three, nothing else.
@@ -12,6 +12,6 @@ docker exec ex07-writer sh -c 'echo hello > /data/hello.txt'
 docker run -d --name ex07-reader --label io.labhelpers.managed=container:ex07-reader \
   -v ex07-data:/data:ro my-image sleep infinity
 
-# The reader reads the file; its write fails.
+# The reader reads; its write fails.
 docker exec ex07-reader cat /data/hello.txt
 ! docker exec ex07-reader touch /data/x 2>&1

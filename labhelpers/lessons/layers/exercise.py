@@ -20,7 +20,7 @@ EXERCISE_TAG = "my-layer-exercise"
 EXERCISE_ENV = "STAGE=exercise"
 EXERCISE_MIN_BYTES = 1_900_000
 EXERCISE_MAX_BYTES = 2_200_000
-_TITLE = "One new layer of about 2 MB, and an ENV that adds none"
+_TITLE = "One 2 MB layer, and an ENV that adds none"
 
 
 @exercise_check(_TITLE)

@@ -211,8 +211,8 @@ class LayerReport(_TableAndNotes):
         if sizes.store == "containerd":
             notes.append(
                 f"The rows (disk blocks) add up to {si(self.rows_bytes)}, {unpacked}. `docker "
-                f"image ls` adds the compressed copy ({si(sizes.content_bytes)}) the containerd "
-                f"store keeps: {si(sizes.listed_bytes)}; `inspect` shows that copy alone."
+                f"image ls` adds the store's compressed copy ({si(sizes.content_bytes)}): "
+                f"{si(sizes.listed_bytes)}; `inspect` shows the copy alone."
             )
         else:
             notes.append(
