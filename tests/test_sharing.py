@@ -3,17 +3,24 @@ anonymous volumes and --volumes-from, on the real Engine."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 import labhelpers as lh
 from conftest import docker_cli
-from labhelpers.engine import cleanup, real
+from labhelpers import engine as eng
+from labhelpers.engine.names import course_name
 from labhelpers.lessons.sharing import experiments as sh
 
 
 def _run(name: str, image: str, target: str, read_only: bool = False) -> None:
     mount = lh.volume_mount("lab-t7-vol", target, read_only=read_only)
     lh.run_container(name, image=image, mounts=[mount], command="sleep infinity")
+
+
+def _here(name: str, kind: str = "container") -> str:
+    return course_name(name, kind)
 
 
 def test_two_containers_share_a_volume_and_ro_refuses_writes(lesson_image, no_leftovers):
@@ -23,17 +30,17 @@ def test_two_containers_share_a_volume_and_ro_refuses_writes(lesson_image, no_le
     _run("lab-t7-ro", lesson_image, "/data", read_only=True)
 
     table = sh.mounts_table(["lab-t7-writer", "lab-t7-reader", "lab-t7-ro"])
-    vol = real("lab-t7-vol", "volume")
+    vol = _here("lab-t7-vol", "volume")
     assert [(r.container, r.destination, r.volume, r.read_write) for r in table.rows] == [
-        (real("lab-t7-writer"), "/data", vol, True),
-        (real("lab-t7-reader"), "/shared", vol, True),
-        (real("lab-t7-ro"), "/data", vol, False),
+        (_here("lab-t7-writer"), "/data", vol, True),
+        (_here("lab-t7-reader"), "/shared", vol, True),
+        (_here("lab-t7-ro"), "/data", vol, False),
     ]
     one = sh.append_and_read(
         "first", "lab-t7-writer", "/data/m.txt", "lab-t7-reader", "/shared/m.txt"
     )
     assert one.write_ok and one.lines_seen == ("first",)
-    assert (one.wrote_in, one.read_in) == (real("lab-t7-writer"), real("lab-t7-reader"))
+    assert (one.wrote_in, one.read_in) == (_here("lab-t7-writer"), _here("lab-t7-reader"))
     back = sh.append_and_read("back", "lab-t7-reader", "/shared/m.txt", "lab-t7-ro", "/data/m.txt")
     assert back.lines_seen == ("first", "back")
     refused = sh.append_and_read("no", "lab-t7-ro", "/data/m.txt", "lab-t7-reader", "/shared/m.txt")
@@ -41,16 +48,15 @@ def test_two_containers_share_a_volume_and_ro_refuses_writes(lesson_image, no_le
     assert refused.lines_seen == ("first", "back")
 
     attempt = sh.try_write("lab-t7-ro", "/data/m.txt")
-    assert attempt.exit_code != 0 and attempt.read_only
-    assert "Read-only file system" in attempt.explanation and attempt.mount == f"{vol} at /data"
-    assert attempt.container == real("lab-t7-ro")
+    assert attempt.read_only and attempt.refused_read_only and attempt.mount == "volume at /data"
+    assert attempt.container == _here("lab-t7-ro")
     fine = sh.try_write("lab-t7-writer", "/data/m.txt", 'with "quotes" and $HOME')
-    assert fine.exit_code == 0 and "read-write" in fine.explanation
+    assert fine.exit_code == 0 and not fine.read_only and not fine.refused_read_only
     assert lh.read_file("lab-t7-reader", "/shared/m.txt").splitlines()[-1] == (
         'with "quotes" and $HOME'
     )
-    assert len(table.plot().axes) == 1
-    cleanup(session_only=True)
+    assert len(lh.sharing.plot_mounts(table).axes) == 1
+    eng.cleanup(eng.SESSION)
 
 
 def test_lines_must_be_one_short_line_before_anything_connects(monkeypatch):
@@ -66,23 +72,44 @@ def test_lines_must_be_one_short_line_before_anything_connects(monkeypatch):
 
 def test_anonymous_volumes_stay_after_rm_and_go_with_rm_v(lesson_image, no_leftovers):
     kept = sh.start_with_anonymous_volume("lab-t7-anon", image=lesson_image)
-    assert len(kept.volume) == 64 and kept.container == real("lab-t7-anon")
+    assert len(kept.volume) == 64 and kept.container == _here("lab-t7-anon")
     assert sh.read_with_volumes_from("lab-t7-anon", image=lesson_image) == (
         "kept in an anonymous volume\n"
     )
     left = sh.remove_and_look("lab-t7-anon", image=lesson_image)
-    assert left.volume == kept.volume and left.volume_still_there
+    assert left.volume == kept.volume and left.volume_still_there and not left.volumes
     assert left.files_in_volume == ("notes.txt",)
-    assert left.command.endswith(f"rm -f {real('lab-t7-anon')}")
-    assert kept.volume in sh.dangling_volumes().names
+    assert kept.volume in eng.list_dangling_volumes(lab_only=True)
 
     sh.start_with_anonymous_volume("lab-t7-anon2", image=lesson_image)
     gone = sh.remove_and_look("lab-t7-anon2", volumes=True, image=lesson_image)
-    assert not gone.volume_still_there and "-v" in gone.command
+    assert not gone.volume_still_there and gone.volumes
     assert docker_cli("volume", "inspect", gone.volume, check=False).returncode != 0
 
     lh.remove_volume(kept.volume)
-    assert kept.volume not in sh.dangling_volumes().names
+    assert kept.volume not in eng.list_dangling_volumes(lab_only=True)
+
+
+def test_the_anonymous_volume_is_bound_for_the_twin(lesson_image, no_leftovers):
+    """The made-up volume name is reported with the command that reads it again (the twin's
+    later `docker volume rm` and `-v NAME:/volume` use it)."""
+    from labhelpers.core import commands
+
+    heard = []
+
+    def listener(item, shown):
+        heard.append(item)
+
+    commands.listen(listener)
+    try:
+        kept = sh.start_with_anonymous_volume("lab-t7-anon", image=lesson_image)
+    finally:
+        commands._listeners.remove(listener)
+    bound = [b for b in heard if isinstance(b, commands.Binding) and b.value == kept.volume]
+    assert bound and bound[0].how.startswith("docker inspect --format")
+    again = subprocess.run(["sh", "-c", bound[0].how], capture_output=True, text=True, check=True)
+    assert again.stdout.strip() == kept.volume
+    sh.remove_and_look("lab-t7-anon", volumes=True, image=lesson_image)
 
 
 def test_the_share_widget_keeps_its_last_exchange(lesson_image, no_leftovers):
@@ -97,6 +124,6 @@ def test_the_share_widget_keeps_its_last_exchange(lesson_image, no_leftovers):
     refused = panel.append(sh.READER_RO)
     assert refused is panel.last and not refused.write_ok
     assert "Read-only file system" in panel.shown.value
-    assert panel.buttons[sh.READER_RO].description == f"Append in {real(sh.READER_RO)}"
+    assert panel.buttons[sh.READER_RO].description == f"Append in {_here(sh.READER_RO)}"
     assert isinstance(panel, widgets.SharePanel)
-    cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)

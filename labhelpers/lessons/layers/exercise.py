@@ -1,11 +1,11 @@
-"""Notebook 01's exercise: an image with one new layer of about 2 MB, and an ENV that adds none."""
+"""Notebook 01's exercise: an image with one new layer of about 2 MB, and an ENV that adds none,
+marked as the lab's by the mark that names exactly it."""
 
 from __future__ import annotations
 
-from ...core.echo import quiet
-from ...core.labels import MANAGED, is_lab_owned
+from ...core.labels import MANAGED, mark
 from ...core.units import si
-from ...engine import find_image, image_sizes, real
+from ...engine import find_image, image_sizes
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 
 __all__ = [
@@ -20,36 +20,38 @@ EXERCISE_TAG = "my-layer-exercise"
 EXERCISE_ENV = "STAGE=exercise"
 EXERCISE_MIN_BYTES = 1_900_000
 EXERCISE_MAX_BYTES = 2_200_000
-_TITLE = "One new layer of about 2 MB, and an ENV that adds none"
+_TITLE = "One 2 MB layer, and an ENV that adds none"
 
 
 @exercise_check(_TITLE)
 def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") -> CheckResult:
-    """Is there an image TAG, labelled for the lab, built FROM FROM_IMAGE with exactly one more
+    """Is there an image TAG, carrying the lab's mark for exactly it
+    (`io.labhelpers.managed=image:TAG:latest`), built FROM FROM_IMAGE with exactly one more
     layer of about 2 MB, and the environment variable STAGE=exercise?"""
-    from_image = real(from_image, "image")  # the course's image as this Engine names it
-    label = f"--label {MANAGED}=true"
+    label = f"--label {MANAGED}={mark('image', tag)}"
+    base = find_image(from_image)
+    from_image = base.ref if base is not None else from_image  # as this Engine names it
     mine = find_image(tag)
     if mine is None:
         return not_yet(
             _TITLE,
             f"there is no image '{tag}' yet.",
-            f"an image is built from a Dockerfile: yours starts FROM {from_image}, has one step "
-            "that writes files (a layer) and one that only sets the config (no layer).",
+            f"a Dockerfile FROM {from_image} with one step that writes files and one that only "
+            "sets the config.",
             "in an empty folder, a Dockerfile with `ENV ...` and one `RUN` that writes 2,000,000 "
             f"bytes; then `docker build {label} -t {tag} FOLDER`.",
         )
-    base = find_image(from_image)
     if base is None:
         return not_yet(
             _TITLE,
             f"there is no '{from_image}' to compare with.",
             "run the build cell at the top of this notebook first.",
         )
-    if not is_lab_owned(mine.labels):
+    if mine.labels.get(MANAGED) != mark("image", tag):
         return not_yet(
             _TITLE,
-            f"'{tag}' has no {MANAGED}=true label, so the lab's cleanup would leave it behind.",
+            f"'{tag}' lacks the mark {MANAGED}={mark('image', tag)}, so the lab's cleanup would "
+            f"leave it behind (it carries {MANAGED}={mine.labels.get(MANAGED, '(none)')}).",
             "`docker build` can put labels on the image it builds.",
             f"build it again with `{label}`.",
         )
@@ -61,15 +63,6 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
             f"start your Dockerfile with `FROM {from_image}`, then build again.",
         )
     added = len(mine.layers) - len(base.layers)
-    with quiet():  # unpacked: what the layer holds on disk, the same measure on every Engine
-        mine_sizes, base_sizes = image_sizes(tag), image_sizes(from_image)
-    grew = mine_sizes.unpacked_bytes - base_sizes.unpacked_bytes
-    blocks = (
-        " (the containerd image store counts the disk blocks the layer takes, a little more "
-        "than its files' bytes)"
-        if mine_sizes.store == "containerd"
-        else ""
-    )
     if added != 1:
         return not_yet(
             _TITLE,
@@ -78,10 +71,12 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
             "ENV adds none.",
             f"one RUN that writes the 2 MB; `docker image history {tag}` shows each step's size.",
         )
+    # unpacked: what the layer holds on disk, the same measure on every Engine
+    grew = image_sizes(tag).unpacked_bytes - image_sizes(from_image).unpacked_bytes
     if not EXERCISE_MIN_BYTES <= grew <= EXERCISE_MAX_BYTES:
         return not_yet(
             _TITLE,
-            f"the new layer holds {si(grew)} ({grew:,} B) unpacked{blocks}, not about 2 MB.",
+            f"the new layer holds {si(grew)} ({grew:,} B) unpacked, not about 2 MB.",
             "a layer holds what its step wrote; 2 MB is 2,000,000 bytes (SI), not 2 MiB.",
             "`head -c 2000000 /dev/zero > /app/2mb.bin` writes exactly that many bytes.",
         )
@@ -95,6 +90,6 @@ def check_layer_exercise(tag: str = EXERCISE_TAG, from_image: str = "my-image") 
         )
     return passed(
         _TITLE,
-        f"'{tag}' = {from_image} + 1 layer of {si(grew)} ({grew:,} B) unpacked{blocks}; "
-        f"{len(mine.layers)} layers in all, and ENV {EXERCISE_ENV} added none.",
+        f"'{tag}' = {from_image} + 1 layer of {si(grew)} unpacked; ENV {EXERCISE_ENV} added none. "
+        f"Cleanup removes {tag} only: what you build FROM it stays yours.",
     )

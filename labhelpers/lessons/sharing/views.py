@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-__all__ = ["mounts_figure"]
+from ...core.table import short_name
+from .results import MountTable
+
+__all__ = ["plot_mounts"]
 
 
-def mounts_figure(mounts):
+def plot_mounts(mounts: MountTable):
     """Containers on the left, volumes on the right, a line per mount: solid = read-write,
     dashed = read-only, labelled with the path inside the container."""
     import matplotlib.pyplot as plt
 
     containers = list(dict.fromkeys(r.container for r in mounts.rows))
-    volumes = list(dict.fromkeys(r.volume for r in mounts.rows))
+    volumes = list(dict.fromkeys(short_name(r.volume) for r in mounts.rows))
     height = max(len(containers), len(volumes), 1)
     fig, ax = plt.subplots(figsize=(7.2, 0.9 + 0.75 * height))
 
@@ -29,7 +32,7 @@ def mounts_figure(mounts):
                 bbox={**boxes, "facecolor": "#fbe3b5"})  # fmt: skip
     for r in mounts.rows:
         y0 = y(containers.index(r.container), len(containers))
-        y1 = y(volumes.index(r.volume), len(volumes))
+        y1 = y(volumes.index(short_name(r.volume)), len(volumes))
         style = "-" if r.read_write else "--"
         colour = "#1a7f37" if r.read_write else "#cf222e"
         ax.plot([0.18, 0.82], [y0, y1], style, color=colour, linewidth=2)

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from ...core.table import pre
 from ...widgets import run_quietly, vbox
-from . import experiments
-from .experiments import READER, READER_FILE, READER_RO, WRITER, WRITER_FILE
+from .experiments import (
+    READER,
+    READER_FILE,
+    READER_RO,
+    WRITER,
+    WRITER_FILE,
+    append_and_read,
+    names_here,
+)
 from .results import Exchange
 
 __all__ = ["SharePanel", "share_widget"]
@@ -21,13 +28,12 @@ class SharePanel:
 
         self.last: Exchange | None = None
         self.line = w.Text(value=default, description="line", layout=w.Layout(width="50%"))
-        writer, reader_ro = experiments.names_here(WRITER, READER_RO)  # as this Engine has them
+        writer, reader_ro = names_here((WRITER, READER_RO))  # as this Engine names them
         self.buttons = {
             WRITER: w.Button(description=f"Append in {writer}", button_style="info"),
             READER_RO: w.Button(description=f"Append in {reader_ro}", button_style="warning"),
         }
-        # An HTML pane, so that the notebook's stored output does not change from run to run.
-        self.shown = w.HTML()
+        self.shown = w.HTML()  # an HTML pane: the stored output does not change between runs
         for name, button in self.buttons.items():
             button.on_click(lambda _, name=name: self.append(name))
         parts = [w.HBox([self.line, *self.buttons.values()]), self.shown]
@@ -37,12 +43,7 @@ class SharePanel:
         """Append the line in CONTAINER (which mounts the volume at /data), read it back in
         share-reader."""
         outcome, printed = run_quietly(
-            experiments.append_and_read,
-            self.line.value,
-            container,
-            WRITER_FILE,
-            READER,
-            READER_FILE,
+            append_and_read, self.line.value, container, WRITER_FILE, READER, READER_FILE
         )
         if outcome is not None:
             self.last = outcome
