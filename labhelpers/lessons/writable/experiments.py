@@ -61,6 +61,7 @@ __all__ = [
     "change_demo",
     "changes",
     "clear_stage",
+    "delta_room",
     "layer_sizes",
     "scaling_experiment",
     "shared_layers",
@@ -96,10 +97,10 @@ def start_containers(names: tuple | list = CONTAINERS, image: str = LESSON_IMAGE
     return tuple(run_container(name, image) for name in names)
 
 
-def _data_bytes(name: str) -> int:
+def _data_bytes(name: str, echo: bool = True) -> int:
     """`stat` of the delta file in a running container (0 when there is none)."""
     script = f"stat -c %s {DELTA_PATH} 2>/dev/null || echo 0"
-    return int(exec_in(name, script).output.strip() or 0)
+    return int(exec_in(name, script, echo=echo).output.strip() or 0)
 
 
 def _data(sizes: tuple) -> tuple:
@@ -154,20 +155,32 @@ def _check_deltas(sizes_mib=LESSON_DELTAS_MIB, names=CONTAINERS, *_: object, **_
         check_size_mib(size)
 
 
+@engine_step("measure the room for the deltas", names=_NAMES)
+def delta_room(names: tuple | list = CONTAINERS) -> int:
+    """The bytes the deltas may take together: the free space on the Engine's disk behind the
+    delta file (`df`, once) plus what the delta files hold now (each write replaces its file).
+    The deltas widget measures it once and checks every press against it, so a press runs no
+    `df` (issue 21: the free-space check was the slowest part of a write)."""
+    free = free_bytes(names[0], os.path.dirname(DELTA_PATH))
+    return free + sum(max(_data_bytes(name, echo=False), 0) for name in names)
+
+
 @engine_step("write the deltas", validate=_check_deltas, names=_NAMES)
 def write_deltas(
-    sizes_mib: tuple | list = LESSON_DELTAS_MIB, names: tuple | list = CONTAINERS
+    sizes_mib: tuple | list = LESSON_DELTAS_MIB,
+    names: tuple | list = CONTAINERS,
+    room_bytes: int = -1,
 ) -> LayerSizes:
     """Write `sizes_mib[i]` MiB of zeros to the delta file in container `names[i]` (dd, replacing
     what an earlier press wrote), then `docker ps -a -s`. The writable layers all sit on the
-    Engine's disk: its free space is measured once, and each write is refused before it starts
-    when it would not fit in what the writes before it left.
+    Engine's disk: each write is refused before it starts when it would not fit in what the
+    writes before it left of `room_bytes` (see `delta_room`; measured here when not given).
 
     Raises:
         BadInput: sizes and names do not pair up, or a size is not a number >= 0.
         NotEnoughSpace: a size would not fit on the Engine's disk (nothing is written for it).
     """
-    free = free_bytes(names[0], os.path.dirname(DELTA_PATH)) if names else 0
+    free = room_bytes if room_bytes >= 0 else free_bytes(names[0], os.path.dirname(DELTA_PATH))
     written = []
     for name, size in zip(names, sizes_mib, strict=True):
         done = write_data(name, size, DELTA_PATH, free=free)

@@ -11,7 +11,7 @@ from ...core.inputs import check_slider, is_whole
 from ...core.table import Table, pre
 from ...core.units import signed_bytes
 from ...widgets import Chart, Progress, hbox, run_quietly, vbox
-from .experiments import CONTAINERS, MAX_SCALE, scaling_experiment, write_deltas
+from .experiments import CONTAINERS, MAX_SCALE, delta_room, scaling_experiment, write_deltas
 from .results import LESSON_DELTAS_MIB, Scaling
 from .views import plot_scaling
 
@@ -34,7 +34,8 @@ def deltas_widget(
 ) -> Any:
     """One slider per container and a Write button: each press writes that many MiB into each
     container (replacing what the last press wrote) and shows every writable layer as
-    `docker ps -s` does. The default sizes are written once at once.
+    `docker ps -s` does. The default sizes are written once at once. The room on the Engine's
+    disk is measured once, on the first press; each press is checked against it.
 
     Raises:
         BadInput: DEFAULTS and NAMES do not pair up, or a default the sliders (0 to MAX_MIB)
@@ -70,13 +71,20 @@ def deltas_widget(
     ]
     button = w.Button(description="Write into each container", button_style="primary")
     shown = w.HTML()
+    room: list[int] = []  # the deltas' room on the Engine's disk, measured on the first press
 
     def write(_: object = None, sizes_mib: tuple | None = None) -> None:
         """The button's callback: write SIZES_MIB (by default what the sliders show)."""
         chosen = tuple(s.value for s in sliders) if sizes_mib is None else tuple(sizes_mib)
         shown.value = "<i>writing ...</i>"
         try:
-            sizes, printed = run_quietly(write_deltas, chosen, names)
+            if not room:
+                measured, printed = run_quietly(delta_room, names)
+                if measured is None:
+                    shown.value = pre(printed)
+                    return
+                room.append(measured)
+            sizes, printed = run_quietly(write_deltas, chosen, names, room[0])
         except KeyboardInterrupt:
             shown.value = "<i>interrupted: the unfinished write was removed</i>"
             raise
