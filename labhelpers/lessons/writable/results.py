@@ -114,9 +114,10 @@ class LayerSizes(TableShown):
         if extras == {0}:
             caption = "SIZE is exactly the bytes written: this store counts the files' sizes."
         else:
-            each = f"{signed_bytes(extras.pop())} each" if len(extras) == 1 else "a few kB"
+            each = ", ".join(signed_bytes(e) for e in sorted(extras))
             caption = (
-                f"SIZE is the bytes written {each}: this store counts whole disk blocks of the "
+                f"SIZE is the bytes written {each}{' each' * (len(extras) == 1)}: this store "
+                "counts whole disk blocks of the "
                 "layer's files and directories (02b lists them)."
             )
         return Table(
@@ -373,7 +374,8 @@ def scaling(
             "docker system df lists them there too, and its total counts each writable layer twice"
         )
     else:
-        why = "IMAGES grew by +0 B at every step; the total by the writable layers"
+        grew = max((p.layers_change_bytes for p in points), default=0)
+        why = f"IMAGES grew by {signed_bytes(grew)} at most; the total by the writable layers"
     because = f"at {copied[0].containers} containers IMAGES grew by more" if copied else why
     question = f"Was any image layer copied, for 1 to {len(points)} containers?"
     found = (claim(question, bool(copied), False, because),) if points else ()
