@@ -4,7 +4,5 @@ set -eu
 
 docker rm -f ex02b-box >/dev/null 2>&1 || true   # start over
 docker run -d --init --name ex02b-box --label io.labhelpers.managed=container:ex02b-box my-image
-
-# Only the timestamp changes, yet the storage driver copies the whole file up first.
-docker exec ex02b-box touch /app/app.py
+docker exec ex02b-box touch /app/app.py   # a new timestamp: the whole file is copied up
 docker diff ex02b-box

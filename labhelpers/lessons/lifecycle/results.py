@@ -137,8 +137,8 @@ def _lost_on_stop(pairs: list) -> list:
     before, after = kept
     lost = after.delta_bytes != before.delta_bytes
     because = (
-        f"after it {DELTA_PATH} held {max(after.delta_bytes, 0):,} B, and docker ps -s showed "
-        f"the layer at {after.layer_cell()} ({before.layer_cell()} before)"
+        f"{DELTA_PATH} still held {max(after.delta_bytes, 0):,} B; docker ps -s: "
+        f"{after.layer_cell()} ({before.layer_cell()} before)"
     )
     question = f"Did `docker {after.step}` lose the writable layer's data?"
     return [claim(question, lost, True, because)]
@@ -152,7 +152,7 @@ def _tmpfs_emptied(pairs: list) -> list:
         return []
     after = found[1]
     how = "was not mounted" if not after.tmpfs_mounted else "was mounted again, empty"
-    because = f"after `docker {after.step}` the tmpfs at {TMPFS_AT} {how}: memory, given back"
+    because = f"the tmpfs at {TMPFS_AT} {how}"
     question = f"Did `docker {after.step}` lose what was in the tmpfs mount?"
     return [claim(question, not after.tmpfs_note_there, True, because)]
 
@@ -170,9 +170,8 @@ def _removed(pairs: list) -> list:
         init = max(before.init_layer_bytes, 0)
         back = containers == layer and images == layer + init
         because = (
-            f"CONTAINERS fell by {containers:,} B, the layer; IMAGES by {images:,} B, the same "
-            f"layer + the init layer ({init:,} B): this store's docker system df listed them "
-            f"there too, so its total fell by {total:,} B though the disk held the layer once"
+            f"CONTAINERS fell by {containers:,} B (the layer), IMAGES by {images:,} B (the layer "
+            f"again + its init layer, {init:,} B): this store's docker system df counts it twice"
         )
     else:
         back = containers == layer == total
@@ -182,7 +181,7 @@ def _removed(pairs: list) -> list:
             "Did `docker rm` delete the data?",
             not gone.delta_there,
             True,
-            "the container is gone, and its writable layer with it",
+            "its writable layer went with it",
         ),
         claim("Did `docker rm` give back the writable layer's bytes?", back, True, because),
     ]

@@ -357,15 +357,14 @@ def touch_biggest_file(name: str = COW_CONTAINER) -> LayerChange:
     counted = (
         "the files' sizes"
         if change.grew_by_bytes == change.sizes_grew_bytes
-        else ("the disk blocks of the copy and of the directories copied up with it")
+        else "the disk blocks of the copy and its directories"
     )
     claims = (
         claim(
             f"Is a whole copy of {path} in the writable layer now?",
             whole,
             True,
-            f"the upper directory holds it, {copy.size_bytes if copy else 0:,} B, for a "
-            "changed timestamp",
+            f"the upper directory holds {copy.size_bytes if copy else 0:,} B of it",
         ),
         claim(
             "Did the writable layer grow by at least the file's size?",
@@ -395,8 +394,7 @@ def shared_layers(names: tuple | list = CONTAINERS[:2]) -> SharedLayers:
     same = len(images) == 1 and len(uppers) == len(mounts) and all(m.upper_dir for m in mounts)
     count = len(mounts[0].lower_dirs) - 1 if mounts else 0
     because = (
-        f"below each container's own upper and init directories, the same {count} directories, "
-        f"one per layer of the image ({layers})"
+        f"below their own upper and init directories, the same {count} (the image has {layers})"
         if same
         else "their lower directories differ"
     )

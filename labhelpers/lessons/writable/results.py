@@ -511,8 +511,8 @@ class SharedLayers(TableShown):
         return Table(
             ["", "what it is", *self.containers],
             rows,
-            caption=f"{self.storage}: the overlay at / in each container (docker inspect "
-            f"{inspect} these directories). {said(self.claims)}",
+            caption=f"{self.storage} (docker inspect {inspect} these directories). "
+            f"{said(self.claims)}",
         )
 
 
