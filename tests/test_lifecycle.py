@@ -59,7 +59,7 @@ def test_the_timeline_answers_the_lectures_questions():
     )
     assert _decided(history) == MEASURED
     rows = [line.split() for line in repr(history.table()).splitlines()[1:]]
-    assert rows[2][:5] == ["3", "stop", "exited", "10", "B"] and "mounted" in rows[2]
+    assert rows[2][:5] == ["3", "stop", "exited", "10", "B"] and "unmounted" in rows[2]
     assert rows[4][-2:] == ["+0", "B"]
     assert results.timeline(()).claims == ()
     views.plot_timeline(history).savefig(os.devnull, format="png")

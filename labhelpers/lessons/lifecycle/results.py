@@ -72,24 +72,24 @@ class Observation:
         return self.tmpfs_note == TMPFS_NOTE
 
     def delta_cell(self) -> str:
-        return f"{self.delta_bytes:,} B" if self.delta_there else "not there"
+        return f"{self.delta_bytes:,} B" if self.delta_there else "missing"
 
     def note_cell(self) -> str:
-        return "there" if self.note == NOTE else "not there"
+        return "there" if self.note == NOTE else "missing"
 
     def tmpfs_cell(self) -> str:
         if self.status != "removed" and not self.tmpfs_mounted:
-            return "not mounted"
-        return "there" if self.tmpfs_note_there else "not there"
+            return "unmounted"
+        return "there" if self.tmpfs_note_there else "missing"
 
     def layer_cell(self) -> str:
         return "(removed)" if self.writable_layer_bytes < 0 else si(self.writable_layer_bytes)
 
     def __repr__(self) -> str:
         return (
-            f"{self.status}; {DELTA_PATH}: {self.delta_cell()}, {NOTE_PATH}: {self.note_cell()}, "
-            f"{TMPFS_NOTE_PATH} (tmpfs): {self.tmpfs_cell()}; writable layer "
-            f"{self.layer_cell()}; Engine total {self.total_change_bytes:+,} B"
+            f"{self.status}: delta.bin {self.delta_cell()}, note.txt {self.note_cell()}, "
+            f"tmpfs note {self.tmpfs_cell()}; layer {self.layer_cell()}, Engine total "
+            f"{self.total_change_bytes:+,} B"
         )
 
 
