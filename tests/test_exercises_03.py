@@ -43,7 +43,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(
     else:
         assert start.writable_layer_bytes == start.file_bytes
     before = lh.lifecycle.check_rescue(learners_copy)
-    assert not before.passed and "still holds report.txt" in before.message
+    assert not before.passed and "report.txt still in its writable layer" in before.message
     assert "docker cp ex03-box:/app/report.txt" in before.more
     out = run_solution(SOLUTION)
     assert out.strip().endswith(RESCUE_TEXT)

@@ -57,10 +57,9 @@ def check_rescue(
             )
         return not_yet(
             RESCUE_TITLE,
-            f"there is no {target} on this machine yet; '{name}' is {container.status} and "
-            "still holds report.txt in its writable layer.",
-            "a stopped container still has its writable layer: one docker command copies files "
-            "out of a container, running or not.",
+            f"no {target} yet; '{name}' is {container.status}, report.txt still in its "
+            "writable layer.",
+            "one docker command copies files out of a container, running or not.",
             f"{rescue} (`docker cp` works on a stopped container).",
         )
     text = target.read_text(errors="replace").strip()

@@ -263,7 +263,6 @@ class RescueStart:
     def __repr__(self) -> str:
         blocks = ", whole disk blocks" if self.writable_layer_bytes > self.file_bytes else ""
         return (
-            f"{self.container} is {self.status}; its writable layer holds {self.path}, a file "
-            f"of {self.file_bytes:,} B (docker ps -s counts the layer as "
-            f"{self.writable_layer_bytes:,} B{blocks})"
+            f"{self.container} is {self.status}; {self.path} ({self.file_bytes:,} B) is in its "
+            f"writable layer (docker ps -s: {self.writable_layer_bytes:,} B{blocks})"
         )
