@@ -170,8 +170,8 @@ def _removed(pairs: list) -> list:
         init = max(before.init_layer_bytes, 0)
         back = containers == layer and images == layer + init
         because = (
-            f"CONTAINERS fell by {containers:,} B (the layer), IMAGES by {images:,} B (the layer "
-            f"again + its init layer, {init:,} B): this store's docker system df counts it twice"
+            f"CONTAINERS fell by {containers:,} B, the layer; IMAGES by the layer again + the "
+            f"init layer ({init:,} B): this store's docker system df counts it twice"
         )
     else:
         back = containers == layer == total
