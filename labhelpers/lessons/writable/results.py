@@ -116,8 +116,8 @@ class LayerSizes(TableShown):
         else:
             each = ", ".join(signed_bytes(e) for e in sorted(extras))
             caption = (
-                f"SIZE is the bytes written {each}{' each' * (len(extras) == 1)}: this store "
-                "counts whole disk blocks of the "
+                f"SIZE is the bytes written {each}{' each' * (len(extras) == 1)}: whole disk "
+                "blocks of the "
                 "layer's files and directories (02b lists them)."
             )
         return Table(
@@ -234,12 +234,12 @@ def _equation_claims(
     copied = images - own
     if containerd:
         layers_why = (
-            f"IMAGES grew by {images:,} B = the containers' own layers (writable {deltas:,} B + "
-            f"init {inits:,} B), which this store's docker system df lists there too"
+            f"IMAGES grew by {images:,} B: the containers' own layers only (writable {deltas:,} B, "
+            f"init {inits:,} B)"
         )
         total_why = (
-            f"docker system df's total grew by {total:,} B: it lists each writable layer under "
-            f"IMAGES and again under CONTAINERS; counted once, {total - twice:,} B"
+            f"docker system df's total grew by {total:,} B, each writable layer counted twice; "
+            f"once, {total - twice:,} B"
         )
     else:
         layers_why = f"docker system df's IMAGES grew by {images:,} B"
