@@ -1,14 +1,18 @@
-"""Lesson 02 helpers: the storage arithmetic, the scaling run, docker diff and copy-on-write and
-the upper directory, measured on the real Engine; the arithmetic and tables also as pure logic.
+"""Lessons 02 and 02b: the storage arithmetic and its claims, the scaling run, docker diff,
+copy-on-write, two containers' overlays and the upper directory, measured on the real Engine; the
+arithmetic, claims and tables also as pure logic.
 
-The two image stores count differently, and the Engine tests assert each store's own rule: the
-overlay2 graph driver counts the sizes of a writable layer's files, the containerd snapshotter
-the disk blocks of its files and directories; and the containerd store's `docker system df`
-counts the containers' writable and init layers among the image layers too."""
+The claims are data (`Claim.answer`, `Claim.holds`): the tests read those, never verdict text.
+On every Engine, 02's claims must answer the lecture's questions as the measurements do: no image
+layer copied, each container adding only its delta, the disk holding the image once plus the
+deltas; whatever the store's `docker system df` counts twice."""
 
 from __future__ import annotations
 
 import os
+import statistics
+import subprocess
+import time
 
 import pytest
 
@@ -17,21 +21,27 @@ from conftest import docker_cli
 from labhelpers import engine as eng
 from labhelpers import replay
 from labhelpers.engine import connection
-from labhelpers.engine.containers import (
-    ContainerSize,
-    LayerEntry,
-    LayerFiles,
-    parse_find,
-    walk_layer,
-)
+from labhelpers.engine.containers import ContainerSize
+from labhelpers.engine.machine import LayerEntry, LayerFiles, parse_find, walk_layer
 from labhelpers.lessons.writable import experiments, results, views, widgets
 
 MIB = 1024 * 1024
 NAMES = ("lab-t-w1", "lab-t-w2", "lab-t-w3")
+LECTURE = {  # each claim of 02's equation: the answer that is the lecture holding
+    "Was any image layer copied": "no",
+    "Did each container add only its delta": "yes",
+    "Does the disk hold the image once": "yes",
+}
 
 
 def _containerd() -> bool:
     return eng.engine_facts().image_store == "containerd"
+
+
+def _answers(claims) -> dict:
+    """LECTURE's questions -> the answer measured (every claim answers one of them)."""
+    assert len(claims) == len(LECTURE)
+    return {q: next(c.answer for c in claims if c.question.startswith(q)) for q in LECTURE}
 
 
 # --- pure logic -------------------------------------------------------------------------------
@@ -40,88 +50,66 @@ def _containerd() -> bool:
 def test_the_units_table_gives_bytes_and_the_clis_si_figure():
     text = repr(views.units_table())
     assert "4,194,304" in text and "4.19MB" in text
-    assert "10,485,760" in text and "10.5MB" in text
-    assert "4,000,000" in text and "4MB" in text
+    assert "10,485,760" in text and "10.5MB" in text and "4MB" in text
 
 
-def _snapshot(moment, layers, containers, total, sizes=(), df=None, store="graph driver", **kw):
+def _snapshot(moment, layers, containers, total, sizes=(), store="graph driver", **kw):
     data = kw.get("data", tuple((s.name, s.writable_layer_bytes) for s in sizes))
     return results.Snapshot(
-        moment,
-        store,
-        layers,
-        containers,
-        total,
-        "my-image",
-        100_000_000,
-        kw.get("content", 0),
-        100_000_000,
-        tuple(sizes),
-        tuple(df or ()),
-        data,
-        kw.get("inits", ()),
-    )
+        moment, store, layers, containers, total, "my-image", 100_000_000,
+        kw.get("content", 0), tuple(sizes), data, kw.get("inits", ()),
+    )  # fmt: skip
 
 
-def test_the_equation_adds_the_image_once_and_the_naive_figure_once_per_container():
+def test_on_the_graph_driver_the_equation_adds_the_image_once():
     sizes = [
         ContainerSize("a", "running", 4 * MIB, 100_000_000 + 4 * MIB),
         ContainerSize("b", "running", 10 * MIB, 100_000_000 + 10 * MIB),
     ]
     before = _snapshot("before", 500, 7, 1_000)
-    after = _snapshot(
-        "after", 500, 7 + 14 * MIB, 1_000 + 14 * MIB, sizes, [("a", 4 * MIB), ("b", 10 * MIB)]
-    )
+    after = _snapshot("after", 500, 7 + 14 * MIB, 1_000 + 14 * MIB, sizes)
     equation = results.storage_equation(before, after)
     assert equation.deltas_bytes == 14 * MIB
-    assert equation.model_total_bytes == 100_000_000 + 14 * MIB
-    assert equation.naive_total_bytes == 200_000_000 + 14 * MIB
-    assert all(holds for _claim, holds, _why in equation.checks())
-    verdict = equation.verdict()
-    assert "4,194,304 + 10,485,760 = 14,680,064 B" in verdict
-    assert " no " not in verdict and "holds to the byte" in verdict
-    assert "beside the equation" not in repr(equation)  # no compressed content on this store
+    assert equation.footprint_bytes == 100_000_000 + 14 * MIB
+    assert equation.naive_bytes == 200_000_000 + 14 * MIB
+    assert _answers(equation.claims) == LECTURE
+    assert all(c.holds for c in equation.claims)
+    assert "compressed" not in repr(equation)  # no compressed layers on this store
 
 
-def test_the_checks_say_no_when_the_figures_disagree():
+def test_a_copied_image_layer_is_a_claim_that_does_not_hold():
     sizes = [ContainerSize("a", "running", 4 * MIB, 100_000_000 + 4 * MIB)]
     before = _snapshot("before", 500, 0, 1_000)
-    after = _snapshot("after", 900, 4 * MIB, 1_000 + 4 * MIB + 400, sizes, [("a", 5)])
-    checks = [holds for _claim, holds, _why in results.storage_equation(before, after).checks()]
-    assert checks == [False, False, True, False, True]
+    after = _snapshot("after", 900, 4 * MIB, 1_000 + 4 * MIB + 400, sizes)
+    copied, added, once = results.storage_equation(before, after).claims
+    assert (copied.answer, copied.holds) == (
+        "yes",
+        False,
+    ) and "400 B are not theirs" in copied.because
+    assert added.holds and (once.answer, once.holds) == ("no", False)
 
 
-def test_on_the_containerd_store_the_equation_explains_the_double_count():
+def test_on_the_containerd_store_the_lecture_holds_and_df_counts_twice():
     """Figures as the containerd store reports them: blocks in SizeRw, the writable and init
-    layers inside LayersSize too, the init layer inside the virtual size."""
+    layers inside LayersSize too; the compressed layers kept beside the unpacked ones."""
     image, init, extra = 100_000_000, 12_288, 20_480
     sizes = [
         ContainerSize(n, "running", d + extra, image + init + d + extra)
         for n, d in (("a", 4 * MIB), ("b", 10 * MIB))
     ]
     deltas = 14 * MIB + 2 * extra
-    kw = dict(store="containerd", content=50_000_000)
+    kw = dict(store="containerd", content=50_000_000, inits=(("a", init), ("b", init)))
     before = _snapshot("before", 500, 0, 1_000, **kw)
     after = _snapshot(
-        "after",
-        500 + deltas + 2 * init,
-        deltas,
-        1_000 + 2 * deltas + 2 * init,
-        sizes,
-        [(s.name, s.writable_layer_bytes) for s in sizes],
-        data=(("a", 4 * MIB), ("b", 10 * MIB)),
-        inits=(("a", init), ("b", init)),
-        **kw,
-    )
+        "after", 500 + deltas + 2 * init, deltas, 1_000 + 2 * deltas + 2 * init, sizes,
+        data=(("a", 4 * MIB), ("b", 10 * MIB)), **kw,
+    )  # fmt: skip
     equation = results.storage_equation(before, after)
-    checks = {claim[:30]: (holds, why) for claim, holds, why in equation.checks()}
-    assert [holds for holds, _ in checks.values()] == [True, False, True, True, False, False]
-    verdict = equation.verdict()
-    assert f"the other {2 * extra:,} B are there because the containerd snapshotter" in verdict
-    assert f"= 2 x {deltas:,} + {2 * init:,}" in verdict and "counted twice" in verdict
-    assert "the disk holds the image's layers once" in verdict
-    assert "compressed layers" in repr(equation)
-    assert all(row[-1] == "yes" for row in equation.virtual_table().rows)
+    assert _answers(equation.claims) == LECTURE and all(c.holds for c in equation.claims)
+    assert equation.image_stored_bytes == image + 50_000_000  # docker image ls counts both
+    assert equation.footprint_bytes == image + 50_000_000 + deltas + 2 * init
+    assert "compressed" in repr(equation) and "init layers" in repr(equation)
+    assert equation.total_change_bytes == 2 * deltas + 2 * init  # df lists the deltas twice
 
 
 def test_the_equation_needs_containers():
@@ -129,49 +117,35 @@ def test_the_equation_needs_containers():
         results.storage_equation(_snapshot("b", 0, 0, 0), _snapshot("a", 0, 0, 0))
 
 
-def test_the_scaling_table_leaves_out_the_image_size():
+def test_the_scaling_table_leaves_out_the_image_size_and_decides_its_claim():
     points = (
-        results.ScalePoint(1, MIB, 0, MIB, MIB),
-        results.ScalePoint(2, 2 * MIB, 0, 2 * MIB, 2 * MIB + 1),
+        results.ScalePoint(1, MIB, 0, MIB, MIB, 0),
+        results.ScalePoint(2, 2 * MIB, 0, 2 * MIB, 2 * MIB, 0),
     )
-    scaling = results.Scaling("my-image", 123_456_789, MIB, points, 1.0, "graph driver", -1)
-    text = repr(scaling.table())
-    assert "123" not in text
-    assert text.splitlines()[2].endswith("yes") and text.splitlines()[3].endswith("no")
-    assert scaling.naive_bytes(points[1]) == 2 * 123_456_789 + 2 * MIB
-    assert scaling.measured_bytes(points[1]) == 123_456_789 + 2 * MIB + 1
+    run = results.scaling("my-image", 123_456_789, MIB, points, 1.0, "graph driver")
+    assert "123" not in repr(run.table())
+    assert [(c.answer, c.holds) for c in run.claims] == [("no", True)]
+    assert run.naive_bytes(points[1]) == 2 * 123_456_789 + 2 * MIB
+    copied = results.ScalePoint(3, 3 * MIB, 5, 3 * MIB, 3 * MIB + 5, 5)
+    broken = results.scaling("my-image", 1, MIB, (*points, copied), 1.0, "graph driver")
+    assert [(c.answer, c.holds) for c in broken.claims] == [("yes", False)]
+    views.plot_scaling(run, 3).savefig(os.devnull, format="png")
 
 
 def test_on_the_containerd_store_scaling_counts_each_writable_layer_once():
-    init = 12_288
-    point = results.ScalePoint(2, 2 * MIB, 2 * MIB + 2 * init, 2 * MIB, 4 * MIB + 2 * init)
-    scaling = results.Scaling("my-image", 1_000, MIB, (point,), 1.0, "containerd", init)
-    assert scaling.holds(point)
-    assert scaling.measured_bytes(point) == 1_000 + 2 * MIB + 2 * init  # the disk, once
-    assert scaling.reported_bytes(point) == 1_000 + 4 * MIB + 2 * init  # df's total, twice
-    assert "counted twice" in scaling.caption() and "12,288 B" in scaling.caption()
-    scaling.plot(3).savefig(os.devnull, format="png")
+    point = results.ScalePoint(2, 2 * MIB, 2 * MIB + 2 * 12_288, 2 * MIB, 4 * MIB + 24_576, 0)
+    run = results.scaling("my-image", 1_000, MIB, (point,), 1.0, "containerd")
+    assert run.stored_bytes(point) == 1_000 + 2 * MIB + 24_576  # the disk, each byte once
+    assert run.claims[0].holds
 
 
 def test_layer_sizes_say_what_the_store_counts():
-    sizes = (ContainerSize("a", "running", 4 * MIB + 20_480, 0),)
-    blocks = results.LayerSizes(sizes, (("a", 4 * MIB),), "/app/delta.bin", "containerd", 4096)
-    assert "+20,480 B each" in blocks.verdict() and "blocks of 4,096 B" in blocks.verdict()
-    exact = results.LayerSizes(
-        (ContainerSize("a", "running", 0, 0),), (("a", 0),), "/app/delta.bin", "graph driver", 0
+    blocks = results.LayerSizes(
+        (ContainerSize("a", "running", 4 * MIB + 20_480, 0),), (("a", 4 * MIB),), "/x"
     )
-    assert exact.verdict().startswith("Each writable layer holds exactly")
-
-
-def test_the_storage_view_explains_both_stores():
-    lowers = ("/s/9/fs", "/s/3/fs", "/s/2/fs", "/s/1/fs")
-    view = results.StorageView(
-        "c", "containerd", "containerd image store", "overlay", lowers, "/s/10/fs", "/w", 3, False
-    )
-    assert view.explanation().startswith("containerd image store") and "yes" in view.explanation()
-    assert "mountinfo" in view.explanation() and "init layer" in repr(view)
-    flat = results.StorageView("c", "graph driver", "vfs graph driver", "", (), "", "", 3, False)
-    assert "not an overlay" in repr(flat)
+    assert "+20,480 B each" in blocks.table().caption
+    exact = results.LayerSizes((ContainerSize("a", "running", 0, 0),), (("a", 0),), "/x")
+    assert exact.table().caption.startswith("SIZE is exactly")
 
 
 def test_find_output_and_a_walk_give_the_same_entries(tmp_path):
@@ -180,8 +154,7 @@ def test_find_output_and_a_walk_give_the_same_entries(tmp_path):
     (tmp_path / "link").symlink_to("app")
     walked = {e.path: e for e in walk_layer(str(tmp_path))}
     assert walked["."].kind == "directory" and walked["app"].size_bytes == 0
-    assert walked["app/delta.bin"].kind == "file" and walked["app/delta.bin"].size_bytes == 1000
-    assert walked["link"].kind == "symlink"
+    assert walked["app/delta.bin"].size_bytes == 1000 and walked["link"].kind == "symlink"
     found = parse_find(
         "d 4096 8 11 \nd 4096 8 12 app\nf 1000 8 13 app/delta.bin\nc 0 0 14 gone\nl 3 0 15 link\n"
     )
@@ -191,62 +164,75 @@ def test_find_output_and_a_walk_give_the_same_entries(tmp_path):
     assert files.sizes_bytes == 1003 and files.blocks_bytes == 3 * 4096
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="making a 0/0 character device needs root")
-def test_a_whiteout_is_recognised(tmp_path):
-    os.mknod(tmp_path / "gone", 0o600 | 0o020000, os.makedev(0, 0))
-    assert {e.path: e.kind for e in walk_layer(str(tmp_path))}["gone"] == "whiteout"
-
-
 def test_the_scaling_panel_keeps_its_own_last_run():
     panel = widgets.ScalingPanel()
     with pytest.raises(lh.BadInput):
         panel.table()
-    points = (results.ScalePoint(1, MIB, 0, MIB, MIB),)
-    panel.last = results.Scaling("my-image", 1, MIB, points, 1.0, "graph driver", -1)
-    assert "1 containers from my-image" in repr(panel.table())
+    points = (results.ScalePoint(1, MIB, 0, MIB, MIB, 0),)
+    panel.last = results.scaling("my-image", 1, MIB, points, 1.0, "graph driver")
+    assert "image layer copied?" in repr(panel.table())
     assert widgets.ScalingPanel().last is None  # nothing shared between panels
 
 
 # --- on the Engine ------------------------------------------------------------------------------
 
 
-def _layer_rule_holds(name: str) -> bool:
-    """docker ps -s of NAME = its upper dir counted as this store counts."""
-    upper = eng.layer_files(name)
-    size = eng.container_sizes([name])[0].writable_layer_bytes
-    return size == (upper.blocks_bytes if _containerd() else upper.sizes_bytes)
-
-
-def test_three_containers_add_exactly_their_deltas(lesson_image, no_leftovers):
+def test_three_containers_add_their_deltas_and_the_lecture_holds(lesson_image, no_leftovers):
     experiments.clear_stage(NAMES)
     before = experiments.snapshot("before", NAMES, lesson_image)
     assert before.containers == ()
     experiments.start_containers(NAMES, lesson_image)
     zero = experiments.write_deltas((0, 0, 0), NAMES)
     assert dict(zero.data) == dict.fromkeys(NAMES, 0)
-    assert all(_layer_rule_holds(n) for n in NAMES)
     sizes = experiments.write_deltas((4, 10, 6), NAMES)
     assert dict(sizes.data) == {"lab-t-w1": 4 * MIB, "lab-t-w2": 10 * MIB, "lab-t-w3": 6 * MIB}
     after = experiments.snapshot("after", NAMES, lesson_image)
+    assert dict(after.data) == dict(sizes.data)
     equation = results.storage_equation(before, after)
-    assert equation.data_bytes == 20_971_520
-    holds = {claim: ok for claim, ok, _why in equation.checks()}
+    # the lecture's questions, answered as measured, on every Engine
+    assert _answers(equation.claims) == LECTURE, equation.verdict()
+    assert all(c.holds for c in equation.claims), equation.verdict()
+    measured = eng.image_sizes(lesson_image)
     if _containerd():
-        # blocks: each layer is its data + the same whole blocks of directories
-        assert len(set(sizes.extras())) == 1 and sizes.extras()[0] % sizes.block_bytes == 0
-        assert [ok for ok in holds.values()] == [True, False, True, True, False, False]
+        assert len(set(sizes.extras())) == 1 and sizes.extras()[0] > 0  # whole blocks
         assert equation.total_change_bytes == 2 * equation.deltas_bytes + equation.init_bytes
-        assert len(equation.init_layers) == 3 and equation.init_bytes > 0
-        assert "the disk holds the image's layers once" in equation.verdict()
+        assert equation.image_stored_bytes == measured.unpacked_bytes + measured.content_bytes
     else:
         assert [s.writable_layer_bytes for s in zero.sizes] == [0, 0, 0]
-        assert equation.deltas_bytes == 20_971_520
-        assert all(holds.values()), equation.verdict()
-    assert equation.image_bytes == eng.image_sizes(lesson_image).unpacked_bytes
-    # a second press replaces the delta instead of adding to it
-    again = experiments.write_deltas((1, 1, 1), NAMES)
+        assert equation.deltas_bytes == 20_971_520 == equation.total_change_bytes
+        assert equation.image_stored_bytes == measured.unpacked_bytes
+    again = experiments.write_deltas((1, 1, 1), NAMES)  # a second press replaces the delta
     assert dict(again.data) == dict.fromkeys(NAMES, MIB)
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)
+
+
+def _median_s(action, times: int = 3) -> float:
+    taken = []
+    for _ in range(times):
+        started = time.perf_counter()
+        action()
+        taken.append(time.perf_counter() - started)
+    return statistics.median(taken)
+
+
+def test_the_write_action_is_as_quick_as_its_cli_commands(lesson_image, no_leftovers):
+    """Issue 21: the widget's press (dd per container and `docker ps -s`, checked against the
+    room the widget measured once) within 1.2x the same CLI commands + 0.2 s."""
+    experiments.start_containers(NAMES, lesson_image)
+    real = [eng.find_container(n).name for n in NAMES]
+    sizes = (4, 10, 6)
+    script = "mkdir -p /app && dd if=/dev/zero of=/app/delta.bin bs=1M count={} status=none"
+
+    def cli() -> None:
+        for name, mib in zip(real, sizes, strict=True):
+            subprocess.run(["docker", "exec", name, "sh", "-c", script.format(mib)], check=True)
+        docker_cli("ps", "-a", "-s", "--filter", "label=io.labhelpers.managed")
+
+    room = experiments.delta_room(NAMES)
+    action = _median_s(lambda: experiments.write_deltas(sizes, NAMES, room))
+    commands = _median_s(cli)
+    assert action <= 1.2 * commands + 0.2, (action, commands)
+    eng.cleanup(eng.SESSION)
 
 
 def test_a_delta_that_does_not_fit_is_refused_before_writing(lesson_image, no_leftovers):
@@ -254,33 +240,26 @@ def test_a_delta_that_does_not_fit_is_refused_before_writing(lesson_image, no_le
     fresh = eng.container_sizes(list(NAMES[:1]))[0].writable_layer_bytes
     with pytest.raises(lh.NotEnoughSpace) as refused:
         experiments.write_deltas((10**9,), NAMES[:1])
+    with pytest.raises(lh.NotEnoughSpace):  # the widget's way: the room measured once
+        experiments.write_deltas((2,), NAMES[:1], MIB)
     assert "free" in str(refused.value)
     assert eng.container_sizes(list(NAMES[:1]))[0].writable_layer_bytes == fresh
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)
 
 
 def test_scaling_measures_each_container_and_removes_them(lesson_image, no_leftovers):
     seen = []
-    scaling = experiments.scaling_experiment(
+    run = experiments.scaling_experiment(
         3, 1, lesson_image, on_progress=lambda done, total, so_far: seen.append((done, total))
     )
-    assert seen == [(1, 3), (2, 3), (3, 3)]
-    assert scaling.delta_bytes == MIB
-    assert all(scaling.holds(p) for p in scaling.points), repr(scaling)
-    assert [p.containers_change_bytes for p in scaling.points] == [
-        p.writable_bytes for p in scaling.points
-    ]
-    if _containerd():
-        assert scaling.init_layer_bytes > 0
-        assert scaling.points[-1].total_change_bytes > 2 * 3 * MIB  # counted twice
-    else:
-        assert [p.writable_bytes for p in scaling.points] == [MIB, 2 * MIB, 3 * MIB]
-        assert all(p.layers_change_bytes == 0 for p in scaling.points)
-        assert [p.total_change_bytes for p in scaling.points] == [MIB, 2 * MIB, 3 * MIB]
-    assert scaling.image_bytes == eng.image_sizes(lesson_image).unpacked_bytes
+    assert seen == [(1, 3), (2, 3), (3, 3)] and run.delta_bytes == MIB
+    assert [(c.answer, c.holds) for c in run.claims] == [("no", True)], run.table()
+    assert all(p.copied_bytes == 0 for p in run.points)
+    assert [p.containers_change_bytes for p in run.points] == [p.writable_bytes for p in run.points]
+    if not _containerd():
+        assert [p.total_change_bytes for p in run.points] == [MIB, 2 * MIB, 3 * MIB]
     left = docker_cli("ps", "-a", "--filter", "name=my-scale-", "--format", "{{.Names}}")
     assert left.stdout.strip() == ""
-    scaling.plot(3).savefig(os.devnull, format="png")
 
 
 @pytest.mark.parametrize("count", [0, 21, 2.5, True])
@@ -289,16 +268,13 @@ def test_scaling_refuses_counts_outside_1_to_20(count):
         experiments.scaling_experiment(count)
 
 
-DEAD = "unix:///tmp/labhelpers-no-engine-here.sock"
-
-
 @pytest.fixture
 def no_engine(monkeypatch):
     """Live mode with nothing behind DOCKER_HOST: a step that connects raises DockerUnavailable."""
     monkeypatch.setenv("LABHELPERS_MODE", "live")
-    monkeypatch.setenv("DOCKER_HOST", DEAD)
+    monkeypatch.setenv("DOCKER_HOST", "unix:///tmp/labhelpers-no-engine-here.sock")
     monkeypatch.setattr(connection, "_client", None)  # no client cached from an earlier test
-    replay.reset()  # forget the mode's cached verdict
+    replay.reset()
     yield
     replay.reset()
 
@@ -318,27 +294,30 @@ def test_adding_changing_and_deleting_are_measured(lesson_image, no_leftovers):
     assert change.new_diff_lines == ("C /app/app.py",)
     assert delete.new_diff_lines == ("C /etc", "D /etc/debian_version")
     assert change.copy is not None and change.copy.size_bytes == change.file_bytes + 10
-    assert delete.file_bytes > 0 and delete.sizes_grew_bytes == 0
-    assert {e.kind for e in delete.upper_new} == {"directory", "whiteout"}
+    assert delete.sizes_grew_bytes == 0 and "whiteout" in {e.kind for e in delete.upper_new}
     if _containerd():
         assert all(s.grew_by_bytes == s.blocks_grew_bytes for s in demo.steps)
-        assert add.grew_by_bytes >= 4096 and delete.grew_by_bytes > 0
-        assert "disk blocks" in demo.caption()
     else:
         assert add.grew_by_bytes == 6 and delete.grew_by_bytes == 0
-        assert change.grew_by_bytes == change.file_bytes + len("# changed\n")  # the whole file
-        assert all(s.grew_by_bytes == s.sizes_grew_bytes for s in demo.steps)
-        assert "sizes of its files" in demo.caption()
+        assert change.grew_by_bytes == change.file_bytes + 10  # the whole file
     touched = experiments.touch_biggest_file("lab-t-cow")
-    assert touched.file_bytes > 1_000_000
-    assert touched.copy is not None and touched.copy.size_bytes == touched.file_bytes
-    assert touched.grew_by_bytes >= touched.file_bytes
-    assert touched.verdict().endswith("yes")
+    assert touched.file_bytes > 1_000_000 and touched.copy.size_bytes == touched.file_bytes
+    assert [(c.answer, c.holds) for c in touched.claims] == [("yes", True), ("yes", True)]
     listing = experiments.upper_dir("lab-t-cow")
-    kinds = {e.path: e.kind for e in listing.entries}
-    assert kinds["etc/debian_version"] == "whiteout"
-    assert "yes" in listing.verdict()
-    eng.cleanup(session_only=True)
+    assert {e.path: e.kind for e in listing.entries}["etc/debian_version"] == "whiteout"
+    assert [c.holds for c in listing.claims] == [True]
+    eng.cleanup(eng.SESSION)
+
+
+def test_two_containers_share_the_image_layers(lesson_image, no_leftovers):
+    experiments.start_containers(NAMES[:2], lesson_image)
+    shared = experiments.shared_layers(NAMES[:2])
+    assert [(c.answer, c.holds) for c in shared.claims] == [("yes", True)]
+    one, two = shared.lowers
+    assert one[1:] == two[1:] and len(one) == shared.image_layers + 1
+    assert one[0] != two[0] and shared.uppers[0] != shared.uppers[1]  # init, upper: their own
+    assert shared.inspect_lists_dirs is not _containerd()
+    eng.cleanup(eng.SESSION)
 
 
 def test_the_upper_directory_holds_the_delta_both_ways(lesson_image, no_leftovers):
@@ -346,16 +325,11 @@ def test_the_upper_directory_holds_the_delta_both_ways(lesson_image, no_leftover
     lh.write_data("lab-t-upper", 4)
     here = experiments.upper_dir("lab-t-upper")
     helper = experiments.upper_dir("lab-t-upper", via="container", image=lesson_image)
-    assert here.readable and helper.readable
-    assert helper.how == "through a helper container"
-    if not eng.engine_locality().files_here:
-        assert here.how == "through a helper container"  # nothing read from this machine's disk
+    assert here.readable and helper.readable and helper.how == "through a helper container"
     assert here.entries == helper.entries
     files = {e.path: e.size_bytes for e in here.entries if e.kind == "file"}
     assert files == {"app/delta.bin": 4 * MIB, "usr/sbin/docker-init": 0}
-    assert here.files_bytes == 4 * MIB
-    counted = here.blocks_bytes if _containerd() else here.files_bytes
-    assert counted == here.writable_layer_bytes
+    assert [c.holds for c in here.claims] == [True]
     assert [line for line in repr(experiments.changes("lab-t-upper")).splitlines()[1:]] == [
         "C  changed  /app",
         "A  added    /app/delta.bin",
@@ -363,27 +337,9 @@ def test_the_upper_directory_holds_the_delta_both_ways(lesson_image, no_leftover
         "C  changed  /usr/sbin",
         "A  added    /usr/sbin/docker-init",
     ]
-    view = experiments.storage_view("lab-t-upper")
-    assert view.upper_dir == here.upper_dir and view.fstype == "overlay"
-    assert len(view.lower_dirs) == view.image_layers + 1
-    assert view.explanation().split(".")[0].endswith("yes")
-    assert view.inspect_lists_dirs is not _containerd()
     with pytest.raises(lh.BadInput):
         experiments.upper_dir("lab-t-upper", via="telepathy")
-    eng.cleanup(session_only=True)
-
-
-def test_the_init_layer_is_counted_as_this_store_counts(lesson_image, no_leftovers):
-    """The containerd store counts each container's init layer among the image layers; the
-    graph driver leaves it out of docker system df."""
-    before = eng.disk_usage().layers_bytes
-    lh.run_container("lab-t-init-layer", image=lesson_image)
-    init = eng.layer_files("lab-t-init-layer", "init")
-    assert {"etc/hosts", "etc/resolv.conf", "etc/hostname"} <= {e.path for e in init.entries}
-    grew = eng.disk_usage().layers_bytes - before
-    layer = eng.container_sizes(["lab-t-init-layer"])[0].writable_layer_bytes
-    assert grew == (layer + init.blocks_bytes if _containerd() else 0)
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)
 
 
 def test_the_deltas_widget_writes_the_defaults_once(lesson_image, no_leftovers):
@@ -391,4 +347,5 @@ def test_the_deltas_widget_writes_the_defaults_once(lesson_image, no_leftovers):
     view = widgets.deltas_widget(names=NAMES)
     pane = view.children[-1].value
     assert "4,194,304" in pane and "10,485,760" in pane and "6,291,456" in pane
-    eng.cleanup(session_only=True)
+    assert "Accordion(" not in repr(view)
+    eng.cleanup(eng.SESSION)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ...core.echo import announce, cli
 from ...engine import (
     LESSON_IMAGE,
     container_sizes,
@@ -27,14 +26,15 @@ RESCUE_COPY = "workspace/rescued/report.txt"
 RESCUE_TITLE = "Rescue report.txt from a stopped container, then remove it"
 
 
-@engine_step("prepare the exercise's container")
+@engine_step("prepare the exercise's container", names={"image": "image"})
 def prepare_rescue(name: str = RESCUE_CONTAINER, image: str = LESSON_IMAGE) -> RescueStart:
     """Run NAME, write /app/report.txt in its writable layer, and stop it (the exercise's start)."""
     run_container(name, image)
     exec_in(name, f'echo "{RESCUE_TEXT}" > {RESCUE_PATH}')  # copies into a terminal as printed
+    size = int(exec_in(name, ["stat", "-c", "%s", RESCUE_PATH]).output)
     status = stop_container(name).status
     layer = container_sizes([name])[0].writable_layer_bytes
-    return RescueStart(name, status, RESCUE_PATH, layer)
+    return RescueStart(name, status, RESCUE_PATH, size, layer)
 
 
 @exercise_check(RESCUE_TITLE)
@@ -46,7 +46,6 @@ def check_rescue(
     target = Path(copy)
     rescue = f"`mkdir -p {target.parent}` and `docker cp {name}:{RESCUE_PATH} {target}`"
     container = find_container(name)
-    announce(cli("ps", "-a", "--filter", f"name={name}"))
     if not target.is_file():
         if container is None:
             return not_yet(
@@ -58,10 +57,9 @@ def check_rescue(
             )
         return not_yet(
             RESCUE_TITLE,
-            f"there is no {target} on this machine yet; '{name}' is {container.status} and "
-            "still holds report.txt in its writable layer.",
-            "a stopped container still has its writable layer: one docker command copies files "
-            "out of a container, running or not.",
+            f"no {target} yet; '{name}' is {container.status}, report.txt still in its "
+            "writable layer.",
+            "one docker command copies files out of a container, running or not.",
             f"{rescue} (`docker cp` works on a stopped container).",
         )
     text = target.read_text(errors="replace").strip()

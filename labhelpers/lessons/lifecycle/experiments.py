@@ -1,12 +1,11 @@
 """What stop, start, restart and remove do to a container's data (notebook 03), measured.
 
-The lecture says a *stopped* container loses the data in its writable layer. The experiment tests
-that on the Engine: `my-cont-life` writes 10 MiB into its writable layer and a note into a tmpfs
-mount, then goes through `docker stop`, `start`, `restart`, `rm` and a new `docker run`; after each
-step the data is looked for and the writable layer and the Engine's total are measured. An
-`Experiment` keeps the steps taken, in order (its timeline). Beside it: why `docker stop` takes
-10 s without an init process, and a container run with `--rm`, removed (data and all) as soon as it
-stops.
+The lecture says a *stopped* container loses the data in its writable layer. `my-cont-life`
+writes 10 MiB into its writable layer and a note into a tmpfs mount, then goes through
+`docker stop`, `start`, `restart`, `rm` and a new `docker run`; after each step the data is looked
+for and the writable layer and the Engine's totals are measured. An `Experiment` keeps the steps,
+in order (its timeline). Beside it: why `docker stop` takes 10 s without an init process, and a
+container run with `--rm`, removed (data and all) as soon as it stops.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import time
 
-from ...core.echo import announce, cli, quiet
 from ...core.errors import BadInput
 from ...engine import (
     LESSON_IMAGE,
@@ -27,7 +25,7 @@ from ...engine import (
     exec_in,
     find_container,
     layer_files,
-    real,
+    list_containers,
     remove_container,
     restart_container,
     run_container,
@@ -51,6 +49,7 @@ from .results import (
     StopRun,
     StopTiming,
     Timeline,
+    timeline,
 )
 
 __all__ = [
@@ -64,9 +63,7 @@ __all__ = [
 
 ACTIONS = ("run", "write", "stop", "start", "restart", "remove", "recreate")
 _MISSING = "missing"
-
-
-# --- looking at the container's data --------------------------------------------------------------
+_NAMES = {"name": "container", "image": "image"}
 
 
 def _read_running(name: str) -> tuple[int, str, str]:
@@ -75,8 +72,7 @@ def _read_running(name: str) -> tuple[int, str, str]:
         f"cat {NOTE_PATH} 2>/dev/null || echo {_MISSING}; "
         f"cat {TMPFS_NOTE_PATH} 2>/dev/null || echo {_MISSING}"
     )
-    lines = exec_in(name, script).output.splitlines()
-    size, note, tmpfs_note = (lines + [_MISSING] * 3)[:3]
+    size, note, tmpfs_note = (exec_in(name, script).output.splitlines() + [_MISSING] * 3)[:3]
     return (
         -1 if size == _MISSING else int(size),
         "" if note == _MISSING else note,
@@ -85,39 +81,29 @@ def _read_running(name: str) -> tuple[int, str, str]:
 
 
 def _read_stopped(name: str) -> tuple[int, str, str]:
-    # delta.bin is listed (tar -tv), not printed: 10 MiB of zeros
-    announce(cli("cp", f"{name}:{DELTA_PATH}", "-") + " | tar -tv")
-    delta = copy_file_from(name, DELTA_PATH, echo=False)
+    delta = copy_file_from(name, DELTA_PATH, listing=True)  # 10 MiB of zeros: sized, not printed
     note = copy_file_from(name, NOTE_PATH)
-    size = -1 if delta is None else delta.size_bytes
-    return size, "" if note is None else note.text.strip(), ""
+    return -1 if delta is None else delta.size_bytes, "" if note is None else note.text.strip(), ""
 
 
-@engine_step("look at the container's data")
+@engine_step("look at the container's data", names={"name": "container"})
 def observe(
     name: str = CONTAINER, step: str = "look", command: str = "", init_layer_bytes: int = -1
 ) -> Observation:
-    """Look for the experiment's files in NAME (with `docker exec` when it runs, `docker cp` when
-    it is stopped) and measure its writable layer (`docker ps -s`) and the Engine's total
-    (`docker system df`, with its IMAGES and CONTAINERS lines).
+    """Measure NAME's writable layer (`docker ps -s`) and the Engine's totals (`docker system
+    df`), then look for the experiment's files (with `docker exec` when it runs, `docker cp`
+    when it is stopped).
 
     Raises:
         BadInput: NAME is the learner's container.
     """
-    name = real(name)  # the observation names it as the Engine does
     container = find_container(name)
     usage = disk_usage()
     store = engine_facts().image_store
-    lines = dict(
-        images_bytes=usage.layers_bytes,
-        containers_bytes=usage.containers_bytes,
-        store=store,
-        init_layer_bytes=init_layer_bytes,
-    )
-    total = usage.total_bytes
+    totals = (usage.layers_bytes, usage.containers_bytes, usage.total_bytes, store)
     if container is None:
         return Observation(
-            name, step, command, "removed", -1, "", False, "", -1, total, "", **lines
+            name, step, command, "removed", -1, "", False, "", -1, *totals, init_layer_bytes
         )
     if not container.lab_owned:
         raise BadInput(
@@ -125,17 +111,9 @@ def observe(
             "it has no lab labels, so it is yours and the lab leaves it alone.",
             "use another name for the experiment.",
         )
+    layer = container_sizes([name])[0].writable_layer_bytes  # before reading: what the step left
     running = container.status == "running"
-    # measured before looking, with docker system df above: what the step itself left
-    layer = container_sizes([name])[0].writable_layer_bytes
-    looked = 0
-    if running:
-        delta, note, tmpfs_note = _read_running(name)
-    else:
-        delta, note, tmpfs_note = _read_stopped(name)
-        with quiet():
-            looked = container_sizes([name])[0].writable_layer_bytes - layer
-    how = "docker exec" if running else "docker cp"
+    delta, note, tmpfs_note = _read_running(name) if running else _read_stopped(name)
     return Observation(
         name,
         step,
@@ -146,19 +124,14 @@ def observe(
         running,
         tmpfs_note,
         layer,
-        total,
-        how,
-        **lines,
-        look_changed_bytes=looked,
+        *totals,
+        init_layer_bytes,
     )
-
-
-# --- the steps ----------------------------------------------------------------------------------
 
 
 def _write(name: str) -> str:
     write_data(name, DELTA_MIB, DELTA_PATH)
-    # double quotes inside: the printed `sh -c '...'` then copies into a terminal as it is
+    # double quotes inside: the printed `sh -c '...'` copies into a terminal as it is
     exec_in(name, f'echo "{NOTE}" > {NOTE_PATH}')
     exec_in(name, f'echo "{TMPFS_NOTE}" > {TMPFS_NOTE_PATH}')
     return f"write {DELTA_MIB} MiB + 2 notes"
@@ -176,24 +149,20 @@ def _check_action(action: str, *_: object, **__: object) -> None:
 _VERBS = {"stop": stop_container, "start": start_container, "restart": restart_container}
 
 
-@engine_step("carry out the step", validate=_check_action)
+@engine_step("carry out the step", validate=_check_action, names=_NAMES)
 def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE) -> Observation:
-    """Do one step to NAME, then `observe` it.
-
-    Steps: run / recreate (`docker run -d --init --tmpfs /scratch ...`, replacing an earlier
-    container of that name), write (10 MiB to /app/delta.bin, a note to /app/note.txt and one to
-    the tmpfs), stop, start, restart, remove (`docker rm -f`).
+    """Do one step to NAME, then `observe` it. Steps: run / recreate (`docker run -d --init
+    --tmpfs /scratch ...`, replacing an earlier container of that name), write (10 MiB to
+    /app/delta.bin, a note to /app/note.txt and one to the tmpfs), stop, start, restart, remove
+    (`docker rm -f`).
 
     Raises:
-        BadInput: an unknown step, or one the container's state does not allow (start a removed
-            container, write into a stopped one, ...).
+        BadInput: an unknown step, or one the container's state does not allow.
     """
-    name = real(name)
     init_layer = -1
     if action in ("run", "recreate"):
         command = run_container(name, image, [tmpfs_mount(TMPFS_AT)]).command
-        if engine_facts().image_store == "containerd":
-            # docker system df counts the container's init layer there: measure it once
+        if engine_facts().image_store == "containerd":  # its docker system df counts this layer
             init_layer = layer_files(name, "init").blocks_bytes
     elif action == "write":
         command = _write(name)
@@ -211,8 +180,8 @@ def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE
 
 
 class Experiment:
-    """One container (`my-cont-life`) taken through the steps, each measured; the steps so far, in
-    order, are its timeline ("run" starts a new one). The notebook keeps it in a variable and
+    """One container (`my-cont-life`) taken through the steps, each measured; the steps so far,
+    in order, are its timeline ("run" starts a new one). The notebook keeps it in a variable and
     hands it to the widget, whose steps join the same timeline."""
 
     def __init__(self, name: str = CONTAINER, image: str = LESSON_IMAGE) -> None:
@@ -220,69 +189,54 @@ class Experiment:
         self._steps: list[Observation] = []
 
     def step(self, action: str) -> Observation:
-        """Do one step (see `lifecycle_step`) and add it to the timeline.
-
-        Returns:
-            the Observation, with the Engine's total change since the step before.
-        """
+        """Do one step (see `lifecycle_step`) and add it to the timeline; the Observation says
+        how the Engine's total changed since the step before."""
         seen = lifecycle_step(action, self.name, self.image)
         if action == "run":
             self._steps.clear()
         before = self._steps[-1] if self._steps else seen
+        init = seen.init_layer_bytes if action in ("run", "recreate") else before.init_layer_bytes
         seen = dataclasses.replace(
             seen,
-            engine_change_bytes=seen.engine_total_bytes - before.engine_total_bytes,
-            images_change_bytes=seen.images_bytes - before.images_bytes,
-            containers_change_bytes=seen.containers_bytes - before.containers_bytes,
-            # the init layer measured when this container started, carried along its steps
-            init_layer_bytes=seen.init_layer_bytes
-            if action in ("run", "recreate")
-            else before.init_layer_bytes,
+            total_change_bytes=seen.total_bytes - before.total_bytes,
+            init_layer_bytes=init,  # measured when this container started, carried along
         )
         self._steps.append(seen)
         return seen
 
     def timeline(self) -> Timeline:
-        """The steps so far: shows as a table; `.plot()` and `.reclaimed()` read it too."""
-        return Timeline(tuple(self._steps))
+        """The steps so far (a table) and the lecture's questions they answer (`.verdict()`)."""
+        return timeline(tuple(self._steps))
 
     def __repr__(self) -> str:
-        name = self._steps[-1].name if self._steps else self.name  # as the Engine names it
-        return f"<experiment on {name}: {len(self._steps)} steps; .timeline() shows them>"
+        return f"<experiment: {len(self._steps)} steps; .timeline() shows them>"
 
 
-# --- why docker stop takes 10 s without an init process -------------------------------------------
-
-
-@engine_step("time docker stop with and without an init process")
+@engine_step("time docker stop with and without an init process", names={"image": "image"})
 def stop_timing(image: str = LESSON_IMAGE) -> StopTiming:
     """Run the image's own app twice, with and without `--init`, and time `docker stop` of each
     (the containers are removed afterwards). Takes about STOP_TIMEOUT_S seconds."""
     runs = []
     for name, init in (("my-stop-init", True), ("my-stop-no-init", False)):
-        run_container(name, image, init=init)
+        name = run_container(name, image, init=init).name
         pid1 = exec_in(name, 'tr "\\0" " " < /proc/1/cmdline').output.strip()
         started = time.perf_counter()
         stop_container(name)
         seconds = time.perf_counter() - started
         stopped = find_container(name)
         exit_code = stopped.exit_code if stopped else -1
-        runs.append(StopRun(real(name), init, pid1, seconds, exit_code, STOP_TIMEOUT_S))
+        runs.append(StopRun(name, init, pid1, seconds, exit_code, STOP_TIMEOUT_S))
         remove_container(name)
     return StopTiming(tuple(runs))
 
 
-# --- docker run --rm: removed as soon as it stops -------------------------------------------------
-
-
-@engine_step("show what --rm does on stop")
+@engine_step("show what --rm does on stop", names=_NAMES)
 def removed_on_stop(name: str = "my-cont-rm", image: str = LESSON_IMAGE) -> RemovedOnStop:
     """`docker run -d --rm --init ...`, write 1 MiB, `docker stop`: the Engine removes the
-    container as soon as it exits, and its writable layer with it."""
-    name = real(name)  # the result names it as the Engine does
+    container as soon as it exits, and its writable layer with it (`docker ps -a` shows it)."""
     shown = run_container(name, image, auto_remove=True).command
     written = write_data(name, 1, "/app/data.bin").size_bytes
     stop_container(name)
     wait_until_gone(name)
-    announce(cli("ps", "-a", "--filter", f"name={name}"))
-    return RemovedOnStop(name, written, find_container(name) is not None, shown)
+    there = any(c.name == name for c in list_containers(name_prefix=name, echo=True))
+    return RemovedOnStop(name, written, there, shown)

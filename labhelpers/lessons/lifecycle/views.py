@@ -2,70 +2,58 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ...core.units import si
-
-if TYPE_CHECKING:
-    from .results import Timeline
+from .results import DELTA_PATH, TMPFS_NOTE_PATH, Timeline
 
 __all__ = ["plot_timeline"]
 
+_THERE, _GONE, _UNMOUNTED = "#3a9a5b", "#c44e52", "#bbbbbb"
+
 
 def plot_timeline(history: Timeline):
-    """Two panels over the steps: the writable layer (docker ps -s) and the Engine's total
-    (docker system df), with a marker where the 10 MiB file was there and where it was gone."""
+    """Over the steps: the writable layer (docker ps -s), the Engine's total since step 1
+    (docker system df), and whether the writable layer's file and the tmpfs note were there."""
     import matplotlib.pyplot as plt
 
-    from .results import CONTAINER, DELTA_PATH
-
     steps = history.steps
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8.4, 5.4), sharex=True)
+    fig, (top, middle, bottom) = plt.subplots(
+        3, 1, figsize=(8.4, 6.2), sharex=True, gridspec_kw={"height_ratios": [2, 2, 1.3]}
+    )
     xs = list(range(1, len(steps) + 1))
     layer = [max(o.writable_layer_bytes, 0) / 1e6 for o in steps]
     colours = [
-        "#bbbbbb" if o.status == "removed" else ("#2f6db5" if o.status == "running" else "#e07b39")
+        _UNMOUNTED if o.status == "removed" else "#2f6db5" if o.status == "running" else "#e07b39"
         for o in steps
     ]
     top.bar(xs, layer, color=colours, width=0.6)
     for x, o in zip(xs, steps, strict=True):
-        if o.status == "removed":
-            top.annotate("removed", (x, 0), ha="center", va="bottom", fontsize=8, color="#777777")
-        else:
-            top.annotate(
-                si(o.writable_layer_bytes), (x, layer[x - 1]), ha="center", va="bottom", fontsize=8
-            )
+        label = "removed" if o.status == "removed" else si(o.writable_layer_bytes)
+        top.annotate(label, (x, layer[x - 1]), ha="center", va="bottom", fontsize=8)
     top.set_ylabel("writable layer\nMB (docker ps -s)")
-    top.set_ylim(0, max([*layer, 1.0]) * 1.3)
-    top.set_title(
-        f"{steps[0].container if steps else CONTAINER}: blue = running, orange = stopped "
-        "(no bar: removed)",
-        fontsize=10,
-    )
-    # The change since step 1, on an axis from 0: the Engine's absolute total includes
-    # everything else it stores, and a cut axis would make 10 MB look like all of it.
-    first = steps[0].engine_total_bytes if steps else 0
-    totals = [(o.engine_total_bytes - first) / 1e6 for o in steps]
-    bottom.plot(xs, totals, "o-", color="#444444")
-    for x, o in zip(xs, steps, strict=True):
-        marker = "#3a9a5b" if o.delta_there else "#c44e52"
-        bottom.plot([x], [totals[x - 1]], "o", color=marker, markersize=9)
-    bottom.axhline(0, color="#999999", linewidth=0.8)
-    bottom.set_ylabel("Engine total, change\nsince 1. in MB (system df)")
+    top.set_ylim(0, max([*layer, 1.0]) * 1.35)
+    top.set_title("blue = running, orange = stopped", fontsize=10)
+    # The change since step 1, on an axis from 0: the absolute total includes everything else
+    # the Engine stores, and a cut axis would make 10 MB look like all of it.
+    first = steps[0].total_bytes if steps else 0
+    totals = [(o.total_bytes - first) / 1e6 for o in steps]
+    middle.plot(xs, totals, "o-", color="#444444")
+    middle.axhline(0, color="#999999", linewidth=0.8)
+    middle.set_ylabel("Engine total, MB\nsince step 1")
     if totals:
-        bottom.set_ylim(min([*totals, 0.0]) - 1, max([*totals, 1.0]) * 1.3)
+        middle.set_ylim(min([*totals, 0.0]) - 1, max([*totals, 1.0]) * 1.3)
+    rows = ((1, f"{DELTA_PATH}\n(writable layer)", "delta"), (0, f"{TMPFS_NOTE_PATH}\n(tmpfs)", ""))
+    for y, _label, kind in rows:
+        for x, o in zip(xs, steps, strict=True):
+            if kind:
+                colour = _THERE if o.delta_there else _GONE
+            else:
+                unmounted = o.status != "removed" and not o.tmpfs_mounted
+                colour = _UNMOUNTED if unmounted else _THERE if o.tmpfs_note_there else _GONE
+            bottom.plot([x], [y], "s", color=colour, markersize=13)
+    bottom.set_yticks([y for y, _, _ in rows], [label for _, label, _ in rows], fontsize=8)
+    bottom.set_ylim(-0.6, 1.6)
+    bottom.set_title("green = there, red = not there, grey = not mounted", fontsize=9)
     bottom.set_xticks(xs, [f"{x}. {o.step}" for x, o in zip(xs, steps, strict=True)])
-    twice = any(o.store == "containerd" for o in steps)
-    bottom.set_title(
-        f"green dot = {DELTA_PATH} is there, red = it is not"
-        + (
-            "\n(the containerd image store's docker system df counts a writable layer twice)"
-            if twice
-            else ""
-        ),
-        fontsize=10,
-        color="#555555",
-    )
     fig.tight_layout()
     plt.close(fig)
     return fig

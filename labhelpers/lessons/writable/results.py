@@ -1,65 +1,95 @@
 """What the writable-layer experiments return, and how each shows as a table.
 
-Snapshots of the Engine's storage, the lecture's equation put together from two of them, the
-scaling run, what a writable layer holds (`docker diff`, copy-on-write) and where the storage
-driver keeps it. Plots of these are in views.py (`equation.plot()` calls into it).
+Every verdict is data: a `Claim` answers one of the lecture's questions with what was measured
+(`answer`), says whether that is what the lecture says (`holds`) and gives the figures behind it
+(`because`), with the image store's own accounting where its figures differ:
 
-Each result carries the image store it was measured on (`store`: "graph driver" or
-"containerd"), and its sentences explain that store's figures from what was measured:
+* the overlay2 graph driver counts a writable layer as the sizes of its files, and its
+  `docker system df` counts image layers (IMAGES) and writable layers (CONTAINERS) apart;
+* the containerd snapshotter counts the disk blocks of every file and directory in a layer; the
+  store keeps each image layer twice (compressed, as a registry serves it, and unpacked), and its
+  `docker system df` IMAGES line adds every snapshot it keeps: the containers' writable and init
+  layers too, which CONTAINERS counts again.
 
-* the overlay2 graph driver counts a writable layer as the sizes of the files in it, and its
-  `docker system df` counts image layers (LayersSize) and writable layers (CONTAINERS) apart;
-* the containerd snapshotter counts the disk blocks of every file and directory in a layer, and
-  its LayersSize adds up every snapshot containerd keeps: the image's layers and compressed
-  content, and each container's writable and init layers too, which CONTAINERS counts again.
+Plots of these results are in views.py (the lesson's `__init__` exports them).
 """
 
 from __future__ import annotations
 
-import html
-
 from ...core.errors import BadInput
 from ...core.results import result
-from ...core.units import si, si_exact, signed_bytes
 from ...core.table import Table, TableShown, yes_no
-from . import views
+from ...core.units import si, signed_bytes
 
 __all__ = [
+    "CONTAINERD",
+    "LESSON_DELTAS_MIB",
     "ChangeDemo",
     "Changes",
+    "Claim",
     "LayerChange",
     "LayerSizes",
     "ScalePoint",
     "Scaling",
+    "SharedLayers",
     "Snapshot",
     "StorageEquation",
-    "StorageView",
     "UpperDirListing",
-    "counting_rule",
+    "Verdict",
+    "claim",
+    "said",
+    "scaling",
     "storage_equation",
 ]
 
 CONTAINERD = "containerd"
+LESSON_DELTAS_MIB = (4, 10, 6)  # the lecture's 4, 10 and 6 "MB", written as MiB (dd bs=1M)
 
 
-def counting_rule(store: str, block_bytes: int = 0) -> str:
-    """How THIS store measures a writable layer, in one clause."""
+def _counts(store: str) -> str:
     if store == CONTAINERD:
-        blocks = f" of {block_bytes:,} B" if block_bytes else ""
-        return (
-            f"the containerd snapshotter counts the disk blocks{blocks} that every file and "
-            "directory in a layer takes, the layer's own directory included"
+        return "this store counts whole disk blocks, directories included"
+    return "this store counts the files' sizes"
+
+
+# --- verdicts as data -----------------------------------------------------------------------------
+
+
+@result
+class Claim:
+    """One question of the lecture's, answered by a measurement: `answer` ("yes"/"no") is what
+    was measured, `holds` whether the lecture says the same, `because` the figures behind it."""
+
+    question: str
+    answer: str
+    holds: bool
+    because: str
+
+
+@result
+class Verdict(TableShown):
+    """Claims, one row each."""
+
+    claims: tuple
+
+    def table(self) -> Table:
+        return Table(
+            ["the lecture's question", "measured", "the lecture", "because"],
+            [
+                (c.question, c.answer, "holds" if c.holds else "does not hold", c.because)
+                for c in self.claims
+            ],
         )
-    return (
-        "the overlay2 graph driver counts the sizes of the files in a layer, and 0 B for a "
-        "directory"
-    )
 
 
-def _same_or_list(values: list[int]) -> str:
-    if values and all(v == values[0] for v in values):
-        return f"{signed_bytes(values[0])} each"
-    return ", ".join(signed_bytes(v) for v in values)
+def claim(question: str, answer: bool, expected: bool, because: str) -> Claim:
+    """A Claim whose measured ANSWER (yes/no) the lecture expects to be EXPECTED."""
+    return Claim(question, yes_no(answer), answer == expected, because)
+
+
+def said(claims: tuple) -> str:
+    """Claims as sentences (a caption): "QUESTION ANSWER: BECAUSE." each."""
+    return " ".join(f"{c.question} {c.answer.capitalize()}: {c.because}." for c in claims)
 
 
 # --- three containers and their writable layers -----------------------------------------------
@@ -67,94 +97,61 @@ def _same_or_list(values: list[int]) -> str:
 
 @result
 class LayerSizes(TableShown):
-    """`docker ps -a -s` for some containers: each writable layer, as the CLI prints it and in
-    exact bytes, beside the data written into it (the delta file's size)."""
+    """`docker ps -a -s` for some containers beside the bytes written into each (-1: unknown)."""
 
     sizes: tuple  # ContainerSize per container
-    data: tuple  # (name, bytes in the delta file; -1: not looked at, the container is stopped)
-    path: str  # the delta file
-    store: str
-    block_bytes: int  # the block size under the writable layers (0: unknown)
+    data: tuple  # (name, bytes in the delta file)
+    path: str
 
     def extras(self) -> list[int]:
-        """SizeRw minus the data written, per container that could be looked at."""
+        """SizeRw minus the data written, per container whose data is known."""
         data = dict(self.data)
-        return [
-            s.writable_layer_bytes - data[s.name] for s in self.sizes if data.get(s.name, -1) >= 0
-        ]
-
-    def verdict(self) -> str:
-        """What the writable layers hold besides the data, and why, for this store."""
-        extras = self.extras()
-        if not extras:
-            return ""
-        if all(e == 0 for e in extras):
-            return (
-                f"Each writable layer holds exactly the bytes of {self.path} (0 B when nothing "
-                f"is written yet): {counting_rule(self.store)}."
-            )
-        return (
-            f"Each writable layer holds more than the bytes of {self.path}: "
-            f"{_same_or_list(extras)}, because {counting_rule(self.store, self.block_bytes)}. "
-            "So even a fresh layer is not 0 B: it holds the directories docker-init's mount point "
-            "needed (notebook 02b lists them)."
-        )
+        return [s.writable_layer_bytes - data[s.name] for s in self.sizes if data[s.name] >= 0]
 
     def table(self) -> Table:
         data = dict(self.data)
-        rows = []
-        for s in self.sizes:
-            written = data.get(s.name, -1)
-            rows.append(
-                (
-                    s.name,
-                    s.status,
-                    si(s.writable_layer_bytes),
-                    f"{s.writable_layer_bytes:,}",
-                    f"{written:,}" if written >= 0 else "?",
-                    signed_bytes(s.writable_layer_bytes - written) if written >= 0 else "",
-                )
+        extras = set(self.extras())
+        if extras == {0}:
+            caption = "SIZE is exactly the bytes written: this store counts the files' sizes."
+        else:
+            each = ", ".join(signed_bytes(e) for e in sorted(extras))
+            caption = (
+                f"SIZE is the bytes written {each}{' each' * (len(extras) == 1)}: whole disk "
+                "blocks of the "
+                "layer's files and directories (02b lists them)."
             )
         return Table(
+            ["container", "SIZE (docker ps -s)", "bytes (SizeRw)", f"bytes in {self.path}"],
             [
-                "container",
-                "status",
-                "SIZE (docker ps -s)",
-                "exact bytes (SizeRw)",
-                f"bytes in {self.path}",
-                "SizeRw - those",
+                (
+                    s.name,
+                    si(s.writable_layer_bytes),
+                    f"{s.writable_layer_bytes:,}",
+                    f"{data[s.name]:,}" if data[s.name] >= 0 else "?",
+                )
+                for s in self.sizes
             ],
-            rows,
-            caption=self.verdict(),
+            caption=caption,
         )
 
 
 @result
 class Snapshot:
     """The Engine's storage at one moment: `docker system df -v` totals, the image's sizes, and
-    `docker ps -s` for the lesson's containers that exist, with the data in each one's delta file
+    `docker ps -s` for the lesson's containers that exist, with the bytes in each one's delta file
     and (containerd store) each one's init layer."""
 
     moment: str
     store: str
-    layers_bytes: int  # LayersSize: the IMAGES line (see the module's docstring per store)
-    containers_bytes: int  # the sum of every container's writable layer (CONTAINERS)
-    total_bytes: int  # images + containers + volumes + build cache
+    layers_bytes: int  # docker system df: IMAGES (LayersSize)
+    containers_bytes: int  # docker system df: CONTAINERS (the writable layers)
+    total_bytes: int
     image: str
     image_unpacked_bytes: int  # the image's layers as containers see them
-    image_content_bytes: int  # containerd store: its compressed content, kept too (else 0)
-    image_listed_bytes: int  # SIZE in docker image ls
-    containers: tuple  # ContainerSize per lesson container (docker ps -s)
-    df_writable: tuple  # (name, SizeRw as docker system df -v lists it)
+    image_content_bytes: int  # containerd store: its compressed layers, kept too (else 0)
+    containers: tuple  # ContainerSize per lesson container
     data: tuple  # (name, bytes in the delta file; -1 when not looked at)
     init_layers: tuple  # (name, bytes of its init layer), containerd store only
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.moment}: Engine total {si(self.total_bytes)} (image layers "
-            f"{si(self.layers_bytes)}, writable layers {si(self.containers_bytes)}); "
-            f"{len(self.containers)} lesson container(s)"
-        )
 
 
 # --- the lesson's equation ----------------------------------------------------------------------
@@ -162,228 +159,116 @@ class Snapshot:
 
 @result
 class StorageEquation(TableShown):
-    """Image layers stored once + the sum of the deltas = the total, measured; with the naive
-    figure (every container a full copy of the image) beside it and `docker system df` checks.
-    The image's size here is its unpacked layers, what every container sees."""
+    """The lecture's equation on this Engine: the image stored once + the deltas, beside the naive
+    figure (the image once per container), and the claims `docker system df` decides."""
 
     image: str
     store: str
-    image_bytes: int  # the image's unpacked layers
-    image_content_bytes: int  # containerd store: its compressed content (0 with a graph driver)
-    containers: tuple  # ContainerSize after writing (docker ps -s)
-    df_writable: tuple  # (name, bytes) as docker system df -v lists them
-    data: tuple  # (name, bytes written into its delta file)
+    image_bytes: int  # unpacked
+    image_content_bytes: int  # compressed (containerd store; 0 with a graph driver)
+    containers: tuple  # ContainerSize after writing
+    data: tuple  # (name, bytes written)
     init_layers: tuple  # (name, bytes), containerd store only
     layers_change_bytes: int
     containers_change_bytes: int
     total_change_bytes: int
+    claims: tuple  # Claim
 
     @property
     def deltas_bytes(self) -> int:
         return sum(c.writable_layer_bytes for c in self.containers)
 
     @property
-    def data_bytes(self) -> int:
-        return sum(max(b, 0) for _, b in self.data)
-
-    @property
     def init_bytes(self) -> int:
         return sum(b for _, b in self.init_layers)
 
     @property
-    def model_total_bytes(self) -> int:
-        """The lecture's equation: the image once, plus every container's delta."""
-        return self.image_bytes + self.deltas_bytes
+    def image_stored_bytes(self) -> int:
+        """The image as the store keeps it on disk (unpacked, and compressed on containerd)."""
+        return self.image_bytes + self.image_content_bytes
 
     @property
-    def naive_total_bytes(self) -> int:
-        """As if every container carried its own copy of the image."""
-        return len(self.containers) * self.image_bytes + self.deltas_bytes
+    def footprint_bytes(self) -> int:
+        """The lecture's equation: the image once + every container's own layers."""
+        return self.image_stored_bytes + self.deltas_bytes + self.init_bytes
+
+    @property
+    def naive_bytes(self) -> int:
+        """As if every container had its own copy of the image."""
+        return len(self.containers) * self.image_stored_bytes + self.deltas_bytes
 
     @property
     def virtual_sum_bytes(self) -> int:
         return sum(c.virtual_bytes for c in self.containers)
 
-    def checks(self) -> tuple:
-        """(claim, holds, why) triples, each measured; `why` explains a claim that does not hold
-        on this store ("" when it holds)."""
-        ps = {c.name: c.writable_layer_bytes for c in self.containers}
-        n, deltas, inits = len(self.containers), self.deltas_bytes, self.init_bytes
-        containerd = self.store == CONTAINERD
-        grew = self.layers_change_bytes
-        layers_why = total_why = virtual_why = ""
-        if containerd and grew:
-            layers_why = (
-                f"it grew by {grew:,} B = the {n} writable layers again ({deltas:,} B) + the "
-                f"containers' {len(self.init_layers)} init layers ({inits:,} B): with the "
-                "containerd image store, LayersSize adds up every snapshot containerd keeps, "
-                "the containers' own included"
-            )
-        if containerd and self.total_change_bytes != deltas:
-            total_why = (
-                f"it grew by {self.total_change_bytes:,} B = 2 x {deltas:,} + {inits:,}: each "
-                "writable layer is counted twice (under IMAGES and under CONTAINERS), though the "
-                "disk holds it once"
-            )
-        if containerd and self.virtual_sum_bytes != self.naive_total_bytes:
-            virtual_why = (
-                f"each virtual size also holds that container's init layer ({inits:,} B in all), "
-                "which containerd counts among its parent layers"
-            )
-        checks = [
-            (
-                "docker system df -v lists each writable layer with the bytes docker ps -s shows",
-                dict(self.df_writable) == ps,
-                "",
-            ),
-            (
-                f"the image layers in the Engine did not grow when {n} containers started and "
-                "wrote (LayersSize changed by 0 B)",
-                grew == 0,
-                layers_why,
-            ),
-        ]
-        if containerd:
-            checks.append(
-                (
-                    "no byte of the image's layers was copied: LayersSize grew by exactly the "
-                    "containers' own layers (writable + init)",
-                    grew == deltas + inits,
-                    "",
-                )
-            )
-        checks += [
-            (
-                "the writable layers grew by exactly the sum of the deltas",
-                self.containers_change_bytes == deltas,
-                "",
-            ),
-            (
-                "the Engine's total grew by exactly the sum of the deltas",
-                self.total_change_bytes == deltas,
-                total_why,
-            ),
-            (
-                "adding up the VIRTUAL sizes of docker ps -s gives the naive figure",
-                self.virtual_sum_bytes == self.naive_total_bytes,
-                virtual_why,
-            ),
-        ]
-        return tuple(checks)
-
-    def summary(self) -> str:
-        """One sentence: does the lecture's equation hold on this Engine, and where."""
-        checks = self.checks()
-        if all(holds for _, holds, _ in checks):
-            return (
-                "So on this Engine the lecture's equation holds to the byte, as docker system df "
-                "counts (it adds up file sizes; the disk itself allocates whole blocks): the "
-                "image's layers once, plus the deltas."
-            )
-        if self.store == CONTAINERD and checks[2][1]:
-            return (
-                "So on this Engine the disk holds the image's layers once plus the deltas (and a "
-                "small init layer per container), as the lecture says; docker system df's total "
-                "counts the deltas twice, and docker ps -s counts whole disk blocks."
-            )
-        return "So on this Engine some figures do not add up: the lines above say which."
-
-    def verdict(self) -> str:
-        """The sum of the deltas in exact bytes, then each check answered yes or no (with why,
-        where it does not hold), then a one-line summary."""
-        parts = " + ".join(f"{c.writable_layer_bytes:,}" for c in self.containers)
-        deltas, data = self.deltas_bytes, self.data_bytes
-        lines = [f"sum of the deltas: {parts} = {deltas:,} B ({si(deltas)})"]
-        if deltas == data:
-            lines.append(
-                f"data written into them: {data:,} B: the same, as {counting_rule(self.store)}"
-            )
-        else:
-            lines.append(
-                f"data written into them: {data:,} B; the other {deltas - data:,} B are there "
-                f"because {counting_rule(self.store)}"
-            )
-        for claim, holds, why in self.checks():
-            lines.append(f"{yes_no(holds):>3}  {claim}")
-            if why:
-                lines.append(f"       why: {why}")
-        lines.append(self.summary())
-        return "\n".join(lines)
+    def verdict(self) -> Verdict:
+        return Verdict(self.claims)
 
     def table(self) -> Table:
         n = len(self.containers)
-        rows = [(f"{self.image}'s layers (unpacked), stored once", self.image_bytes)]
-        rows += [
-            (f"{c.name}'s writable layer (delta)", c.writable_layer_bytes) for c in self.containers
-        ]
-        rows += [
-            ("total: image once + the deltas", self.model_total_bytes),
-            (f"naive: {n} copies of the image + the deltas", self.naive_total_bytes),
-        ]
-        shown = [(what, f"{b:,}", si(b)) for what, b in rows]
+        rows = [(f"{self.image}'s layers, unpacked (what a container sees)", self.image_bytes)]
         if self.image_content_bytes:
-            shown.append(
-                (
-                    f"beside the equation: {self.image}'s compressed layers, which the "
-                    "containerd store keeps too",
-                    f"{self.image_content_bytes:,}",
-                    si(self.image_content_bytes),
-                )
-            )
-        changes = (
-            ("image layers (IMAGES)", self.layers_change_bytes),
-            ("writable layers (CONTAINERS)", self.containers_change_bytes),
-            ("Engine total", self.total_change_bytes),
-        )
-        shown += [(f"docker system df: {w} changed by", signed_bytes(b), "") for w, b in changes]
-        return Table(["", "bytes", "docker prints"], shown)
-
-    def virtual_table(self) -> Table:
-        """`docker ps -s`: SIZE is the writable layer; "virtual" adds the image's layers (and, on
-        the containerd store, the container's init layer)."""
-        inits = dict(self.init_layers)
-        rows = []
-        for c in self.containers:
-            rest = c.virtual_bytes - c.writable_layer_bytes - self.image_bytes
             rows.append(
                 (
-                    c.name,
-                    si(c.writable_layer_bytes),
-                    si(c.virtual_bytes),
-                    f"{c.virtual_bytes - c.writable_layer_bytes:,}",
-                    f"{self.image_bytes:,}",
-                    signed_bytes(rest),
-                    yes_no(rest == inits.get(c.name, 0)),
+                    f"{self.image}'s layers, compressed (the store keeps both)",
+                    self.image_content_bytes,
                 )
             )
-        caption = (
-            "virtual - SIZE: the image's unpacked layers + the container's init layer, which "
-            "the containerd store counts among a container's parent layers"
-            if self.store == CONTAINERD
-            else "virtual - SIZE: exactly the image's layers"
-        )
-        return Table(
-            [
-                "container",
-                "SIZE",
-                "virtual",
-                "virtual - SIZE",
-                f"{self.image} (unpacked)",
-                "the rest",
-                "= its init layer?" if self.store == CONTAINERD else "= 0 B?",
-            ],
-            rows,
-            caption=caption,
-        )
+        rows += [(f"{c.name}'s writable layer", c.writable_layer_bytes) for c in self.containers]
+        if self.init_layers:
+            rows.append((f"the {n} containers' init layers", self.init_bytes))
+        rows += [
+            (f"on disk: {self.image} once + the containers' layers", self.footprint_bytes),
+            (f"naive: {self.image} {n} times + the deltas", self.naive_bytes),
+            (f"the {n} virtual sizes of docker ps -s, added up", self.virtual_sum_bytes),
+        ]
+        return Table(["", "bytes", "as docker prints it"], [(w, f"{b:,}", si(b)) for w, b in rows])
 
-    def plot(self):
-        """The image once + the deltas beside the naive figure, and the deltas zoomed in."""
-        return views.plot_equation(self)
+
+def _equation_claims(
+    store: str, n: int, deltas: int, data: int, inits: int, images: int, writable: int, total: int
+) -> tuple:
+    containerd = store == CONTAINERD
+    own = deltas + inits if containerd else 0  # what IMAGES counts of the containers' own layers
+    twice = writable if containerd else 0  # what the total counts a second time
+    copied = images - own
+    if containerd:
+        layers_why = (
+            f"IMAGES grew by {images:,} B: the containers' own layers only (writable {deltas:,} B, "
+            f"init {inits:,} B)"
+        )
+        total_why = (
+            f"docker system df's total grew by {total:,} B, each writable layer counted twice; "
+            f"once, {total - twice:,} B"
+        )
+    else:
+        layers_why = f"docker system df's IMAGES grew by {images:,} B"
+        total_why = f"docker system df's total grew by {total:,} B, the sum of the deltas"
+    return (
+        claim(
+            f"Was any image layer copied for the {n} containers?",
+            copied != 0,
+            False,
+            layers_why if copied == 0 else f"{layers_why}: {copied:,} B are not theirs",
+        ),
+        claim(
+            "Did each container add only its delta?",
+            writable == deltas and 0 <= deltas - data <= n * 64 * 1024,
+            True,
+            f"the writable layers grew by {writable:,} B for {data:,} B written: " + _counts(store),
+        ),
+        claim(
+            "Does the disk hold the image once plus the deltas?",
+            total - twice == deltas + inits,
+            True,
+            total_why,
+        ),
+    )
 
 
 def storage_equation(before: Snapshot, after: Snapshot) -> StorageEquation:
-    """Put the lecture's equation together from two snapshots: `before` the containers existed,
-    `after` they wrote their deltas (plain arithmetic on measured figures; no Engine call).
+    """The lecture's equation from two snapshots: `before` the containers existed, `after` they
+    wrote their deltas (arithmetic on measured figures; no Engine call).
 
     Raises:
         BadInput: the `after` snapshot holds no lesson containers.
@@ -394,18 +279,27 @@ def storage_equation(before: Snapshot, after: Snapshot) -> StorageEquation:
             "the equation needs the containers' writable layers.",
             "start the containers and write the deltas first, then take the snapshot.",
         )
+    images = after.layers_bytes - before.layers_bytes
+    writable = after.containers_bytes - before.containers_bytes
+    total = after.total_bytes - before.total_bytes
+    deltas = sum(c.writable_layer_bytes for c in after.containers)
+    data = sum(max(b, 0) for _, b in after.data)
+    inits = sum(b for _, b in after.init_layers)
+    claims = _equation_claims(
+        after.store, len(after.containers), deltas, data, inits, images, writable, total
+    )
     return StorageEquation(
         after.image,
         after.store,
         after.image_unpacked_bytes,
         after.image_content_bytes,
         after.containers,
-        after.df_writable,
         after.data,
         after.init_layers,
-        after.layers_bytes - before.layers_bytes,
-        after.containers_bytes - before.containers_bytes,
-        after.total_bytes - before.total_bytes,
+        images,
+        writable,
+        total,
+        claims,
     )
 
 
@@ -414,86 +308,46 @@ def storage_equation(before: Snapshot, after: Snapshot) -> StorageEquation:
 
 @result
 class ScalePoint:
-    """The Engine after the N-th container of the scaling run started and wrote its delta."""
+    """The Engine after the N-th container of the scaling run started and wrote its delta; the
+    changes are since before the first container."""
 
     containers: int
     writable_bytes: int  # the sum of the run's writable layers (docker ps -s)
-    layers_change_bytes: int  # LayersSize (IMAGES) now minus before the first container
-    containers_change_bytes: int  # CONTAINERS now minus before the first container
-    total_change_bytes: int  # the Engine's total now minus before the first container
+    layers_change_bytes: int  # docker system df: IMAGES
+    containers_change_bytes: int  # docker system df: CONTAINERS
+    total_change_bytes: int
+    copied_bytes: int  # IMAGES' growth that is not the containers' own layers (0: none copied)
 
 
 @result
 class Scaling(TableShown):
-    """A scaling run: containers started one by one from IMAGE, each writing DELTA bytes. The
-    image's size is its unpacked layers (what each container sees, and what a copy would take)."""
+    """A scaling run: containers started one by one from IMAGE, each writing DELTA bytes."""
 
     image: str
-    image_bytes: int
+    image_bytes: int  # as the store keeps it (unpacked, and compressed on containerd)
     delta_bytes: int
     points: tuple
     seconds: float
     store: str
-    init_layer_bytes: int  # containerd store: one container's init layer (-1: not measured)
+    claims: tuple  # Claim
 
-    def model_bytes(self, point: ScalePoint) -> int:
-        return self.image_bytes + point.writable_bytes
+    def stored_bytes(self, point: ScalePoint) -> int:
+        """The image + what the Engine's storage grew by, each byte once."""
+        twice = point.containers_change_bytes if self.store == CONTAINERD else 0
+        return self.image_bytes + point.total_change_bytes - twice
 
     def naive_bytes(self, point: ScalePoint) -> int:
         return point.containers * self.image_bytes + point.writable_bytes
 
-    def stored_change_bytes(self, point: ScalePoint) -> int:
-        """What the Engine's storage grew by, each byte once: docker system df's total, less the
-        writable layers it counts a second time on the containerd store."""
-        twice = point.containers_change_bytes if self.store == CONTAINERD else 0
-        return point.total_change_bytes - twice
-
-    def measured_bytes(self, point: ScalePoint) -> int:
-        """The image plus what the Engine's storage grew by: what these containers really cost."""
-        return self.image_bytes + self.stored_change_bytes(point)
-
-    def reported_bytes(self, point: ScalePoint) -> int:
-        """The image plus what docker system df's total grew by, as it reports it."""
-        return self.image_bytes + point.total_change_bytes
-
-    def expected_layers_change(self, point: ScalePoint) -> int:
-        """What LayersSize should grow by on this store if no image layer is copied."""
-        if self.store != CONTAINERD:
-            return 0
-        return point.writable_bytes + point.containers * max(self.init_layer_bytes, 0)
-
-    def holds(self, point: ScalePoint) -> bool:
-        """Image layers stored once: IMAGES grew only by the containers' own layers (nothing on
-        the graph driver) and the total by that plus the writable layers."""
-        layers = self.expected_layers_change(point)
-        return (
-            point.layers_change_bytes == layers
-            and point.total_change_bytes == layers + point.writable_bytes
-        )
-
-    def caption(self) -> str:
-        head = (
-            f"{len(self.points)} containers from {self.image}, {self.delta_bytes:,} B written "
-            "into each"
-        )
-        if self.store == CONTAINERD:
-            init = f"{self.init_layer_bytes:,} B" if self.init_layer_bytes >= 0 else "?"
-            return (
-                f"{head}. Expected with the containerd store: IMAGES grows by the writable "
-                f"layers + one init layer ({init}) per container, and the total by that + the "
-                "writable layers again (counted twice)"
-            )
-        return f"{head}. Expected: IMAGES +0 B, the total + the writable layers"
-
     def table(self) -> Table:
-        """Only figures that do not depend on the image's size (the plot shows those)."""
+        """The figures that do not depend on the image's size (the plot shows those)."""
         return Table(
             [
                 "containers",
-                "sum of writable layers",
-                "image layers grew by",
-                "Engine total grew by",
-                "image stored once?",
+                "writable layers",
+                "IMAGES grew by",
+                "total grew by",
+                "image layer copied?",
             ],
             [
                 (
@@ -501,17 +355,31 @@ class Scaling(TableShown):
                     f"{p.writable_bytes:,} B",
                     signed_bytes(p.layers_change_bytes),
                     signed_bytes(p.total_change_bytes),
-                    yes_no(self.holds(p)),
+                    yes_no(p.copied_bytes != 0),
                 )
                 for p in self.points
             ],
-            caption=self.caption(),
+            caption=said(self.claims),
         )
 
-    def plot(self, planned: int | None = None):
-        """The naive figure and the measured total against the number of containers (the x axis
-        reaches `planned` while a run is under way)."""
-        return views.plot_scaling(self, planned)
+
+def scaling(
+    image: str, image_bytes: int, delta_bytes: int, points: tuple, seconds: float, store: str
+) -> Scaling:
+    """A Scaling with its claim, from the measured points."""
+    copied = [p for p in points if p.copied_bytes]
+    if store == CONTAINERD:
+        why = (
+            "IMAGES grew by each container's own layers (writable + init) only: this store's "
+            "docker system df lists them there too, and its total counts each writable layer twice"
+        )
+    else:
+        grew = max((p.layers_change_bytes for p in points), default=0)
+        why = f"IMAGES grew by {signed_bytes(grew)} at most; the total by the writable layers"
+    because = f"at {copied[0].containers} containers IMAGES grew by more" if copied else why
+    question = f"Was any image layer copied, for 1 to {len(points)} containers?"
+    found = (claim(question, bool(copied), False, because),) if points else ()
+    return Scaling(image, image_bytes, delta_bytes, points, seconds, store, found)
 
 
 # --- inside a writable layer: docker diff ---------------------------------------------------------
@@ -533,78 +401,38 @@ class Changes(TableShown):
         )
 
 
-def _entry_text(entry, now: str = "") -> str:
-    """An upper-directory entry in a few words: "app/new.txt (6 B; 4,096 B on disk)"; `now`
-    ("now ") marks an entry that was there before and changed."""
-    if entry.kind == "directory":
-        return f"{entry.path}/ ({now}{entry.allocated_bytes:,} B on disk)"
+def _entry_text(entry) -> str:
     if entry.kind == "whiteout":
         return f"{entry.path} (whiteout)"
-    return f"{entry.path} ({now}{entry.size_bytes:,} B; {entry.allocated_bytes:,} B on disk)"
+    if entry.kind == "directory":
+        return f"{entry.path}/"
+    return f"{entry.path} ({entry.size_bytes:,} B)"
 
 
 @result
-class LayerChange:
+class LayerChange(TableShown):
     """One change made inside a container, with what `docker diff`, `docker ps -s` and the upper
-    directory (the writable layer's files) saw."""
+    directory (the writable layer's files) saw; `claims` for a copy-on-write check."""
 
     action: str
     command: str
     path: str  # the image's file involved ("" for a new file)
     file_bytes: int  # that file's size (0 for a new file)
     new_diff_lines: tuple  # docker diff lines that appeared ("A /app/new.txt", ...)
-    writable_layer_bytes: int
-    grew_by_bytes: int
-    upper_new: tuple  # LayerEntry new in the upper directory
-    upper_changed: tuple  # LayerEntry already there that changed (a directory's blocks, ...)
+    grew_by_bytes: int  # docker ps -s
+    upper_new: tuple  # LayerEntry new or changed in the upper directory
     sizes_grew_bytes: int  # the upper dir's file sizes grew by (-1: it could not be read)
     blocks_grew_bytes: int  # the upper dir's disk blocks grew by (-1: it could not be read)
+    claims: tuple = ()
 
     @property
     def copy(self):
         """The copy of the image's file in the upper directory (None if there is none)."""
         wanted = self.path.lstrip("/")
-        entries = self.upper_new + self.upper_changed
-        return next((e for e in entries if e.path == wanted and e.kind == "file"), None)
+        return next((e for e in self.upper_new if e.path == wanted and e.kind == "file"), None)
 
-    def accounted_as(self) -> str:
-        """What the layer's growth matches: the upper dir's file sizes or its disk blocks."""
-        if self.sizes_grew_bytes < 0:
-            return "?"
-        if self.grew_by_bytes == self.sizes_grew_bytes:
-            return "the files' sizes"
-        if self.grew_by_bytes == self.blocks_grew_bytes:
-            return "the disk blocks"
-        return "neither"
-
-    def verdict(self) -> str:
-        """Is a whole copy of the file in the upper directory (copy-on-write), and what did the
-        writable layer grow by, measured?"""
-        copy = self.copy
-        whole = copy is not None and self.file_bytes > 0 and copy.size_bytes == self.file_bytes
-        lines = [f"a whole copy of {self.path} is in the upper directory now: {yes_no(whole)}"]
-        if self.accounted_as() == "the files' sizes":
-            lines.append(
-                f"the writable layer grew by {self.grew_by_bytes:,} B: the file's whole size: "
-                f"{yes_no(self.grew_by_bytes == self.file_bytes)}"
-            )
-        elif self.accounted_as() == "the disk blocks" and copy is not None:
-            dirs = self.blocks_grew_bytes - copy.allocated_bytes
-            lines.append(
-                f"the writable layer grew by {self.grew_by_bytes:,} B = the copy's disk blocks "
-                f"({copy.allocated_bytes:,} B) + the directories copied up with it "
-                f"({dirs:,} B): {yes_no(self.grew_by_bytes == self.blocks_grew_bytes)}"
-            )
-        else:
-            lines.append(f"the writable layer grew by {self.grew_by_bytes:,} B")
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return (
-            f"{self.command}\n  docker diff now also shows: {'  '.join(self.new_diff_lines)}\n"
-            f"  the file is {si_exact(self.file_bytes)}; the writable layer grew by "
-            f"{si_exact(self.grew_by_bytes)}"
-        )
+    def table(self) -> Table:
+        return Verdict(self.claims).table()
 
 
 @result
@@ -615,110 +443,83 @@ class ChangeDemo(TableShown):
     steps: tuple  # LayerChange per change
     store: str
 
-    def caption(self) -> str:
-        ways = {s.accounted_as() for s in self.steps}
-        if ways == {"the files' sizes"}:
-            how = "by the change in the sizes of its files"
-        elif ways == {"the disk blocks"}:
-            how = "by the disk blocks its new entries take, directories copied up included"
-        else:
-            return "The upper directory could not be read, or its figures do not add up."
-        return f"Each time the writable layer grew {how}: {counting_rule(self.store)}."
-
     def table(self) -> Table:
+        sizes = all(s.grew_by_bytes == s.sizes_grew_bytes for s in self.steps)
+        blocks = all(s.grew_by_bytes == s.blocks_grew_bytes for s in self.steps)
+        how = (
+            "the sizes of its files"
+            if sizes
+            else "the disk blocks of its entries"
+            if blocks
+            else ""
+        )
         return Table(
             [
                 "what",
                 "command",
                 "docker diff now also shows",
                 "new in the upper dir",
-                "writable layer grew by",
+                "layer grew by",
             ],
             [
                 (
                     s.action,
                     s.command,
                     "  ".join(s.new_diff_lines),
-                    ", ".join(
-                        [_entry_text(e) for e in s.upper_new]
-                        + [_entry_text(e, "now ") for e in s.upper_changed]
-                    ),
+                    ", ".join(_entry_text(e) for e in s.upper_new),
                     signed_bytes(s.grew_by_bytes),
                 )
                 for s in self.steps
             ],
-            caption=self.caption(),
+            caption=f"The writable layer grew each time by {how}." if how else "",
         )
 
 
 # --- the storage driver's view: lower, upper, merged ----------------------------------------------
 
 
+def _short(path: str) -> str:
+    """A layer's directory without the data root's long common part."""
+    for mark in ("/snapshots/", "/overlay2/"):
+        if mark in path:
+            tail = path.split(mark, 1)[1]
+            return mark.strip("/") + "/" + (tail[:12] + "…" + tail[64:] if len(tail) > 40 else tail)
+    return path
+
+
 @result
-class StorageView(TableShown):
-    """Where a container's files are: the overlay mounted as its `/` (from its mount table, with
-    either image store), and whether `docker inspect` lists the same directories (GraphDriver)."""
+class SharedLayers(TableShown):
+    """The overlay mounted as `/` in each of some containers of one image (from their mount
+    tables, with either image store): their lower directories side by side."""
 
-    container: str
-    store: str
+    containers: tuple
     storage: str  # the storage driver and image store in a few words
-    fstype: str
-    lower_dirs: tuple  # top first: the container's init layer, then the image's layers
-    upper_dir: str
-    work_dir: str
+    uppers: tuple  # per container
+    lowers: tuple  # per container: its lower directories, top first (init layer, then image's)
     image_layers: int
-    inspect_lists_dirs: bool
-
-    def explanation(self) -> str:
-        if not self.upper_dir:
-            return (
-                f"{self.storage}: the container's / is not an overlay mount "
-                f"({self.fstype or 'unknown'}), so there are no upper and lower directories."
-            )
-        count = (
-            f"{self.storage}: the container's / is an overlay of {len(self.lower_dirs)} lower "
-            f"directories = {self.image_layers} image layers + 1 init layer of this container: "
-            f"{yes_no(len(self.lower_dirs) == self.image_layers + 1)}."
-        )
-        if self.inspect_lists_dirs:
-            return f"{count} `docker inspect` lists the same directories (GraphDriver)."
-        return (
-            f"{count} `docker inspect` lists none of them (its GraphDriver section is empty "
-            "with the containerd image store); the lab read them from the container's mount "
-            "table (/proc/1/mountinfo)."
-        )
+    inspect_lists_dirs: bool  # docker inspect's GraphDriver names them (not on containerd)
+    claims: tuple
 
     def table(self) -> Table:
-        rows = [
-            ("UpperDir", "the writable layer: every change this container makes", self.upper_dir)
-        ]
-        for number, lower in enumerate(self.lower_dirs, 1):
-            what = (
-                "the container's init layer: empty /etc/hosts, /etc/resolv.conf, ..."
-                if number == 1
-                else "a layer of the image (read-only, shared)"
-            )
-            rows.append((f"LowerDir {number}", what, lower))
-        rows += [
-            ("MergedDir", "the union of all of them: the container's /", "(the mount itself)"),
-            ("WorkDir", "scratch space overlayfs needs for its copies", self.work_dir),
-        ]
-        return Table(["", "what it is", "path on the Engine's machine"], rows)
-
-    def __repr__(self) -> str:
-        return super().__repr__() if self.upper_dir else self.explanation()
-
-    def _repr_html_(self) -> str:
-        if self.upper_dir:
-            return super()._repr_html_()
-        return f"<p>{html.escape(self.explanation())}</p>"
+        rows = [("UpperDir", "writable layer", *map(_short, self.uppers))]
+        depth = max((len(lower) for lower in self.lowers), default=0)
+        for number in range(depth):
+            what = "init layer" if number == 0 else f"image layer {self.image_layers - number + 1}"
+            dirs = [_short(lower[number]) if number < len(lower) else "" for lower in self.lowers]
+            rows.append((f"LowerDir {number + 1}", what, *dirs))
+        inspect = "lists" if self.inspect_lists_dirs else "lists none of"
+        return Table(
+            ["", "what it is", *self.containers],
+            rows,
+            caption=f"{self.storage} (docker inspect {inspect} these directories). "
+            f"{said(self.claims)}",
+        )
 
 
 @result
 class UpperDirListing(TableShown):
     """What a container's upper directory holds (LayerEntry per entry, the directory itself as
-    "."), read on the Engine's machine or through a helper container (or why it could not be
-    read), beside the writable-layer size `docker ps -s` shows."""
+    "."), read on the Engine's machine or through a helper container, beside `docker ps -s`."""
 
     container: str
     upper_dir: str
@@ -726,37 +527,20 @@ class UpperDirListing(TableShown):
     readable: bool
     reason: str
     entries: tuple
-    command: str
     writable_layer_bytes: int  # docker ps -s, measured at the same time
     store: str
-
-    @property
-    def files_bytes(self) -> int:
-        """The sizes of everything but directories (each hard-linked file once)."""
-        return sum({e.inode: e.size_bytes for e in self.entries if e.kind != "directory"}.values())
-
-    @property
-    def blocks_bytes(self) -> int:
-        """The disk blocks of every entry, the directory itself included."""
-        return sum({e.inode: e.allocated_bytes for e in self.entries}.values())
-
-    def verdict(self) -> str:
-        """The upper directory counted both ways against what docker ps -s shows."""
-        if not self.readable:
-            return self._unreadable()
-        size = self.writable_layer_bytes
-        return (
-            f"in the upper dir: files of {self.files_bytes:,} B (their sizes), taking "
-            f"{self.blocks_bytes:,} B of disk blocks with the directories; docker ps -s says "
-            f"{size:,} B\n"
-            f"= the files' sizes: {yes_no(size == self.files_bytes)}; "
-            f"= the disk blocks: {yes_no(size == self.blocks_bytes)}: "
-            f"{counting_rule(self.store)}"
-        )
+    claims: tuple
 
     def table(self) -> Table:
+        if not self.readable:
+            return Table(
+                [""],
+                [],
+                caption=f"{self.container}'s upper dir could not be read "
+                f"({self.how}): {self.reason}",
+            )
         return Table(
-            ["in the upper dir", "kind", "size (bytes)", "on disk (bytes)"],
+            ["in the upper dir", "kind", "size (bytes)", "disk blocks (bytes)"],
             [
                 (
                     "(the directory itself)" if e.path == "." else e.path,
@@ -766,16 +550,5 @@ class UpperDirListing(TableShown):
                 )
                 for e in self.entries
             ],
-            caption=f"{self.container}'s upper dir, {self.how}",
+            caption=f"{self.container}'s upper dir, {self.how}. {said(self.claims)}",
         )
-
-    def _unreadable(self) -> str:
-        return f"{self.container}'s upper dir could not be read ({self.how}): {self.reason}"
-
-    def __repr__(self) -> str:
-        return super().__repr__() if self.readable else self._unreadable()
-
-    def _repr_html_(self) -> str:
-        if self.readable:
-            return super()._repr_html_()
-        return f"<p>{html.escape(self._unreadable())}</p>"

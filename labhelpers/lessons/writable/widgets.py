@@ -1,30 +1,41 @@
 """The writable-layer lesson's widgets: sliders for the deltas, and the scaling run. They call the
-lesson's experiments and show its results; the scaling panel keeps its own last run."""
+lesson's experiments and show its results and views; the scaling panel keeps its own last run."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from ...core.errors import BadInput
 from ...core.inputs import check_slider, is_whole
-from ...core.units import signed_bytes
 from ...core.table import Table, pre
+from ...core.units import signed_bytes
 from ...widgets import Chart, Progress, hbox, run_quietly, vbox
-from .experiments import CONTAINERS, LESSON_DELTAS_MIB, MAX_SCALE, scaling_experiment, write_deltas
-from .results import Scaling
+from .experiments import CONTAINERS, MAX_SCALE, delta_room, scaling_experiment, write_deltas
+from .results import LESSON_DELTAS_MIB, Scaling
+from .views import plot_scaling
 
 __all__ = ["ScalingPanel", "deltas_widget", "scaling_widget"]
+
+
+def _commands(printed: str) -> str:
+    """The docker commands an action ran, in a collapsed block (copyable when opened)."""
+    count = sum(1 for line in printed.splitlines() if line.startswith("$ "))
+    rest = "\n".join(line for line in printed.splitlines() if not line.startswith("$ "))
+    block = (
+        f"<details><summary>{count} docker command{'s' * (count != 1)} run</summary>"
+        f"{pre(printed, '18em')}</details>"
+    )
+    return block + (f"<p>{html.escape(rest)}</p>" if rest.strip() else "")
 
 
 def deltas_widget(
     defaults: tuple = LESSON_DELTAS_MIB, names: tuple = CONTAINERS, max_mib: int = 500
 ) -> Any:
-    """One slider per container and a button: each press writes that many MiB into each container
-    (replacing what the last press wrote) and shows every writable layer as `docker ps -s` does.
-    The default sizes are written once at once.
-
-    Shown in an HTML pane, not an Output area, so a notebook run unattended stores the same
-    outputs every time.
+    """One slider per container and a Write button: each press writes that many MiB into each
+    container (replacing what the last press wrote) and shows every writable layer as
+    `docker ps -s` does. The default sizes are written once at once. The room on the Engine's
+    disk is measured once, on the first press; each press is checked against it.
 
     Raises:
         BadInput: DEFAULTS and NAMES do not pair up, or a default the sliders (0 to MAX_MIB)
@@ -46,7 +57,6 @@ def deltas_widget(
         )
     for name, size in zip(names, defaults, strict=True):
         check_slider(size, 0, max_mib, f"the MiB to write into {name}")
-
     sliders = [
         w.IntSlider(
             value=size,
@@ -59,36 +69,32 @@ def deltas_widget(
         )
         for name, size in zip(names, defaults, strict=True)
     ]
-    button = w.Button(
-        description="Write into each container", button_style="primary", icon="pencil"
-    )
+    button = w.Button(description="Write into each container", button_style="primary")
     shown = w.HTML()
+    room: list[int] = []  # the deltas' room on the Engine's disk, measured on the first press
 
     def write(_: object = None, sizes_mib: tuple | None = None) -> None:
         """The button's callback: write SIZES_MIB (by default what the sliders show)."""
         chosen = tuple(s.value for s in sliders) if sizes_mib is None else tuple(sizes_mib)
         shown.value = "<i>writing ...</i>"
         try:
-            sizes, printed = run_quietly(_write_within, chosen, names, max_mib)
+            if not room:
+                measured, printed = run_quietly(delta_room, names)
+                if measured is None:
+                    shown.value = pre(printed)
+                    return
+                room.append(measured)
+            sizes, printed = run_quietly(write_deltas, chosen, names, room[0])
         except KeyboardInterrupt:
             shown.value = "<i>interrupted: the unfinished write was removed</i>"
             raise
-        shown.value = pre(printed) + (sizes._repr_html_() if sizes is not None else "")
+        shown.value = _commands(printed) + (sizes._repr_html_() if sizes is not None else "")
         for slider, size in zip(sliders, sizes.sizes if sizes is not None else (), strict=False):
             slider.description = f"{size.name} (MiB)"  # as the Engine names the container
 
     button.on_click(write)
     write()
-    return vbox(
-        [*sliders, button, shown], "three sliders (MiB each container writes) and a Write button"
-    )
-
-
-def _write_within(sizes_mib: tuple, names: tuple, max_mib: int):
-    """`write_deltas`, for sizes the sliders (0 to MAX_MIB) could show."""
-    for name, size in zip(names, sizes_mib, strict=False):
-        check_slider(size, 0, max_mib, f"the MiB to write into {name}")
-    return write_deltas(sizes_mib, names)
+    return vbox([*sliders, button, shown], "sliders (MiB per container) and a Write button")
 
 
 class ScalingPanel:
@@ -117,24 +123,21 @@ class ScalingPanel:
 
 
 def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCALE) -> ScalingPanel:
-    """A slider for the number of containers (1 to MAX_SCALE), one for the delta each writes, and
-    a Run button: containers start one by one, the plot grows after each, and they are removed at
-    the end. The default run happens once at once.
+    """Sliders for the number of containers (1 to MAX_SCALE) and the delta each writes, and a Run
+    button: containers start one by one, the plot grows after each, and they are removed at the
+    end. The default run happens once at once.
 
     Returns:
         the panel, which keeps the last run: `panel.table()` shows it.
-
     Raises:
-        BadInput: a COUNT, DELTA_MIB or MAX_COUNT its sliders could not show (checked before
-            anything runs: a slider would quietly move it).
+        BadInput: a COUNT, DELTA_MIB or MAX_COUNT its sliders could not show.
     """
     import ipywidgets as w
+    from IPython.display import display
 
     check_slider(max_count, 1, MAX_SCALE, "the largest number of containers")
     check_slider(count, 1, max_count, "the number of containers")
     check_slider(delta_mib, 0, 64, "the MiB each container writes")
-    from IPython.display import display
-
     panel = ScalingPanel()
     how_many = w.IntSlider(
         value=count, min=1, max=max_count, description="containers", continuous_update=False
@@ -142,22 +145,16 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
     each = w.IntSlider(
         value=delta_mib, min=0, max=64, description="MiB each", continuous_update=False
     )
-    button = w.Button(description="Run", button_style="primary", icon="play")
+    button = w.Button(description="Run", button_style="primary")
     commands = w.HTML()
-    log = w.Accordion(children=[commands], titles=("docker commands (click to open)",))
-    log.selected_index = None
     display(
-        hbox(
-            [how_many, each, button],
+        vbox(
+            [hbox([how_many, each, button], "scaling controls"), commands],
             "sliders for how many containers and MiB each, and a Run button",
         )
     )
     progress = Progress(count, "started")
     chart = Chart()
-    display(log)
-
-    def draw(scaling: Scaling, planned: int) -> None:
-        chart.show(scaling.plot(planned))
 
     def run(_: object = None, count: int | None = None, mib: int | None = None) -> None:
         """The Run button's callback: COUNT containers, MIB each (by default the sliders')."""
@@ -167,7 +164,7 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
             check_slider(planned, how_many.min, how_many.max, "the number of containers")
             check_slider(mib, each.min, each.max, "the MiB each container writes")
         except BadInput as exc:
-            commands.value = pre(f"BadInput: {exc}\n", "24em")
+            commands.value = pre(str(exc))
             progress.finish(exc.what, ok=False)
             return
         if progress.bar is not None:
@@ -177,26 +174,20 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
         def on_progress(done: int, total: int, so_far: Scaling) -> None:
             grew = so_far.points[-1].total_change_bytes
             progress.update(done, f"containers: Engine total {signed_bytes(grew)}")
-            draw(so_far, planned)
+            chart.show(plot_scaling(so_far, planned))
 
         try:
-            scaling, printed = run_quietly(
-                scaling_experiment, planned, mib, on_progress=on_progress
-            )
+            result, printed = run_quietly(scaling_experiment, planned, mib, on_progress=on_progress)
         except KeyboardInterrupt:
             progress.finish("interrupted: the scaling containers were removed", ok=False)
             raise
-        commands.value = pre(printed, "24em")
-        if scaling is None:
-            lines = printed.strip().splitlines()
-            progress.finish(lines[-3] if len(lines) >= 3 else "failed", ok=False)
+        commands.value = _commands(printed)
+        if result is None:
+            progress.finish("failed: see the message above", ok=False)
             return
-        panel.last = scaling
-        progress.finish(
-            f"{planned} containers in {scaling.seconds:.1f} s; removed again. "
-            "The table below the widget: re-run its cell."
-        )
-        draw(scaling, planned)
+        panel.last = result
+        progress.finish(f"{planned} containers in {result.seconds:.1f} s; removed again")
+        chart.show(plot_scaling(result, planned))
 
     button.on_click(run)
     run()
