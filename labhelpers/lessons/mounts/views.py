@@ -6,10 +6,10 @@ from ...core.units import MIB
 from ...core.table import Table
 from .results import ANONYMOUS, BIND, LAYER, NAMED, RECREATE, RESTART, STOP_START, TMPFS
 
-__all__ = ["choice_table", "grid_figure", "throughput_figure"]
+__all__ = ["choice_table", "plot_grid", "plot_throughput"]
 
 
-def grid_figure(grid):
+def plot_grid(grid):
     """A heatmap of a SurvivalGrid: green = the marker was still there, red = it was gone, grey =
     not run on this Engine (a bind mount of a folder it does not see)."""
     import matplotlib.pyplot as plt
@@ -66,7 +66,7 @@ _FACTS = {
     BIND: (
         "the host folder you name",
         "your own files: source code in development, config",
-        "the path must exist on the host; files carry numeric uids (notebook 06b)",
+        "-v quietly creates a mistyped path, empty (--mount refuses); files keep numeric uids",
     ),
     TMPFS: (
         "memory of the Engine's machine (the VM on Docker Desktop)",
@@ -117,9 +117,10 @@ def choice_table(grid) -> Table:
     )
 
 
-def throughput_figure(bench):
+def plot_throughput(bench):
     """Every run of a Throughput as a dot, per kind, buffered and with fsync, with a line at each
-    median: the spread is what tells a difference from noise, so no bars hide it."""
+    median and a bar over the middle half of the runs: the spread is what tells a difference
+    from noise, so no bars hide it."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -129,7 +130,7 @@ def throughput_figure(bench):
     width = 0.38
     for offset, fsync in ((-width / 2, False), (width / 2, True)):
         for i, kind in enumerate(kinds):
-            runs = [t.mb_per_s for t in bench.runs(kind, fsync)]
+            runs = bench.runs(kind, fsync)
             if not runs:
                 continue
             x = i + offset
@@ -137,7 +138,9 @@ def throughput_figure(bench):
             step = 0.22 * width / max(len(runs) - 1, 1)
             xs = [x - 0.11 * width + n * step for n in range(len(runs))]
             ax.scatter(xs, runs, s=16, color=colours[fsync], zorder=3)
-            median = bench.median_mb_per_s(kind, fsync)
+            median = bench.median(kind, fsync)
+            low, high = bench.middle_half(kind, fsync)
+            ax.vlines(x + 0.2 * width, low, high, color="#999999", linewidth=4, zorder=2)
             ax.hlines(median, x - 0.4 * width, x + 0.4 * width, color="#222222", linewidth=1.6)
             ax.annotate(
                 f"{median:,.0f}",
@@ -163,11 +166,12 @@ def throughput_figure(bench):
             Line2D([], [], color=colours[False], label="one buffered run", **dot),
             Line2D([], [], color=colours[True], label="one run with conv=fsync", **dot),
             Line2D([], [], color="#222222", linewidth=1.6, label="median (number above)"),
+            Line2D([], [], color="#999999", linewidth=4, label="middle half of the runs"),
         ],
         frameon=False,
         fontsize=9,
         loc="upper right",
-        ncols=3,
+        ncols=2,
     )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
