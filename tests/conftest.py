@@ -75,7 +75,7 @@ SHARED_IMAGE = "lab-test-image"  # built once per run by the `lesson_image` fixt
 def no_leftovers(engine):
     """Fail the test if it leaves a resource labelled with this session behind.
 
-    Tests clean up after themselves (usually `cleanup(session_only=True)` at the end); this
+    Tests clean up after themselves (usually `cleanup(eng.SESSION)` at the end); this
     fixture only checks, then removes what is left so the next test starts clean.
     """
     yield

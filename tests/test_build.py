@@ -18,8 +18,10 @@ def test_build_reports_progress_and_labels_the_image(tmp_path, no_leftovers):
     assert any(i.startswith("RUN pip install flask") for _, _, i in steps)
     info = eng.image_info("lab-t-build")
     assert info.lab_owned and info.layer_count >= 3
-    assert built.command.startswith("docker build --build-arg BASE_IMAGE=")
-    eng.cleanup(session_only=True)
+    # the command shown is the build that ran, the lab's marks included
+    assert built.command.startswith("docker build ") and "--build-arg BASE_IMAGE=" in built.command
+    assert "--label io.labhelpers.managed=image:lab-t-build:latest" in built.command
+    eng.cleanup(eng.SESSION)
 
 
 def test_lesson_files_keep_the_learners_edits(tmp_path):
@@ -46,7 +48,7 @@ def test_a_failing_step_is_named_with_the_log_tail(tmp_path, no_leftovers):
     else:  # "Step 4/6 : RUN ...", "... returned a non-zero code: 3"
         assert caught.value.step.startswith("Step ")
         assert "returned a non-zero code: 3" in str(caught.value)
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)
 
 
 def test_a_failing_step_is_named_by_the_classic_builder_too(tmp_path, no_leftovers):

@@ -14,7 +14,7 @@ import pytest
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers import engine as eng
-from labhelpers.core.labels import MANAGED, SESSION_ID
+from labhelpers.core.labels import MANAGED, OWNER, owner
 
 
 def _counted(name: str) -> int:
@@ -40,7 +40,7 @@ def test_a_4_mib_delta_is_4194304_bytes_of_writable_layer(lesson_image, no_lefto
     # the same figure the CLI reports
     ps = docker_cli("ps", "-a", "-s", "--filter", "name=lab-t-delta", "--format", "{{.Size}}")
     assert ps.stdout.startswith(sizes["lab-t-delta"].writable_layer + " ")
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)
 
 
 def test_stop_keeps_the_writable_layer_and_remove_loses_it(lesson_image, no_leftovers):
@@ -62,9 +62,9 @@ def test_containers_run_with_an_init_and_the_lab_labels(lesson_image, no_leftove
     attrs = json.loads(docker_cli("inspect", "lab-t-init").stdout)[0]
     assert attrs["HostConfig"]["Init"] is True
     labels = attrs["Config"]["Labels"]
-    assert labels[MANAGED] == "true" and labels["io.labhelpers.session"] == SESSION_ID
-    assert info.command.startswith("docker run -d --init --name lab-t-init")
-    eng.cleanup(session_only=True)
+    assert labels[MANAGED] == "container:lab-t-init" and labels[OWNER] == owner()
+    assert info.command.startswith("docker run -d --init --name lab-t-init --label")
+    eng.cleanup(eng.SESSION)
 
 
 def test_writing_more_than_the_disk_holds_is_refused_and_writes_nothing(lesson_image, no_leftovers):
@@ -78,7 +78,7 @@ def test_writing_more_than_the_disk_holds_is_refused_and_writes_nothing(lesson_i
     assert eng.container_sizes(["lab-t-full"])[0].writable_layer_bytes == fresh
     with pytest.raises(lh.BadInput):
         lh.write_data("lab-t-full", -1)
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)
 
 
 def test_tmpfs_is_limited_by_memory_not_disk(lesson_image, no_leftovers):
@@ -87,7 +87,7 @@ def test_tmpfs_is_limited_by_memory_not_disk(lesson_image, no_leftovers):
     lh.write_data("lab-t-tmpfs", 1, path="/scratch/a.bin")
     assert eng.container_sizes(["lab-t-tmpfs"])[0].writable_layer_bytes == fresh
     assert eng.layer_files("lab-t-tmpfs").sizes_bytes == 0
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)
 
 
 def test_bind_mount_of_a_missing_host_path_is_a_clear_error(tmp_path):
@@ -100,10 +100,10 @@ def test_anonymous_volumes_carry_the_lab_labels(lesson_image, no_leftovers):
     info = lh.run_container("lab-t-anon", image=lesson_image, mounts=[lh.anonymous_volume("/d")])
     volume = next(m.volume_name for m in info.mounts if m.destination == "/d")
     labels = json.loads(docker_cli("volume", "inspect", volume).stdout)[0]["Labels"]
-    assert labels[MANAGED] == "true"
+    assert labels[MANAGED] == "volume:" and labels[OWNER] == owner()
     lh.remove_container("lab-t-anon")  # leaves the anonymous volume behind, as `docker rm` does
-    assert ("volume", volume) in eng.lab_resources(session_only=True)
-    eng.cleanup(session_only=True)
+    assert ("volume", volume) in {(r.kind, r.name) for r in eng.lab_resources()}
+    eng.cleanup(eng.SESSION)
 
 
 def test_exec_failure_says_what_the_command_printed(lesson_image, no_leftovers):
@@ -111,7 +111,7 @@ def test_exec_failure_says_what_the_command_printed(lesson_image, no_leftovers):
     with pytest.raises(lh.CommandFailed) as caught:
         lh.exec_in("lab-t-exec", "cat /no/such/file")
     assert caught.value.exit_code != 0 and "No such file" in str(caught.value)
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)
 
 
 def test_disk_usage_counts_writable_layers(lesson_image, no_leftovers):
@@ -122,4 +122,4 @@ def test_disk_usage_counts_writable_layers(lesson_image, no_leftovers):
     assert row.size_bytes == eng.container_sizes(["lab-t-df"])[0].writable_layer_bytes
     assert row.size_bytes >= 3 * lh.MIB and row.lab_owned
     assert usage.containers_bytes >= 3 * lh.MIB
-    eng.cleanup(session_only=True)
+    eng.cleanup(eng.SESSION)

@@ -11,6 +11,7 @@ import labhelpers as lh
 from conftest import docker_cli, make_room_for
 from labhelpers import engine as eng
 from labhelpers.core.labels import full_tag
+from labhelpers.engine.names import PREFIX_SETTING
 
 
 def _volume_file(volume: str, image: str) -> bytes:
@@ -58,8 +59,11 @@ def learner_resources(engine, lesson_image):
 
 
 def test_learner_resources_survive_the_lab_byte_for_byte(
-    learner_resources, lesson_image, no_leftovers
+    learner_resources, lesson_image, no_leftovers, monkeypatch
 ):
+    """With the lecture's names forced (the course would otherwise choose `lab-` names beside
+    the learner's), every step that would touch the learner's my-cont-1 or my-vol refuses."""
+    monkeypatch.setenv(PREFIX_SETTING, "")
     before = _fingerprint(learner_resources)
 
     with pytest.raises(lh.NameClash) as clash:
@@ -78,7 +82,7 @@ def test_learner_resources_survive_the_lab_byte_for_byte(
     lh.create_volume("lab-vol")
     lh.run_container("my-cont-2", image=lesson_image, mounts=[lh.volume_mount("lab-vol", "/app")])
     lh.write_data("my-cont-2", 1)
-    report = eng.cleanup(session_only=True)
+    report = eng.cleanup(eng.SESSION)
     removed = {(r.kind, r.name) for r in report.removed}
     assert ("container", "my-cont-2") in removed and ("volume", "lab-vol") in removed
     assert not {("container", "my-cont-1"), ("volume", "my-vol")} & removed
@@ -112,7 +116,7 @@ def test_what_the_learner_makes_from_the_labs_image_stays_theirs(
         ).stdout.strip()
         assert inherited == f"image:{full_tag(lesson_image)}"
 
-        listed = eng.lab_resources()
+        listed = {(r.kind, r.name) for r in eng.lab_resources()}
         assert ("container", "lab-t-mine") not in listed
         assert ("image", "lab-t-mine-image:latest") not in listed
         assert ("image", full_tag(lesson_image)) in listed  # the lab's own image
@@ -125,7 +129,7 @@ def test_what_the_learner_makes_from_the_labs_image_stays_theirs(
         assert "lab-t-mine" not in names and "lab-t-mine-image:latest" not in names
         mine = {t.name for t in lh.cleanup.unlabelled_snapshot().things}
         assert {"lab-t-mine", "lab-t-mine-image:latest"} <= mine
-        eng.cleanup(session_only=True)
+        eng.cleanup(eng.SESSION)
         assert docker_cli("inspect", "lab-t-mine", check=False).returncode == 0
     finally:
         docker_cli("rm", "-f", "lab-t-mine", check=False)

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import docker_cli
 from labhelpers.core import sessions
-from labhelpers.core.labels import SESSION_ID
+from labhelpers.core.sessions import SESSION_ID
 
 # Each session writes its own deltas (MiB) into its own my-cont-1..3, at the same time.
 DELTAS = {"aaaa01": (1, 2, 3), "bbbb02": (4, 5, 6), "cccc03": (7, 8, 9)}
@@ -46,7 +46,6 @@ def test_three_live_sessions_each_measure_only_their_own(my_image, no_leftovers,
     go, done = tmp_path / "go", tmp_path / "all-measured"
     processes = {}
     for session, sizes in DELTAS.items():
-        # the sessions' ids start with this test's, so no_leftovers checks what they leave
         env = dict(env_base, LABHELPERS_SESSION=f"{SESSION_ID}{session}")
         argv = [sys.executable, "-c", SESSION_CODE, json.dumps(sizes), str(go)]
         argv += [str(tmp_path / f"{session}.measured"), str(done)]
@@ -56,10 +55,9 @@ def test_three_live_sessions_each_measure_only_their_own(my_image, no_leftovers,
     finally:
         for process in processes.values():
             process.kill()
-        for session in DELTAS:
-            label = f"label=io.labhelpers.session={SESSION_ID}{session}"
-            for found in docker_cli("ps", "-aq", "--filter", label).stdout.split():
-                docker_cli("rm", "-f", found, check=False)
+        for record in (state / "sessions").glob("*.json"):  # what each session made
+            for found in json.loads(record.read_text()).get("made", {}).get("container", []):
+                docker_cli("rm", "-f", "-v", found, check=False)
 
 
 def _run_and_check(processes: dict, go, done, tmp_path) -> None:
@@ -92,13 +90,15 @@ def _run_and_check(processes: dict, go, done, tmp_path) -> None:
 def test_a_session_is_live_while_its_process_runs(tmp_path, monkeypatch):
     monkeypatch.setenv(sessions.STATE_SETTING, str(tmp_path))
     sessions.register()
-    assert sessions.is_live(SESSION_ID) and sessions.is_live(f"{SESSION_ID}-shared")
+    assert sessions.is_live(SESSION_ID)
+    sessions.note_made("container", "a" * 64)
+    assert sessions.held_by("container", "a" * 12) == sessions.THIS
     child = subprocess.run(
         [
             sys.executable,
             "-c",
             "from labhelpers.core import sessions as s; s.register(); "
-            "from labhelpers.core.labels import SESSION_ID; print(SESSION_ID)",
+            "s.note_made('container', 'b' * 64); print(s.SESSION_ID)",
         ],
         env=dict(
             os.environ, LABHELPERS_SESSION="deadbeef0001", **{sessions.STATE_SETTING: str(tmp_path)}
@@ -110,5 +110,20 @@ def test_a_session_is_live_while_its_process_runs(tmp_path, monkeypatch):
     assert child.stdout.strip() == "deadbeef0001"
     assert not sessions.is_live("deadbeef0001")  # its process has ended: stale
     assert not sessions.is_live("never-registered")
-    assert sessions.held_by({"io.labhelpers.session": SESSION_ID}) == "this session"
-    assert sessions.held_by({"io.labhelpers.session": "deadbeef0001"}) == "a stale session"
+    assert sessions.made_by_session("container", "b" * 64) == "deadbeef0001"
+    assert sessions.held_by("container", "b" * 64) == sessions.STALE
+    assert sessions.held_by("container", "c" * 64) == sessions.STALE  # nobody's record
+
+
+def test_state_files_are_written_whole(tmp_path):
+    """An interrupted write leaves the old file or the new one, never half of one: written to a
+    temporary file in the same folder, then renamed over."""
+    path = tmp_path / "names.json"
+    assert sessions.write_json(path, {"a": 1})
+    before = os.stat(path).st_ino
+    assert sessions.write_json(path, {"a": 2})
+    assert json.loads(path.read_text()) == {"a": 2}
+    assert os.stat(path).st_ino != before  # a new file took its place: no write in place
+    assert [p.name for p in tmp_path.iterdir()] == ["names.json"]  # no scratch file left
+    path.write_text('{"a": ')  # a file cut off (an older version's interrupted write)
+    assert sessions.read_json(path, {}) == {}

@@ -17,7 +17,6 @@ from ..engine import (
     engine_locality,
     engine_step,
     find_volume,
-    real,
     run_once,
 )
 from ..core.table import Table, TableShown
@@ -88,12 +87,11 @@ class VolumeListing(TableShown):
         return Table(["file in " + self.volume, "size"], rows)
 
 
-@engine_step("list the volume's files")
+@engine_step("list the volume's files", names={"volume": "volume", "image": "image"})
 def list_volume(volume: str, image: str = LESSON_IMAGE) -> VolumeListing:
     """List a volume's files through a throw-away container, the way that works everywhere
     (Docker Desktop included): the volume is mounted read-only at /volume."""
     require_volume(volume)
-    volume = real(volume, "volume")  # the listing's title names the volume as this Engine has it
     done = run_once(image, ["ls", "-lA", PEEK_AT], [_peek(volume)])
     files = []
     for line in done.output.splitlines():
@@ -124,7 +122,11 @@ def _check_read(volume: str, filename: str, *_: object, **__: object) -> None:
     check_inside(filename, f"the volume {volume}")
 
 
-@engine_step("read a file through a helper container", validate=_check_read)
+@engine_step(
+    "read a file through a helper container",
+    validate=_check_read,
+    names={"volume": "volume", "image": "image"},
+)
 def read_volume_file(volume: str, filename: str, image: str = LESSON_IMAGE) -> FileRead:
     """`docker run --rm -v VOLUME:/volume:ro my-image cat /volume/FILENAME`: works on every
     platform, because the helper container runs where the volume is (in Docker Desktop's VM too).
@@ -133,7 +135,6 @@ def read_volume_file(volume: str, filename: str, image: str = LESSON_IMAGE) -> F
         BadInput: no such volume, or a FILENAME that climbs out of the volume.
     """
     require_volume(volume)
-    volume = real(volume, "volume")
     relative = filename.lstrip("/")
     if ".." in relative.split("/"):
         raise BadInput(
