@@ -12,10 +12,10 @@ docker volume rm ex06-data >/dev/null 2>&1 || true
 mkdir -p workspace/ex06-config
 echo "greeting=hello" > workspace/ex06-config/app.conf
 
-# The label lets notebook 99 find the volume and the container and clean them up.
-docker volume create --label io.labhelpers.managed=true ex06-data
+# Each mark names exactly its resource: notebook 99 removes these two, nothing made from them.
+docker volume create --label io.labhelpers.managed=volume:ex06-data ex06-data
 
-docker run -d --name ex06-app --label io.labhelpers.managed=true \
+docker run -d --name ex06-app --label io.labhelpers.managed=container:ex06-app \
   -v ex06-data:/data \
   --tmpfs /cache \
   -v "$PWD/workspace/ex06-config:/config:ro" \

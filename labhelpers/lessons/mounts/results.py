@@ -253,7 +253,10 @@ class Throughput(TableShown):
     def compare(self, first: str, second: str, fsync: bool) -> Comparison | None:
         if not (self.runs(first, fsync) and self.runs(second, fsync)):
             return None
-        (low1, high1), (low2, high2) = self.middle_half(first, fsync), self.middle_half(second, fsync)
+        (low1, high1), (low2, high2) = (
+            self.middle_half(first, fsync),
+            self.middle_half(second, fsync),
+        )
         ratio = self.median(first, fsync) / self.median(second, fsync)
         return Comparison(first, second, fsync, ratio, low1 > high2 or low2 > high1)
 
@@ -261,7 +264,12 @@ class Throughput(TableShown):
         """The pairs the lecture's claims are about: tmpfs against a disk-backed volume (with
         fsync: the lecture's "fast, doesn't write to disk"), volume against bind mount, writable
         layer against volume."""
-        pairs = [(TMPFS, NAMED, True), (NAMED, BIND, True), (LAYER, NAMED, True), (TMPFS, NAMED, False)]
+        pairs = [
+            (TMPFS, NAMED, True),
+            (NAMED, BIND, True),
+            (LAYER, NAMED, True),
+            (TMPFS, NAMED, False),
+        ]
         return tuple(c for c in (self.compare(*p) for p in pairs) if c is not None)
 
     def claims(self) -> tuple:
@@ -288,7 +296,13 @@ class Throughput(TableShown):
         return Table(
             ["kind", "filesystem", "flags", "buffered", "with fsync"],
             [
-                (k, self.filesystem(k), self.flags(k) or "-", self._cell(k, False), self._cell(k, True))
+                (
+                    k,
+                    self.filesystem(k),
+                    self.flags(k) or "-",
+                    self._cell(k, False),
+                    self._cell(k, True),
+                )
                 for k in self.kinds
             ],
             caption=f"MB/s: median (middle half of the runs); {si(self.size_bytes)} "
@@ -337,7 +351,9 @@ class OwnershipReport(TableShown):
 
     def table(self) -> Table:
         if self.not_run:
-            return Table(["container user", "not run: " + self.not_run], [(r.user, "") for r in self.rows])
+            return Table(
+                ["container user", "not run: " + self.not_run], [(r.user, "") for r in self.rows]
+            )
         return Table(
             ["container user", "uid inside", "folder", "created?", "owner here", "you may edit"],
             [
@@ -357,10 +373,9 @@ class OwnershipReport(TableShown):
 
 @result
 class SyncStep:
-    """One step of the bind-mount demo: where it ran, the command, and what a read returned."""
+    """One step of the bind-mount demo: where it ran, and what a read returned ("" for a write)."""
 
     where: str
-    command: str
     read: str
 
 

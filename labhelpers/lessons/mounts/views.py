@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ...core.units import MIB
 from ...core.table import Table
+from ...core.units import MIB
 from .results import ANONYMOUS, BIND, LAYER, NAMED, RECREATE, RESTART, STOP_START, TMPFS
 
 __all__ = ["choice_table", "plot_grid", "plot_throughput"]
