@@ -7,7 +7,7 @@ path (`missing_host_path`) and how fast each kind takes writes (`run_throughput`
 
 from .exercise import check_mount_mix
 from .experiments import live_sync, missing_host_path, ownership
-from .views import choice_table, plot_grid, plot_throughput
+from .views import choice_table, plot_grid, plot_throughput, verdicts
 from .widgets import run_survival_grid, run_throughput, trial_widget
 
 __all__ = [
@@ -21,4 +21,5 @@ __all__ = [
     "run_survival_grid",
     "run_throughput",
     "trial_widget",
+    "verdicts",
 ]

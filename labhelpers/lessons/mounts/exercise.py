@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ...core.labels import MANAGED, mark
 from ...engine import LESSON_IMAGE, find_container, find_volume
-from ...engine.names import rename_in_text
 from ...engine.containers import ContainerDetails, MountInfo
+from ...engine.names import rename_in_text
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 
 __all__ = ["check_mount_mix"]

@@ -70,6 +70,10 @@ class Claim:
     because: str
 
 
+def _there(kept: bool) -> str:
+    return "there" if kept else "gone"
+
+
 # --- the survival grid --------------------------------------------------------------------------
 
 
@@ -125,20 +129,29 @@ class SurvivalGrid(TableShown):
                 Claim(
                     "Is the writable layer lost when the container stops?",
                     not kept,
-                    "kept through stop + start, lost only with docker rm"
-                    if kept and not self.survived(LAYER, RECREATE)
-                    else "see the grid",
+                    f"the marker was {_there(kept)} after stop + start, "
+                    f"{_there(self.survived(LAYER, RECREATE))} after rm + run",
                 )
             )
         if (TMPFS, RESTART) in ran:
             lost = not self.survived(TMPFS, RESTART)
             found.append(
-                Claim("Is a tmpfs mount's data lost on restart?", lost, "" if lost else "kept")
+                Claim(
+                    "Is a tmpfs mount's data lost on restart?",
+                    lost,
+                    f"the marker was {'gone' if lost else 'still there'} after docker restart",
+                )
             )
         for kind in (NAMED, BIND):
             if all((kind, e) in ran for e in self.events):
-                kept = all(self.survived(kind, e) for e in self.events)
-                found.append(Claim(f"Does a {kind} keep its data?", kept, ""))
+                kept = [e for e in self.events if self.survived(kind, e)]
+                found.append(
+                    Claim(
+                        f"Does a {kind} keep its data?",
+                        len(kept) == len(self.events),
+                        f"the marker was there after {len(kept)} of {len(self.events)} events",
+                    )
+                )
         return tuple(found)
 
     def table(self) -> Table:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...core.table import Table
+from ...core.table import Table, yes_no
 from ...core.units import MIB
 from .results import ANONYMOUS, BIND, LAYER, NAMED, RECREATE, RESTART, STOP_START, TMPFS
 
-__all__ = ["choice_table", "plot_grid", "plot_throughput"]
+__all__ = ["choice_table", "plot_grid", "plot_throughput", "verdicts"]
 
 
 def plot_grid(grid):
@@ -177,3 +177,12 @@ def plot_throughput(bench):
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def verdicts(measured) -> Table:
+    """The lecture's claims a SurvivalGrid or a Throughput answers: the question, the answer the
+    measurements give (`Claim.holds`) and what was measured."""
+    return Table(
+        ["the lecture's question", "measured answer", "because"],
+        [(c.question, yes_no(c.holds), c.because) for c in measured.claims()],
+    )
