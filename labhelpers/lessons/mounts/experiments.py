@@ -126,10 +126,11 @@ def _event(kind: str, event: str, name: str, image: str, mounts: list) -> str:
         remove_container(name)
         run_container(name, image, mounts, _SLEEP)
         if found is not None:
+            new = "the new container got a new, empty anonymous volume; the old one"
             if find_volume(found.volume_name) is None:
-                return "the new container got a new, empty anonymous volume; the old one was gone"
+                return f"{new} was gone"
             remove_volume(found.volume_name, note="the old anonymous volume docker rm left")
-            return "the new container got a new, empty anonymous volume; the old one was unused"
+            return f"{new} was left behind, unused (the grid removed it)"
     return ""
 
 
@@ -156,7 +157,7 @@ def _run_kind(
     try:
         for event in events:
             text = f"written before {event}"
-            exec_in(name, f"mkdir -p {DATA} && echo '{text}' > {MARKER}")
+            exec_in(name, f'mkdir -p {DATA} && echo "{text}" > {MARKER}')
             note = _event(kind, event, name, image, mounts)
             back = exec_in(name, ["cat", MARKER], check=False, expect=PROBE)
             read = back.output.strip() if back.exit_code == 0 else ""
@@ -509,7 +510,7 @@ def live_sync(
             SyncStep(box, in_container(["cat", in_box])),
             SyncStep("this machine", on_host(f"echo 'line 2, added on the host' >> {here}")),
             SyncStep(box, in_container(["cat", in_box])),
-            SyncStep(box, in_container(f"echo 'from the container' > /shared/{_SYNC_FILES[1]}")),
+            SyncStep(box, in_container(f'echo "from the container" > /shared/{_SYNC_FILES[1]}')),
             SyncStep("this machine", on_host(f"cat {there}")),
         )
     finally:

@@ -42,11 +42,12 @@ def plot_grid(grid):
     ax.set_yticks([y - 0.5 for y in range(1, len(kinds))], minor=True)
     ax.grid(which="minor", color="white", linewidth=3)
     ax.tick_params(which="minor", length=0)
-    if any(t.note for t in grid.trials):
+    note = next((t.note for t in grid.trials if t.note), "")
+    if note:
         fig.text(
             0.01,
             0.01,
-            "* the data still exists, in the old anonymous volume no container uses any more",
+            f"* {note}",
             fontsize=8,
             color="#555555",
         )
