@@ -60,62 +60,32 @@ def plot_grid(grid):
 # What the rest of the course measures about each kind (the grid gives the "kept" columns).
 _FACTS = {
     NAMED: (
-        "a directory the Engine manages (under its data root; inside the VM on Docker Desktop)",
-        "data that must outlive containers: databases, uploads",
-        "reach it through a container or docker cp; backing up is a step of its own",
+        "the Engine's data root",
+        "data that must outlive containers",
+        "reach it via a container",
     ),
-    BIND: (
-        "the host folder you name",
-        "your own files: source code in development, config",
-        "-v quietly creates a mistyped path, empty (--mount refuses); files keep numeric uids",
-    ),
-    TMPFS: (
-        "memory of the Engine's machine (the VM on Docker Desktop)",
-        "scratch and secrets that must never reach a disk",
-        "gone at every stop; counts against memory; mounted noexec (notebook 06b)",
-    ),
-    LAYER: (
-        "the container's own top layer, kept by the storage driver in the Engine's data root",
-        "nothing you want to keep",
-        "removed with the container; invisible to other containers",
-    ),
-    ANONYMOUS: (
-        "like a named volume, under a random name of 64 hex digits",
-        "data an image marks with VOLUME",
-        "a new container gets a new one; docker rm leaves the old behind (notebook 07)",
-    ),
+    BIND: ("your folder", "your code and config", "-v creates a mistyped path; numeric uids"),
+    TMPFS: ("memory", "scratch, secrets", "gone at every stop"),
+    LAYER: ("the container's top layer", "nothing to keep", "goes with docker rm"),
+    ANONYMOUS: ("the Engine's data root", "an image's VOLUME", "a new container gets a new one"),
 }
 
 
 def choice_table(grid) -> Table:
-    """The lecture's pros/cons table, redone: the first two columns come from a SurvivalGrid
-    ("?" where the grid did not try that event)."""
+    """The lecture's pros/cons table, redone: the "kept" columns come from a SurvivalGrid ("?"
+    where the grid did not try that event), the rest from notebooks 04, 05 and 06b."""
 
     def kept(kind: str, *events: str) -> str:
-        present = [
-            e for e in events if grid.trial(kind, e) is not None and not grid.trial(kind, e).not_run
-        ]
-        if not present:
-            return "?"
-        return "yes" if all(grid.survived(kind, e) for e in present) else "no"
+        ran = [e for e in events if grid.trial(kind, e) and not grid.trial(kind, e).not_run]
+        return yes_no(all(grid.survived(kind, e) for e in ran)) if ran else "?"
 
-    rows = []
-    for kind, (where, good, watch) in _FACTS.items():
-        if kind in grid.kinds:
-            rows.append(
-                (kind, kept(kind, RESTART, STOP_START), kept(kind, RECREATE), where, good, watch)
-            )
-    return Table(
-        [
-            "kind",
-            "kept through restart and stop",
-            "kept through rm + run",
-            "where the bytes live",
-            "good for",
-            "watch out for",
-        ],
-        rows,
-    )
+    rows = [
+        (kind, kept(kind, RESTART, STOP_START), kept(kind, RECREATE), *facts)
+        for kind, facts in _FACTS.items()
+        if kind in grid.kinds
+    ]
+    headers = ["kind", "kept: restart, stop", "kept: rm + run", "bytes in", "good for", "mind"]
+    return Table(headers, rows)
 
 
 def plot_throughput(bench):
@@ -184,6 +154,6 @@ def verdicts(measured) -> Table:
     """The lecture's claims a SurvivalGrid or a Throughput answers: the question, the answer the
     measurements give (`Claim.holds`) and what was measured."""
     return Table(
-        ["the lecture's question", "measured answer", "because"],
+        ["the lecture's question", "answer", "measured"],
         [(c.question, yes_no(c.holds), c.because) for c in measured.claims()],
     )
