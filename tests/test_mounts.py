@@ -110,6 +110,7 @@ def test_the_heatmap_and_the_dots_draw_from_data():
     assert not same.compare(m.NAMED, m.BIND, True).apart  # the same runs
     apart = _bench(slower_bind=10).compare(m.NAMED, m.BIND, True)
     assert apart.apart and apart.ratio == pytest.approx(10)
+    assert same.claims()[0].holds  # fsync left tmpfs as fast
     assert "MB/s" in repr(same) and len(plot_throughput(same).axes) == 1
 
 
