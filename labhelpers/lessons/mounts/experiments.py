@@ -86,6 +86,12 @@ def _not_run(name: str, image: str, mounts: list, why: str) -> None:
     show(docker("run", "-d", "--name", name, *options, image, *_SLEEP, expect=NOT_RUN, note=why))
 
 
+def _make_folder(path: str | os.PathLike) -> None:
+    """`mkdir -p PATH`, shown: the host side of a bind mount must exist before `-v` names it (or
+    the Engine makes it, owned by root), here as in the CLI twin."""
+    run_host(show(host("mkdir", "-p", os.path.abspath(path))))
+
+
 def _check_kinds(
     kinds=KINDS, events=EVENTS, image="", host_dir: object = "", *_: object, **__: object
 ) -> None:
@@ -105,7 +111,7 @@ def _mounts_for(kind: str, volume: str, host_dir: str | os.PathLike) -> list:
     if kind == NAMED:
         return [volume_mount(volume, DATA)]
     if kind == BIND:
-        Path(host_dir).mkdir(parents=True, exist_ok=True)
+        _make_folder(host_dir)
         return [bind_mount(host_dir, DATA)]
     if kind == TMPFS:
         return [tmpfs_mount(DATA)]
@@ -298,7 +304,7 @@ def throughput(
         BadInput: a size or repeat count out of range (before anything runs).
         NotEnoughSpace: a path cannot hold `size_mib` (plus a margin); nothing is written.
     """
-    Path(host_dir).mkdir(parents=True, exist_ok=True)
+    _make_folder(host_dir)
     why_not = unshared_folder(host_dir)
     mounts = [volume_mount("bench-vol", "/bench/volume"), tmpfs_mount("/bench/tmpfs")]
     if not why_not:
@@ -486,7 +492,7 @@ def live_sync(
     read it here. Nothing is restarted or copied in between. `sync-box` is removed at the end;
     the two files are left in HOST_DIR. Where the Engine does not see HOST_DIR, nothing runs."""
     folder = Path(host_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
     for name in _SYNC_FILES:
         (folder / name).unlink(missing_ok=True)
     here, there = (os.path.abspath(folder / name) for name in _SYNC_FILES)
