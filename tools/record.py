@@ -120,15 +120,16 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> 
 def read_names(recording: Path) -> dict[str, set[str]]:
     """The names a recorded run created, by kind, read from its commands: `docker run`/`create`
     `--name`, `docker volume create NAME`, `docker build -t TAG` (the course's prefix and a
-    session's suffix taken off: names.json lists the lecture's forms)."""
+    session's suffix taken off: names.json lists the lecture's forms); not those shown as not
+    run."""
     import re
 
     names: dict[str, set[str]] = {}
     data = json.loads(recording.read_text()) if recording.is_file() else {"calls": []}
     for call in data["calls"]:
         for event in call.get("events", []):
-            if event[0] != "command":
-                continue
+            if event[0] != "command" or event[1].get("expect") == "not run":
+                continue  # a command shown as not run creates nothing
             argv = event[1]["argv"]
             kind, name = "", ""
             if argv[1:2] in (["run"], ["create"]) and "--name" in argv:

@@ -213,15 +213,14 @@ def show(command: Command, shown: bool = True) -> Command:
 
 class _Cell:
     """What one notebook cell has shown: the first command of each kind prints as it runs; the
-    later ones of a kind gather in one collapsed "more commands run" block of the cell (copyable
-    there), so a cell's output stays short. Outside a cell run (a widget's action, a terminal)
-    every command prints."""
+    later ones of a kind gather in one collapsed "more commands run" block shown when the cell
+    ends (copyable there), so a cell's output stays short. Outside a cell run (a widget's action,
+    a terminal) every command prints."""
 
     def __init__(self) -> None:
         self.running = False
         self.kinds: set[str] = set()
         self.more: list[str] = []
-        self.handle = None
 
 
 _cell = _Cell()
@@ -234,7 +233,13 @@ def cell_started() -> None:
 
 
 def cell_ended() -> None:
+    """A notebook cell ends (IPython's post_run_cell): its gathered commands show, once, as one
+    block. Shown once rather than updated as they come: nbval (and any reader of the stored
+    notebook) sees the same block the cell ended with, never a first version of it."""
     _cell.running = False
+    if _cell.more:
+        _show_more()
+        _cell.more = []
 
 
 def _kind(line: str) -> str:
@@ -270,8 +275,7 @@ def echo(line: str, gather: bool = True) -> None:
         finally:
             _printing.pop()
         return
-    _cell.more.append(line)
-    _show_more()
+    _cell.more.append(line)  # shown when the cell ends (cell_ended)
 
 
 _printing: list[bool] = []
@@ -329,11 +333,7 @@ class _More:
 def _show_more() -> None:
     from IPython.display import display
 
-    block = _More(_cell.more)
-    if _cell.handle is None:
-        _cell.handle = display(block, display_id=True)
-    else:
-        _cell.handle.update(block)
+    display(_More(_cell.more))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,13 +1,11 @@
 """Notebook 04, storage drivers and volume drivers: what this Engine uses, measured (`docker
-info`, explained for the graph driver or the containerd image store; a container's layer stack,
-read from its own mount table; `df -T` on each of its paths), a `local` volume held in memory and
-when it empties (seen on the Engine's machine through a helper container), where the Engine and
-its files are (`engine_platform`), and drivers that need a server or a cloud account, shown as
-commands that are not run, with their Kubernetes counterparts."""
+info` explained; a container's layer stack from its own mount table; `df -T` on each of its
+paths, drawn by `plot_storage`), a `local` volume held in memory and when it empties, drivers
+that need a server or a cloud account (commands shown, not run), where the Engine and its files
+are (`engine_platform`), and notebook 05's demo as Kubernetes objects."""
 
 from .exercise import check_ram_volume
 from .experiments import (
-    CONCEPTS,
     create_tmpfs_volume,
     engine_platform,
     filesystems,
@@ -15,18 +13,14 @@ from .experiments import (
     layer_stack,
     storage_driver,
     tmpfs_volume_lifetime,
+    volume_driver_examples,
     volume_drivers,
 )
-from .views import DRIVER_EXAMPLES, STORAGE_DRIVERS, plot_storage
-from .widgets import driver_explorer
+from .views import plot_storage
 
 __all__ = [
-    "CONCEPTS",
-    "DRIVER_EXAMPLES",
-    "STORAGE_DRIVERS",
     "check_ram_volume",
     "create_tmpfs_volume",
-    "driver_explorer",
     "engine_platform",
     "filesystems",
     "kubernetes_manifests",
@@ -34,5 +28,6 @@ __all__ = [
     "plot_storage",
     "storage_driver",
     "tmpfs_volume_lifetime",
+    "volume_driver_examples",
     "volume_drivers",
 ]

@@ -3,7 +3,9 @@ container. The check only reads (`docker volume inspect`, `docker inspect`)."""
 
 from __future__ import annotations
 
-from ...engine import LESSON_IMAGE, find_container, find_volume, real
+from ...core.labels import MANAGED, mark
+from ...engine import LESSON_IMAGE, find_container, find_volume
+from ...engine.names import rename_in_text
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 
 __all__ = ["RAM_TITLE", "check_ram_volume"]
@@ -28,15 +30,16 @@ def check_ram_volume(
     """Exercise 04: is there a `local` volume VOLUME held in tmpfs with o=size=SIZE, mounted at
     TARGET in a running container CONTAINER? Only reads: the learner's resources are never
     changed."""
+    image = rename_in_text(LESSON_IMAGE)
     idea = (
-        "the `local` driver hands its `--opt` values (type, device, o) to the kernel's mount, "
-        "as section 2 did for its RAM-backed volume; a tmpfs volume holds files only while a "
-        "container that uses it runs."
+        "`local` hands its `--opt` values (type, device, o) to the kernel's mount, as section 2 "
+        "did for ram-vol."
     )
     commands = (
-        f"`docker volume create --driver local --opt type=tmpfs --opt device=tmpfs "
-        f"--opt o=size={size} {volume}`, then `docker run -d --name {container} "
-        f"-v {volume}:{target} {real(LESSON_IMAGE, 'image')} sleep infinity`."
+        f"`docker volume create --driver local --label {MANAGED}={mark('volume', volume)} "
+        f"--opt type=tmpfs --opt device=tmpfs --opt o=size={size} {volume}`, then "
+        f"`docker run -d --name {container} --label {MANAGED}={mark('container', container)} "
+        f"-v {volume}:{target} {image} sleep infinity`."
     )
     found = find_volume(volume)
     if found is None:
@@ -61,7 +64,7 @@ def check_ram_volume(
         return not_yet(
             RAM_TITLE,
             f"the volume is right; there is no container '{container}' yet.",
-            f"a container from {real(LESSON_IMAGE, 'image')} that mounts the volume at {target} "
+            f"a container from {image} that mounts the volume at {target} "
             "and keeps running (its command must not end).",
             commands,
         )

@@ -1,17 +1,15 @@
 """Notebook 04's Engine work: the storage driver as `docker info` reports it, one container's
-layer stack and the filesystem behind each of its paths, the volume drivers installed, and how
-long a tmpfs-backed `local` volume keeps its files. Also the reference tables and examples that
-name what the course creates, with the names this Engine has (`views` builds them)."""
+layer stack and the filesystem behind each of its paths, the volume drivers installed, how long a
+tmpfs-backed `local` volume keeps its files, and where the Engine and its files are."""
 
 from __future__ import annotations
 
 import re
-import shlex
-from collections.abc import Callable
 
-from ...core.echo import announce, cli, quiet
-from ...core.errors import BadInput, LabError, NotEnoughSpace
+from ...core.commands import NOT_RUN, PROBE, docker, show
+from ...core.errors import BadInput, NotEnoughSpace
 from ...core.inputs import check_name
+from ...core.labels import lab_labels
 from ...core.units import si
 from ...engine import (
     LESSON_IMAGE,
@@ -26,7 +24,6 @@ from ...engine import (
     inspect_volume,
     lab_container,
     plugins,
-    real,
     remove_container,
     root_mount,
     run_container,
@@ -36,219 +33,106 @@ from ...engine import (
     storage_layout,
     volume_mount,
 )
-from ...engine.system import EngineFacts
-from ...core.table import Table, TableShown
-from ..common import HERE, TMPFS_VOLUME_SIZE, tmpfs_volume_options, where_engine_files_are
-from . import views
+from ...engine.containers import labels_args
+from ...engine.dockercli import execute
 from .results import (
     DriverDetail,
     EnginePlatform,
     FilesystemMap,
+    KubernetesManifests,
     LayerStack,
     LifetimeReport,
     LifetimeStep,
     PathFilesystem,
     StorageDriverReport,
     VolumeDrivers,
+    detail_meaning,
 )
 
 __all__ = [
-    "CONCEPTS",
-    "CourseNamedTable",
     "create_tmpfs_volume",
-    "driver_examples",
     "engine_platform",
     "filesystems",
     "kubernetes_manifests",
     "layer_stack",
     "storage_driver",
     "tmpfs_volume_lifetime",
+    "volume_driver_examples",
     "volume_drivers",
 ]
 
-# --- the storage driver ---------------------------------------------------------------------------
+TMPFS_SIZE = "64m"
 
 
-def detail_meaning(name: str, value: str) -> str:
-    """What one line under `Storage Driver:` in `docker info` means, for the value it has."""
-    on = value.lower() == "true"
-    if name == "Backing Filesystem":
-        extfs = " (extfs = ext2/3/4)" if value == "extfs" else ""
-        return f"the filesystem under the data root that holds the layers{extfs}"
-    if name == "Supports d_type":
-        if on:
-            return (
-                "the backing filesystem records each file's type in its directory entries; "
-                "overlay2 refuses to run without it"
-            )
-        return "the backing filesystem does not record file types: overlay2 cannot run on it"
-    if name == "Native Overlay Diff":
-        if on:
-            return (
-                "the Engine takes a layer's upper directory as its diff (used when images are "
-                "built and committed)"
-            )
-        return (
-            "the Engine compares files itself to find what a layer changed (slower), because "
-            "the kernel's overlay features (redirect_dir, metacopy) make the upper directory "
-            "an unreliable diff"
-        )
-    if name == "Using metacopy":
-        if on:
-            return "a chmod or chown of an image's file copies up only its metadata"
-        return (
-            "a chmod or chown of an image's file copies the whole file up into the writable layer"
-        )
-    if name == "userxattr":
-        if on:
-            return (
-                "true: overlay writes its notes on files (extended attributes: name-value pairs "
-                "stored with a file, such as 'this directory hides the one below') under user.*, "
-                "which a rootless Engine may set"
-            )
-        return (
-            "false: overlay writes its notes on files (extended attributes: name-value pairs "
-            "stored with a file, such as 'this directory hides the one below') under "
-            "trusted.*, which only root may set; the Engine runs as root, not rootless"
-        )
-    if name == "driver-type":
-        if "io.containerd.snapshotter" in value:
-            return (
-                "a containerd snapshotter, not the Engine's own graph driver, keeps the image "
-                "layers and writable layers: the containerd image store"
-            )
-        return "the kind of plugin that keeps the layers"
-    return ""
-
-
-def _driver_meaning(facts: EngineFacts) -> str:
-    if facts.containerd_snapshotter:
-        return (
-            f"the containerd snapshotter ({facts.storage_driver}) that keeps image layers and "
-            "writable layers"
-        )
-    return (
-        f"the Engine's graph driver: it keeps image layers and writable layers under "
-        f"{facts.docker_root_dir}/{facts.storage_driver}"
-    )
+def tmpfs_options(size: str) -> dict:
+    """The `local` driver's options for a volume held in memory (handed to mount(8) as they are)."""
+    return {"type": "tmpfs", "device": "tmpfs", "o": f"size={size}"}
 
 
 @engine_step("read the Engine's storage driver")
 def storage_driver() -> StorageDriverReport:
-    """`docker info`: the storage driver, its details (backing filesystem, d_type, ...), the
-    data root, and whether the containerd snapshotter keeps the images."""
-    shown = cli("info", "--format", "{{.Driver}} {{json .DriverStatus}} {{.DockerRootDir}}")
-    announce(shown)
-    facts = engine_facts()
-    details = tuple(
-        DriverDetail(str(name), str(value), detail_meaning(str(name), str(value)))
-        for name, value in facts.driver_status
+    """`docker info`: the storage driver, the lines under it (backing filesystem, d_type, ...)
+    with what each means, and the data root."""
+    shown = show(
+        docker("info", "--format", "{{.Driver}} {{json .DriverStatus}} {{.DockerRootDir}}")
     )
+    info = execute(shown)
+    status = [(str(k), str(v)) for k, v in info.get("DriverStatus") or []]
     return StorageDriverReport(
-        facts.storage_driver,
-        details,
-        facts.containerd_snapshotter,
-        facts.docker_root_dir,
-        facts.platform_kind,
-        shown,
-        _driver_meaning(facts),
+        info.get("Driver", "?"),
+        tuple(DriverDetail(k, v, detail_meaning(k, v)) for k, v in status),
+        any("io.containerd.snapshotter" in v for _, v in status),
+        info.get("DockerRootDir", "?"),
+        shown.line(),
     )
 
 
-@engine_step("inspect the container's layers")
+@engine_step("inspect the container's layers", names={"name": "container"})
 def layer_stack(name: str) -> LayerStack:
-    """The overlay mounted as the container's `/`, read from its own mount table (`docker exec
-    NAME cat /proc/1/mountinfo`: works with both image stores), counted: how many read-only
-    lower directories lie under its writable upper one, beside the image's layer count and what
-    `docker inspect` lists under GraphDriver (overlay2's directories; nothing with the
-    containerd image store)."""
-    name = real(name)
+    """The overlay mounted as the container's `/` (`docker exec NAME cat /proc/1/mountinfo`: both
+    image stores), counted against the image's layers, beside what `docker inspect` lists under
+    GraphDriver (overlay2's directories; nothing with the containerd image store)."""
     mount = root_mount(name)
     layout = storage_layout(name)
-    facts = engine_facts()
     layers = image_info(lab_container(name).image).layer_count
     return LayerStack(
         name,
-        facts.storage,
-        facts.image_store,
+        engine_facts().storage,
         mount.fstype,
         len(mount.lower_dirs),
-        len(mount.lower_dirs) == layers + 1,
-        mount.lower_dirs[0] if mount.lower_dirs else "",
-        mount.upper_dir,
-        layout.data.get("MergedDir", ""),
         layers,
+        mount.upper_dir,
         bool(layout.data.get("UpperDir")),
-        cli("exec", name, "cat", "/proc/1/mountinfo"),
     )
 
 
-@engine_step("find out where the Engine and its files are")
-def engine_platform() -> EnginePlatform:
-    """The platform the Engine reports (`docker info`), and what the lab probed (`engine_locality`):
-    whether the Engine's files (layers, volumes, tmpfs mounts) are on this machine, and whether
-    the Engine sees this notebook's folder (so that bind mounts of it work)."""
-    facts = engine_facts()
-    where = where_engine_files_are()
-    locality = engine_locality()
-    return EnginePlatform(
-        facts.platform_kind,
-        facts.os_name,
-        where == HERE,
-        where,
-        locality.folders_shared,
-        locality.folder,
-    )
-
-
-# --- which filesystem serves each path in a container ---------------------------------------------
-
-
-@engine_step("see which filesystem serves each path")
-def filesystems(name: str) -> FilesystemMap:
-    """`docker exec NAME df -P -T -B1 / MOUNTS...`: the filesystem type behind the container's root
-    (the storage driver's) and behind each of its mounts (a volume driver's, a bind, a tmpfs).
-
-    Capacities are the CLI's SI figures (df's byte counts divided by 1000).
-    """
-    name = real(name)
-    container = lab_container(name)
-    storage = engine_facts().storage
-    paths = ["/", *sorted(m.destination for m in container.mounts)]  # inspect's order varies
-    shown = cli("exec", name, "df", "-P", "-T", "-B1", *paths)
-    announce(shown)
-    script = "df -P -T -B1 " + " ".join(shlex.quote(p) for p in paths)
-    lines = exec_in(name, script, echo=False).output.strip().splitlines()[1:]
-    by_path = {}
-    for line in lines:
-        fields = line.split()
-        by_path[fields[-1]] = (fields[1], int(fields[2]))
-    rows = []
-    for path in paths:
-        fs_type, capacity = by_path.get(path, ("?", 0))
-        provider = _provider(path, container.mounts, storage)
-        rows.append(PathFilesystem(path, fs_type, capacity, provider))
-    return FilesystemMap(name, tuple(rows), shown)
-
-
-def _provider(path: str, mounts: tuple, storage_driver: str) -> str:
+def _provider(path: str, mounts: tuple) -> str:
     if path == "/":
-        return f"the storage driver, {storage_driver}: image layers + writable layer"
+        return "the storage driver"
     mount = next(m for m in mounts if m.destination == path)
     if mount.kind == "volume":
-        return f"the '{mount.driver or '?'}' volume driver: volume {mount.volume_name}"
-    if mount.kind == "bind":
-        return f"a bind mount of the host path {mount.source}"
-    return f"a {mount.kind} mount (--{mount.kind})" if mount.kind else "?"
+        return f"volume driver '{mount.driver or '?'}': {mount.volume_name}"
+    return f"a {mount.kind} mount"
 
 
-# --- volume drivers -------------------------------------------------------------------------------
+@engine_step("see which filesystem serves each path", names={"name": "container"})
+def filesystems(name: str) -> FilesystemMap:
+    """`docker exec NAME df -P -T -B1 / MOUNTS...`: the filesystem behind the container's root
+    (the storage driver's) and behind each mount (a volume driver's, a bind, a tmpfs)."""
+    container = lab_container(name)
+    paths = ["/", *sorted(m.destination for m in container.mounts)]  # inspect's order varies
+    lines = exec_in(name, ["df", "-P", "-T", "-B1", *paths]).output.strip().splitlines()[1:]
+    found = {fields[-1]: (fields[1], int(fields[2])) for fields in map(str.split, lines)}
+    rows = tuple(
+        PathFilesystem(p, *found.get(p, ("?", 0)), _provider(p, container.mounts)) for p in paths
+    )
+    return FilesystemMap(name, rows)
 
 
 @engine_step("list the volume drivers")
 def volume_drivers() -> VolumeDrivers:
-    """The built-in volume drivers (`docker info`), then installed managed plugins that provide
-    volumes (`docker plugin ls`; none until someone runs `docker plugin install`)."""
+    """The built-in volume drivers (`docker info`), then installed plugins that provide volumes
+    (`docker plugin ls`; none until someone runs `docker plugin install`)."""
     return VolumeDrivers(plugins())
 
 
@@ -265,18 +149,24 @@ def _check_size(size: str) -> None:
         )
 
 
-def _check_tmpfs_volume(name: str, size: str = TMPFS_VOLUME_SIZE) -> None:
+def _size_bytes(size: str) -> int | None:
+    """A tmpfs size option in bytes ("16m" -> 16 MiB); None for a share of the RAM ("50%")."""
+    if size.endswith("%"):
+        return None
+    unit = {"k": 1024, "m": 1024**2, "g": 1024**3}.get(size[-1].lower(), 1)
+    return int(size.rstrip("kKmMgG")) * unit
+
+
+def _check_volume(name: str = "ram-life", size: str = TMPFS_SIZE, *_: object, **__: object) -> None:
     check_name(name, "volume")
     _check_size(size)
 
 
-@engine_step("create the tmpfs-backed volume", validate=_check_tmpfs_volume)
-def create_tmpfs_volume(name: str, size: str = TMPFS_VOLUME_SIZE):
-    """`docker volume create --driver local --opt type=tmpfs --opt device=tmpfs --opt o=size=SIZE
-    NAME`: a `local` volume whose files live in memory (labelled, ownership-checked).
+@engine_step("create the tmpfs-backed volume", validate=_check_volume, names={"name": "volume"})
+def create_tmpfs_volume(name: str, size: str = TMPFS_SIZE):
+    """`docker volume create --label ... --opt type=tmpfs --opt device=tmpfs --opt o=size=SIZE
+    NAME`: a `local` volume whose files live in memory. Returns its VolumeInfo.
 
-    Returns:
-        VolumeInfo (see `lh.inspect_volume`).
     Raises:
         BadInput: a SIZE tmpfs does not take.
         NotEnoughSpace: SIZE is more than the Engine's machine has memory (nothing is created).
@@ -284,185 +174,170 @@ def create_tmpfs_volume(name: str, size: str = TMPFS_VOLUME_SIZE):
     wanted, memory = _size_bytes(size), engine_facts().memory_bytes
     if wanted is not None and memory and wanted > memory:
         raise NotEnoughSpace(
-            f"Not creating the tmpfs-backed volume {real(name, 'volume')} of {size}.",
-            f"its files would be held in the memory of the Engine's machine, which has "
-            f"{si(memory)} in all.",
+            f"Not creating the tmpfs-backed volume {name} of {size}.",
+            f"its files would be held in the memory of the Engine's machine ({si(memory)}).",
             "pick a size well below that, such as 64m.",
             wanted,
             memory,
         )
-    return create_volume(name, "local", tmpfs_volume_options(size))
+    return create_volume(name, "local", tmpfs_options(size))
 
 
 # --- how long does a tmpfs-backed volume keep its files? -----------------------------------------
 
-
 _VOLUME_DIR_AT = "/volume-dir"  # where a helper container mounts a volume's own directory
 
 
-def _tmpfs_at_mountpoint(mountpoint: str, size: str, image: str) -> str:
-    """Is the volume's tmpfs mounted at its mountpoint on the Engine's machine? "yes", "no" or
-    "could not look". A throw-away container bind-mounts the volume's directory (the mountpoint's
-    parent, a path on the Engine's machine, so this works wherever the Engine runs) and asks
-    which filesystem serves `_data` in it: a tmpfs of the volume's size, or the data root's own.
-    A directory without `_data` is not the volume's (Docker Desktop may map the path to a folder
-    of your computer): then it could not look."""
+def _tmpfs_mounted(mountpoint: str, size: str, image: str) -> str:
+    """Is the volume's tmpfs mounted at its mountpoint on the Engine's machine? A throw-away
+    container bind-mounts the volume's directory (a path where the Engine runs, so this works
+    wherever it runs) and asks which filesystem serves `_data` there: "yes", "no" or "could not
+    look" (Docker Desktop may map the path to a folder of your computer)."""
     parent, leaf = mountpoint.rsplit("/", 1)
-    script = f"test -d {_VOLUME_DIR_AT}/{leaf} && stat -f -c '%T %b %S' {_VOLUME_DIR_AT}/{leaf}"
-    spec = MountSpec("bind", parent, _VOLUME_DIR_AT, read_only=True)
-    try:
-        done = run_once(image, ["sh", "-c", script], [spec], check=False)
-    except LabError:
-        return "could not look"
+    done = run_once(
+        image,
+        ["stat", "-f", "-c", "%T %b %S", f"{_VOLUME_DIR_AT}/{leaf}"],
+        [MountSpec("bind", parent, _VOLUME_DIR_AT, read_only=True)],
+        check=False,
+    )
     fields = done.output.split()
     if done.exit_code != 0 or len(fields) != 3 or not fields[1].isdigit():
         return "could not look"
-    fstype, blocks, block_size = fields[0], int(fields[1]), int(fields[2])
     wanted = _size_bytes(size)
-    mounted = fstype == "tmpfs" and (wanted is None or blocks * block_size == wanted)
-    return "yes" if mounted else "no"
+    tmpfs = fields[0] == "tmpfs" and wanted in (None, int(fields[1]) * int(fields[2]))
+    return "yes" if tmpfs else "no"
 
 
-def _size_bytes(size: str) -> int | None:
-    """A tmpfs size option in bytes ("16m" -> 16 MiB); None for a share of the RAM ("50%")."""
-    if size.endswith("%"):
-        return None
-    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
-    unit = units.get(size[-1].lower(), 1)
-    return int(size.rstrip("kKmMgG")) * unit
-
-
-def _check_lifetime(volume: str = "ram-life", size: str = "16m", image: str = LESSON_IMAGE) -> None:
-    check_name(volume, "volume")
-    _check_size(size)
-
-
-@engine_step("follow the tmpfs-backed volume", validate=_check_lifetime)
+@engine_step(
+    "follow the tmpfs-backed volume",
+    validate=_check_volume,
+    names={"name": "volume", "image": "image"},
+)
 def tmpfs_volume_lifetime(
-    volume: str = "ram-life", size: str = "16m", image: str = LESSON_IMAGE
+    name: str = "ram-life", size: str = "16m", image: str = LESSON_IMAGE
 ) -> LifetimeReport:
-    """Write a file into a fresh tmpfs-backed `local` volume, then share, remove, stop and start
-    the containers that use it, checking after each step whether the file is still there and
-    whether the tmpfs is mounted at the volume's mountpoint on the Engine's machine (seen through
-    a throw-away container that bind-mounts the volume's directory: works wherever the Engine
-    runs).
-
-    The containers (VOLUME-1, -2, -3) are removed at the end; the (empty) volume is kept.
-    """
-    # Mapped from the lecture's names (a mapped name is not mapped again), so that the steps
-    # name what this Engine holds.
-    names = tuple(real(f"{volume}-{n}") for n in (1, 2, 3))
-    volume = real(volume, "volume")
-    for old in names:  # containers of an earlier run hold the volume
+    """Write a file into a fresh tmpfs-backed volume NAME, then share, remove, stop and start the
+    containers NAME-1, -2, -3 that use it; after each step: is the file there, and is the tmpfs
+    mounted at the volume's mountpoint (seen through a helper container)? The containers are
+    removed at the end; the (empty) volume is kept."""
+    boxes = tuple(f"{name}-{n}" for n in (1, 2, 3))
+    for old in boxes:  # an earlier run's containers hold the volume
         if find_container(old) is not None:
             remove_container(old)
-    create_volume(volume, "local", tmpfs_volume_options(size))
-    mountpoint = inspect_volume(volume).mountpoint
-    parent = mountpoint.rsplit("/", 1)[0]
-    announce(
-        cli("run", "--rm", "-v", f"{parent}:{_VOLUME_DIR_AT}:ro", real(image, "image"))
-        + f" stat -f -c %T {_VOLUME_DIR_AT}/_data"
-        + "   # after each step: tmpfs mounted at the mountpoint?"
-    )
+    create_volume(name, "local", tmpfs_options(size))
+    mountpoint = inspect_volume(name).mountpoint
     steps: list[LifetimeStep] = []
-    running: set[str] = set()
+    running: list[str] = []
 
-    def measure(step: str, probe: str | None) -> None:
-        present = False
-        if probe:
-            present = exec_in(probe, "test -f /data/note.txt", check=False).exit_code == 0
-        with quiet():
-            mounted = _tmpfs_at_mountpoint(mountpoint, size, image)
-        steps.append(LifetimeStep(step, len(running), present, mounted))
+    def measure(step: str) -> None:
+        probe = running[-1] if running else ""
+        present = bool(probe) and (
+            exec_in(probe, ["test", "-f", "/data/note.txt"], check=False, expect=PROBE).exit_code
+            == 0
+        )
+        steps.append(
+            LifetimeStep(step, len(running), present, _tmpfs_mounted(mountpoint, size, image))
+        )
 
-    def run(name: str) -> None:
-        run_container(name, image, [volume_mount(volume, "/data")], "sleep infinity")
-        running.add(name)
+    def run(box: str) -> None:
+        run_container(box, image, [volume_mount(name, "/data")], "sleep infinity")
+        running.append(box)
 
-    def remove(name: str) -> None:
-        remove_container(name)
-        running.discard(name)
+    def remove(box: str) -> None:
+        remove_container(box)
+        running.remove(box)
 
-    run(names[0])
-    exec_in(names[0], "echo kept in memory > /data/note.txt")
-    measure(f"{names[0]} writes /data/note.txt", names[0])
-    run(names[1])
-    measure(f"{names[1]} mounts the same volume", names[1])
-    remove(names[0])
-    measure(f"docker rm -f {names[0]}", names[1])
-    stop_container(names[1])
-    running.discard(names[1])
-    measure(f"docker stop {names[1]} (the last user)", None)
-    start_container(names[1])
-    running.add(names[1])
-    measure(f"docker start {names[1]}", names[1])
-    exec_in(names[1], "echo kept in memory > /data/note.txt")
-    measure(f"{names[1]} writes note.txt again", names[1])
-    remove(names[1])
-    run(names[2])
-    measure(f"docker rm -f {names[1]}, then {names[2]} mounts it", names[2])
-    remove(names[2])
-    return LifetimeReport(volume, tuple(steps))
-
-
-# --- reference tables and examples that name the course's volume, container and image ------------
+    one, two, three = boxes
+    run(one)
+    exec_in(one, "echo kept in memory > /data/note.txt")
+    measure(f"{one} writes note.txt")
+    run(two)
+    measure(f"{two} mounts it too")
+    remove(one)
+    measure(f"docker rm -f {one}")
+    stop_container(two)
+    running.remove(two)
+    measure(f"docker stop {two}")
+    start_container(two)
+    running.append(two)
+    measure(f"docker start {two}")
+    remove(two)
+    run(three)
+    measure(f"rm {two}, run {three}")
+    remove(three)
+    return LifetimeReport(name, tuple(steps))
 
 
-def _named_here(name: str, kind: str = "container") -> str:
-    """NAME as the course has it on this Engine; the lecture's name when no Engine can tell (a
-    reference table or an example is worth showing all the same)."""
-    try:
-        return real(name, kind)
-    except LabError:
-        return name
+# --- drivers that need a server or a cloud account: shown, not run --------------------------------
 
 
-class CourseNamedTable(TableShown):
-    """A reference table of the lesson whose example commands name something the course creates:
-    built each time it is shown, with the name this Engine has (the lecture's in a replay)."""
+@engine_step("show volume drivers that need a server")
+def volume_driver_examples() -> None:
+    """The commands that would create a volume on an NFS share and on an AWS EBS disk, shown and
+    not run: this lab has no NFS server and no cloud account. (They carry the lab's marks, as
+    the lab's commands do: a CLI twin that runs them where it can removes what they made.)"""
+    labels = labels_args(lab_labels("volume", "nfs-vol"))
+    show(
+        docker(
+            "volume", "create", "--driver", "local", *labels, "--opt", "type=nfs",
+            "--opt", "o=addr=nfs.example.internal,rw,nfsvers=4", "--opt",
+            "device=:/exports/shared", "nfs-vol", expect=NOT_RUN, note="not run: no NFS server",
+        )
+    )  # fmt: skip
+    labels = labels_args(lab_labels("volume", "ebs-vol"))
+    show(
+        docker(
+            "volume", "create", "--driver", "rexray/ebs", *labels, "--opt", "size=20", "ebs-vol",
+            expect=NOT_RUN, note="not run: needs the plugin and an EC2 instance",
+        )
+    )  # fmt: skip
 
-    def __init__(self, build: Callable[..., Table], **names: tuple[str, str]) -> None:
-        self._build = build
-        self._names = names  # the builder's argument -> (the lecture's name, kind)
 
-    def table(self) -> Table:
-        return self._build(**{arg: _named_here(*named) for arg, named in self._names.items()})
+# --- where the Engine and its files are ---------------------------------------------------------
 
 
-# `-v my-vol:/app` names notebook 05's volume: a learner who types it on an Engine where my-vol
-# is their own would reach their volume, not the course's.
-CONCEPTS = CourseNamedTable(views.concepts_table, volume=("my-vol", "volume"))
-
-
-def driver_examples() -> tuple:
-    """The volume-driver examples (shown, not run), with the course's image and tmpfs volume as
-    this Engine names them (see `views.volume_driver_examples` for which names are the course's).
-    """
-    return views.volume_driver_examples(
-        image=_named_here(LESSON_IMAGE, "image"), ram_volume=_named_here("ram-vol", "volume")
+@engine_step("find out where the Engine and its files are")
+def engine_platform() -> EnginePlatform:
+    """The platform the Engine reports (`docker info`), and what the lab probed: are the
+    Engine's files (layers, volumes, tmpfs mounts) on this machine, and does it see this folder?"""
+    facts = engine_facts()
+    locality = engine_locality()
+    return EnginePlatform(
+        facts.platform_kind,
+        facts.os_name,
+        facts.docker_root_dir,
+        locality.files_here,
+        locality.folders_shared,
     )
 
 
+def _check_kubernetes_names(volume: str = "my-vol", container: str = "", *_, **__) -> None:
+    for value in (volume, container):
+        if value and not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?", value):
+            raise BadInput(
+                f"'{value}' is not a valid Kubernetes object name.",
+                "names are lower-case letters, digits and '-'.",
+                "pass a name such as my-vol.",
+            )
+
+
+@engine_step(
+    "name the Kubernetes objects",
+    validate=_check_kubernetes_names,
+    names={"volume": "volume", "container": "container", "image": "image"},
+)
 def kubernetes_manifests(
     volume: str = "my-vol",
     container: str = "vol-cont-1",
     image: str = LESSON_IMAGE,
     mount_path: str = "/app",
     storage: str = "1Gi",
-) -> str:
-    """The PersistentVolumeClaim and Pod that correspond to `docker volume create VOLUME` and
-    `docker run -d --name CONTAINER -v VOLUME:MOUNT_PATH IMAGE` (shown, not applied: the lab has
-    no cluster). The names are the course's as this Engine has them: the manifests translate the
-    commands notebook 05 runs here, and their comments show those commands.
+) -> KubernetesManifests:
+    """The PersistentVolumeClaim and Pod for notebook 05's `docker volume create VOLUME` and
+    `docker run -d --name CONTAINER -v VOLUME:MOUNT_PATH IMAGE`, with the names this Engine gives
+    them (shown, not applied: the lab has no cluster).
 
     Raises:
         BadInput: VOLUME or CONTAINER is not a valid Kubernetes object name.
     """
-    views.check_kubernetes_names(volume, container)
-    return views.kubernetes_manifests(
-        _named_here(volume, "volume"),
-        _named_here(container),
-        _named_here(image, "image"),
-        mount_path,
-        storage,
-    )
+    return KubernetesManifests(volume, container, image, mount_path, storage)

@@ -1,25 +1,44 @@
-"""What notebook 04's experiments return, and how each shows as a table."""
+"""What notebook 04's experiments return, and how each shows (tables and a few lines of text)."""
 
 from __future__ import annotations
 
-import html
-
 from ...core.results import result
-from ...core.units import si
 from ...core.table import Table, TableShown, yes_no
+from ...core.units import si
 
 __all__ = [
+    "PLATFORMS",
     "DriverDetail",
-    "DriverExample",
     "EnginePlatform",
     "FilesystemMap",
+    "KubernetesManifests",
     "LayerStack",
     "LifetimeReport",
     "LifetimeStep",
     "PathFilesystem",
     "StorageDriverReport",
     "VolumeDrivers",
+    "detail_meaning",
 ]
+
+# What each line under `Storage Driver:` in `docker info` means, by its value ("" for any value).
+_MEANINGS = {
+    ("Backing Filesystem", ""): "the filesystem under the data root that holds the layers",
+    ("Supports d_type", "true"): "it records file types in directory entries: overlay needs that",
+    ("Supports d_type", "false"): "it does not record file types: overlay2 cannot run on it",
+    ("Native Overlay Diff", "true"): "a layer's upper directory is taken as its diff",
+    ("Native Overlay Diff", "false"): "the Engine compares files itself to find a layer's diff",
+    ("Using metacopy", "true"): "a chmod of an image's file copies up only its metadata",
+    ("Using metacopy", "false"): "a chmod of an image's file copies the whole file up",
+    ("userxattr", "true"): "overlay keeps its notes in user.* attributes (rootless)",
+    ("userxattr", "false"): "overlay keeps its notes in trusted.* attributes (root only)",
+    ("driver-type", ""): "containerd's snapshotter keeps the layers: the containerd image store",
+}
+
+
+def detail_meaning(name: str, value: str) -> str:
+    """What one line under `Storage Driver:` in `docker info` means, for the value it has."""
+    return _MEANINGS.get((name, value.lower()), _MEANINGS.get((name, ""), ""))
 
 
 @result
@@ -39,41 +58,14 @@ class StorageDriverReport(TableShown):
     details: tuple
     containerd_snapshotter: bool
     docker_root_dir: str
-    platform_kind: str
     command: str
-    driver_meaning: str
-
-    def explanation(self) -> str:
-        """Which kind of storage driver this Engine has, and why `docker info` shows other lines
-        with the other image store."""
-        if self.containerd_snapshotter:
-            return (
-                f"This Engine uses the containerd image store: containerd's {self.driver} "
-                "snapshotter keeps the layers, and `docker info` shows only its driver-type. The "
-                "lines the overlay2 graph driver prints (Backing Filesystem, Supports d_type, "
-                "Native Overlay Diff, userxattr) are missing because the snapshotter checks the "
-                "backing filesystem itself (it too refuses one without d_type) and tells the "
-                "Engine nothing of it."
-            )
-        return (
-            f"This Engine keeps layers with its own {self.driver} graph driver, which prints "
-            "what it found on the backing filesystem (the lines above). With the containerd "
-            "image store, `docker info` would show only `driver-type "
-            "io.containerd.snapshotter.v1`: containerd's overlayfs snapshotter keeps the layers "
-            "and makes the same checks without reporting them."
-        )
 
     def table(self) -> Table:
-        rows = [("Storage Driver", self.driver, self.driver_meaning)]
+        kind = "containerd's snapshotter" if self.containerd_snapshotter else "a graph driver"
+        rows = [("Storage Driver", self.driver, f"{kind}: keeps image and writable layers")]
         rows += [(d.name, d.value, d.meaning) for d in self.details]
         rows.append(("Docker Root Dir", self.docker_root_dir, "where the Engine keeps its data"))
         return Table(["docker info", "value", "what it means"], rows)
-
-    def __repr__(self) -> str:
-        return f"{super().__repr__()}\n\n{self.explanation()}"
-
-    def _repr_html_(self) -> str:
-        return f"{super()._repr_html_()}<p>{html.escape(self.explanation())}</p>"
 
 
 def _short_path(path: str) -> str:
@@ -83,63 +75,36 @@ def _short_path(path: str) -> str:
 
 @result
 class LayerStack(TableShown):
-    """How the storage driver assembles one container's root filesystem: the overlay mounted as
-    its `/` (read from the container's mount table, with either image store), beside what
-    `docker inspect` lists under GraphDriver."""
+    """One container's root filesystem as the storage driver mounts it: the overlay at `/`
+    (from the container's own mount table, either image store) beside the image's layer count
+    and what `docker inspect` lists under GraphDriver (overlay2's directories; nothing with the
+    containerd image store)."""
 
     container: str
-    storage: str  # the storage driver and image store in a few words
-    store: str  # "containerd" or "graph driver"
+    storage: str
     fstype: str
     lower_dirs: int
-    init_layer: bool  # one lower directory more than the image has layers
-    init_dir: str
-    upper_dir: str
-    merged_dir: str  # from docker inspect (overlay2 only)
     image_layers: int
+    upper_dir: str
     inspect_lists_dirs: bool
-    command: str
 
-    def explanation(self) -> str:
-        if not self.upper_dir:
-            return (
-                f"{self.storage}: the container's / is not an overlay mount "
-                f"({self.fstype or 'unknown'}), so there are no lower and upper directories."
-            )
-        count = (
-            f"{self.lower_dirs} lower directories = {self.image_layers} image layers + 1 init "
-            f"layer: {yes_no(self.init_layer)}."
-        )
-        if self.inspect_lists_dirs:
-            return (
-                f"{count} The {self.storage} keeps them under the data root, and "
-                "`docker inspect` lists the same directories under GraphDriver."
-            )
-        return (
-            f"{count} With the containerd image store they are containerd's snapshots "
-            "(…/snapshots/N/fs), and `docker inspect` lists none of them (its GraphDriver "
-            "data is empty): the lab read them from the container's own mount table."
-        )
+    @property
+    def init_layer(self) -> bool:
+        """One lower directory more than the image has layers: the container's init layer."""
+        return self.lower_dirs == self.image_layers + 1
 
     def table(self) -> Table:
-        merged = _short_path(self.merged_dir) or "(docker inspect lists none: the overlay itself)"
+        listed = "the same directories" if self.inspect_lists_dirs else "none of them"
         return Table(
-            ["part", "value"],
+            ["part of /", "measured"],
             [
-                ("storage driver", self.storage),
                 ("image layers (docker image inspect)", self.image_layers),
-                ("read-only lower dirs (lowerdir)", self.lower_dirs),
-                ("  of which the container's init layer (/etc/hosts, ...)", int(self.init_layer)),
-                ("writable upper dir (upperdir)", _short_path(self.upper_dir) or "(none)"),
-                ("what the container sees as / (merged)", merged),
+                ("read-only lower dirs (incl. the init layer)", self.lower_dirs),
+                ("writable upper dir", _short_path(self.upper_dir) or "(none)"),
+                ("docker inspect's GraphDriver lists", listed),
             ],
+            caption=f"{self.container}: an {self.fstype or '?'} mount ({self.storage})",
         )
-
-    def __repr__(self) -> str:
-        return f"{super().__repr__()}\n\n{self.explanation()}"
-
-    def _repr_html_(self) -> str:
-        return f"{super()._repr_html_()}<p>{html.escape(self.explanation())}</p>"
 
 
 @result
@@ -154,23 +119,21 @@ class PathFilesystem:
 
 @result
 class FilesystemMap(TableShown):
-    """`docker exec NAME df -T ...` for the root and every mount of a container."""
+    """`docker exec NAME df -P -T -B1 / MOUNTS...` for the root and every mount of a container."""
 
     container: str
     paths: tuple
-    command: str
 
     def table(self) -> Table:
         return Table(
-            ["path in the container", "filesystem", "capacity", "provided by"],
+            ["path", "filesystem", "capacity", "provided by"],
             [(p.path, p.fs_type, si(p.capacity_bytes), p.provided_by) for p in self.paths],
         )
 
 
 @result
 class VolumeDrivers(TableShown):
-    """`docker info` (Plugins: Volume) and `docker plugin ls`: the volume drivers available, as
-    the Engine layer's `Plugin` rows (name, source: "built in" or "managed plugin", enabled)."""
+    """The volume drivers available (`docker info`, `docker plugin ls`)."""
 
     drivers: tuple
 
@@ -200,12 +163,7 @@ class LifetimeReport(TableShown):
 
     def table(self) -> Table:
         return Table(
-            [
-                "step",
-                "running containers using it",
-                "note.txt there?",
-                "tmpfs mounted at its mountpoint?",
-            ],
+            ["step", "containers using it", "note.txt there?", "tmpfs mounted?"],
             [
                 (s.step, s.running_users, yes_no(s.note_present), s.tmpfs_mounted)
                 for s in self.steps
@@ -213,47 +171,69 @@ class LifetimeReport(TableShown):
         )
 
 
-@result
-class DriverExample:
-    """How a learner would use a volume driver (most of which this lab does not run)."""
-
-    name: str
-    runs_here: bool
-    commands: tuple
-    needs: str
-    kubernetes: str
-
-    def text(self) -> str:
-        status = "runs in this lab" if self.runs_here else "NOT RUN here: shown as an example"
-        lines = [f"# {self.name}  ({status})"]
-        lines += [f"$ {c}" for c in self.commands]
-        lines += [f"# needs: {self.needs}", f"# in Kubernetes: {self.kubernetes}"]
-        return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return self.text()
+# Where the Engine runs, for each platform kind `docker info` lets the lab tell apart.
+PLATFORMS = {
+    "native-linux": "an Engine on this Linux machine",
+    "rootless": "a rootless Engine of your account",
+    "in-a-container": "an Engine in a container of its own",
+    "remote": "an Engine on another host",
+    "docker-desktop": "Docker Desktop's Linux VM",
+    "wsl2": "a Linux VM of WSL 2",
+}
 
 
 @result
 class EnginePlatform:
-    """Where the Engine runs, as it reports it, and what the lab probed from here."""
+    """Where the Engine runs (as `docker info` tells it) and what the lab probed from here: are
+    its files on this machine, does it see this notebook's folder (so bind mounts of it work)?"""
 
-    platform_kind: str  # docker-desktop, wsl2, rootless or native-linux (`docker info`)
+    platform_kind: str
     os_name: str
-    files_here: bool
-    files_where: str  # "here", or where the Engine's files are instead
+    docker_root_dir: str
+    files_here: bool | None
     folders_shared: bool | None
-    folder: str
 
     def __repr__(self) -> str:
-        files = "on this machine" if self.files_here else self.files_where
-        sees = {
-            True: "the Engine sees it, so bind mounts of it work",
-            False: "the Engine does not see it, so bind mounts of it cannot work",
-            None: "not probed",
-        }[self.folders_shared]
+        files = {True: "on this machine", False: "not on this machine"}
+        sees = {True: "sees", False: "does not see", None: "was not asked about"}
         return (
-            f"platform (as the Engine reports it): {self.platform_kind}, {self.os_name}\n"
-            f"the Engine's files (layers, volumes, tmpfs mounts): {files}\n"
-            f"this notebook's folder: {sees}"
+            f"platform: {self.platform_kind} ({PLATFORMS.get(self.platform_kind, '?')})\n"
+            f"data root: {self.docker_root_dir}, {files.get(self.files_here, 'not known')}\n"
+            f"this folder: the Engine {sees[self.folders_shared]} it"
         )
+
+
+@result
+class KubernetesManifests:
+    """The PersistentVolumeClaim and Pod for `docker volume create VOLUME` and `docker run -d
+    --name CONTAINER -v VOLUME:MOUNT_PATH IMAGE` (shown, not applied: the lab has no cluster)."""
+
+    volume: str
+    container: str
+    image: str
+    mount_path: str
+    storage: str
+
+    def __repr__(self) -> str:
+        v, c = self.volume, self.container
+        return f"""\
+# docker volume create {v}
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {{name: {v}}}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {{requests: {{storage: {self.storage}}}}}  # a claim must ask for a size
+---
+# docker run -d --name {c} -v {v}:{self.mount_path} {self.image}
+apiVersion: v1
+kind: Pod
+metadata: {{name: {c}}}
+spec:
+  containers:
+    - name: {c}
+      image: {self.image}
+      volumeMounts: [{{name: data, mountPath: {self.mount_path}}}]  # nothing is copied in
+  volumes:
+    - name: data
+      persistentVolumeClaim: {{claimName: {v}}}"""

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ...core.echo import announce, cli
-from ...core.labels import MANAGED
-from ...engine import LESSON_IMAGE, find_container, find_volume, real
+from ...core.labels import MANAGED, mark
+from ...engine import LESSON_IMAGE, find_container, find_volume
 from ...engine.containers import ContainerDetails, MountInfo
+from ...engine.names import rename_in_text
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 
 __all__ = ["check_mount_mix"]
@@ -34,10 +34,10 @@ def check_mount_mix(
     read-only at /config? (Reads the container's configuration; changes nothing.)"""
     folder = Path(host_dir)
     run = (
-        f"docker volume create --label {MANAGED}=true {volume}; "
-        f"docker run -d --name {container} --label {MANAGED}=true "
+        f"`docker volume create --label {MANAGED}={mark('volume', volume)} {volume}`, then "
+        f"`docker run -d --name {container} --label {MANAGED}={mark('container', container)} "
         f"-v {volume}:/data --tmpfs /cache "
-        f'-v "$PWD/{folder.as_posix()}:/config:ro" {real(LESSON_IMAGE, "image")} sleep infinity'
+        f'-v "$PWD/{folder.as_posix()}:/config:ro" {rename_in_text(LESSON_IMAGE)} sleep infinity`'
     )
     fixed = (
         "a container's mounts are fixed when it is created: remove it and run it again, with one "
@@ -54,7 +54,6 @@ def check_mount_mix(
             "needs an absolute path to a folder that exists.",
             more=f"from the notebooks folder: `mkdir -p {folder.as_posix()}`, then {run}",
         )
-    announce(cli("inspect", "-f", "{{json .Mounts}} {{json .HostConfig.Tmpfs}}", container))
     if found.status != "running":
         return not_yet(
             MIX_TITLE,
@@ -98,8 +97,8 @@ def check_mount_mix(
     note = (
         ""
         if mounted is not None and mounted.lab_owned
-        else f" The volume has no {MANAGED} label, so notebook 99 will leave it: "
-        f"`docker volume rm {volume}` when you are done."
+        else f" The volume does not carry the mark {MANAGED}={mark('volume', volume)}, so "
+        f"notebook 99 will leave it: `docker volume rm {volume}` when you are done."
     )
     return passed(
         MIX_TITLE,

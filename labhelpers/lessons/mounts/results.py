@@ -1,15 +1,16 @@
-"""What notebook 06 measures: the survival grid, write throughput, bind-mount file owners and a
-missing host path, as frozen results that show as tables (plots: `views.py`)."""
+"""What notebooks 06 and 06b measure: the survival grid, write throughput, bind-mount file owners,
+both sides of a bind mount and a missing host path, as frozen results that show as tables. The
+verdicts are data (`Claim`, `Comparison`, `survived`): tests read those, never the text.
+Figures and the lecture's table rebuilt from a grid are in `views`."""
 
 from __future__ import annotations
 
 import html
-import math
 import statistics
 
 from ...core.results import result
-from ...core.units import MIB, si
 from ...core.table import Table, TableShown, yes_no
+from ...core.units import MIB, si
 
 __all__ = [
     "ANONYMOUS",
@@ -23,6 +24,8 @@ __all__ = [
     "RESTART",
     "STOP_START",
     "TMPFS",
+    "Claim",
+    "Comparison",
     "Filesystem",
     "MissingPathCase",
     "MissingPathReport",
@@ -48,14 +51,27 @@ STOP_START = "docker stop + start"
 RECREATE = "docker rm + run again"
 EVENTS = (RESTART, STOP_START, RECREATE)
 
-# Where the benchmark writes, one path per kind of storage (an anonymous volume writes like a
-# named one, so it is left out).
+# Where the benchmark writes, one path per kind (an anonymous volume writes like a named one).
 BENCH_TARGETS = (
     (LAYER, "/bench/layer"),
     (NAMED, "/bench/volume"),
     (BIND, "/bench/bind"),
     (TMPFS, "/bench/tmpfs"),
 )
+
+
+@result
+class Claim:
+    """One of the lecture's claims, as the measurements answer it: `holds` is the verdict (data
+    tests read), `because` what was measured."""
+
+    question: str
+    holds: bool
+    because: str
+
+
+def _there(kept: bool) -> str:
+    return "there" if kept else "gone"
 
 
 # --- the survival grid --------------------------------------------------------------------------
@@ -65,7 +81,7 @@ BENCH_TARGETS = (
 class Trial:
     """One kind of storage put through one event: was the marker still there afterwards?
     `not_run`: why the trial could not run on this Engine (a bind mount of a folder the Engine
-    does not see), with `written` holding the command it would have run."""
+    does not see)."""
 
     kind: str
     event: str
@@ -77,7 +93,6 @@ class Trial:
 
     @property
     def verdict(self) -> str:
-        """ "kept" or "lost", with a star when the trial has a note ("not run" if it was not)."""
         if self.not_run:
             return "not run"
         return ("kept" if self.survived else "lost") + (" *" if self.note else "")
@@ -104,44 +119,53 @@ class SurvivalGrid(TableShown):
     def events(self) -> tuple:
         return tuple(dict.fromkeys(t.event for t in self.trials))
 
+    def claims(self) -> tuple:
+        """The lecture's claims about the kinds, answered by the grid (those it measured)."""
+        found = []
+        ran = {(t.kind, t.event) for t in self.trials if not t.not_run}
+        if {(LAYER, STOP_START), (LAYER, RECREATE)} <= ran:
+            kept = self.survived(LAYER, STOP_START)
+            found.append(
+                Claim(
+                    "Is the writable layer lost when the container stops?",
+                    not kept,
+                    f"marker {_there(kept)} after stop + start, "
+                    f"{_there(self.survived(LAYER, RECREATE))} after rm + run",
+                )
+            )
+        if (TMPFS, RESTART) in ran:
+            lost = not self.survived(TMPFS, RESTART)
+            found.append(
+                Claim(
+                    "Is a tmpfs mount's data lost on restart?",
+                    lost,
+                    f"marker {_there(not lost)} after docker restart",
+                )
+            )
+        for kind in (NAMED, BIND):
+            if all((kind, e) in ran for e in self.events):
+                kept = [e for e in self.events if self.survived(kind, e)]
+                found.append(
+                    Claim(
+                        f"Does a {kind} keep its data?",
+                        len(kept) == len(self.events),
+                        f"marker there after {len(kept)} of {len(self.events)} events",
+                    )
+                )
+        return tuple(found)
+
     def table(self) -> Table:
         def cell(kind: str, event: str) -> str:
             found = self.trial(kind, event)
             return found.verdict if found else ""
 
+        notes = [f"* {t.note}" for t in self.trials if t.note][:1]
+        notes += sorted({f"{t.kind}: not run: {t.not_run}" for t in self.trials if t.not_run})
         return Table(
             ["/data is a ...", *self.events],
             [(k, *(cell(k, e) for e in self.events)) for k in self.kinds],
+            caption="\n".join(notes),
         )
-
-    @property
-    def footnote(self) -> str:
-        notes = [f"* {t.note}" for t in self.trials if t.note][:1]
-        skipped = {t.kind: t for t in self.trials if t.not_run}
-        notes += [f"{kind}: not run: {t.not_run}. It would run: {t.written}" for kind, t in
-                  skipped.items()]  # fmt: skip
-        return "\n".join(notes)
-
-    def __repr__(self) -> str:
-        return super().__repr__() + (f"\n{self.footnote}" if self.footnote else "")
-
-    def _repr_html_(self) -> str:
-        notes = "".join(
-            f"<p><small>{html.escape(line)}</small></p>" for line in self.footnote.splitlines()
-        )
-        return super()._repr_html_() + notes
-
-    def plot(self):
-        """A heatmap of the grid: green = the marker was still there, red = it was gone."""
-        from .views import grid_figure
-
-        return grid_figure(self)
-
-    def choice_table(self) -> Table:
-        """The lecture's pros/cons table, redone: the "kept" columns come from this grid."""
-        from .views import choice_table
-
-        return choice_table(self)
 
 
 # --- write throughput ---------------------------------------------------------------------------
@@ -173,10 +197,37 @@ class Filesystem:
 
 
 @result
+class Comparison:
+    """Two kinds compared by their medians, with their spread: `apart` when the middle halves of
+    their runs (first to third quartile) do not overlap, so the runs tell them apart."""
+
+    first: str
+    second: str
+    fsync: bool
+    ratio: float  # the first's median over the second's
+    apart: bool
+
+    def sentence(self) -> str:
+        how = "with fsync" if self.fsync else "buffered"
+        if not self.apart:
+            return f"{self.first} vs {self.second}, {how}: middle halves overlap, not told apart"
+        faster, slower = (self.first, self.second) if self.ratio >= 1 else (self.second, self.first)
+        ratio = max(self.ratio, 1 / self.ratio)
+        return f"{faster} vs {slower}, {how}: {ratio:.1f}x faster, middle halves apart"
+
+
+def _quartiles(values: list) -> tuple:
+    if len(values) < 2:
+        return values[0], values[0]
+    low, _, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, high
+
+
+@result
 class Throughput(TableShown):
     """Write throughput per kind of storage, buffered and with fsync, repeated. `not_run`: a
-    sentence per kind that could not be measured on this Engine (a bind mount of a folder the
-    Engine does not see)."""
+    sentence per kind that could not be measured here (a bind mount of a folder the Engine does
+    not see)."""
 
     size_bytes: int
     repeats: int
@@ -185,112 +236,89 @@ class Throughput(TableShown):
     not_run: tuple = ()
 
     def runs(self, kind: str, fsync: bool) -> list:
-        return [t for t in self.timings if t.kind == kind and t.fsync == fsync]
+        return [t.mb_per_s for t in self.timings if t.kind == kind and t.fsync == fsync]
 
-    def median_mb_per_s(self, kind: str, fsync: bool) -> float:
-        return statistics.median(t.mb_per_s for t in self.runs(kind, fsync))
+    def median(self, kind: str, fsync: bool) -> float:
+        return statistics.median(self.runs(kind, fsync))
+
+    def middle_half(self, kind: str, fsync: bool) -> tuple:
+        """(first quartile, third quartile) of the runs, MB/s: the spread of the typical run."""
+        return _quartiles(self.runs(kind, fsync))
 
     @property
     def kinds(self) -> tuple:
         return tuple(dict.fromkeys(t.kind for t in self.timings))
 
-    def _mounted(self, kind: str) -> Filesystem | None:
-        return next((f for f in self.filesystems if f.kind == kind), None)
-
     def filesystem(self, kind: str) -> str:
-        found = self._mounted(kind)
-        return found.fstype if found else "?"
+        return next((f.fstype for f in self.filesystems if f.kind == kind), "?")
 
     def flags(self, kind: str) -> str:
-        """The mount options worth knowing about (read-only, no programs, no setuid, no devices)."""
-        found = self._mounted(kind)
-        notable = ("ro", "noexec", "nosuid", "nodev")
-        options = found.options.split(",") if found else []
-        return ",".join(o for o in options if o in notable) or "-"
+        """The mount options worth knowing (read-only, no programs, no setuid, no devices)."""
+        found = next((f.options for f in self.filesystems if f.kind == kind), "")
+        return ",".join(o for o in found.split(",") if o in ("ro", "noexec", "nosuid", "nodev"))
+
+    def compare(self, first: str, second: str, fsync: bool) -> Comparison | None:
+        if not (self.runs(first, fsync) and self.runs(second, fsync)):
+            return None
+        (low1, high1), (low2, high2) = (
+            self.middle_half(first, fsync),
+            self.middle_half(second, fsync),
+        )
+        ratio = self.median(first, fsync) / self.median(second, fsync)
+        return Comparison(first, second, fsync, ratio, low1 > high2 or low2 > high1)
+
+    def comparisons(self) -> tuple:
+        """The pairs the lecture's claims are about: tmpfs against a disk-backed volume (with
+        fsync: the lecture's "fast, doesn't write to disk"), volume against bind mount, writable
+        layer against volume."""
+        pairs = [
+            (TMPFS, NAMED, True),
+            (NAMED, BIND, True),
+            (LAYER, NAMED, True),
+            (TMPFS, NAMED, False),
+        ]
+        return tuple(c for c in (self.compare(*p) for p in pairs) if c is not None)
+
+    def claims(self) -> tuple:
+        """Does a tmpfs mount spare the wait for the disk (the lecture's "fast, never written to
+        disk")? It holds when fsync does not make its runs slower: their middle halves are not
+        apart with fsync below. The named volume's medians show what fsync costs a disk."""
+        if not (self.runs(TMPFS, False) and self.runs(TMPFS, True)):
+            return ()
+        (low, _), (_, high) = self.middle_half(TMPFS, False), self.middle_half(TMPFS, True)
+        medians = [f"{self.median(k, f):,.0f}" for k in (TMPFS, NAMED) for f in (False, True)
+                   if self.runs(k, f)]  # fmt: skip
+        because = f"tmpfs {' -> '.join(medians[:2])} MB/s with fsync"
+        if len(medians) == 4:
+            because += f"; named volume {' -> '.join(medians[2:])}"
+        return (Claim("Does fsync leave a tmpfs mount as fast?", high >= low, because),)
+
+    def _cell(self, kind: str, fsync: bool) -> str:
+        if not self.runs(kind, fsync):
+            return ""
+        low, high = self.middle_half(kind, fsync)
+        return f"{self.median(kind, fsync):,.0f} ({low:,.0f}-{high:,.0f})"
 
     def table(self) -> Table:
-        rows = []
-        for kind in self.kinds:
-            for fsync in (False, True):
-                runs = self.runs(kind, fsync)
-                if not runs:
-                    continue
-                rows.append(
-                    (
-                        kind,
-                        self.filesystem(kind),
-                        self.flags(kind),
-                        "dd conv=fsync" if fsync else "dd (buffered)",
-                        "  ".join(f"{t.mb_per_s:,.0f}" for t in runs),
-                        f"{self.median_mb_per_s(kind, fsync):,.0f}",
-                    )
-                )
         return Table(
-            ["kind", "filesystem", "mount flags", "how", "each run, MB/s", "median MB/s"],
-            rows,
-            caption=f"{si(self.size_bytes)} ({self.size_bytes // MIB} MiB) of zeros per run, "
-            f"{self.repeats} runs each",
+            ["kind", "filesystem", "flags", "buffered", "with fsync"],
+            [
+                (
+                    k,
+                    self.filesystem(k),
+                    self.flags(k) or "-",
+                    self._cell(k, False),
+                    self._cell(k, True),
+                )
+                for k in self.kinds
+            ],
+            caption=f"MB/s: median (middle half of the runs); {si(self.size_bytes)} "
+            f"({self.size_bytes // MIB} MiB) per run, {self.repeats} runs each",
         )
 
-    def __repr__(self) -> str:
-        return "\n".join([super().__repr__(), *self.not_run])
-
-    def _repr_html_(self) -> str:
-        notes = "".join(f"<p><small>{html.escape(line)}</small></p>" for line in self.not_run)
-        return super()._repr_html_() + notes
-
-    def spread(self, kind: str, fsync: bool) -> tuple:
-        """(slowest, fastest) run in MB/s."""
-        speeds = [t.mb_per_s for t in self.runs(kind, fsync)]
-        return min(speeds), max(speeds)
-
-    def compare(self, first: str, second: str, fsync: bool) -> str:
-        """One sentence on FIRST against SECOND, from the runs only: do their ranges (slowest to
-        fastest run) overlap, or was every run of one faster than every run of the other?"""
-        if not (self.runs(first, fsync) and self.runs(second, fsync)):
-            return ""
-        (low1, high1), (low2, high2) = self.spread(first, fsync), self.spread(second, fsync)
-        ranges = f"{first} {low1:,.0f}-{high1:,.0f}, {second} {low2:,.0f}-{high2:,.0f} MB/s"
-        if low1 > high2 or low2 > high1:
-            faster, slower = (first, second) if low1 > high2 else (second, first)
-            ratio = self.median_mb_per_s(faster, fsync) / self.median_mb_per_s(slower, fsync)
-            return (
-                f"{ranges}: every run of the {faster} was faster than every run of the "
-                f"{slower} (medians {ratio:.2f}x)."
-            )
-        return f"{ranges}: the ranges overlap, so these runs cannot tell the two apart."
-
     def summary(self) -> str:
-        """The medians, then what the runs can and cannot tell apart (ranges, not medians)."""
-        parts = []
-        for fsync in (False, True):
-            medians = ", ".join(
-                f"{kind} {self.median_mb_per_s(kind, fsync):,.0f}"
-                for kind in self.kinds
-                if self.runs(kind, fsync)
-            )
-            parts.append(f"{'with fsync' if fsync else 'buffered'}: {medians} MB/s")
-        lines = ["Medians on this machine, " + "; ".join(parts) + "."]
-        for fsync in (False, True):
-            how = "With fsync" if fsync else "Buffered"
-            for first, second in ((NAMED, BIND), (LAYER, NAMED), (TMPFS, NAMED)):
-                said = self.compare(first, second, fsync)
-                if said:
-                    lines.append(f"{how}: {said}")
-        n = self.repeats
-        if n > 1:
-            chance = 2 / math.comb(2 * n, n)
-            lines.append(
-                f"(With {n} runs each, two kinds that write equally fast would show every run of "
-                f"one above every run of the other about once in {round(1 / chance):,} tries.)"
-            )
-        return "\n".join(lines)
-
-    def plot(self):
-        """Every run as a dot, per kind, buffered and with fsync; a line at each median."""
-        from .views import throughput_figure
-
-        return throughput_figure(self)
+        """One sentence per comparison (medians, and whether the middle halves are apart)."""
+        return "\n".join([*(c.sentence() for c in self.comparisons()), *self.not_run])
 
 
 # --- bind mounts: who owns the files, and a missing host path -----------------------------------
@@ -307,103 +335,54 @@ class OwnershipRow:
     created: bool
     error: str
     host_uid: int
-    host_gid: int
-    host_owner: str
     you_may_edit: bool
     container_uid: int = -1
 
 
 @result
 class OwnershipReport(TableShown):
-    """Who owns, on the host, the files containers create in a bind mount. `your_uid` is the
-    user this notebook's kernel runs as (-1 where there are no uids); `not_run` why nothing ran
-    (the Engine does not see the folder), with the commands it would have run in `rows`."""
+    """Who owns, on the host, the files containers create in a bind mount. `your_uid` is the uid
+    the demo calls "you" (the owner of the folder); `not_run` why nothing ran (the Engine does
+    not see the folder)."""
 
     folder: str
     your_uid: int
     rows: tuple
-    your_name: str = ""
     not_run: str = ""
-    stand_in: str = ""  # why "you" is a plain user the lab made, not the kernel's root
 
-    def explanation(self) -> str:
-        """What the measured owners mean for whoever runs this notebook."""
-        if self.not_run:
-            commands = "\n".join(f"  {r.command}" for r in self.rows)
-            return f"Not run: {self.not_run}. It would run:\n{commands}"
-        default = next((r for r in self.rows if r.created), None)
-        you = (
-            f"{self.stand_in}"
-            if self.stand_in
-            else f"You run this notebook as uid {self.your_uid} ({self.your_name})."
-        )
-        if default is None:
-            return f"{you} No container user could create a file here."
-        made = f"The image's default user made a file owned by uid {default.host_uid} here"
-        if default.container_uid < 0:
-            how = f"{made}."
-        elif default.container_uid == default.host_uid:
-            how = f"{made}: its uid in the container, stored as it is."
-        else:
-            how = (
-                f"{made}, though it is uid {default.container_uid} in the container: this "
-                "Engine maps container users to other uids (rootless, or userns-remap)."
-            )
-        if default.host_uid == self.your_uid:
-            mine = "That is you, so you may edit it."
-        elif self.stand_in and not default.you_may_edit:
-            mine = (
-                f"That is not {self.your_name}: they may delete it from their folder, but not "
-                "edit it."
-            )
-        elif default.you_may_edit:
-            mine = "That is not you, yet you may edit it: you are root here."
-        else:
-            mine = "That is not you: you may delete it from your folder, but not edit it."
-        return f"{you} {how} {mine}"
+    @property
+    def default_user_is_you(self) -> bool:
+        """Is the image's default user's file yours on the host (a rootless Engine maps its
+        root to you)?"""
+        return bool(self.rows) and self.rows[0].created and self.rows[0].host_uid == self.your_uid
 
     def table(self) -> Table:
         if self.not_run:
             return Table(
-                ["container user", "command (not run)"], [(r.user, r.command) for r in self.rows]
+                ["container user", "not run: " + self.not_run], [(r.user, "") for r in self.rows]
             )
         return Table(
-            [
-                "container user",
-                "uid inside",
-                "host folder",
-                "created?",
-                "owner on the host",
-                "you may edit it" if not self.stand_in else f"{self.your_name} may edit it",
-            ],
+            ["container user", "uid inside", "folder", "created?", "owner here", "you may edit"],
             [
                 (
                     r.user,
                     r.container_uid if r.container_uid >= 0 else "",
                     r.folder_mode,
                     "yes" if r.created else f"no: {r.error}",
-                    f"uid {r.host_uid} ({r.host_owner})" if r.created else "",
+                    f"uid {r.host_uid}" if r.created else "",
                     yes_no(r.you_may_edit) if r.created else "",
                 )
                 for r in self.rows
             ],
-            caption=f"files created in {self.folder} (you: {self.your_name}, uid {self.your_uid})",
+            caption=f"files created in {self.folder} (you: uid {self.your_uid})",
         )
-
-    def __repr__(self) -> str:
-        return f"{super().__repr__()}\n\n{self.explanation()}"
-
-    def _repr_html_(self) -> str:
-        text = html.escape(self.explanation())
-        return f"{super()._repr_html_()}<pre style='white-space:pre-wrap'>{text}</pre>"
 
 
 @result
 class SyncStep:
-    """One step of the bind-mount demo: where it ran, the command, and what a read returned."""
+    """One step of the bind-mount demo: where it ran, and what a read returned ("" for a write)."""
 
     where: str
-    command: str
     read: str
 
 
@@ -413,47 +392,27 @@ class SyncReport(TableShown):
     or copied in between. `not_run`: why nothing ran (the Engine does not see the folder)."""
 
     folder: str
-    started: str  # the `docker run` that made the container
+    box: str
     steps: tuple
     not_run: str = ""
-    box: str = "sync-box"  # the container's name on this Engine
 
-    def table(self) -> Table:
-        if self.not_run:
-            return Table(["on", "command (not run)"], [(s.where, s.command) for s in self.steps])
-        return Table(
-            ["on", "command", "read back"],
-            [(s.where, s.command, s.read.replace("\n", " / ")) for s in self.steps],
-            caption=f"{self.folder} on this machine is /shared in {self.box}",
-        )
-
+    @property
     def seen_at_once(self) -> bool:
         """Did every read show what the other side had just written?"""
-        reads = [s.read for s in self.steps if s.read]
-        return reads == [
+        return [s.read for s in self.steps if s.read] == [
             "line 1, from the host",
             "line 1, from the host\nline 2, added on the host",
             "from the container",
         ]
 
-    def verdict(self) -> str:
-        if self.not_run:
-            return (
-                f"Not run: {self.not_run}. There the container sees the folder of that name on "
-                "the Engine's machine, not yours. It would run:\n  " + self.started
-            )
-        if self.seen_at_once():
-            return (
-                "Each read showed what the other side had written one command earlier: one "
-                f"folder, two names for it. Nothing was copied, and {self.box} was not restarted."
-            )
-        return "A read did not show what the other side wrote: look at the table above."
-
-    def __repr__(self) -> str:
-        return f"{super().__repr__()}\n{self.verdict()}"
-
-    def _repr_html_(self) -> str:
-        return f"{super()._repr_html_()}<p>{html.escape(self.verdict())}</p>"
+    def table(self) -> Table:
+        return Table(
+            ["on", "read back"],
+            [(s.where, s.read.replace("\n", " / ")) for s in self.steps if s.read],
+            caption=f"not run: {self.not_run}"
+            if self.not_run
+            else f"{self.folder} here is /shared in {self.box}",
+        )
 
 
 @result
@@ -461,7 +420,6 @@ class MissingPathCase:
     """One way of asking for a bind mount of a host path that does not exist."""
 
     way: str
-    command: str
     outcome: str
     path_exists_afterwards: bool
 
@@ -473,20 +431,16 @@ class MissingPathReport(TableShown):
     path: str
     cases: tuple
     lab_message: str
-    note: str = ""  # when the Engine does not see the folder: why the outcomes look as they do
 
     def table(self) -> Table:
         return Table(
-            ["asked with", "what happened", "path exists afterwards"],
+            ["asked with", "what happened", "path there afterwards"],
             [(c.way, c.outcome, yes_no(c.path_exists_afterwards)) for c in self.cases],
-            caption=f"bind-mounting {self.path}, which did not exist",
         )
 
     def __repr__(self) -> str:
-        note = f"\n\nNote: {self.note}" if self.note else ""
-        return f"{super().__repr__()}\n\nThe lab's message:\n{self.lab_message}{note}"
+        return f"{super().__repr__()}\n\nThe lab's message:\n{self.lab_message}"
 
     def _repr_html_(self) -> str:
         message = html.escape(self.lab_message)
-        note = f"<p>Note: {html.escape(self.note)}</p>" if self.note else ""
-        return f"{super()._repr_html_()}<p>The lab's message:</p><pre>{message}</pre>{note}"
+        return f"{super()._repr_html_()}<p>The lab's message:</p><pre>{message}</pre>"

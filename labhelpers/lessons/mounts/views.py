@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from ...core.table import Table, yes_no
 from ...core.units import MIB
-from ...core.table import Table
 from .results import ANONYMOUS, BIND, LAYER, NAMED, RECREATE, RESTART, STOP_START, TMPFS
 
-__all__ = ["choice_table", "grid_figure", "throughput_figure"]
+__all__ = ["choice_table", "plot_grid", "plot_throughput", "verdicts"]
 
 
-def grid_figure(grid):
+def plot_grid(grid):
     """A heatmap of a SurvivalGrid: green = the marker was still there, red = it was gone, grey =
     not run on this Engine (a bind mount of a folder it does not see)."""
     import matplotlib.pyplot as plt
@@ -42,11 +42,12 @@ def grid_figure(grid):
     ax.set_yticks([y - 0.5 for y in range(1, len(kinds))], minor=True)
     ax.grid(which="minor", color="white", linewidth=3)
     ax.tick_params(which="minor", length=0)
-    if any(t.note for t in grid.trials):
+    note = next((t.note for t in grid.trials if t.note), "")
+    if note:
         fig.text(
             0.01,
             0.01,
-            "* the data still exists, in the old anonymous volume no container uses any more",
+            f"* {note}",
             fontsize=8,
             color="#555555",
         )
@@ -59,67 +60,38 @@ def grid_figure(grid):
 # What the rest of the course measures about each kind (the grid gives the "kept" columns).
 _FACTS = {
     NAMED: (
-        "a directory the Engine manages (under its data root; inside the VM on Docker Desktop)",
-        "data that must outlive containers: databases, uploads",
-        "reach it through a container or docker cp; backing up is a step of its own",
+        "the Engine's data root",
+        "data that must outlive containers",
+        "reach it via a container",
     ),
-    BIND: (
-        "the host folder you name",
-        "your own files: source code in development, config",
-        "the path must exist on the host; files carry numeric uids (notebook 06b)",
-    ),
-    TMPFS: (
-        "memory of the Engine's machine (the VM on Docker Desktop)",
-        "scratch and secrets that must never reach a disk",
-        "gone at every stop; counts against memory; mounted noexec (notebook 06b)",
-    ),
-    LAYER: (
-        "the container's own top layer, kept by the storage driver in the Engine's data root",
-        "nothing you want to keep",
-        "removed with the container; invisible to other containers",
-    ),
-    ANONYMOUS: (
-        "like a named volume, under a random name of 64 hex digits",
-        "data an image marks with VOLUME",
-        "a new container gets a new one; docker rm leaves the old behind (notebook 07)",
-    ),
+    BIND: ("your folder", "your code and config", "-v creates a mistyped path; numeric uids"),
+    TMPFS: ("memory", "scratch, secrets", "gone at every stop"),
+    LAYER: ("the container's top layer", "nothing to keep", "goes with docker rm"),
+    ANONYMOUS: ("the Engine's data root", "an image's VOLUME", "a new container gets a new one"),
 }
 
 
 def choice_table(grid) -> Table:
-    """The lecture's pros/cons table, redone: the first two columns come from a SurvivalGrid
-    ("?" where the grid did not try that event)."""
+    """The lecture's pros/cons table, redone: the "kept" columns come from a SurvivalGrid ("?"
+    where the grid did not try that event), the rest from notebooks 04, 05 and 06b."""
 
     def kept(kind: str, *events: str) -> str:
-        present = [
-            e for e in events if grid.trial(kind, e) is not None and not grid.trial(kind, e).not_run
-        ]
-        if not present:
-            return "?"
-        return "yes" if all(grid.survived(kind, e) for e in present) else "no"
+        ran = [e for e in events if grid.trial(kind, e) and not grid.trial(kind, e).not_run]
+        return yes_no(all(grid.survived(kind, e) for e in ran)) if ran else "?"
 
-    rows = []
-    for kind, (where, good, watch) in _FACTS.items():
-        if kind in grid.kinds:
-            rows.append(
-                (kind, kept(kind, RESTART, STOP_START), kept(kind, RECREATE), where, good, watch)
-            )
-    return Table(
-        [
-            "kind",
-            "kept through restart and stop",
-            "kept through rm + run",
-            "where the bytes live",
-            "good for",
-            "watch out for",
-        ],
-        rows,
-    )
+    rows = [
+        (kind, kept(kind, RESTART, STOP_START), kept(kind, RECREATE), *facts)
+        for kind, facts in _FACTS.items()
+        if kind in grid.kinds
+    ]
+    headers = ["kind", "kept: restart, stop", "kept: rm + run", "bytes in", "good for", "mind"]
+    return Table(headers, rows)
 
 
-def throughput_figure(bench):
+def plot_throughput(bench):
     """Every run of a Throughput as a dot, per kind, buffered and with fsync, with a line at each
-    median: the spread is what tells a difference from noise, so no bars hide it."""
+    median and a bar over the middle half of the runs: the spread is what tells a difference
+    from noise, so no bars hide it."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -129,7 +101,7 @@ def throughput_figure(bench):
     width = 0.38
     for offset, fsync in ((-width / 2, False), (width / 2, True)):
         for i, kind in enumerate(kinds):
-            runs = [t.mb_per_s for t in bench.runs(kind, fsync)]
+            runs = bench.runs(kind, fsync)
             if not runs:
                 continue
             x = i + offset
@@ -137,7 +109,9 @@ def throughput_figure(bench):
             step = 0.22 * width / max(len(runs) - 1, 1)
             xs = [x - 0.11 * width + n * step for n in range(len(runs))]
             ax.scatter(xs, runs, s=16, color=colours[fsync], zorder=3)
-            median = bench.median_mb_per_s(kind, fsync)
+            median = bench.median(kind, fsync)
+            low, high = bench.middle_half(kind, fsync)
+            ax.vlines(x + 0.2 * width, low, high, color="#999999", linewidth=4, zorder=2)
             ax.hlines(median, x - 0.4 * width, x + 0.4 * width, color="#222222", linewidth=1.6)
             ax.annotate(
                 f"{median:,.0f}",
@@ -156,20 +130,30 @@ def throughput_figure(bench):
         fontsize=10,
     )
     top = max(t.mb_per_s for t in bench.timings)
-    ax.set_ylim(0, top * 1.22)
+    ax.set_ylim(0, top * 1.35)  # room for the legend above the dots
     dot = {"marker": "o", "linestyle": "", "markersize": 5}
     ax.legend(
         handles=[
             Line2D([], [], color=colours[False], label="one buffered run", **dot),
             Line2D([], [], color=colours[True], label="one run with conv=fsync", **dot),
             Line2D([], [], color="#222222", linewidth=1.6, label="median (number above)"),
+            Line2D([], [], color="#999999", linewidth=4, label="middle half of the runs"),
         ],
         frameon=False,
         fontsize=9,
         loc="upper right",
-        ncols=3,
+        ncols=2,
     )
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     plt.close(fig)
     return fig
+
+
+def verdicts(measured) -> Table:
+    """The lecture's claims a SurvivalGrid or a Throughput answers: the question, the answer the
+    measurements give (`Claim.holds`) and what was measured."""
+    return Table(
+        ["the lecture's question", "answer", "measured"],
+        [(c.question, yes_no(c.holds), c.because) for c in measured.claims()],
+    )
