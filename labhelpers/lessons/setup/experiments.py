@@ -152,7 +152,7 @@ def _base_image_and_build(
     base = PrepStep(
         "base image",
         choice.present,
-        f"{choice.image}: {choice.reason}",
+        f"{choice.image} ({choice.source})",
         "" if choice.present else "run `sudo scripts/provision-engine`, then re-run this cell",
     )
     lesson_files = PrepStep(
