@@ -6,7 +6,7 @@ import json
 
 from labhelpers import engine as eng
 from labhelpers.engine import audit
-from tools.audit import problems
+from tools.audit import echo_problems, problems
 
 SAFE = {
     "event": "create",
@@ -19,7 +19,7 @@ SAFE = {
     "network_mode": "bridge",
     "ports": {},
     "mounts": [],
-    "labels": {"io.labhelpers.managed": "true"},
+    "labels": {"io.labhelpers.managed": "container:my-cont-1"},
 }
 
 
@@ -31,10 +31,11 @@ def _problems(tmp_path, *entries: dict) -> list[str]:
 
 def test_a_safe_run_has_no_problems(tmp_path):
     helper = {**SAFE, "role": "helper", "network_asked": False, "network_mode": "none"}
+    helper["labels"] = {"io.labhelpers.managed": "container:"}
     helper["mounts"] = [
         {"type": "volume", "source": "/var/lib/docker/volumes/v/_data", "rw": False}
     ]
-    removal = {"event": "remove", "kind": "volume", "name": "v", "managed": "true"}
+    removal = {"event": "remove", "kind": "volume", "name": "v", "managed": "volume:v"}
     assert _problems(tmp_path, SAFE, helper, {**removal, "asked_by_learner": False}) == []
 
 
@@ -55,7 +56,11 @@ def test_every_rule_can_fail(tmp_path):
             "mounts": [{"type": "volume", "source": "/v", "rw": True}],
         },
         "has a network": {**SAFE, "role": "helper", "network_asked": False},
-        "does not carry the lab's label": {**SAFE, "labels": {}},
+        "does not carry the lab's mark": {**SAFE, "labels": {}},
+        "does not carry the lab's mark naming it": {
+            **SAFE,
+            "labels": {"io.labhelpers.managed": "image:my-image:latest"},
+        },
     }
     for words, entry in cases.items():
         found = _problems(tmp_path, entry)
@@ -79,4 +84,36 @@ def test_the_lab_audits_what_it_creates_and_removes(
     helper = entries[1]
     assert helper["role"] == "helper" and helper["network_mode"] == "none"
     assert problems(log) == []
+    assert echo_problems(log) == []
+
+
+def test_every_printed_command_is_what_the_engine_made(
+    tmp_path, monkeypatch, lesson_image, no_leftovers
+):
+    """The echo check on a real run: each container, volume and image the lab made is compared
+    with the command it printed; then a doctored audit (an echo that says less than what ran)
+    must fail it."""
+    log = tmp_path / "audit.jsonl"
+    monkeypatch.setenv(audit.AUDIT_SETTING, str(log))
+    host_dir = tmp_path / "shared"
+    host_dir.mkdir()
+    mounts = [
+        eng.volume_mount("lab-t-echo-vol", "/data"),
+        eng.bind_mount(host_dir, "/shared", read_only=True),
+        eng.tmpfs_mount("/scratch"),
+        eng.anonymous_volume("/anon"),
+    ]
+    eng.run_container("lab-t-echo", image=lesson_image, mounts=mounts, command="sleep 60")
+    eng.run_once(lesson_image, ["ls", "/"], volumes_from=["lab-t-echo:ro"])
+    assert echo_problems(log) == []
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    run = next(e for e in entries if e.get("name") == "lab-t-echo")
+    said_less = {**run, "argv": [a for a in run["argv"] if a != "--init"]}
+    other_label = {**run, "argv": [a.replace("container:lab-t-echo", "true") for a in run["argv"]]}
+    no_tmpfs = {**run, "argv": [a for a in run["argv"] if a not in ("--tmpfs", "/scratch")]}
+    doctored = tmp_path / "doctored.jsonl"
+    for entry, words in ((said_less, "--init"), (other_label, "--label"), (no_tmpfs, "--tmpfs")):
+        doctored.write_text(json.dumps(entry) + "\n")
+        assert any(words in p for p in echo_problems(doctored)), words
+    eng.cleanup(eng.SESSION)
     eng.cleanup(eng.SESSION)

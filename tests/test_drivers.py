@@ -92,7 +92,7 @@ def test_root_is_overlay_a_local_volume_is_a_directory_and_a_tmpfs_volume_is_mem
         assert len(lower.strip().split(":")) == stack.lower_dirs
     figure = drivers.plot_storage(stack, drivers.filesystems("lab-t-fs"))
     assert len(figure.axes) == 1
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_a_tmpfs_volume_keeps_files_only_while_a_running_container_mounts_it(
@@ -111,7 +111,7 @@ def test_a_tmpfs_volume_keeps_files_only_while_a_running_container_mounts_it(
     # seen through a helper container, wherever the Engine's files are
     mounted = [s.tmpfs_mounted for s in report.steps]
     assert mounted == ["yes", "yes", "yes", "no", "yes", "yes", "yes"]
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_a_tmpfs_size_is_checked_before_anything_connects():
@@ -131,7 +131,7 @@ def test_volumes_with_driver_options_are_left_out_of_system_df(lesson_image, no_
     assert not usage[opts].listed
     df = docker_cli("system", "df", "-v").stdout.split()
     assert plain in df and opts not in df
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_examples_that_need_servers_are_marked_not_run():

@@ -30,7 +30,7 @@ def untouched(engine, no_leftovers):
     yield
     docker_cli("image", "rm", "-f", TAG, check=False)
     if built_here:
-        cleanup(eng.SESSION)
+        cleanup(session_only=True)
 
 
 @pytest.fixture

@@ -67,4 +67,4 @@ def test_the_container_must_go_after_the_copy(my_image, learners_copy, no_leftov
     docker_cli("cp", f"{BOX}:/app/report.txt", str(learners_copy))
     still_there = lh.lifecycle.check_rescue(learners_copy)
     assert not still_there.passed and "docker rm ex03-box" in still_there.more
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)

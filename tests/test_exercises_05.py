@@ -49,7 +49,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(
     assert out == "This is my delta data\n"
     after = lh.named_volumes.check_backup(learners_backup)
     assert after.passed, after
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_the_check_says_when_the_volume_is_missing(tmp_path, no_leftovers):

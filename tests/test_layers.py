@@ -486,7 +486,7 @@ def test_the_other_builder_makes_the_same_layers(lesson_image, no_leftovers):
     assert [r.size_bytes for r in yours.layers] == [r.size_bytes for r in other.layers]
     rows = {row[0]: row for row in both.table().rows}
     assert "<missing>" in rows["IMAGE column"][1 if yours.builder == "buildkit" else 2]
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_history_of_a_missing_image_is_bad_input(engine):
@@ -532,7 +532,7 @@ def test_saved_config_fallback_agrees_with_rootfs_counts(tmp_path, engine, no_le
     assert "empty_layer" in loaded.method
     assert [r.new_layer for r in loaded.rows] == [r.new_layer for r in counted.rows]
     assert loaded.layers_agree and loaded.rootfs_layers == 2
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 # What each builder makes a layer of, measured on every Engine of the matrix: the classic
@@ -579,7 +579,7 @@ def test_the_instruction_trial_against_the_seeds_table(tmp_path, engine, no_left
     assert any(
         note.startswith("The classic builder: a step added a layer exactly") for note in notes
     )
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_add_a_layer_measures_each_choice(tmp_path, lesson_image, no_leftovers):
@@ -608,7 +608,7 @@ def test_add_a_layer_measures_each_choice(tmp_path, lesson_image, no_leftovers):
     assert nothing.new_layer == (nothing.report.builder == "buildkit")
     table = views.experiments_table([run, copy, env, workdir, nothing])
     assert [row[1] for row in table.rows][:4] == ["yes", "yes", "no", "yes"]
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def _above(tag_sizes: dict, store: str, expected: int) -> None:
@@ -637,14 +637,14 @@ def test_multi_stage_keeps_only_the_result(tmp_path, engine, no_leftovers, build
     if builder == "buildkit":
         assert stage is None  # BuildKit exports the final stage only
         assert "build cache" in " ".join(compared.notes())
-        eng.cleanup(eng.SESSION)
+        eng.cleanup(session_only=True)
         return
     assert stage is not None
     _above({"build stage": stage.above_base_bytes}, store, 30 * MIB + result_bytes)
     stage_image = eng.find_image(stage.image_id)
     assert stage_image.labels.get(MANAGED) == "image:build-stage" and not stage_image.tags
     assert is_lab_image(stage_image.labels, stage_image.tags)
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
     # the build stage's untagged image carries the lab's label, so the cleanup removed it too
     assert eng.find_image(stage.image_id) is None
 
@@ -657,7 +657,7 @@ def test_a_broken_context_fails_at_its_copy_step(tmp_path, engine, no_leftovers)
     assert experiments.BROKEN_LINE in caught.value.step
     described = views.describe_build_failure(caught.value)
     assert "requirements.txt" in described
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_build_widget_reports_a_failure_without_raising_when_asked(tmp_path, engine, no_leftovers):
@@ -666,7 +666,7 @@ def test_build_widget_reports_a_failure_without_raising_when_asked(tmp_path, eng
     assert not attempt.ok and experiments.BROKEN_LINE in attempt.failed_step
     with pytest.raises(lh.BuildFailed):
         widgets.build_with_progress(tmp_path, "lab-t-broken")
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_builder_probe_names_the_builder_docker_build_uses(engine):

@@ -154,7 +154,7 @@ def test_stop_keeps_the_data_remove_deletes_it_and_tmpfs_empties(lesson_image, n
         "remove",
         "recreate",
     ]
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_a_new_run_starts_a_new_timeline(lesson_image, no_leftovers):
@@ -163,7 +163,7 @@ def test_a_new_run_starts_a_new_timeline(lesson_image, no_leftovers):
     box.step("run")
     assert len(box.timeline().steps) == 1
     assert experiments.Experiment(NAME, lesson_image).timeline().steps == ()  # its own timeline
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_docker_stop_waits_for_the_timeout_only_without_init(lesson_image, no_leftovers):
@@ -187,4 +187,4 @@ def test_the_widget_adds_its_default_steps_to_the_experiment(lesson_image, no_le
     box.step("run")
     widgets.lifecycle_widget(box, ("write", "stop"))
     assert [o.step for o in box.timeline().steps] == ["run", "write", "stop"]
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)

@@ -40,7 +40,7 @@ def test_a_file_written_in_a_volume_outlives_the_container(lesson_image, no_left
         assert not direct.readable and direct.text
         if engine_locality().files_here is False:
             assert "not on this machine" in direct.text or "VM" in direct.text
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_reading_a_missing_volume_is_refused_instead_of_creating_it(no_leftovers):
@@ -72,7 +72,7 @@ def test_docker_cp_copies_one_file_out_even_from_a_stopped_container(
     assert copied.command.startswith("docker cp lab-t-cp:/app/file.txt ")
     with pytest.raises(lh.BadInput):
         nv.copy_out("lab-t-cp", "/app", tmp_path)
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 CREATED_ONLY = "a new, empty named volume; docker create only (never started)"
@@ -109,7 +109,7 @@ def test_any_empty_named_volume_receives_the_images_files_at_creation(
     created = real("prepop-created")
     assert f"--name {created} -v {real('prepop-created', 'volume')}:/app" in grid.cases[-1].command
     assert docker_cli("ps", "-aq", "--filter", f"name={created}").stdout.strip() == ""
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 @pytest.fixture
@@ -139,7 +139,7 @@ def test_bind_mount_cases_say_why_they_cannot_run_where_the_folder_is_not_shared
     runs = nv.start_app_both_ways("lab-t-appvol", f"{unshared_folder}/e", image=lesson_image)
     assert runs.runs[0].status == "running"
     assert runs.runs[1].status == "not run" and "does not see" in runs.runs[1].first_log_line
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_the_app_starts_on_a_volume_and_fails_on_an_empty_bind_mount(
@@ -153,7 +153,7 @@ def test_the_app_starts_on_a_volume_and_fails_on_an_empty_bind_mount(
     assert runs[1].status == "exited" and runs[1].exit_code == 2
     assert "can't open file '/app/app.py'" in runs[1].first_log_line
     assert docker_cli("ps", "-aq", "--filter", "name=app-on-").stdout.strip() == ""
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_data_written_to_a_volume_is_not_in_the_writable_layer(lesson_image, no_leftovers):
@@ -183,7 +183,7 @@ def test_data_written_to_a_volume_is_not_in_the_writable_layer(lesson_image, no_
     assert usage.listed and usage.links == 1 and usage.name == before.volume
     assert "+4,194,304 B" in repr(nv.space_table(before, after))
     assert len(nv.plot_space(before, after).axes) == 1
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_rm_v_keeps_a_named_volume_and_an_in_use_volume_cannot_be_removed(
@@ -197,7 +197,7 @@ def test_rm_v_keeps_a_named_volume_and_an_in_use_volume_cannot_be_removed(
     lh.remove_container("lab-t-user", volumes=True)
     assert lh.inspect_volume("lab-t-keep").name == real("lab-t-keep", "volume")  # rm -v left it
     assert nv.try_remove_volume("lab-t-keep").removed
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_prune_removes_unused_volumes_without_driver_options(lesson_image, no_leftovers):
@@ -217,7 +217,7 @@ def test_prune_removes_unused_volumes_without_driver_options(lesson_image, no_le
     named = {r.volume for r in report.rows if r.kind != "anonymous"}
     assert named == {real(n, "volume") for n in ("prune-unused", "prune-in-use", "prune-ram")}
     assert docker_cli("volume", "ls", "-q", "--filter", "label=io.labhelpers.demo").stdout == ""
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_a_line_written_before_rm_f_is_read_back(lesson_image, no_leftovers):
@@ -229,7 +229,7 @@ def test_a_line_written_before_rm_f_is_read_back(lesson_image, no_leftovers):
     for bad in ("two\nlines", "", "x" * 201):
         with pytest.raises(lh.BadInput):
             write_remove_read(bad, "lab-t-notes")
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_the_survival_widget_writes_the_default_line_once_at_once(lesson_image, no_leftovers):
@@ -238,7 +238,7 @@ def test_the_survival_widget_writes_the_default_line_once_at_once(lesson_image, 
     shown = widget.children[1].value
     assert "first line" in shown and "survived the container&#x27;s removal: yes" in shown
     assert f"notes.txt in {real('lab-t-widget', 'volume')} now holds" in shown
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_the_writable_layer_is_counted_as_each_image_store_counts_it():

@@ -11,6 +11,7 @@ import labhelpers as lh
 from conftest import docker_cli, make_room_for
 from labhelpers import engine as eng
 from labhelpers.core.labels import full_tag
+from labhelpers.engine.names import PREFIX_SETTING
 
 
 def _volume_file(volume: str, image: str) -> bytes:
@@ -58,8 +59,11 @@ def learner_resources(engine, lesson_image):
 
 
 def test_learner_resources_survive_the_lab_byte_for_byte(
-    learner_resources, lesson_image, no_leftovers
+    learner_resources, lesson_image, no_leftovers, monkeypatch
 ):
+    """With the lecture's names forced (the course would otherwise choose `lab-` names beside
+    the learner's), every step that would touch the learner's my-cont-1 or my-vol refuses."""
+    monkeypatch.setenv(PREFIX_SETTING, "")
     before = _fingerprint(learner_resources)
 
     with pytest.raises(lh.NameClash) as clash:

@@ -21,7 +21,7 @@ import labhelpers as lh
 from labhelpers import engine as eng
 from labhelpers import replay
 from labhelpers.core.errors import NotEnoughSpace, StaleRecording
-from labhelpers.core.labels import SESSION_ID
+from labhelpers.core.sessions import SESSION_ID
 from labhelpers.core.results import result
 from labhelpers.engine import engine_step
 from labhelpers.engine.connection import client

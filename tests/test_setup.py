@@ -160,7 +160,7 @@ def test_prepare_lab_reports_each_part_and_its_progress(tmp_path, engine, no_lef
     assert (tmp_path / "my-app" / "Dockerfile").is_file()
     assert parts == [0, 1, 2, 3]
     assert steps and steps[-1][0] == steps[-1][1]
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_the_data_root_elsewhere_is_listed_by_a_helper_container(engine, no_leftovers):

@@ -50,7 +50,7 @@ def test_two_containers_share_a_volume_and_ro_refuses_writes(lesson_image, no_le
         'with "quotes" and $HOME'
     )
     assert len(table.plot().axes) == 1
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)
 
 
 def test_lines_must_be_one_short_line_before_anything_connects(monkeypatch):
@@ -99,4 +99,4 @@ def test_the_share_widget_keeps_its_last_exchange(lesson_image, no_leftovers):
     assert "Read-only file system" in panel.shown.value
     assert panel.buttons[sh.READER_RO].description == f"Append in {real(sh.READER_RO)}"
     assert isinstance(panel, widgets.SharePanel)
-    cleanup(eng.SESSION)
+    cleanup(session_only=True)

@@ -1,12 +1,14 @@
-"""Every notebook's CLI twin (`python -m labhelpers twin`): its shape, and a run against the Engine.
+"""Every notebook's CLI twin (`python -m labhelpers twin`): written from recorded command data,
+and run against the Engine.
 
-The Engine test writes each twin and runs it with bash: it must exit 0 and leave the Engine as it
-found it (containers, volumes, images, networks). 99's twin, like notebook 99, removes every
-resource with the lab's label, so for 99 only what is not the lab's must be unchanged (this file
-is in conftest's WHOLE_COURSE: it runs after the tests that share the lab's images).
+The Engine tests write each twin and run it with bash, with the lecture's names and with the
+course's `lab-` names: it must exit 0 and leave the Engine as it found it (containers, volumes,
+images, networks). 99's twin, like notebook 99, removes every resource of the lab's made by you,
+so for 99 only what is not the lab's must be unchanged. And a twin never touches what is not its
+own: a learner's `my-cont-1` made after the twin was written survives it, byte for byte.
 
 LABHELPERS_TWIN_RECORDINGS names a folder of fresh recordings to write the twins from (a live
-run's, `LABHELPERS_RECORD_DIR`): then the twins check today's helpers' echo, not the committed run.
+run's, `LABHELPERS_RECORD_DIR`): the twins then check today's helpers, not the committed run.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import containers_snapshot, docker_cli
+from conftest import containers_snapshot, docker_cli, make_room_for
 from labhelpers import twin
 from labhelpers.core.errors import BadInput
 from labhelpers.core.labels import MANAGED
@@ -42,18 +44,12 @@ def snapshot(lab_too: bool = True) -> dict:
         "networks": _lines("network", "ls", "--no-trunc", "--format", "{{.ID}} {{.Name}}"),
     }
     if not lab_too:
+        label = f"label={MANAGED}"
         lab = {
-            kind: set(
-                _lines(*command, "-q", "--no-trunc", "--filter", f"label={MANAGED}")
-                if kind != "volumes"
-                else _lines(*command, "-q", "--filter", f"label={MANAGED}")
-            )
-            for kind, command in (
-                ("containers", ("ps", "-a")),
-                ("volumes", ("volume", "ls")),
-                ("images", ("image", "ls")),
-                ("networks", ("network", "ls")),
-            )
+            "containers": set(_lines("ps", "-aq", "--no-trunc", "--filter", label)),
+            "volumes": set(_lines("volume", "ls", "-q", "--filter", label)),
+            "images": set(_lines("image", "ls", "-q", "--no-trunc", "--filter", label)),
+            "networks": set(_lines("network", "ls", "-q", "--no-trunc", "--filter", label)),
         }
         found = {
             kind: [line for line in lines if line.split()[0] not in lab[kind]]
@@ -66,37 +62,39 @@ def snapshot(lab_too: bool = True) -> dict:
 
 
 def test_twin_shape():
-    """Headings as comments, strict bash, the cleanup on exit, translations commented."""
+    """Headings as comments, strict bash, the cleanup on exit, every removal guarded by the
+    lab's marks, and no value of the recorded run left (paths, ids, the recorder's account)."""
     text = twin.twin_script("02", recordings=RECORDINGS, prefix="")
     lines = text.splitlines()
     assert lines[0] == "#!/usr/bin/env bash"
     assert "set -euo pipefail" in lines[:12]
     assert "trap twin_cleanup EXIT" in lines
-    assert "# ## 1. Three containers from one image" in lines
-    assert "# ## 4. More containers" in lines
-    assert f"--filter label={MANAGED}" in text  # the cleanup finds what it made by the label
-    assert "    docker rm -f -v my-cont-1 >/dev/null 2>&1" in lines  # and by name
-    run = lines.index(
-        "docker run -d --init --name my-cont-1 --label io.labhelpers.managed=true my-image"
-    )
-    assert run > lines.index("trap twin_cleanup EXIT")
-    assert f"# {twin.TRANSLATED['upper directory']}:" in lines  # no run-specific path left
-    assert "/snapshots/" not in text and "/overlay2/" not in text
+    assert any(line.startswith("# 1. ") for line in lines)  # the notebook's headings
+    run = next(line for line in lines if line.startswith("docker run -d --init --name my-cont-1"))
+    assert f"--label {MANAGED}=container:my-cont-1" in run
+    assert '"io.labhelpers.owner=${LAB_OWNER}"' in run  # the twin's runner owns what it makes
+    assert lines.index(run) > lines.index("trap twin_cleanup EXIT")
+    for line in lines:
+        if line.startswith("docker rm ") or " docker rm " in line.split("||")[-1]:
+            assert line.startswith("! owned container"), line
+    assert "/snapshots/" not in text and "/overlay2/" not in text and "<notebooks>" not in text
 
 
-def test_twin_names_use_the_prefix():
+def test_twin_names_use_the_prefix_also_inside_paths():
     text = twin.twin_script("05", recordings=RECORDINGS, prefix="lab-")
-    assert "docker volume create --label io.labhelpers.managed=true lab-my-vol" in text
-    assert " my-vol:" not in text and "-t my-image " not in text
-    assert "--label io.labhelpers.managed=image:lab-my-image:latest -t lab-my-image" in text
+    assert "lab-my-vol" in text and " my-vol:" not in text and " -t my-image " not in text
+    assert f"{MANAGED}=volume:lab-my-vol" in text
+    if "/volumes/" in text:  # the volume's folder on the Engine's machine, by its name
+        assert "/volumes/my-vol/" not in text
 
 
 @pytest.mark.parametrize("stem", NOTEBOOKS)
 def test_every_twin_is_bash(stem, tmp_path):
-    path = twin.write_twin(stem, tmp_path, recordings=RECORDINGS, prefix="")
-    assert path == tmp_path / f"{stem}.sh"
-    checked = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stderr
+    for prefix in ("", "lab-"):
+        path = twin.write_twin(stem, tmp_path / prefix, recordings=RECORDINGS, prefix=prefix)
+        assert path.name == f"{stem}.sh"
+        checked = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
 
 
 @pytest.mark.parametrize("name", ["42", "no-such-notebook", "0"])
@@ -114,14 +112,24 @@ def test_cli_unknown_notebook(capsys):
     assert "No single notebook is called '42'" in capsys.readouterr().err
 
 
+def test_twin_reads_another_recordings_folder(tmp_path):
+    """`--recordings DIR`: a twin from a fresh live run's recordings (the committed ones here)."""
+    copy = tmp_path / "fresh"
+    copy.mkdir()
+    source = Path(twin.RECORDINGS) / "07-sharing-data.json"
+    (copy / source.name).write_text(source.read_text())
+    assert twin.twin_script("07", recordings=copy, prefix="") == twin.twin_script("07", prefix="")
+
+
 # --- the Engine -------------------------------------------------------------------------------
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("prefix", ["", "lab-"], ids=["lecture-names", "lab-names"])
 @pytest.mark.parametrize("stem", NOTEBOOKS)
-def test_twin_runs_and_leaves_the_engine_as_found(stem, engine, tmp_path):
-    path = twin.write_twin(stem, tmp_path, recordings=RECORDINGS)  # the names of this Engine
-    whole = stem.startswith("99")  # removes every lab resource, as notebook 99 does
+def test_twin_runs_and_leaves_the_engine_as_found(stem, prefix, engine, tmp_path):
+    path = twin.write_twin(stem, tmp_path, recordings=RECORDINGS, prefix=prefix)
+    whole = stem.startswith("99")  # removes every lab resource of yours, as notebook 99 does
     before = snapshot(lab_too=not whole)
     done = subprocess.run(
         ["bash", str(path)], capture_output=True, text=True, timeout=900, cwd=tmp_path
@@ -131,13 +139,31 @@ def test_twin_runs_and_leaves_the_engine_as_found(stem, engine, tmp_path):
     assert snapshot(lab_too=not whole) == before, f"{path.name} left the Engine changed"
     if whole:
         left = json.dumps(snapshot(lab_too=True)) != json.dumps(snapshot(lab_too=False))
-        assert not left, "99's twin left resources with the lab's label"
+        assert not left, "99's twin left resources with the lab's mark"
 
 
-def test_twin_reads_another_recordings_folder(tmp_path):
-    """`--recordings DIR`: a twin from a fresh live run's recordings (the committed ones here)."""
-    copy = tmp_path / "fresh"
-    copy.mkdir()
-    source = Path(twin.RECORDINGS) / "07-sharing-data.json"
-    (copy / source.name).write_text(source.read_text())
-    assert twin.twin_script("07", recordings=copy, prefix="") == twin.twin_script("07", prefix="")
+@pytest.mark.slow
+def test_a_twin_never_touches_a_same_named_resource_of_the_learners(engine, tmp_path):
+    """The twin was written for the lecture's names; the learner then makes a `my-cont-1` of
+    their own. The twin stops where its `docker run` finds the name taken, and its cleanup
+    leaves the learner's container as it was (id, state, a file in it)."""
+    path = twin.write_twin("02", tmp_path, recordings=RECORDINGS, prefix="")
+    make_room_for("container", "my-cont-1")
+    base = docker_cli("image", "ls", "-q", "labhelpers/python-base:bookworm").stdout.strip()
+    image = base or "python:3.13-slim"
+    docker_cli("run", "-d", "--name", "my-cont-1", image, "sleep", "infinity")
+    try:
+        docker_cli("exec", "my-cont-1", "sh", "-c", "echo mine > /root/mine.txt")
+        before = json.loads(docker_cli("inspect", "my-cont-1").stdout)[0]
+        done = subprocess.run(
+            ["bash", str(path)], capture_output=True, text=True, timeout=900, cwd=tmp_path
+        )
+        assert done.returncode != 0  # it stopped at the name the learner holds
+        after = json.loads(docker_cli("inspect", "my-cont-1").stdout)[0]
+        assert (
+            after["Id"] == before["Id"]
+            and after["State"]["StartedAt"] == before["State"]["StartedAt"]
+        )
+        assert docker_cli("exec", "my-cont-1", "cat", "/root/mine.txt").stdout == "mine\n"
+    finally:
+        docker_cli("rm", "-f", "my-cont-1", check=False)

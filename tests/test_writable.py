@@ -246,7 +246,7 @@ def test_three_containers_add_exactly_their_deltas(lesson_image, no_leftovers):
     # a second press replaces the delta instead of adding to it
     again = experiments.write_deltas((1, 1, 1), NAMES)
     assert dict(again.data) == dict.fromkeys(NAMES, MIB)
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_a_delta_that_does_not_fit_is_refused_before_writing(lesson_image, no_leftovers):
@@ -256,7 +256,7 @@ def test_a_delta_that_does_not_fit_is_refused_before_writing(lesson_image, no_le
         experiments.write_deltas((10**9,), NAMES[:1])
     assert "free" in str(refused.value)
     assert eng.container_sizes(list(NAMES[:1]))[0].writable_layer_bytes == fresh
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_scaling_measures_each_container_and_removes_them(lesson_image, no_leftovers):
@@ -338,7 +338,7 @@ def test_adding_changing_and_deleting_are_measured(lesson_image, no_leftovers):
     kinds = {e.path: e.kind for e in listing.entries}
     assert kinds["etc/debian_version"] == "whiteout"
     assert "yes" in listing.verdict()
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_the_upper_directory_holds_the_delta_both_ways(lesson_image, no_leftovers):
@@ -370,7 +370,7 @@ def test_the_upper_directory_holds_the_delta_both_ways(lesson_image, no_leftover
     assert view.inspect_lists_dirs is not _containerd()
     with pytest.raises(lh.BadInput):
         experiments.upper_dir("lab-t-upper", via="telepathy")
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_the_init_layer_is_counted_as_this_store_counts(lesson_image, no_leftovers):
@@ -383,7 +383,7 @@ def test_the_init_layer_is_counted_as_this_store_counts(lesson_image, no_leftove
     grew = eng.disk_usage().layers_bytes - before
     layer = eng.container_sizes(["lab-t-init-layer"])[0].writable_layer_bytes
     assert grew == (layer + init.blocks_bytes if _containerd() else 0)
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)
 
 
 def test_the_deltas_widget_writes_the_defaults_once(lesson_image, no_leftovers):
@@ -391,4 +391,4 @@ def test_the_deltas_widget_writes_the_defaults_once(lesson_image, no_leftovers):
     view = widgets.deltas_widget(names=NAMES)
     pane = view.children[-1].value
     assert "4,194,304" in pane and "10,485,760" in pane and "6,291,456" in pane
-    eng.cleanup(eng.SESSION)
+    eng.cleanup(session_only=True)

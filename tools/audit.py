@@ -16,9 +16,10 @@ import sys
 from pathlib import Path
 
 from labhelpers.core.labels import MANAGED, is_lab_owned
+from labhelpers.engine import dockercli
 from labhelpers.engine.guards import socket_paths
 
-__all__ = ["main", "problems"]
+__all__ = ["echo_problems", "main", "problems"]
 
 
 def problems(path: str | Path) -> list[str]:
@@ -56,6 +57,105 @@ def problems(path: str | Path) -> list[str]:
     return found
 
 
+def _entries(path: str | Path) -> list[dict]:
+    lines = Path(path).read_text().splitlines() if Path(path).is_file() else []
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _container_echo(entry: dict, removed: set[str]) -> list[str]:
+    """What the printed `docker run`/`docker create` says and the container does not have.
+    `--rm` holds when the Engine removes it on exit (AutoRemove) or the lab does, as the CLI
+    once did itself: a helper's removal right after it exits is in the audit (REMOVED)."""
+    parsed = dockercli.parse(entry["argv"])
+    name = entry["name"]
+    found = []
+    if parsed.has("--name") and parsed.value("--name") != name:
+        found.append(f"printed --name {parsed.value('--name')}, the container is {name}")
+    for key, value in parsed.pairs("--label").items():
+        if entry["labels"].get(key) != value:
+            found.append(
+                f"{name}: printed --label {key}={value}, it has {entry['labels'].get(key)!r}"
+            )
+    if parsed.has("--init") != entry["init"]:
+        found.append(f"{name}: --init printed {parsed.has('--init')}, Init is {entry['init']}")
+    removed_on_exit = entry["auto_remove"] or (entry["role"] == "helper" and name in removed)
+    if parsed.has("--rm") != removed_on_exit:
+        found.append(
+            f"{name}: --rm printed {parsed.has('--rm')}, AutoRemove {entry['auto_remove']}"
+        )
+    wanted_network = parsed.value("--network", "")
+    if wanted_network and entry["network_mode"] != wanted_network:
+        found.append(f"{name}: printed --network {wanted_network}, it has {entry['network_mode']}")
+    if parsed.value("--user", "") != entry["user"]:
+        found.append(
+            f"{name}: printed --user {parsed.value('--user')!r}, it runs as {entry['user']!r}"
+        )
+    command = list(parsed.args[1:])
+    if command and command != entry["cmd"]:
+        found.append(f"{name}: printed the command {command}, it runs {entry['cmd']}")
+    if parsed.values("--volumes-from") != entry["volumes_from"]:
+        found.append(
+            f"{name}: printed --volumes-from {parsed.values('--volumes-from')}, "
+            f"it has {entry['volumes_from']}"
+        )
+    mounts = {m["destination"]: m for m in entry["mounts"]}
+    asked = [
+        dockercli.mount_spec(option, value)
+        for option in ("-v", "--mount")
+        for value in parsed.values(option)
+    ]
+    for mount in asked:
+        seen = mounts.pop(mount.target, None)
+        if seen is None:
+            found.append(f"{name}: printed a mount at {mount.target}, it has none there")
+            continue
+        if seen["type"] != mount.kind or seen["rw"] == mount.read_only:
+            found.append(
+                f"{name}: the mount at {mount.target} is {seen['type']} rw={seen['rw']}, "
+                f"printed {mount.kind} read_only={mount.read_only}"
+            )
+        source = seen["name"] if mount.kind == "volume" else seen["source"]
+        if mount.source and source != mount.source:
+            found.append(f"{name}: the mount at {mount.target} is {source}, printed {mount.source}")
+    for target, seen in mounts.items():  # an image's VOLUME makes an anonymous one, unprinted
+        from_another = bool(parsed.values("--volumes-from"))  # those come with that container
+        if not from_another and not (seen["type"] == "volume" and len(seen["name"]) == 64):
+            found.append(
+                f"{name}: it mounts {seen['source'] or seen['name']} at {target}, "
+                "which no printed option asked for"
+            )
+    tmpfs = {dockercli.mount_spec("--tmpfs", v).target for v in parsed.values("--tmpfs")}
+    if tmpfs != set(entry["tmpfs"]):
+        found.append(f"{name}: printed --tmpfs {sorted(tmpfs)}, it has {sorted(entry['tmpfs'])}")
+    return found
+
+
+def echo_problems(path: str | Path) -> list[str]:
+    """Every resource a live run made whose printed command does not say what the Engine
+    reports for it (`docker inspect`): names, labels, mounts, options. Empty when the echoes were
+    exactly the commands that ran."""
+    found = []
+    entries = _entries(path)
+    removed = {e["name"] for e in entries if e["event"] == "remove" and e["kind"] == "container"}
+    for entry in entries:
+        if entry["event"] != "create" or "argv" not in entry:
+            continue
+        if entry.get("kind", "container") == "container":
+            found += _container_echo(entry, removed)
+            continue
+        parsed = dockercli.parse(entry["argv"])
+        named = parsed.value("-t") if entry["kind"] == "image" else parsed.args[-1]
+        if named.removesuffix(":latest") != entry["name"].removesuffix(":latest"):
+            found.append(f"printed {entry['kind']} {named}, the Engine made {entry['name']}")
+        for key, value in parsed.pairs("--label").items():
+            if entry["labels"].get(key) != value:
+                found.append(
+                    f"{entry['kind']} {entry['name']}: printed --label {key}={value}, "
+                    f"it has {entry['labels'].get(key)!r}"
+                )
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tools.audit", description=__doc__.split("\n")[0]
@@ -70,10 +170,16 @@ def main(argv: list[str] | None = None) -> int:
     found = problems(args.file)
     for problem in found:
         print(f"unsafe: {problem}", file=sys.stderr)
+    wrong = echo_problems(args.file)
+    for problem in wrong:
+        print(f"echo: {problem}", file=sys.stderr)
     entries = len(args.file.read_text().splitlines())
-    if not found:
-        print(f"The lab kept its safety rules ({entries} containers created or resources removed).")
-    return 1 if found else 0
+    if not found and not wrong:
+        print(
+            f"The lab kept its safety rules, and every command it printed is what the Engine made "
+            f"({entries} resources created or removed)."
+        )
+    return 1 if found or wrong else 0
 
 
 if __name__ == "__main__":

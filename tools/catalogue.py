@@ -92,6 +92,13 @@ class Stage:
         folder = self.root / "my-folder"
         folder.mkdir(exist_ok=True)
         (folder / "thesis.txt").write_text("a learner's file the lab must never remove\n")
+        sock = self.root / "engine.sock"  # a socket, as an Engine's: never mounted into a container
+        if not sock.exists():
+            import socket
+
+            listener = socket.socket(socket.AF_UNIX)
+            listener.bind(str(sock))
+            listener.close()
         for name, text in DOCKERFILES.items():
             (self.root / name).mkdir(exist_ok=True)
             (self.root / name / "Dockerfile").write_text(text)
@@ -158,10 +165,10 @@ def _plan_notice(stage: Stage) -> str:
 
 
 def _beside_network(stage: Stage) -> str:
-    from labhelpers.core.echo import quiet
+    from labhelpers.core.commands import hidden
     from labhelpers.engine import remove_container, run_container
 
-    with quiet():
+    with hidden():
         started = run_container(LEARNER_NETWORK, stage.image, command="sleep 60")
         remove_container(LEARNER_NETWORK)
     return f"ran and removed the lab's container {started.name}; your network stays"
@@ -169,6 +176,20 @@ def _beside_network(stage: Stage) -> str:
 
 def _network_note(stage: Stage) -> str:
     return f"ran and removed the lab's container {LEARNER_NETWORK}; your network stays"
+
+
+def _with_base_image(value: str):
+    from labhelpers.engine import choose_base_image
+
+    before = os.environ.get("LAB_BASE_IMAGE")
+    os.environ["LAB_BASE_IMAGE"] = value
+    try:
+        return choose_base_image(pull=False)
+    finally:
+        if before is None:
+            del os.environ["LAB_BASE_IMAGE"]
+        else:
+            os.environ["LAB_BASE_IMAGE"] = before
 
 
 def _build(context: str):
@@ -522,6 +543,17 @@ CASES: tuple[Case, ...] = (
         why_has="line 3 of the Dockerfile cannot be read",
         offline=lambda s: _build_failed("syntax"),
     ),
+    Case(
+        "base-image-setting",
+        "images",
+        "a base image setting that is no image reference",
+        'os.environ["LAB_BASE_IMAGE"] = "Python 3"; lh.engine.choose_base_image()',
+        lambda s: _with_base_image("Python 3"),
+        "BadInput",
+        "LAB_BASE_IMAGE='Python 3' is not an image reference.",
+        "Python 3",
+        needs="engine",
+    ),
     # --- host paths: bind mounts and the lab's folders -----------------------------------------
     Case(
         "bind-missing",
@@ -550,8 +582,38 @@ CASES: tuple[Case, ...] = (
         'lh.bind_mount("/", "/host")',
         lambda s: _lh().bind_mount("/", "/host"),
         "BadInput",
-        "Not bind-mounting /: it is the host's root folder /.",
+        "Not mounting / into a container.",
         "/",
+    ),
+    Case(
+        "bind-docker-socket",
+        "paths",
+        "the Engine's socket (whoever reaches it controls the machine)",
+        'lh.bind_mount("/var/run/docker.sock", "/var/run/docker.sock")',
+        lambda s: _lh().bind_mount("/var/run/docker.sock", "/var/run/docker.sock"),
+        "BadInput",
+        "Not mounting /var/run/docker.sock into a container.",
+        "/var/run/docker.sock",
+    ),
+    Case(
+        "bind-any-socket",
+        "paths",
+        "any socket file (Docker Desktop's, rootless Docker's, a test Engine's)",
+        'lh.bind_mount("engine.sock", "/engine.sock", read_only=True)',
+        lambda s: _lh().bind_mount("engine.sock", "/engine.sock", read_only=True),
+        "BadInput",
+        "Not mounting {root}/engine.sock into a container.",
+        "engine.sock",
+    ),
+    Case(
+        "bind-system-folder",
+        "paths",
+        "a system folder of the host, read-write",
+        'lh.bind_mount("/etc", "/host-etc")',
+        lambda s: _lh().bind_mount("/etc", "/host-etc"),
+        "BadInput",
+        "Not mounting /etc read-write into a container.",
+        "/etc",
     ),
     Case(
         "bind-not-a-path",
@@ -825,7 +887,7 @@ def _cell(text: str) -> str:
 
 def page() -> str:
     """docs/bad-input.md: every case, with the message the lab shows."""
-    from labhelpers.core.echo import echo_commands
+    from labhelpers.core.commands import echo_commands
 
     lines = [
         "# Bad input: what the lab refuses, and what it says",

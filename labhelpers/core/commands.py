@@ -190,9 +190,9 @@ def listen(listener: Callable[[object, bool], None]) -> None:
         _listeners.append(listener)
 
 
-def listen_to_echo(printer: Callable[[str], None]) -> None:
-    """Call `printer(line)` for every command line shown (the recorder keeps them in order with
-    the rest of a step's output, and a replay shows them again with `echo`)."""
+def listen_to_echo(printer: Callable[[str, bool], None]) -> None:
+    """Call `printer(line, gather)` for every command line shown (the recorder keeps them in
+    order with the rest of a step's output, and a replay shows them again with `echo`)."""
     if printer not in _printers:
         _printers.append(printer)
 
@@ -207,7 +207,7 @@ def show(command: Command, shown: bool = True) -> Command:
     if _collecting and shown:
         _collecting[-1].append(command)
     elif shown:
-        echo(command.text())
+        echo(command.text(), command.expect != NOT_RUN)
     return command
 
 
@@ -247,15 +247,22 @@ def _kind(line: str) -> str:
 _GROUP_WORDS = ("volume", "image", "network", "system", "plugin", "container", "buildx")
 
 
-def echo(line: str) -> None:
+def echo(line: str, gather: bool = True) -> None:
     """Show one command line (`$ LINE`), printed or gathered (see `_Cell`). The recorder hears it
-    (a replay calls this again with the recorded line)."""
+    (a replay calls this again with the recorded line). A command that did not run (`gather`
+    False) always prints: it is never counted among the "more commands run"."""
     if not _settings["echo"]:
         return
     for printer in _printers:
-        printer(line)
+        printer(line, gather)
     kind = _kind(line)
-    if not _cell.running or _plain or kind not in _cell.kinds or not _display_available():
+    if (
+        not gather
+        or not _cell.running
+        or _plain
+        or kind not in _cell.kinds
+        or not _display_available()
+    ):
         _cell.kinds.add(kind)
         _printing.append(True)
         try:
@@ -393,4 +400,4 @@ def show_all(commands: list[Command]) -> None:
         _collecting[-1].extend(commands)
         return
     for command in summarize(commands):
-        echo(command.text())
+        echo(command.text(), command.expect != NOT_RUN)

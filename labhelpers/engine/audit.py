@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..core.labels import MANAGED
 
-__all__ = ["AUDIT_SETTING", "container_created", "removed", "resource_created"]
+__all__ = ["AUDIT_SETTING", "auditing", "container_created", "removed", "resource_created"]
 
 AUDIT_SETTING = "LABHELPERS_AUDIT"
 
@@ -31,6 +31,11 @@ def _write(entry: dict) -> None:
     Path(where).parent.mkdir(parents=True, exist_ok=True)
     with open(where, "a") as log:
         log.write(json.dumps(entry) + "\n")
+
+
+def auditing() -> bool:
+    """Is this run audited (LABHELPERS_AUDIT set)? A caller asks before an extra Engine read."""
+    return bool(os.environ.get(AUDIT_SETTING))
 
 
 def container_created(

@@ -193,7 +193,9 @@ def _check_build(
         )
 
 
-@engine_step("build the image", validate=_check_build)
+@engine_step(
+    "build the image", validate=_check_build, names={"tag": "image", "base_image": "image"}
+)
 def build_image(
     context: str | os.PathLike,
     tag: str = "my-image",
@@ -233,7 +235,9 @@ def build_image(
     started = time.perf_counter()
     image_id, steps, log = run(command, tag, on_progress, on_log)
     note_made("image", image_id)
-    audit.resource_created("image", command, tag, lab_labels("image", tag), builder=chosen)
+    if audit.auditing():
+        made = client().images.get(tag)  # the labels the Engine gave it, for the echo check
+        audit.resource_created("image", command, tag, made.labels, builder=chosen)
     return BuildResult(
         tag,
         image_id.split(":")[-1][:12],
@@ -271,7 +275,7 @@ def ensure_lesson_image(
     """
     if check_image_name(tag) is None:
         folder = Path(context) if context is not None else Path(LESSON_APP)
-        if context is None and not (folder / "Dockerfile").is_file():
+        if context is None:  # written when missing, and reported for the twin either way
             from ..lesson_app import write_lesson_files
 
             write_lesson_files(folder)

@@ -935,19 +935,21 @@ def _kind(member: tarfile.TarInfo) -> str:
 
 @engine_step("copy a file out of the container", names=_NAMES)
 def copy_file_from(
-    name: str, path: str, echo: bool = True, expect: str = "ok"
+    name: str, path: str, echo: bool = True, expect: str = "ok", listing: bool = False
 ) -> CopiedFile | None:
     """`docker cp NAME:PATH - | tar -xO`: what is at PATH, or None when nothing is (works on a
-    stopped container: the Engine mounts its filesystem for the copy)."""
+    stopped container: the Engine mounts its filesystem for the copy). `listing`: `| tar -tv`,
+    the entry's kind and size without its text (a big file a lesson sizes, never prints)."""
     _lab_sdk_container(name)
-    command = show(docker("cp", f"{name}:{path}", "-", pipe="| tar -xO", expect=expect), echo)
+    pipe = "| tar -tv" if listing else "| tar -xO"
+    command = show(docker("cp", f"{name}:{path}", "-", pipe=pipe, expect=expect), echo)
     tar = _archive(command)
     if tar is None:
         return None
     with tar:
         member = tar.getmembers()[0]
         text = ""
-        if member.isfile() and member.size <= TEXT_LIMIT_BYTES:
+        if member.isfile() and member.size <= TEXT_LIMIT_BYTES and not listing:
             text = tar.extractfile(member).read().decode(errors="replace")  # type: ignore[union-attr]
     return CopiedFile(name, path, _kind(member), member.size, text)
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from ..core.commands import docker, show
 from ..core.errors import BadInput
+from ..core.inputs import check_image_ref
 from ..core.labels import is_lab_image, is_mine
 from ..core.results import result
 from ..core.sessions import built_images
@@ -81,6 +82,14 @@ def choose_base_image(pull: bool = True) -> BaseImageChoice:
     or pullable, else the offline image built from Debian packages."""
     setting = os.environ.get(BASE_IMAGE_SETTING, "").strip()
     if setting:
+        try:
+            check_image_ref(setting)
+        except BadInput as exc:
+            raise BadInput(
+                f"{BASE_IMAGE_SETTING}={setting!r} is not an image reference.",
+                f"the lesson's Dockerfile starts FROM it, and {exc.why}",
+                f"set {BASE_IMAGE_SETTING} to an image such as python:3.13-slim (or unset it).",
+            ) from None
         present = sdk_image(setting) is not None or (pull and _pull(setting))
         return BaseImageChoice(
             setting,

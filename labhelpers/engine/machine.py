@@ -74,6 +74,9 @@ def root_mount(name: str) -> RootMount:
             upper = opts.get("upperdir", "")
             mountinfo = f"docker exec {name} cat /proc/1/mountinfo"
             bind("upper", upper, f"{mountinfo} | sed -n 's/.*[ ,]upperdir=\\([^,]*\\).*/\\1/p'")
+            if lower:  # the container's init layer (a helper container may list it too)
+                init = "s/.*[ ,]lowerdir=\\([^:,]*\\).*/\\1/p"
+                bind("init", lower[0], f"{mountinfo} | sed -n '{init}'")
             return RootMount(name, fstype, upper, lower, opts.get("workdir", ""))
     return RootMount(name, "", "", (), "")
 

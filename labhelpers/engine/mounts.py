@@ -97,10 +97,11 @@ def bind_mount(host_path: str | os.PathLike, target: str, read_only: bool = Fals
             folder itself or a system folder mounted read-write (`labhelpers.engine.guards`), or
             TARGET is not an absolute path below /.
     """
+    if isinstance(host_path, (str, os.PathLike)) and os.fspath(host_path):
+        check_bind(os.path.abspath(os.fspath(host_path)), read_only)  # a socket: before all
     check_bind_source(host_path)  # before abspath: it names what the learner passed
     check_mount_target(target)
     source = os.path.abspath(os.fspath(host_path))
-    check_bind(source, read_only)
     return MountSpec("bind", source, target, read_only)
 
 

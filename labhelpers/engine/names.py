@@ -28,7 +28,7 @@ import time
 from importlib import resources
 
 from ..core.errors import BadInput
-from ..core.labels import is_lab_image, is_lab_owned, is_mine
+from ..core.labels import full_tag, is_lab_image, is_lab_owned, is_mine
 from ..core.results import result
 from ..core.sessions import (
     LIVE,
@@ -189,8 +189,26 @@ def taken(kind: str, name: str) -> bool:
 
 
 def _clashes(prefix: str) -> tuple:
+    """The course's names (with PREFIX) that something not this account's lab work has: three
+    listings of the Engine (containers, volumes, images), not one question per name."""
+    engine = client()
+    taken: dict[tuple[str, str], bool] = {}
+    for c in engine.containers.list(all=True):
+        taken[("container", c.name)] = not (
+            is_lab_owned("container", c.name, c.labels) and is_mine(c.labels)
+        )
+    for v in engine.volumes.list():
+        labels = v.attrs.get("Labels") or {}
+        taken[("volume", v.name)] = not (is_lab_owned("volume", v.name, labels) and is_mine(labels))
+    built = built_images()
+    for image in engine.images.list():
+        mine = is_lab_image(image.labels, image.tags, image.id, built) and is_mine(image.labels)
+        for tag in image.tags:
+            taken[("image", tag)] = not mine
     return tuple(
-        Clash(kind, name) for kind, name in course_names() if learners(kind, prefix + name)
+        Clash(kind, name)
+        for kind, name in course_names()
+        if taken.get((kind, full_tag(prefix + name) if kind == "image" else prefix + name))
     )
 
 

@@ -160,7 +160,7 @@ def _replay_events(events: list, fn: Callable, args: tuple, kwargs: dict) -> Non
             sys.stdout.write(event[1])
             sys.stdout.flush()
         elif event[0] == "echo":  # a command line, shown as a live run shows it
-            commands.echo(event[1].replace("<notebooks>", os.getcwd()))
+            commands.echo(event[1].replace("<notebooks>", os.getcwd()), *event[2:])
         elif event[0] == "call" and is_callback(given.get(event[1])):
             given[event[1]](*decode(event[2]), **decode(event[3]))
 

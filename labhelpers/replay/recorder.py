@@ -122,10 +122,11 @@ def _folder_free(data: dict) -> dict:
     return {key: clean(value) for key, value in data.items()}
 
 
-def _echoed(line: str) -> None:
+def _echoed(line: str, gather: bool = True) -> None:
     capture = getattr(local, "capture", None)
     if capture is not None and not capture.paused:
-        capture.events.append(["echo", _folder_free({"line": line})["line"]])
+        event = ["echo", _folder_free({"line": line})["line"]]
+        capture.events.append(event if gather else [*event, False])
 
 
 commands.listen(_note)
