@@ -1,15 +1,19 @@
-# The course's commands. `make help` lists them. Each is a thin wrapper over
-# `python -m labhelpers COMMAND` (or a script), which works wherever Python does.
+# The course's commands. `make help` lists them. `make lab` installs the learner's set only
+# (.venv); `make test` runs the pipeline (noxfile.py), whose sessions keep the test tools in
+# environments of their own (.nox/).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+RUNNER := $(VENV)/.nox-installed
 # Extra arguments for JupyterLab: make lab LAB_ARGS="--port 8899 --no-browser"
 LAB_ARGS ?=
+# Sessions or options for nox: make test NOX_ARGS='-s lint unit'
+NOX_ARGS ?=
 # Arguments for the benchmark: make bench BENCH_ARGS="--rounds 5 --notebooks 01 02"
 BENCH_ARGS ?=
 
-.PHONY: help install lab doctor test browser lint format sync record api catalogue provision engines cleanup bench twin clean
+.PHONY: help install lab doctor cleanup twin test browser lint format sync record api catalogue bench provision engines clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,31 +25,41 @@ $(STAMP): pyproject.toml binder/requirements.txt
 		echo "make again with it: make PYTHON=python3.11 ..."; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e '.[test,browser]' -c binder/requirements.txt
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet -e . -c binder/requirements.txt
 	@touch $@
 
-install: $(STAMP)  ## create .venv (if needed) and install the project into it
+$(RUNNER): $(STAMP)
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet 'nox>=2025.2' 'uv>=0.5'
+	@touch $@
+
+install: $(STAMP)  ## create .venv (if needed) with what the course needs, no test tools
 
 lab: $(STAMP)  ## check the Engine, then open JupyterLab on the first notebook
 	$(BIN)/python -m labhelpers lab $(LAB_ARGS)
 
-test: $(STAMP)  ## lint, tests, every notebook with nbval (live, replayed), then in the browser
-	$(BIN)/python -m tools.testrun
-
-browser: $(STAMP)  ## every notebook in JupyterLab in Chromium, live then replayed (screenshots in build/)
-	$(BIN)/python -m tools.browser
-
 doctor: $(STAMP)  ## check the Docker Engine, storage driver, base image and disk
 	$(BIN)/python -m labhelpers doctor
 
-lint: $(STAMP)  ## ruff check and format check only
-	$(BIN)/python -m tools.testrun lint
+cleanup: $(STAMP)  ## remove everything the lab created (selected by label only)
+	$(BIN)/python -m labhelpers cleanup
 
-format: $(STAMP)  ## apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+twin: $(STAMP)  ## write each notebook's CLI twin, a bash script, into build/twins/
+	$(BIN)/python -m labhelpers twin
 
-sync: $(STAMP)  ## rewrite each notebook's .ipynb from its .md (keeps outputs)
-	$(BIN)/python -m tools.notebooks
+test: $(RUNNER)  ## every check, the Engines of LABHELPERS_ENGINES side by side (nox)
+	$(BIN)/nox $(NOX_ARGS)
+
+browser: $(RUNNER)  ## every notebook in JupyterLab in Chromium, live then replayed (build/screenshots/)
+	$(BIN)/nox -s browser
+
+lint: $(RUNNER)  ## ruff check, ruff format --check, import contracts
+	$(BIN)/nox -s lint
+
+format: $(RUNNER)  ## apply ruff's fixes and formatting
+	$(BIN)/nox -s format
+
+sync: $(STAMP)  ## rewrite each notebook's .ipynb from its .md (jupytext; keeps outputs)
+	$(BIN)/python -m tools.pairs
 
 record: $(STAMP)  ## run every notebook live: refresh stored outputs and replay recordings
 	$(BIN)/python -m tools.record
@@ -56,20 +70,14 @@ api: $(STAMP)  ## rewrite docs/notebook-api.md (the names notebooks use)
 catalogue: $(STAMP)  ## rewrite docs/bad-input.md (what the lab refuses, and what it says)
 	$(BIN)/python -m tools.catalogue
 
+bench: $(STAMP)  ## the speed budgets on the live Engine: bench/results.json, the plot, bench/README.md
+	$(BIN)/python -m tools.bench --readme $(BENCH_ARGS)
+
 provision:  ## (root, Debian/Ubuntu) install and start a Docker Engine and the base image
 	scripts/provision-engine
 
 engines:  ## (root) start the Engine matrix beside the machine's own (Docker-in-Docker)
 	scripts/lab-engines start 28-overlay2 && scripts/lab-engines start 28-containerd
 
-cleanup: $(STAMP)  ## remove everything the lab created (selected by label only)
-	$(BIN)/python -m labhelpers cleanup
-
-twin: $(STAMP)  ## write each notebook's CLI twin, a bash script, into build/twins/
-	$(BIN)/python -m labhelpers twin
-
-bench: $(STAMP)  ## the speed budgets on the live Engine: bench/results.json, the plot, README's table
-	$(BIN)/python -m tools.bench --readme $(BENCH_ARGS)
-
-clean:  ## remove .venv, build/ and caches (not Docker resources: see `make cleanup`)
-	rm -rf $(VENV) build .pytest_cache .ruff_cache
+clean:  ## remove .venv, .nox, build/ and caches (not Docker resources: see `make cleanup`)
+	rm -rf $(VENV) .nox build .pytest_cache .ruff_cache .hypothesis

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 
 import labhelpers as lh
-from tools import api, notebooks
+from tools import api, pairs
 
 
 def test_the_api_page_is_current():
@@ -18,7 +18,7 @@ def test_the_api_page_is_current():
 def test_notebooks_call_only_documented_names():
     page = api.page_path().read_text()
     unknown = []
-    for notebook, names in api.names_used_by_notebooks(notebooks.notebooks_dir()).items():
+    for notebook, names in api.names_used_by_notebooks(pairs.notebooks_dir()).items():
         for name in sorted(names):
             lesson, _, attr = name.partition(".")
             if attr:

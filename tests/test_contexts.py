@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-SOCKETS = Path("/run/lab-engines")
+from tools import engines
 
 
 def _cli(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -28,10 +28,10 @@ def _engine_id(host: str) -> str:
 
 
 def _second_engine(engine_under_test: str) -> str:
-    """An Engine on another socket than the one under test (a matrix Engine), or ''."""
+    """Another Engine of the matrix LABHELPERS_ENGINES names (never one it does not name: it may
+    be someone else's), or ''."""
     mine = _engine_id(engine_under_test)
-    for socket in sorted(SOCKETS.glob("*/docker.sock")):
-        host = f"unix://{socket}"
+    for host in [e.host for e in engines.named() if e.host]:
         found = _engine_id(host)
         if found and found != mine:
             return host

@@ -1,9 +1,13 @@
 """pyproject.toml and environment.yml describe the same environment; the package imports fast."""
 
+import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 try:
     import tomllib  # novermin (3.11+; tomli below on 3.10)
@@ -37,8 +41,9 @@ def _conda() -> dict[str, str]:
 
 
 def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject():
+    """The learner's set only, as `make lab` installs it: no test tool."""
     project = _pyproject()
-    wanted = dict(map(_split, project["dependencies"] + project["optional-dependencies"]["test"]))
+    wanted = dict(map(_split, project["dependencies"]))
     wanted["python"] = project["requires-python"]
     assert _conda() == wanted
 
@@ -95,3 +100,37 @@ def test_public_names_resolve():
 
     for name in labhelpers.__all__:
         assert getattr(labhelpers, name) is not None, name
+
+
+TEST_TOOLS = ("playwright", "pytest-playwright", "ruff", "hypothesis", "pytest", "vermin", "nox")
+
+
+def test_make_lab_installs_the_learners_set_and_no_test_tool(tmp_path):
+    """`make lab` installs the package with no extra, and a fresh environment made that way (with
+    uv, from its cache: seconds) holds no test tool."""
+    learner = {_split(r)[0] for r in _pyproject()["dependencies"]}
+    assert learner == {"docker", "ipywidgets", "jupyterlab", "jupytext", "matplotlib"}
+    assert not learner & set(TEST_TOOLS)
+    makefile = (ROOT / "Makefile").read_text()
+    install = [line for line in makefile.splitlines() if "pip install" in line and " -e " in line]
+    assert install and all("-e . " in line and "[" not in line for line in install), install
+    extras = _pyproject()["optional-dependencies"]
+    assert {"test", "browser", "lint", "dev"} <= set(extras)
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if not uv:
+        pytest.skip("no uv here to make a fresh environment with (pip install uv)")
+    venv = tmp_path / "lab"
+    subprocess.run([uv, "venv", "-q", "--python", sys.executable, venv], check=True)
+    python = str(venv / "bin" / "python")
+    pins = ["-c", "binder/requirements.txt"]
+    install = [uv, "pip", "install", "-q", "--python", python, "-e", ".", *pins]
+    subprocess.run(install, cwd=ROOT, check=True, capture_output=True, timeout=600)
+    listed = subprocess.run(
+        [uv, "pip", "list", "--python", python, "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    installed = {p["name"].lower() for p in json.loads(listed.stdout)}
+    assert {"jupyterlab", "ipywidgets", "docker", "matplotlib", "jupytext"} <= installed
+    assert installed.isdisjoint(TEST_TOOLS), installed & set(TEST_TOOLS)

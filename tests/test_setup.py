@@ -118,7 +118,12 @@ def test_require_ready_stops_on_a_blocking_finding():
         lh.setup.require_ready(blocked)
 
 
-def test_a_data_root_on_this_machine_is_listed_here(tmp_path):
+def test_a_data_root_on_this_machine_is_listed_here(tmp_path, monkeypatch, request):
+    # a folder of this machine, listed here: live, whether an Engine answers or not (with none,
+    # `auto` would replay, and there is no recording of this test)
+    monkeypatch.setenv("LABHELPERS_MODE", "live")
+    lh.replay.reset()
+    request.addfinalizer(lh.replay.reset)  # after monkeypatch's undo: the mode is decided anew
     for name in ("volumes", "overlay2", "mystery"):
         (tmp_path / name).mkdir()
     listing = experiments.list_data_root(_facts(root=str(tmp_path)), HERE)

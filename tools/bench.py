@@ -18,7 +18,7 @@ Budgets (reported, never asserted): the whole course <= 1.5x its twins; each wid
 1.2x its CLI twin + 0.2 s; `import labhelpers` <= 0.1 s over a bare start; a bare machine to a
 green `.ci/run` <= 10 minutes with one Engine.
 
-Writes bench/results.json and bench/results.png; `--readme` also rewrites README.md's Speed table
+Writes bench/results.json and bench/results.png; `--readme` also rewrites bench/README.md's table
 (between the bench markers) from bench/results.json; `--no-run` measures nothing and redraws the
 plot (and the table, with `--readme`) from the figures bench/results.json keeps.
 """
@@ -1011,7 +1011,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of A B (default 3)")
     parser.add_argument("--notebooks", nargs="*", default=[], help="number prefixes (default: all)")
     parser.add_argument("--only", nargs="*", choices=PARTS, help="some parts only (default: all)")
-    parser.add_argument("--readme", action="store_true", help="also rewrite README's Speed table")
+    parser.add_argument(
+        "--readme", action="store_true", help="also rewrite bench/README.md's table"
+    )
     parser.add_argument(
         "--no-run", action="store_true", help="measure nothing: redraw the plot (and --readme)"
     )
@@ -1026,8 +1028,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: no {results_path} yet: run `make bench` first.", file=sys.stderr)
             return 1
         write_plot(previous, args.out / "results.png")  # redrawn from the figures kept
-        if args.readme and write_readme(ROOT / "README.md", previous):
-            print("bench: rewrote README.md's Speed table")
+        if args.readme and write_readme(OUT / "README.md", previous):
+            print("bench: rewrote bench/README.md's table")
         return 0
     parts = args.only or PARTS
     if shutil.which("docker") is None:
@@ -1100,8 +1102,8 @@ def main(argv: list[str] | None = None) -> int:
     results_path.write_text(json.dumps(results, indent=1) + "\n")
     write_plot(results, args.out / "results.png")
     print(f"wrote {results_path} and {args.out / 'results.png'}")
-    if args.readme and write_readme(ROOT / "README.md", results):
-        print("rewrote README.md's Speed table")
+    if args.readme and write_readme(OUT / "README.md", results):
+        print("rewrote bench/README.md's table")
     return 0
 
 

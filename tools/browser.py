@@ -1,8 +1,10 @@
-"""What the learner sees: every notebook run in a real JupyterLab, in a real browser.
+"""What the learner sees: every notebook run in a real JupyterLab, in a real browser. The page
+helpers and the mouse scripts of the browser pass, which tests/browser/ runs as ordinary pytest
+tests (pytest-playwright gives them the browser; `nox -s browser`, `make browser`).
 
-`python -m tools.browser` (make browser, and the `browser` phase of make test) starts
-JupyterLab the way `make lab` does (headless, a free port on 127.0.0.1, a token) on a copy of the
-notebooks, drives Chromium with Playwright, and for each notebook (`notebooks/[0-9]*.ipynb`):
+`Lab` starts JupyterLab the way `make lab` does (headless, a free port on 127.0.0.1, a token) on a
+copy of the notebooks and opens a page on it in the browser it is given; for each notebook
+(`notebooks/[0-9]*.ipynb`), `run_notebook`:
 opens it, clears the stored outputs and runs all cells from the Run menu, waits until the kernel
 is idle, and fails on
 
@@ -14,8 +16,9 @@ is idle, and fails on
 - fewer plots than the notebook's stored outputs hold;
 - a code cell that did not run.
 
-A full-page screenshot of each notebook goes to build/screenshots/<notebook>.png (windowing is
-off, so every cell is in the page, for the screenshot as for the checks).
+A full-page screenshot of each notebook goes to build/screenshots/<notebook>.png (replayed:
+build/screenshots/replay/; windowing is off, so every cell is in the page, for the screenshot as
+for the checks).
 
 Then the learner's mouse (INTERACTIONS, each found by the code of the cell it needs, never by a
 cell's position): a slider and the write button of the writable-layer widget (the measured sizes
@@ -24,18 +27,18 @@ rebuild in the add-a-layer widget, one trial of the mount widget, every quiz ans
 then right, and notebook 00's exercise checked before and after its solution, typed into a
 JupyterLab terminal.
 
-The same pass runs again with no Engine (LABHELPERS_MODE=replay, DOCKER_HOST at no socket):
+The same runs again with no Engine (LABHELPERS_MODE=replay, DOCKER_HOST at no socket):
 every output that shows data carries the replay banner, the widgets answer with recorded values,
 and a value that was not recorded says so.
 
-Printed: the time from Run All to idle per notebook, and the slowest widget action.
+Reported: the time from Run All to idle per notebook, and each widget action's.
 
-Chromium: Debian's (/usr/bin/chromium, or LABHELPERS_CHROMIUM); Playwright never downloads one.
+Chromium or Chrome: the system's (`chromium()` finds it, or LABHELPERS_CHROMIUM names it);
+Playwright never downloads one.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import json
@@ -60,7 +63,6 @@ __all__ = [
     "Problem",
     "RunReport",
     "chromium",
-    "main",
     "notebook_names",
     "run_notebook",
     "stored_outputs",
@@ -104,21 +106,39 @@ SETTINGS = {
 }
 
 
+# Where Chrome and Chromium install themselves outside PATH (macOS, Windows).
+INSTALLED = (
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "~/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "~/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "%PROGRAMFILES%/Google/Chrome/Application/chrome.exe",
+    "%PROGRAMFILES(X86)%/Google/Chrome/Application/chrome.exe",
+    "%LOCALAPPDATA%/Google/Chrome/Application/chrome.exe",
+)
+
+
 def chromium() -> str:
-    """The system Chromium (Playwright's own download is not possible here, nor wanted).
+    """The system's Chromium or Chrome: LABHELPERS_CHROMIUM, else one on PATH, else where
+    macOS and Windows install Chrome (Playwright's own download is not possible here).
 
     Raises:
-        RuntimeError: no Chromium found, with what to install.
+        RuntimeError: none found, with what to install.
     """
-    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-    installed = next(filter(None, map(shutil.which, names)), "")
-    found = os.environ.get("LABHELPERS_CHROMIUM") or installed
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+    on_path = next(filter(None, map(shutil.which, names)), "")
+    installed = (Path(os.path.expandvars(os.path.expanduser(p))) for p in INSTALLED)
+    found = (
+        os.environ.get("LABHELPERS_CHROMIUM")
+        or on_path
+        or next((str(p) for p in installed if "%" not in str(p) and p.is_file()), "")
+    )
     if not found:
         raise RuntimeError(
             "No Chromium or Chrome found for the browser pass (the other phases ran without it).\n"
             "Why: it drives the browser the machine has (Playwright downloads none here).\n"
-            "What to do: Debian/Ubuntu: `sudo apt-get install -y chromium`; elsewhere set "
-            "LABHELPERS_CHROMIUM to Chrome's or Chromium's program file."
+            "What to do: install one: Debian/Ubuntu `sudo apt-get install -y chromium`, macOS or "
+            "Windows Google Chrome; or set LABHELPERS_CHROMIUM to its program file."
         )
     return found
 
@@ -193,8 +213,10 @@ class Lab:
         env: dict | None = None,
         disabled_extensions: tuple = (),
         screenshots: Path = SCREENSHOTS,
+        browser=None,
     ) -> None:
         self.source = notebooks or ROOT / "notebooks"
+        self.browser = browser  # a Playwright Browser (pytest-playwright's); else one of its own
         self.screenshots = screenshots
         self.extra_env = env or {}
         self.disabled = disabled_extensions
@@ -252,14 +274,16 @@ class Lab:
             if self.server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"JupyterLab did not start: {self.log.read_text()[-2000:]}")
             time.sleep(0.3)
-        from playwright.sync_api import sync_playwright
+        if self.browser is None:
+            from playwright.sync_api import sync_playwright
 
-        self.playwright = self._stack.enter_context(sync_playwright())
-        self.browser = self.playwright.chromium.launch(
-            executable_path=chromium(), args=CHROMIUM_FLAGS
-        )
-        self._stack.callback(self.browser.close)
+            playwright = self._stack.enter_context(sync_playwright())
+            self.browser = playwright.chromium.launch(
+                executable_path=chromium(), args=CHROMIUM_FLAGS
+            )
+            self._stack.callback(self.browser.close)
         self.page = self.browser.new_page(viewport={"width": 1400, "height": 1000})
+        self._stack.callback(self.page.close)
         self.page.set_default_timeout(120_000)
         self.page.goto(f"http://127.0.0.1:{self.port}/lab?token={self.token}")
         self.page.wait_for_function("window.jupyterapp && window.jupyterapp.shell", polling=300)
@@ -723,100 +747,3 @@ def run_notebook(lab: Lab, name: str, interact: bool = True) -> RunReport:
                 what = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
                 report.actions.append(Action(name, interaction.__name__, 0, False, what))
         return report
-
-
-def _pass(names: list[str], env: dict | None, title: str, **lab_options) -> tuple[int, list]:
-    print(f"browser: {title}", flush=True)
-    failures, actions = 0, []
-    with Lab(env=env, **lab_options) as lab:
-        for name in names:
-            report = run_notebook(lab, name)
-            failed = report.problems or not all(a.ok for a in report.actions)
-            print(
-                f"  {name}: {'FAILED' if failed else 'ok'}, Run All to idle "
-                f"{report.seconds:.0f} s; {report.outputs} outputs, {report.images} plots, "
-                f"{report.widgets} widgets; {report.screenshot}",
-                flush=True,
-            )
-            for problem in report.problems:
-                print(f"    - {problem.what}")
-            for action in report.actions:
-                mark = "ok" if action.ok else "FAILED"
-                print(f"    {mark}: {action.name} ({action.seconds:.1f} s)")
-                if not action.ok and action.detail:
-                    print("      " + action.detail.replace("\n", "\n      ")[:800])
-            failures += bool(failed)
-            actions += report.actions
-    return failures, actions
-
-
-def main(
-    wanted: list[str] | None = None,
-    live: bool = True,
-    replay: bool = True,
-    disabled_extensions: tuple = (),
-) -> int:
-    """Every notebook (or those starting with WANTED) in the browser, live against the Engine
-    the environment names, then replayed with none; 0 when all pass. DISABLED_EXTENSIONS: lab
-    extensions switched off (to prove that the pass fails when widgets cannot render)."""
-    names = notebook_names(wanted)
-    if not names:
-        print(f"No notebook starts with {' or '.join(wanted or [])}.")
-        return 2
-    try:
-        chromium()
-    except RuntimeError as exc:
-        print(exc, file=sys.stderr)
-        return 1
-    if shutil.which("docker") is None and live:
-        print("The browser pass types the exercise's docker commands: no docker CLI here.")
-        return 1
-    failures, actions = 0, []
-    for title, env, shots, wanted_pass in (
-        ("live, on the Engine DOCKER_HOST names", None, SCREENSHOTS, live),
-        ("replayed, with no Engine", REPLAY, SCREENSHOTS / "replay", replay),
-    ):
-        if wanted_pass and env is None:
-            # from a clean Engine (selected by label, as notebook 99 cleans), so that an exercise
-            # a run before left done does not pass its check before its solution
-            subprocess.run([sys.executable, "-m", "labhelpers", "cleanup"], check=False)
-        if wanted_pass:
-            failed, done = _pass(
-                names, env, title, screenshots=shots, disabled_extensions=disabled_extensions
-            )
-            failures, actions = failures + failed, actions + done
-    if actions:
-        slowest = max(actions, key=lambda a: a.seconds)
-        print(
-            f"browser: slowest widget action: {slowest.notebook}: {slowest.name}, "
-            f"{slowest.seconds:.1f} s"
-        )
-    print(f"browser: {'FAILED, ' + str(failures) + ' notebook run(s)' if failures else 'passed'}")
-    return 1 if failures else 0
-
-
-def cli(argv: list[str] | None = None) -> int:
-    """`python -m tools.browser [NN ...] [--live-only | --replay-only]` (make browser)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m tools.browser", description="every notebook in JupyterLab, in Chromium"
-    )
-    parser.add_argument("notebooks", nargs="*", help="number prefixes or names (default: all)")
-    parser.add_argument("--live-only", action="store_true", help="skip the replayed pass")
-    parser.add_argument("--replay-only", action="store_true", help="skip the live pass")
-    parser.add_argument(
-        "--without-widget-manager",
-        action="store_true",
-        help="serve JupyterLab with the widget manager disabled (proves the pass can fail)",
-    )
-    args = parser.parse_args(argv)
-    broken = (WIDGET_MANAGER,) if args.without_widget_manager else ()
-    return main(
-        args.notebooks,
-        live=not args.replay_only,
-        replay=not args.live_only,
-        disabled_extensions=broken,
-    )
-
-
-if __name__ == "__main__":
-    sys.exit(cli())

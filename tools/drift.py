@@ -12,7 +12,7 @@ from typing import Any
 
 from labhelpers.replay.keys import show_call
 
-__all__ = ["compare", "kind", "shape"]
+__all__ = ["compare", "kind", "shape", "unprefixed"]
 
 
 def shape(value: Any) -> Any:
@@ -54,22 +54,35 @@ def kind(value: Any) -> str:
 _ENGINE_IDS = re.compile(r"\b(?:sha256:)?(?:[0-9a-f]{64}|[0-9a-f]{12})\b")
 
 
-def _same(a: list, b: list) -> bool:
-    """Equal calls, once the Engine's made-up ids in their arguments are set aside."""
+def unprefixed(text: str, prefix: str) -> str:
+    """TEXT with PREFIX taken off the names it starts (`lab-my-vol` -> `my-vol`): a run beside
+    a learner's own things uses the course's names with the `lab-` prefix."""
+    if not prefix:
+        return text
+    return re.sub(r"(?<![\w.-])" + re.escape(prefix) + r"(?=[a-z])", "", text)
+
+
+def _same(a: list, b: list, prefix: str = "") -> bool:
+    """Equal calls, once the Engine's made-up ids in their arguments are set aside (and PREFIX
+    taken off the names in them)."""
 
     def key(calls: list) -> str:
-        return _ENGINE_IDS.sub("ID", json.dumps(calls, sort_keys=True, default=str))
+        text = json.dumps(calls, sort_keys=True, default=str)
+        return _ENGINE_IDS.sub("ID", unprefixed(text, prefix))
 
     return key(a) == key(b)
 
 
-def compare(committed: dict | None, fresh: dict, strict: bool = True) -> list[str]:
+def compare(
+    committed: dict | None, fresh: dict, strict: bool = True, prefix: str = ""
+) -> list[str]:
     """What keeps `committed` from replaying the run recorded in `fresh`: every cell run in the
     fresh recording must be in the committed one with the same calls, arguments and shapes of
     results (the figures themselves may differ between machines).
 
     `strict=False` (a run on another kind of Engine) compares calls and the kind of each result
-    (its class), not its shape: an Engine may rightly answer with more or fewer rows."""
+    (its class), not its shape: an Engine may rightly answer with more or fewer rows. PREFIX:
+    the fresh run chose the course's names with this prefix (beside a learner's own)."""
     name = fresh["notebook"]
     if committed is None:
         return [f"{name}: there is no committed recording."]
@@ -90,10 +103,10 @@ def compare(committed: dict | None, fresh: dict, strict: bool = True) -> list[st
         before = old[where]
         mine = [(c["helper"], c["args"], _outcome_shape(c, strict)) for c in calls]
         theirs = [(c["helper"], c["args"], _outcome_shape(c, strict)) for c in before]
-        if _same(mine, theirs):
+        if _same(mine, theirs, prefix):
             continue
         for n, (a, b) in enumerate(zip(theirs, mine, strict=False)):
-            if not _same([a], [b]):
+            if not _same([a], [b], prefix):
                 what = "returns a different shape" if a[:2] == b[:2] else "is a different call"
                 problems.append(
                     f"{name}: in the cell `{head}`, call {n + 1} {what}: recorded "

@@ -70,7 +70,7 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> 
     """Run the notebooks live: record every helper call, and (`inplace`) store the outputs in the
     .ipynb files. Each .ipynb is first brought in step with its .md. Returns the exit status
     (0: all recorded)."""
-    from . import notebooks
+    from . import pairs as notebooks
 
     out = out or committed_dir()
     paths = select(notebooks_dir(), wanted)
@@ -157,9 +157,10 @@ def _tail(exc: Exception) -> str:
     return "\n".join("  " + line for line in text[-12:])
 
 
-def check(fresh: Path, committed: Path | None = None, strict: bool = True) -> int:
+def check(fresh: Path, committed: Path | None = None, strict: bool = True, prefix: str = "") -> int:
     """Compare the committed recordings with the fresh ones in `fresh`; 0 when none drifted.
     `strict=False`: calls and the kinds of results only (a run on another kind of Engine).
+    `prefix`: the fresh run named the course's things with it (beside a learner's own).
     What the fresh run created must all be in names.json."""
     committed = committed or committed_dir()
     made = sorted(p for p in fresh.glob("*.json") if p.name != NAMES_FILE)
@@ -171,12 +172,13 @@ def check(fresh: Path, committed: Path | None = None, strict: bool = True) -> in
         new = json.loads(path.read_text())
         old_path = committed / path.name
         old = json.loads(old_path.read_text()) if old_path.is_file() else None
-        problems += drift.compare(old, new, strict)
+        problems += drift.compare(old, new, strict, prefix)
     known_file = committed / NAMES_FILE
     known = json.loads(known_file.read_text()) if known_file.is_file() else {}
     for path in made:
         for kind, names in read_names(path).items():
-            for name in sorted(names - set(known.get(kind, []))):
+            made_names = {drift.unprefixed(name, prefix) for name in names}
+            for name in sorted(made_names - set(known.get(kind, []))):
                 problems.append(f"names.json lacks the {kind} name '{name}' the course creates.")
     if problems:
         print("The committed recordings no longer match a live run:", file=sys.stderr)
@@ -211,13 +213,19 @@ def main(argv: list[str] | None = None) -> int:
         help="run nothing: fail when the committed recordings drifted from those in FRESH_DIR",
     )
     parser.add_argument(
+        "--renamed",
+        default="",
+        metavar="PREFIX",
+        help="with --check: the fresh run named things PREFIX+name (beside a learner's own)",
+    )
+    parser.add_argument(
         "--calls-only",
         action="store_true",
         help="with --check: compare calls and kinds of results, not their shapes",
     )
     args = parser.parse_args(argv)
     if args.check:
-        return check(args.check, strict=not args.calls_only)
+        return check(args.check, strict=not args.calls_only, prefix=args.renamed)
     return record(args.notebooks, args.out, inplace=not args.recordings_only)
 
 

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import subprocess
 import time
 from collections.abc import Callable
@@ -400,10 +401,18 @@ _BUILDKIT_ERROR = re.compile(r"^(?:#\d+ )?ERROR: (.*)$")
 _BUILDKIT_FAILED_STEP = re.compile(r"^ > (\[.*\] .*):$")  # " > [4/4] RUN pip install x:"
 
 
+# Windows has no SIGINT to send (Popen.send_signal raises ValueError there): a CLI started in a
+# process group of its own gets CTRL_BREAK_EVENT instead, which Go programs such as the docker
+# CLI receive as os.Interrupt, the same cancel as Ctrl-C.
+_WINDOWS = sys.platform == "win32"
+_GROUP = {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if _WINDOWS else {}
+_INTERRUPT = signal.CTRL_BREAK_EVENT if _WINDOWS else signal.SIGINT
+
+
 def _stop(process: subprocess.Popen) -> None:
-    """End an interrupted `docker build` as Ctrl-C in a terminal does (SIGINT: the CLI cancels
-    the build on the Engine, and nothing is tagged); killed if it has not ended within 5 s."""
-    for ending in (lambda: process.send_signal(signal.SIGINT), process.kill):
+    """End an interrupted `docker build` as Ctrl-C in a terminal does (the CLI cancels the build
+    on the Engine, and nothing is tagged); killed if it has not ended within 5 s."""
+    for ending in (lambda: process.send_signal(_INTERRUPT), process.kill):
         if process.poll() is not None:
             break
         ending()
@@ -430,6 +439,7 @@ def _buildkit(command: Command, tag: str, on_progress, on_log):
         stderr=subprocess.STDOUT,
         text=True,
         env={**cli_env(), **dict(command.env)},
+        **_GROUP,
     )
     assert process.stdout is not None
     try:

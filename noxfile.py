@@ -1,0 +1,525 @@
+"""The test pipeline: one nox session per phase; `make test` runs `nox` (the `pipeline` session).
+
+    nox                         every phase, the Engines of the matrix side by side (pipeline)
+    nox -l                      the sessions
+    nox -s lint pairs api unit  a few phases (in that order)
+    nox -s "live(system)"       one phase on one Engine of the matrix
+
+Phases (sessions), in the order a track runs them:
+
+    lint          ruff check, ruff format --check, lint-imports (when contracts are configured)
+    pairs         each notebook's .md and .ipynb in step (jupytext); its prose within its length
+    api           docs/notebook-api.md and docs/bad-input.md current
+    unit          the tests that need no Engine (pytest-xdist)
+    replay        every notebook under nbval, replayed, with no Engine reachable
+    engine(E)     the Engine tests: all of them on the reference Engine, those marked `per_engine`
+                  on the others
+    live(E)       THE one live run of the course on E: every notebook under nbval (every output
+                  compared on the reference Engine, cells must run on the others), recording
+                  into build/recordings/E (calls, audit, each cell's outputs). On one
+                  non-reference Engine the learner's own my-image, my-vol and my-cont-1 are
+                  planted first and checked byte for byte after (tools/owned.py).
+    drift(E)      the committed recordings still match that live run (tools/record.py --check)
+    safety(E)     what that live run created and removed kept the lab's rules (tools/audit.py)
+    twins(E)      each notebook's CLI twin, written from that live run's recordings, run on E
+    browser       every notebook in JupyterLab in Chromium (pytest-playwright), live on the
+                  reference Engine and replayed with no Engine, with the widgets used by mouse
+    faults        the Engine stopped, a kernel interrupted, a full disk (Engines of its own)
+
+Not in the pipeline: `record` (refresh stored outputs and recordings), `bench` (the benchmark).
+
+The matrix: LABHELPERS_ENGINES (tools/engines.py; "system 28-overlay2 28-containerd", each name
+mappable to a socket: "system=unix:///run/lab-engines/pl-20/docker.sock"); unset, the one
+Engine the docker CLI reaches. The pipeline runs one track per Engine (its phases in order),
+one for the phases that need no Engine and one for the faults, side by side: they wait on the
+Engines, not on the CPU. Logs and timings: build/pipeline/.
+
+Environments: three shared ones in .nox/ (test, lint, browser), made with uv from pyproject's
+extras and made again only when pyproject.toml or binder/requirements.txt change; sessions use
+them as they are (venv_backend "none"), so twelve per-Engine sessions cost no install.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tools import engines as matrix
+
+nox.options.sessions = ["pipeline"]
+nox.options.default_venv_backend = "none"
+nox.options.error_on_missing_interpreters = False
+
+ROOT = Path(__file__).resolve().parent
+BUILD = ROOT / "build"
+RECORDINGS = BUILD / "recordings"
+LOGS = BUILD / "pipeline"
+ENGINES = [engine.name for engine in matrix.named()]
+SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
+DEAD = "unix:///nonexistent.sock"
+BROWSER_REQUIRED = "LABHELPERS_REQUIRE_BROWSER"  # CI sets it: then no browser is a failure
+# The tracks of the pipeline: the phases that need no Engine, then each Engine's (in order).
+NO_ENGINE = ["lint", "pairs", "api", "unit", "replay"]
+PER_ENGINE = ["engine", "live", "drift", "safety", "twins"]
+PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+# --- environments ------------------------------------------------------------------------------
+
+EXTRAS = {"test": "test", "lint": "lint", "browser": "browser"}
+
+
+def _uv() -> str:
+    found = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    return found or ""
+
+
+def environment(session: nox.Session, flavour: str) -> Path:
+    """The shared environment FLAVOUR (.nox/env-FLAVOUR): the package (editable) with the extra
+    of that name, pinned as binder/requirements.txt pins the learner's set. Made (with uv, else
+    venv and pip) when missing or when pyproject.toml or the pins changed; its bin folder."""
+    path = ROOT / ".nox" / f"env-{flavour}"
+    python = path / "bin" / "python"
+    sources = [ROOT / "pyproject.toml", ROOT / "binder" / "requirements.txt"]
+    wanted = hashlib.sha256(b"".join(p.read_bytes() for p in sources) + flavour.encode())
+    stamp = path / ".labhelpers-stamp"
+    with _lock(ROOT / ".nox" / f"env-{flavour}.lock"):
+        if stamp.is_file() and stamp.read_text() == wanted.hexdigest() and python.exists():
+            return path / "bin"
+        spec = f".[{EXTRAS[flavour]}]"
+        pins = ["-c", "binder/requirements.txt"]
+        if uv := _uv():
+            session.run(uv, "venv", "-q", "--clear", "--python", sys.executable, str(path))
+            session.run(uv, "pip", "install", "-q", "--python", str(python), "-e", spec, *pins)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+            session.run(sys.executable, "-m", "venv", str(path))
+            session.run(str(python), "-m", "pip", "install", "-q", "-e", spec, *pins)
+        stamp.write_text(wanted.hexdigest())
+    return path / "bin"
+
+
+@contextlib.contextmanager
+def _lock(path: Path):
+    """One process at a time makes an environment (the tracks start side by side)."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def run(session: nox.Session, bin_dir: Path, *argv: str, env: dict | None = None) -> None:
+    """Run a command of the environment BIN_DIR (`python` is that environment's)."""
+    program = str(bin_dir / argv[0]) if (bin_dir / argv[0]).exists() else argv[0]
+    session.run(program, *argv[1:], env=env or {}, external=True)
+
+
+# --- timings -----------------------------------------------------------------------------------
+
+
+def timed(fn):
+    """Note the session's wall time and the CPU time of the commands it ran (children's user and
+    system time) in build/pipeline/timings.jsonl: the pipeline prints them."""
+
+    @functools.wraps(fn)
+    def wrapper(session: nox.Session, **kwargs) -> None:
+        started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        outcome = "passed"
+        try:
+            fn(session, **kwargs)
+        except BaseException as exc:
+            outcome = "skipped" if type(exc).__name__ == "_SessionSkip" else "failed"
+            raise
+        finally:
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            LOGS.mkdir(parents=True, exist_ok=True)
+            with open(LOGS / "timings.jsonl", "a") as log:
+                entry = {"session": session.name, "outcome": outcome}
+                entry |= {"wall_s": round(time.perf_counter() - started, 1)}
+                log.write(json.dumps({**entry, "cpu_s": round(cpu, 1)}) + "\n")
+
+    return wrapper
+
+
+# --- which Engine ------------------------------------------------------------------------------
+
+
+def engine_of(session: nox.Session, name: str) -> tuple[matrix.Engine, bool]:
+    """The Engine NAME of the matrix, with its facts, and whether it is the reference Engine;
+    skips the session when the Engine does not answer (the pipeline fails a named Engine that
+    does not answer in its own summary)."""
+    found = matrix.matrix()
+    engine = next(e for e in found if e.name == name)
+    if engine.problem:
+        session.error(f"Engine {name} does not answer:\n{engine.problem}")
+    reference = matrix.reference(found)
+    return engine, reference is not None and reference.name == name
+
+
+def owned_engine(found: list[matrix.Engine]) -> str:
+    """The Engine whose live run also plays the learner-owned scenario: the first answering
+    Engine that is not the reference (outputs compared lax there: the course's names get the
+    `lab-` prefix); the reference itself when it is the only one."""
+    reference = matrix.reference(found)
+    others = [e for e in found if not e.problem and e is not reference]
+    return (others[0] if others else reference).name if reference else ""
+
+
+def on(engine: matrix.Engine) -> dict:
+    """The environment a command run against ENGINE gets (DOCKER_HOST, unless the default)."""
+    return {"DOCKER_HOST": engine.host} if engine.host else {}
+
+
+def nbval(strict: bool) -> list[str]:
+    argv = [*PYTEST, "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE)]
+    argv += ["--nbval-cell-timeout", "900"]
+    return [*argv, "notebooks"] if strict else [*argv, "--nbval-lax", "notebooks"]
+
+
+# --- phases that need no Engine ----------------------------------------------------------------
+
+
+@nox.session
+@timed
+def lint(session: nox.Session) -> None:
+    """ruff check, ruff format --check; import-linter's contracts when they are configured."""
+    bin_dir = environment(session, "lint")
+    run(session, bin_dir, "ruff", "check", "-q", ".")
+    run(session, bin_dir, "ruff", "format", "--check", "-q", ".")
+    configured = (ROOT / ".importlinter").is_file() or "[tool.importlinter" in (
+        ROOT / "pyproject.toml"
+    ).read_text()
+    if configured:
+        run(session, bin_dir, "lint-imports")
+    else:
+        session.log("lint-imports: not run: no contracts configured yet (.importlinter)")
+
+
+@nox.session
+def format(session: nox.Session) -> None:
+    """Apply ruff's fixes and formatting (not in the pipeline: it changes files)."""
+    bin_dir = environment(session, "lint")
+    run(session, bin_dir, "ruff", "check", "--fix", ".")
+    run(session, bin_dir, "ruff", "format", ".")
+
+
+@nox.session
+@timed
+def pairs(session: nox.Session) -> None:
+    """Every notebook's .md and .ipynb in step (jupytext); each notebook's prose within limits."""
+    bin_dir = environment(session, "test")
+    run(session, bin_dir, "python", "-m", "tools.pairs", "--check")
+    run(session, bin_dir, "python", "-m", "tools.lengths", "--check")
+
+
+@nox.session
+@timed
+def api(session: nox.Session) -> None:
+    """docs/notebook-api.md and docs/bad-input.md are current."""
+    bin_dir = environment(session, "test")
+    run(session, bin_dir, "python", "-m", "tools.api", "--check")
+    run(session, bin_dir, "python", "-m", "tools.catalogue", "--check")
+
+
+@nox.session
+@timed
+def unit(session: nox.Session) -> None:
+    """The tests that need no Engine, spread over the machine's cores (pytest-xdist)."""
+    bin_dir = environment(session, "test")
+    workers = session.posargs or ["-n", os.environ.get("LABHELPERS_UNIT_WORKERS", "auto")]
+    argv = [*PYTEST, "-m", "not engine and not faults and not browser", *workers]
+    run(session, bin_dir, "python", *argv, env={"DOCKER_HOST": DEAD})
+
+
+@nox.session
+@timed
+def replay(session: nox.Session) -> None:
+    """Every notebook under nbval again, replayed, with no Engine reachable."""
+    bin_dir = environment(session, "test")
+    dead = {"LABHELPERS_MODE": "replay", "DOCKER_HOST": DEAD}
+    run(session, bin_dir, "python", *nbval(strict=True), env=dead)
+
+
+# --- phases per Engine -------------------------------------------------------------------------
+
+
+@nox.session
+@nox.parametrize("engine", [nox.param(name, id=name) for name in ENGINES])
+@timed
+def engine(session: nox.Session, engine: str) -> None:
+    """The Engine tests: every one on the reference Engine, those marked per_engine elsewhere.
+    The twins and the learner-owned scenario are not here: they read the live run."""
+    found, is_reference = engine_of(session, engine)
+    bin_dir = environment(session, "test")
+    which = "engine" if is_reference else "engine and per_engine"
+    argv = [*PYTEST, "-m", f"{which} and not faults and not browser", "--durations=15"]
+    argv += ["--deselect", "tests/test_twins.py::test_twin_runs_and_leaves_the_engine_as_found"]
+    run(session, bin_dir, "python", *argv, *session.posargs, env=on(found))
+
+
+@nox.session
+@nox.parametrize("engine", [nox.param(name, id=name) for name in ENGINES])
+@timed
+def live(session: nox.Session, engine: str) -> None:
+    """The one live run of every notebook on this Engine (see the module's docstring)."""
+    found, strict = engine_of(session, engine)
+    bin_dir = environment(session, "test")
+    fresh = RECORDINGS / engine
+    shutil.rmtree(fresh, ignore_errors=True)
+    env = {
+        **on(found),
+        "LABHELPERS_MODE": "live",
+        "LABHELPERS_RECORD_DIR": str(fresh),
+        "LABHELPERS_STATE_DIR": str(fresh / "state"),  # names chosen afresh for this run
+        "LABHELPERS_AUDIT": str(fresh / "audit.jsonl"),
+        "LABHELPERS_OUTPUTS_DIR": str(fresh / "outputs"),
+    }
+    owned = not strict and owned_engine(matrix.matrix()) == engine
+    how = "every output compared" if strict else "cells must run, outputs not compared"
+    session.log(f"{engine}: {found.describe()} ({how})")
+    if owned:
+        session.log("with the learner's own my-image, my-vol and my-cont-1 beside the course")
+        run(session, bin_dir, "python", "-m", "tools.owned", "plant", env=env)
+    try:
+        run(session, bin_dir, "python", *nbval(strict), *session.posargs, env=env)
+        if owned:
+            outputs = env["LABHELPERS_OUTPUTS_DIR"]
+            run(session, bin_dir, "python", "-m", "tools.owned", "check", outputs, env=env)
+    finally:
+        if owned:
+            run(session, bin_dir, "python", "-m", "tools.owned", "remove", env=env)
+    (fresh / "passed").write_text(json.dumps({"strict": strict, "owned": owned}))
+
+
+def _live_run(session: nox.Session, engine: str) -> dict:
+    """What live(ENGINE) left, or a skip saying why there is nothing to read."""
+    passed = RECORDINGS / engine / "passed"
+    if not passed.is_file():
+        session.skip(f'no passed live run on {engine} to read: run `nox -s "live({engine})"`')
+    return json.loads(passed.read_text())
+
+
+@nox.session
+@nox.parametrize("engine", [nox.param(name, id=name) for name in ENGINES])
+@timed
+def drift(session: nox.Session, engine: str) -> None:
+    """The committed recordings still match this Engine's live run (calls and shapes on the
+    reference Engine; calls and kinds of results on the others)."""
+    done = _live_run(session, engine)
+    bin_dir = environment(session, "test")
+    argv = ["python", "-m", "tools.record", "--check", str(RECORDINGS / engine)]
+    if done["owned"]:  # the course chose its `lab-` names beside the learner's own
+        argv += ["--renamed", "lab-"]
+    run(session, bin_dir, *argv, *([] if done["strict"] else ["--calls-only"]))
+
+
+@nox.session
+@nox.parametrize("engine", [nox.param(name, id=name) for name in ENGINES])
+@timed
+def safety(session: nox.Session, engine: str) -> None:
+    """Every container this Engine's live run created, and every removal, kept the lab's rules."""
+    _live_run(session, engine)
+    bin_dir = environment(session, "test")
+    run(session, bin_dir, "python", "-m", "tools.audit", str(RECORDINGS / engine / "audit.jsonl"))
+
+
+@nox.session
+@nox.parametrize("engine", [nox.param(name, id=name) for name in ENGINES])
+@timed
+def twins(session: nox.Session, engine: str) -> None:
+    """Each notebook's CLI twin, written from this Engine's live-run recordings, run on it."""
+    _live_run(session, engine)
+    found, _ = engine_of(session, engine)
+    bin_dir = environment(session, "test")
+    argv = [*PYTEST, "tests/test_twins.py", "-m", "engine", *session.posargs]
+    env = {**on(found), "LABHELPERS_TWIN_RECORDINGS": str(RECORDINGS / engine)}
+    run(session, bin_dir, "python", *argv, env=env)
+
+
+# --- phases run once ---------------------------------------------------------------------------
+
+
+@nox.session
+@timed
+def faults(session: nox.Session) -> None:
+    """tests/test_faults.py: on Engines of its own, of the reference Engine's kind."""
+    found = matrix.reference(matrix.matrix())
+    if found is None:
+        session.error("no Engine of the matrix answers")
+    bin_dir = environment(session, "test")
+    argv = [*PYTEST, "-m", "faults", "--durations=10", *session.posargs]
+    run(session, bin_dir, "python", *argv, env=on(found))
+
+
+def chromium_or_skip(session: nox.Session) -> str:
+    """The browser to drive; without one the session is skipped saying what to install, unless
+    LABHELPERS_REQUIRE_BROWSER=1 (CI), where that is a failure."""
+    from tools.browser import chromium
+
+    try:
+        return chromium()
+    except RuntimeError as exc:
+        if os.environ.get(BROWSER_REQUIRED) == "1":
+            session.error(str(exc))
+        first, *_, todo = str(exc).splitlines()
+        session.skip(f"not run: {first} {todo}")
+    return ""
+
+
+@nox.session
+@timed
+def browser(session: nox.Session) -> None:
+    """What the learner sees, in JupyterLab in Chromium (pytest-playwright): tests/browser/."""
+    chromium_or_skip(session)
+    found = matrix.reference(matrix.matrix())
+    bin_dir = environment(session, "browser")
+    env = on(found) if found else {"DOCKER_HOST": DEAD}
+    if found is None:
+        session.log("no Engine answers: the replayed half only")
+        session.posargs.extend(["-k", "replay"])
+    argv = [*PYTEST, "tests/browser", "-m", "browser", "--durations=15", *session.posargs]
+    run(session, bin_dir, "python", *argv, env=env)
+
+
+@nox.session
+def record(session: nox.Session) -> None:
+    """Run every notebook live (DOCKER_HOST's Engine): refresh stored outputs and recordings."""
+    bin_dir = environment(session, "test")
+    run(session, bin_dir, "python", "-m", "tools.record", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The course against its speed budgets on the live Engine (bench/results.json)."""
+    bin_dir = environment(session, "test")
+    run(session, bin_dir, "python", "-m", "tools.bench", *session.posargs)
+
+
+# --- the pipeline ------------------------------------------------------------------------------
+
+
+def tracks(found: list[matrix.Engine], browser_too: bool) -> dict[str, list[str]]:
+    """The pipeline's tracks: name -> the sessions it runs in order. One per Engine (the
+    browser's live half joins the reference Engine's, after its live run), one for the phases
+    that need no Engine, and one for the faults (Engines of their own)."""
+    reference = matrix.reference(found)
+    planned = {"checks": list(NO_ENGINE)}
+    for engine in found:
+        planned[engine.name] = [f"{phase}({engine.name})" for phase in PER_ENGINE]
+        if browser_too and engine is reference:
+            planned[engine.name].append("browser")
+    if browser_too and reference is None:
+        planned["checks"].append("browser")
+    planned["faults"] = ["faults"] if reference else []
+    return {name: sessions for name, sessions in planned.items() if sessions}
+
+
+@nox.session
+def pipeline(session: nox.Session) -> None:
+    """Every phase: the tracks side by side, each track's sessions in order; then one table of
+    outcomes and timings (wall and CPU, per session and per track)."""
+    found = matrix.matrix()
+    for engine in found:
+        if engine.problem:
+            session.warn(f"Engine {engine.name}: {engine.problem}")
+    reference = matrix.reference(found)
+    for engine in found:
+        if not engine.problem:
+            role = "reference: the whole suite, every output" if engine is reference else "lax"
+            session.log(f"Engine {engine.name}: {engine.describe()} ({role})")
+    from tools.browser import chromium
+
+    try:
+        chromium()
+        browser_too = True
+    except RuntimeError:
+        browser_too = os.environ.get(BROWSER_REQUIRED) == "1"  # then the session fails, saying so
+    shutil.rmtree(LOGS, ignore_errors=True)
+    LOGS.mkdir(parents=True)
+    for flavour in ("test", "lint", "browser") if browser_too else ("test", "lint"):
+        environment(session, flavour)  # once, before the tracks share them
+    planned = tracks([e for e in found if not e.problem], browser_too)
+    jobs = int(os.environ.get("LABHELPERS_TRACKS", "0")) or len(planned)
+    started, running, done = time.perf_counter(), {}, {}
+    waiting = list(planned.items())
+    while waiting or running:
+        while waiting and len(running) < jobs:
+            name, sessions = waiting.pop(0)
+            log = open(LOGS / f"{name}.log", "w")  # noqa: SIM115 (closed when the track ends)
+            argv = [sys.executable, "-m", "nox", "-s", *sessions]
+            process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+            running[process.pid] = (name, process, log, time.perf_counter())
+            session.log(f"track {name}: {' '.join(sessions)}")
+        pid, status, usage = os.wait4(-1, 0)
+        if pid not in running:
+            continue
+        name, process, log, began = running.pop(pid)
+        log.close()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        cpu = usage.ru_utime + usage.ru_stime
+        done[name] = (process.returncode, time.perf_counter() - began, cpu)
+        verdict = "passed" if process.returncode == 0 else "FAILED"
+        session.log(f"track {name} {verdict} in {done[name][1]:.0f} s (CPU {cpu:.0f} s)")
+    wall = time.perf_counter() - started
+    print(summary(planned, done, wall))
+    failed = [name for name, (code, _, _) in done.items() if code != 0]
+    for name in failed:
+        tail = (LOGS / f"{name}.log").read_text().splitlines()[-80:]
+        print(f"--- the end of build/pipeline/{name}.log", *tail, sep="\n")
+    down = [engine.name for engine in found if engine.problem]
+    if failed or down:
+        what = [f"{n} (see build/pipeline/{n}.log)" for n in failed] + [
+            f"{n} (does not answer)" for n in down
+        ]
+        session.error(f"failed: {', '.join(what)}")
+
+
+def summary(planned: dict, done: dict, wall: float) -> str:
+    """The table the pipeline ends with: each session's outcome, wall and CPU time, by track."""
+    entries = []
+    path = LOGS / "timings.jsonl"
+    if path.is_file():
+        entries = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    by_session = {entry["session"]: entry for entry in entries}
+    lines = [f"{'track / session':34} {'outcome':>8} {'wall s':>8} {'CPU s':>8}"]
+    for name, sessions in planned.items():
+        code, seconds, cpu = done.get(name, (None, 0.0, 0.0))
+        outcome = "passed" if code == 0 else "FAILED"
+        lines.append(f"{name:34} {outcome:>8} {seconds:>8.0f} {cpu:>8.0f}")
+        for session_name in sessions:
+            entry = by_session.get(session_name, {})
+            lines.append(
+                f"  {session_name:32} {entry.get('outcome', 'not run'):>8} "
+                f"{entry.get('wall_s', 0):>8.0f} {entry.get('cpu_s', 0):>8.0f}"
+            )
+    passed = sum(1 for e in entries if e["outcome"] == "passed")
+    failed = sum(1 for e in entries if e["outcome"] == "failed")
+    skipped = [e["session"] for e in entries if e["outcome"] == "skipped"]
+    # the one-line form the benchmark's CI-log reader knows (tools/bench.py, parse_ci_log)
+    labels = [
+        f"{e['session'].replace('(', '@').rstrip(')')} {e['wall_s']:.0f}s"
+        for e in entries
+        if e["outcome"] != "skipped"
+    ]
+    lines.append(f"test: {passed}/{len(entries)} phases passed ({', '.join(labels)})")
+    lines.append(f"pipeline: {len(planned)} tracks side by side, {wall:.0f} s wall")
+    tail = f", {len(skipped)} skipped ({', '.join(skipped)})" if skipped else ""
+    lines.append(f"{passed} passed, {failed} failed{tail}")
+    return "\n".join(lines)

@@ -1,0 +1,143 @@
+"""The pipeline (noxfile.py): which Engines it tests, which it compares strictly, how its tracks
+run side by side, and what it says when an Engine or the browser is missing. No Engine needed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import noxfile
+from tools import engines
+from tools.engines import Engine
+
+ROOT = Path(__file__).resolve().parents[1]
+DEAD = "unix:///tmp/labhelpers-no-engine-here.sock"
+REFERENCE = ("28", "overlayfs", "containerd")
+
+
+def _engine(name: str, version: str, store: str, problem: str = "") -> Engine:
+    return Engine(name, f"unix:///{name}.sock", version, "overlayfs", store, problem)
+
+
+def test_each_name_maps_to_its_lab_engines_socket_or_to_the_one_given():
+    found = engines.named("system 28-overlay2 lab=unix:///run/lab-engines/pl-20/docker.sock")
+    assert [(e.name, e.host) for e in found] == [
+        ("system", None),  # the docker CLI's default Engine
+        ("28-overlay2", "unix:///run/lab-engines/28-overlay2/docker.sock"),
+        ("lab", "unix:///run/lab-engines/pl-20/docker.sock"),
+    ]
+    mapped = engines.named("system=unix:///run/lab-engines/pl-20/docker.sock")
+    assert mapped[0].host == "unix:///run/lab-engines/pl-20/docker.sock"
+    assert engines.named("") == [Engine("default", None)]
+
+
+def test_the_reference_is_the_first_engine_of_the_recordings_kind_else_the_first_answering():
+    system = _engine("system", "20.10.24", "graph driver")
+    overlay2 = _engine("28-overlay2", "28.5.2", "graph driver")
+    containerd = _engine("28-containerd", "28.5.2", "containerd")
+    assert engines.reference([system, overlay2, containerd], REFERENCE) is containerd
+    assert engines.reference([system, overlay2], REFERENCE) is system
+    down = _engine("28-containerd", "", "", problem="not running")
+    assert engines.reference([down, system], REFERENCE) is system
+    assert engines.reference([down], REFERENCE) is None
+    kind = engines.reference_kind()  # what the committed recordings say
+    assert kind[0] and kind[2] in ("containerd", "graph driver")
+
+
+def test_the_tracks_run_each_engines_phases_in_order_and_the_rest_beside_them(monkeypatch):
+    system = _engine("system", "20.10.24", "graph driver")
+    containerd = _engine("28-containerd", "28.5.2", "containerd")
+    monkeypatch.setattr(engines, "reference_kind", lambda: REFERENCE)
+    planned = noxfile.tracks([system, containerd], browser_too=True)
+    assert list(planned) == ["checks", "system", "28-containerd", "faults"]
+    assert planned["checks"] == ["lint", "pairs", "api", "unit", "replay"]
+    for name in ("system", "28-containerd"):
+        phases = [s.split("(")[0] for s in planned[name]]
+        assert phases[:5] == ["engine", "live", "drift", "safety", "twins"], phases
+    # the browser's live half on the reference Engine, after that Engine's live run
+    assert planned["28-containerd"][-1] == "browser" and "browser" not in planned["system"]
+    assert planned["faults"] == ["faults"]
+    without = noxfile.tracks([system], browser_too=False)
+    assert not any("browser" in sessions for sessions in without.values())
+    # with no Engine: the checks, and the browser's replayed half with them
+    assert noxfile.tracks([], browser_too=True) == {"checks": [*planned["checks"], "browser"]}
+
+
+def test_the_learner_owned_scenario_runs_on_one_engine_compared_lax(monkeypatch):
+    monkeypatch.setattr(engines, "reference_kind", lambda: REFERENCE)
+    system = _engine("system", "20.10.24", "graph driver")
+    overlay2 = _engine("28-overlay2", "28.5.2", "graph driver")
+    containerd = _engine("28-containerd", "28.5.2", "containerd")
+    assert noxfile.owned_engine([containerd, system, overlay2]) == "system"
+    assert noxfile.owned_engine([containerd]) == "28-containerd"
+
+
+def _collected(marker: str, path: str) -> list[str]:
+    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only"]
+    done = subprocess.run(
+        [*argv, "-m", marker, path], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    return [line for line in done.stdout.splitlines() if line.startswith("tests/")]
+
+
+def test_the_faults_and_the_browser_run_in_their_own_sessions_alone():
+    assert len(_collected("faults", "tests/test_faults.py")) >= 8
+    for marker in ("not engine and not faults and not browser", "engine and not faults"):
+        assert _collected(marker, "tests/test_faults.py") == [], marker
+    assert len(_collected("browser", "tests/browser")) >= 2
+    assert _collected("not engine and not faults and not browser", "tests/browser") == []
+
+
+def _nox(*argv: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("LABHELPERS_")}
+    return subprocess.run(
+        [sys.executable, "-m", "nox", *argv],
+        cwd=ROOT,
+        env={**environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_with_no_engine_an_engine_phase_says_so_in_the_labs_words_without_a_traceback():
+    done = _nox("-s", "engine(system)", LABHELPERS_ENGINES="system", DOCKER_HOST=DEAD)
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert f"Could not reach a Docker Engine at DOCKER_HOST={DEAD}." in said
+    assert "Why: " in said and "What to do: " in said
+    assert "Traceback" not in said
+
+
+def test_drift_and_safety_without_a_live_run_are_skipped_saying_why():
+    name = "no-such-run"
+    done = _nox("-s", f"drift({name})", f"safety({name})", LABHELPERS_ENGINES=name)
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    for phase in ("drift", "safety"):
+        assert f"Session {phase}({name}) skipped: no passed live run on {name} to read" in said
+
+
+def test_without_chromium_the_browser_is_not_run_and_says_what_to_install(tmp_path):
+    """A learner's machine with no browser: skipped, saying why, unless CI asks for it."""
+    (tmp_path / "docker").symlink_to(shutil.which("docker"))
+    path = os.pathsep.join([str(Path(sys.executable).parent), str(tmp_path)])
+    done = _nox("-s", "browser", PATH=path, DOCKER_HOST=DEAD)
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    assert "not run: No Chromium or Chrome found" in said and "apt-get install" in said
+    required = _nox("-s", "browser", PATH=path, DOCKER_HOST=DEAD, LABHELPERS_REQUIRE_BROWSER="1")
+    assert required.returncode != 0
+    assert "No Chromium or Chrome found" in required.stdout + required.stderr
+
+
+def test_every_phase_is_a_session():
+    done = _nox("-l")
+    assert done.returncode == 0, done.stderr
+    listed = {line.split()[1] for line in done.stdout.splitlines() if line[:2] in ("* ", "- ")}
+    wanted = {"lint", "pairs", "api", "unit", "replay", "faults", "browser", "pipeline"}
+    assert wanted <= listed
+    assert {"engine(default)", "live(default)", "drift(default)", "twins(default)"} <= listed
