@@ -1,12 +1,14 @@
 """Notebook 99's panel: the lab's removal behind a button. Running the cell removes nothing; a
 press removes what the inventory above listed and shows what went, the space reclaimed (with the
-figure) and the proof that nothing else changed."""
+figure) and the proof that nothing else changed. A run that records the course (the pipeline's
+live run, `tools.record`) presses it: CI must leave the Engine as it found it."""
 
 from __future__ import annotations
 
 import base64
 
 from ...core.table import pre
+from ...replay.recorder import recording_dir
 from ...widgets import run_quietly, vbox
 from .experiments import MINE, remove_lab_resources
 from .results import CleanupResult
@@ -61,5 +63,9 @@ class CleanupPanel:
 
 def cleanup_panel(scope: str = MINE) -> CleanupPanel:
     """The removal on a button: running the cell removes nothing. SCOPE: MINE (what this account
-    made, the default) or EVERYONE (every account's lab work on this Engine: an instructor's)."""
-    return CleanupPanel(scope)
+    made, the default) or EVERYONE (every account's lab work on this Engine: an instructor's).
+    A recording run presses it at once (a learner never records)."""
+    panel = CleanupPanel(scope)
+    if recording_dir():
+        panel.press()
+    return panel

@@ -27,8 +27,7 @@ from ...engine.machine import Locality
 from ...engine.names import NamePlan
 from ...engine.system import EngineFacts
 from ...lesson_app import write_lesson_files
-from .results import DataRootListing, Preparation, PrepStep
-from .views import IN_A_VM
+from .results import IN_A_VM, DataRootListing, Preparation, PrepStep
 
 __all__ = ["back_to_lecture_names", "course_names", "list_data_root", "prepare_lab"]
 

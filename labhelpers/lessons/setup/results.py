@@ -8,10 +8,13 @@ from ...core.table import Table, TableShown
 __all__ = [
     "CONTAINERD_STORE_MEANING",
     "DATA_ROOT_MEANINGS",
+    "IN_A_VM",
     "DataRootListing",
     "PrepStep",
     "Preparation",
 ]
+
+IN_A_VM = ("docker-desktop", "wsl2")  # platform kinds whose Engine runs in a Linux VM
 
 DATA_ROOT_MEANINGS = {
     "overlay2": "the storage driver's layers: images' and containers' writable layers",
