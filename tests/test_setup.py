@@ -79,7 +79,7 @@ def test_the_containerd_directory_means_the_image_store_there():
         "/r", True, ("containerd",), "x", "a helper container", "ls", "containerd"
     )
     assert dict(shown.table().rows)["containerd"] == results.CONTAINERD_STORE_MEANING
-    assert shown.table().caption == "/r, listed by a helper container (the rest: nothing)"
+    assert shown.table().caption == "/r, listed by a helper container"
     failed = DataRootListing("/r", False, (), "no such path", "", "docker run ...", "graph driver")
     assert failed.table().rows == [
         ["cannot list", "/r"],

@@ -31,8 +31,8 @@ def check_backup(
 def _check(target: Path, volume: str, image: str) -> CheckResult:
     title = f"Back up file.txt from {volume}"
     hint = (
-        "a throw-away container (`--rm`) can mount the volume and a folder of this machine at "
-        'once, and `cp` between them; `--user "$(id -u):$(id -g)"` makes the copy yours.'
+        "a `--rm` container can mount the volume and a folder of this machine, and `cp` "
+        'between them (`--user "$(id -u):$(id -g)"`: the copy is yours).'
     )
     more = (
         "in a terminal in the notebooks folder: `mkdir -p workspace/backup`, then `docker run "

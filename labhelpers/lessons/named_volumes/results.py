@@ -205,10 +205,10 @@ class PruneReport(TableShown):
         return any(r.removed_by_prune for r in self.rows if r.kind == "anonymous")
 
     def verdict(self) -> str:
-        keeps = "removes unused named volumes too" if self.named_unused_removed else (
-            "removes only anonymous ones: add --all for unused named volumes"
+        keeps = "unused named volumes too" if self.named_unused_removed else (
+            "only anonymous ones (--all: named too)"
         )  # fmt: skip
-        return f"On Engine {self.engine_version} (API {self.api_version}) a plain prune {keeps}."
+        return f"Engine {self.engine_version}: a plain prune removes {keeps}."
 
     def table(self) -> Table:
         return Table(

@@ -157,7 +157,7 @@ def _base_image_and_build(
     lesson_files = PrepStep(
         "lesson files",
         True,
-        ", ".join(str(Path(f)) for f in files) + " (yours to read and edit)",
+        ", ".join(str(Path(f)) for f in files),
     )
     _tell(on_progress, 2, f"building {tag}")
     if not choice.present:

@@ -17,18 +17,17 @@ __all__ = [
 IN_A_VM = ("docker-desktop", "wsl2")  # platform kinds whose Engine runs in a Linux VM
 
 DATA_ROOT_MEANINGS = {
-    "overlay2": "the storage driver's layers: images' and containers' writable layers",
+    "overlay2": "the storage driver's layers, writable ones too",
     "image": "which layers make up each image, and the tags",
-    "containers": "each container's settings and logs (not its files)",
-    "volumes": "the `local` driver's volumes: NAME/_data holds the data",
+    "containers": "containers' settings and logs (not their files)",
+    "volumes": "the `local` driver's volumes (NAME/_data)",
     "buildkit": "BuildKit's state and build cache",
     "containerd": "the containerd daemon's state",
     "rootfs": "running containers' root filesystems, mounted",
 }
 # With the containerd image store, containerd's directory holds the images and writable layers.
 CONTAINERD_STORE_MEANING = (
-    "the containerd image store: compressed layers, and unpacked ones with the containers' "
-    "writable layers (snapshots)"
+    "the containerd image store: compressed and unpacked layers, writable ones too"
 )
 
 
@@ -63,7 +62,7 @@ class DataRootListing(TableShown):
         return Table(
             ["directory", "what it holds"],
             [(name, meanings[name]) for name in self.entries if name in meanings],
-            caption=f"{self.path}, listed {where} (the rest: {self.others or 'nothing'})",
+            caption=f"{self.path}, listed {where}",
         )
 
     @property
@@ -94,6 +93,8 @@ class Preparation(TableShown):
         return all(step.ok for step in self.steps)
 
     def table(self) -> Table:
+        if self.ready:  # nothing to do: no column of dashes
+            return Table(["", "needed", "state"], [("OK", s.name, s.detail) for s in self.steps])
         return Table(
             ["", "needed", "state", "what to do"],
             [("OK" if s.ok else "MISSING", s.name, s.detail, s.todo or "-") for s in self.steps],
