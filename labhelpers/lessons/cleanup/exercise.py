@@ -3,7 +3,7 @@ container of your own run from the lab's image. The check lists what is left; it
 
 from __future__ import annotations
 
-from ...core.labels import MANAGED, OWNER, owner
+from ...core.labels import MANAGED, OWNER, is_mine, owner
 from ...engine import LESSON_IMAGE, engine_step, list_containers
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 
@@ -24,7 +24,7 @@ def check_cli_cleanup(mine: str = MINE_NAME) -> CheckResult:
 def _check(mine: str, image: str) -> CheckResult:
     containers = list_containers()
     own = next((c for c in containers if c.name == mine), None)
-    left = [c.name for c in containers if c.lab_owned]
+    left = [c.name for c in containers if c.lab_owned and is_mine(c.labels)]
     fmt = "--format '{{.Names}} {{.Label \"" + MANAGED + "\"}}'"
     listing = f"docker ps -a --filter label={OWNER}={owner()} {fmt}"
     if own is None:
