@@ -196,9 +196,8 @@ PLATFORMS = {
     "docker-desktop": "Docker Desktop: the Engine runs in a Linux VM",
     "wsl2": "WSL 2: the Engine runs in the WSL 2 Linux VM",
     "rootless": "rootless Engine: its data root is in your home directory",
-    "in-a-container": "an Engine in a container of its own (Docker in Docker, or a classroom's): "
-    "its files are in that container, not on this machine",
-    "remote": "an Engine on another host: its files are there, not on this machine",
+    "in-a-container": "in a container of its own (Docker in Docker): its files are there",
+    "remote": "on another host: its files are there",
 }
 
 

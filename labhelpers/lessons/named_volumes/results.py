@@ -166,15 +166,13 @@ class WriteSpace(TableShown):
 
     def table(self) -> Table:
         rows = [
-            (f"{self.container}'s writable layer (docker ps -s)", self.layer_before,
-             self.layer_after),
-            (f"volume {self.volume} (docker system df -v)", self.volume_before,
-             self.volume_after),
+            ("writable layer (docker ps -s)", self.layer_before, self.layer_after),
+            (f"{self.volume} (docker system df -v)", self.volume_before, self.volume_after),
         ]  # fmt: skip
         return Table(
             ["", "before", "after", "change"],
             [(what, f"{a:,} B", f"{b:,} B", signed_bytes(b - a)) for what, a, b in rows],
-            caption=f"wrote {self.written_bytes:,} B under the volume's mount point",
+            caption=f"{self.container} wrote {self.written_bytes:,} B under the volume's mount",
         )
 
 
