@@ -199,7 +199,8 @@ def test_a_line_written_before_rm_f_is_read_back(lesson_image, no_leftovers):
     cleanup(SESSION)
 
 
-def test_the_survival_widget_writes_the_default_line_once_at_once(lesson_image, no_leftovers):
+def test_the_survival_widget_writes_the_default_line_once_at_once(my_image, no_leftovers):
+    # the widget runs the lesson's own image, my-image, as the notebook does
     lh.create_volume("lab-t-widget")
     widget = nv.survival_widget("lab-t-widget", default="first line")
     shown = widget.children[1].value
