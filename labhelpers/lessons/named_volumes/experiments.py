@@ -84,7 +84,7 @@ __all__ = [
 
 WORKSPACE = "workspace"  # the lab's folder next to the notebooks (relative to the notebooks folder)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in a log line
-SETTLE_S = 3  # after an app's first log line: how long it must keep running to count as running
+SETTLE_S = 3  # how long an app must keep running to count as running
 DEMO_LABEL = f"{NAMESPACE}.demo"  # the prune demo's own label (with the owner's: all it can prune)
 
 
@@ -231,19 +231,21 @@ def what_app_sees(
 
 
 def _start_app(name: str, over_app: str, mount: MountSpec, image: str, wait_s: float) -> AppRun:
-    """`docker run -d` the image's own command; wait until it logs a line (then SETTLE_S more, so
-    a failing start has time to exit) or exits."""
+    """`docker run -d` the image's own command; wait until it exits or has run SETTLE_S (its
+    state read, not shown), then read its logs, again only while it has printed nothing (so a
+    run shows one `docker logs`, whatever the machine's speed)."""
     run_container(name, image, [mount])
-    deadline = time.monotonic() + wait_s
+    started = time.monotonic()
     lines: list[str] = []
-    with collect() as ran:  # the logs read again and again: shown once, with how often
-        while time.monotonic() < deadline:
+    with collect() as ran:
+        while True:
             state = find_container(name)
-            lines = container_logs(name).strip().splitlines()
-            if state is None or state.status != "running":
-                break
-            if lines:
-                deadline = min(deadline, time.monotonic() + SETTLE_S)
+            running = state is not None and state.status == "running"
+            waited = time.monotonic() - started
+            if not running or waited >= SETTLE_S:
+                lines = container_logs(name).strip().splitlines()
+                if lines or not running or waited >= wait_s:
+                    break
             time.sleep(0.2)
     show_all(ran)
     state = find_container(name)
