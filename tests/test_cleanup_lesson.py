@@ -12,7 +12,7 @@ import labhelpers as lh
 from conftest import docker_cli
 from labhelpers.core import labels
 from labhelpers.core.sessions import SESSION_ID
-from labhelpers.engine import SESSION
+from labhelpers.engine import EVERYONE, MINE, SESSION, lab_resources
 from labhelpers.engine.system import UsageRow
 from labhelpers.lessons.cleanup import experiments as cv
 from labhelpers.lessons.cleanup import results as cr
@@ -156,3 +156,23 @@ def test_the_space_plot_names_everything_it_draws():
     assert names[5].startswith("the inventory's sizes") and "5MB" in names[5]
     assert len(plot_space(before, after).axes[0].get_legend().get_texts()) == 5
     figure.savefig(os.devnull, format="png")
+
+
+def test_what_the_learner_makes_from_the_labs_image_is_never_selected(
+    my_image, tmp_path, no_leftovers
+):
+    """A container run from the lab's image and images built FROM it (tagged and untagged) carry
+    the image's labels, owner mark included; the lab's mark names my-image, not them."""
+    (tmp_path / "Dockerfile").write_text(f"FROM {my_image}\nRUN touch /mine\n")
+    tagged, box = f"t99-derived-{SESSION_ID}", f"t99-box-{SESSION_ID}"
+    docker_cli("build", "-q", "-t", tagged, str(tmp_path))
+    untagged = docker_cli("build", "-q", "--no-cache", str(tmp_path)).stdout.strip()
+    docker_cli("run", "-d", "--name", box, my_image, "sleep", "infinity")
+    try:
+        found = lab_resources(MINE) + lab_resources(EVERYONE)
+        selected = {r.name for r in found} | {r.id for r in found}
+        assert box not in selected and f"{tagged}:latest" not in selected
+        assert untagged.split(":")[-1][:12] not in selected
+    finally:
+        docker_cli("rm", "-f", box, check=False)
+        docker_cli("image", "rm", "-f", tagged, untagged, check=False)
