@@ -64,10 +64,6 @@ class AppDirCase:
     left_in_source: tuple
     note: str = ""
 
-    @property
-    def app_py_seen(self) -> bool:
-        return "app.py" in self.seen_in_app
-
 
 @result
 class AppDirGrid(TableShown):
