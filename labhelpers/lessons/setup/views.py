@@ -24,8 +24,7 @@ class Sentence(str):
 
 # What facts_table can show: the fact, and the `docker info` command that prints it.
 _FACT_COMMANDS = {
-    "platform_kind": "the doctor's verdict, from `docker info` (Operating System, Kernel Version, "
-    "Security Options)",
+    "platform_kind": "the doctor's reading of `docker info`",
     "os_name": "docker info --format '{{.OperatingSystem}}'",
     "docker_root_dir": "docker info --format '{{.DockerRootDir}}'",
     "storage_driver": "docker info --format '{{.Driver}}'",
