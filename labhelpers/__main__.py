@@ -96,7 +96,6 @@ def _cleanup(args: argparse.Namespace) -> int:
 def _twin(args: argparse.Namespace) -> int:
     from . import twin
     from .core.errors import LabError
-
     from .engine import mode, name_plan
 
     folder = twin.course_root() / "notebooks"

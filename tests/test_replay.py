@@ -21,8 +21,8 @@ import labhelpers as lh
 from labhelpers import engine as eng
 from labhelpers import replay
 from labhelpers.core.errors import NotEnoughSpace, StaleRecording
-from labhelpers.core.sessions import SESSION_ID
 from labhelpers.core.results import result
+from labhelpers.core.sessions import SESSION_ID
 from labhelpers.engine import engine_step
 from labhelpers.engine.connection import client
 from labhelpers.replay import banners, codec, keys, modes, player, recorder, state

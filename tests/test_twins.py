@@ -23,7 +23,7 @@ import pytest
 from conftest import containers_snapshot, docker_cli, make_room_for
 from labhelpers import twin
 from labhelpers.core.errors import BadInput
-from labhelpers.core.labels import MANAGED
+from labhelpers.core.labels import MANAGED, is_lab_image, is_lab_owned
 
 NOTEBOOKS = sorted(p.stem for p in twin.NOTEBOOKS.glob("[0-9]*.ipynb"))
 RECORDINGS = os.environ.get("LABHELPERS_TWIN_RECORDINGS") or None
@@ -31,6 +31,37 @@ RECORDINGS = os.environ.get("LABHELPERS_TWIN_RECORDINGS") or None
 
 def _lines(*args: str) -> list[str]:
     return sorted(docker_cli(*args).stdout.splitlines())
+
+
+def _labs() -> dict:
+    """What the lab owns by its mark (the mark names the resource: containers run from a lab
+    image and images built FROM one inherit the image's mark but are not the lab's), by the
+    first field `snapshot` lists."""
+    mark = f'{{{{.Label "{MANAGED}"}}}}'
+    labs: dict = {"containers": set(), "volumes": set(), "images": set(), "networks": set()}
+    label = f"label={MANAGED}"
+    for line in _lines(
+        "ps", "-a", "--no-trunc", "--filter", label, "--format", "{{.ID}} {{.Names}} " + mark
+    ):
+        ident, name, value = ([*line.split(" ", 2), ""])[:3]
+        if is_lab_owned("container", name, {MANAGED: value}):
+            labs["containers"].add(ident)
+    for line in _lines("volume", "ls", "--filter", label, "--format", "{{.Name}} " + mark):
+        name, _, value = line.partition(" ")
+        if is_lab_owned("volume", name, {MANAGED: value}):
+            labs["volumes"].add(name)
+    image_format = "{{.ID}} {{.Repository}}:{{.Tag}} " + mark
+    for line in _lines("image", "ls", "--no-trunc", "--filter", label, "--format", image_format):
+        ident, tag, value = ([*line.split(" ", 2), ""])[:3]
+        if tag != "<none>:<none>" and is_lab_image({MANAGED: value}, [tag]):
+            labs["images"].add(ident)
+    for line in _lines(
+        "network", "ls", "--no-trunc", "--filter", label, "--format", "{{.ID}} {{.Name}} " + mark
+    ):
+        ident, name, value = ([*line.split(" ", 2), ""])[:3]
+        if is_lab_owned("network", name, {MANAGED: value}):
+            labs["networks"].add(ident)
+    return labs
 
 
 def snapshot(lab_too: bool = True) -> dict:
@@ -44,13 +75,7 @@ def snapshot(lab_too: bool = True) -> dict:
         "networks": _lines("network", "ls", "--no-trunc", "--format", "{{.ID}} {{.Name}}"),
     }
     if not lab_too:
-        label = f"label={MANAGED}"
-        lab = {
-            "containers": set(_lines("ps", "-aq", "--no-trunc", "--filter", label)),
-            "volumes": set(_lines("volume", "ls", "-q", "--filter", label)),
-            "images": set(_lines("image", "ls", "-q", "--no-trunc", "--filter", label)),
-            "networks": set(_lines("network", "ls", "-q", "--no-trunc", "--filter", label)),
-        }
+        lab = _labs()
         found = {
             kind: [line for line in lines if line.split()[0] not in lab[kind]]
             for kind, lines in found.items()

@@ -22,6 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from labhelpers.core.labels import is_lab_image, is_lab_owned
+
 __all__ = ["FILE_TEXT", "check", "fingerprint", "main", "plant", "remove", "unprefixed"]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,16 +55,14 @@ def fingerprint() -> dict:
 def _make_room() -> None:
     """The lab's own leftovers of the three names go (an earlier course run's `my-image`);
     anything else of those names is someone's: refuse, never touch it."""
-    from labhelpers.core.labels import MANAGED
-
     for kind, name in THINGS:
         inspect = ("inspect", "--type", "container") if kind == "container" else (kind, "inspect")
         labels = "{{json .Config.Labels}}" if kind != "volume" else "{{json .Labels}}"
         found = _docker(*inspect, "-f", labels, name, check=False)
         if found.returncode != 0:
             continue
-        managed = (json.loads(found.stdout or "null") or {}).get(MANAGED, "")
-        if managed != "true" and not managed.startswith("image:"):
+        labels = json.loads(found.stdout or "null") or {}
+        if not is_lab_owned(kind, name, labels) and not is_lab_image(labels, [name]):
             raise RuntimeError(f"this Engine already has a {kind} {name} of someone's: not ours")
         remove = {"container": ("rm", "-f", "-v"), "image": ("image", "rm", "-f")}
         _docker(*remove.get(kind, ("volume", "rm", "-f")), name)

@@ -16,8 +16,8 @@ import os
 import re
 import shutil
 import signal
-import sys
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path

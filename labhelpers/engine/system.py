@@ -4,8 +4,11 @@ only what this account made."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import platform
+
+from docker.errors import NotFound
 
 from ..core.commands import docker, show
 from ..core.labels import BASE_IMAGE_LABEL, MANAGED, OWNER, is_lab_image, is_lab_owned, is_mine
@@ -255,13 +258,8 @@ def cleanup(scope: str = MINE, include_base_image: bool = False) -> CleanupRepor
         command = show(docker(*_REMOVE[item.kind], target))
         base = item.name == OFFLINE_BASE_IMAGE  # asked for by name (it carries its own label)
         audit.removed(item.kind, item.name, {MANAGED: item.kind}, asked_by_learner=base)
-        try:
+        with contextlib.suppress(NotFound):  # gone meanwhile (a --rm, another cleanup)
             execute(command)
-        except Exception as exc:  # gone meanwhile (a container's --rm, another cleanup)
-            import docker as sdk
-
-            if not isinstance(exc, sdk.errors.NotFound):
-                raise
         forget(item.kind, item.id or item.name)
         commands.append(command.line())
         removed.append(Removed(item.kind, item.name, sizes.get((item.kind, item.name), 0)))

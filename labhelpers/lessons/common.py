@@ -9,6 +9,7 @@ import os
 from ..core.errors import BadInput
 from ..core.inputs import check_inside
 from ..core.results import result
+from ..core.table import Table, TableShown
 from ..core.units import si_exact
 from ..engine import (
     LESSON_IMAGE,
@@ -19,7 +20,6 @@ from ..engine import (
     find_volume,
     run_once,
 )
-from ..core.table import Table, TableShown
 
 __all__ = [
     "HERE",

@@ -1,0 +1,174 @@
+"""The learner who goes beyond the notebooks (issue 24): their own work made from the lab's must
+survive every twin, the lab's cleanup and notebook 99, byte for byte.
+
+Not a run of its own: the pipeline's twins(ENGINE) session plants it before the twins run and
+checks it after them.
+
+`plant` makes, on the Engine DOCKER_HOST names:
+  - the lab's images (the lesson image, as notebook 01 builds it) and every exercise's work, by
+    running each solution in notebooks/solutions/ as a learner types it;
+  - then, with the plain CLI and no lab mark of their own: an image built FROM each lab image
+    (tagged my-own-from-N) and one FROM the lesson image left untagged, a container run from each
+    lab image with a file written in its writable layer (my-own-run-N), a commit of one of them
+    (my-own-commit);
+and writes their fingerprint (ids, states, a checksum of each file) to STATE.
+`check` runs `python -m labhelpers cleanup --yes` and notebook 99 (whose panel a recording run
+presses), then compares the fingerprint: nothing of the learner's may differ. `remove` takes the
+learner's things away again (by the ids the fingerprint holds, never by a lab mark).
+
+    python -m tools.beyond plant|check|remove STATE_FILE
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import labhelpers as lh
+from labhelpers import engine as eng
+from labhelpers.core.labels import MANAGED
+from labhelpers.notebook import run_solution
+
+__all__ = ["check", "fingerprint", "main", "plant", "remove"]
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "notebooks" / "solutions"
+FILE = "/my-own.txt"
+# What a notebook's cells make ready before its exercise (the solution alone assumes them).
+PREPARE = {"03": lambda: lh.lifecycle.prepare_rescue()}
+
+
+def _docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run(["docker", *args], capture_output=True, text=True)
+    if check and done.returncode != 0:
+        raise RuntimeError(f"docker {' '.join(args)} failed: {done.stderr.strip()}")
+    return done
+
+
+def _lab_images() -> list[str]:
+    """The lab's images (tag or id) on this Engine, made by this account."""
+    return sorted(r.name for r in eng.lab_resources() if r.kind == "image")
+
+
+def _build_from(image: str, tag: str | None) -> str:
+    """A learner's image FROM IMAGE with one file of its own; its id."""
+    with tempfile.TemporaryDirectory(prefix="beyond-") as context:
+        (Path(context) / "Dockerfile").write_text(
+            f"FROM {image}\nRUN echo 'built by me from {image}' > {FILE}\n"
+        )
+        tagging = ["-t", tag] if tag else []
+        built = _docker("build", "-q", *tagging, context).stdout.strip().splitlines()
+    return built[-1].strip()
+
+
+def plant(state: Path) -> dict:
+    lesson = lh.ensure_lesson_image().tag
+    for solution in sorted(SOLUTIONS.glob("*.sh")):
+        print(f"beyond: the solution {solution.name}", flush=True)
+        PREPARE.get(solution.name[:2], lambda: None)()
+        run_solution(str(solution))
+    lab_images = _lab_images()
+    if not lab_images:
+        raise RuntimeError("the lab made no image to build from: nothing to go beyond")
+    made: dict = {"images": {}, "containers": []}
+    for n, image in enumerate(lab_images, 1):
+        made["images"][f"my-own-from-{n}"] = _build_from(image, f"my-own-from-{n}")
+        name = f"my-own-run-{n}"
+        _docker("run", "-d", "--name", name, "--entrypoint", "sleep", image, "infinity")
+        _docker("exec", name, "sh", "-c", f"echo 'mine, in {name}' > {FILE}")
+        made["containers"].append(name)
+    made["images"]["(untagged)"] = _build_from(lesson, None)
+    _docker("commit", made["containers"][0], "my-own-commit")
+    made["images"]["my-own-commit"] = _docker(
+        "image", "inspect", "-f", "{{.Id}}", "my-own-commit"
+    ).stdout.strip()
+    made["fingerprint"] = fingerprint(made)
+    state.write_text(json.dumps(made, indent=1))
+    return made
+
+
+def _sha(*argv: str) -> str:
+    return hashlib.sha256(_docker(*argv).stdout.encode()).hexdigest()
+
+
+def fingerprint(made: dict) -> dict:
+    """Ids, states and file checksums of what the learner made (missing things say so)."""
+    found: dict = {}
+    for name, ident in made["images"].items():
+        seen = _docker("image", "inspect", "-f", "{{.Id}}", ident, check=False)
+        if seen.returncode != 0:
+            found[name] = "missing"
+            continue
+        labels = _docker("image", "inspect", "-f", "{{json .Config.Labels}}", ident).stdout
+        file = _sha("run", "--rm", "--entrypoint", "cat", ident, FILE)
+        found[name] = {"id": seen.stdout.strip(), "file": file, "labels": json.loads(labels)}
+    for name in made["containers"]:
+        seen = _docker("inspect", "-f", "{{.Id}} {{.State.Status}} {{.Image}}", name, check=False)
+        if seen.returncode != 0:
+            found[name] = "missing"
+            continue
+        found[name] = {"inspect": seen.stdout.strip(), "file": _sha("exec", name, "cat", FILE)}
+    return found
+
+
+def check(state: Path) -> list[str]:
+    """What differs after cleanup and notebook 99."""
+    made = json.loads(state.read_text())
+    python = sys.executable
+    subprocess.run([python, "-m", "labhelpers", "cleanup", "--yes"], check=True)
+    with tempfile.TemporaryDirectory(prefix="beyond-99-") as record:
+        env = {**os.environ, "LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": record}
+        notebook = next((ROOT / "notebooks").glob("99-*.ipynb"))
+        run = [python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute"]
+        run += ["--output-dir", record, str(notebook)]
+        subprocess.run(run, check=True, env=env, cwd=notebook.parent, capture_output=True)
+    after = fingerprint(made)
+    before = made["fingerprint"]
+    problems = [
+        f"{name}: {before[name]} became {after.get(name)}"
+        for name in before
+        if after.get(name) != before[name]
+    ]
+    return problems
+
+
+def remove(state: Path) -> None:
+    if not state.is_file():
+        return
+    made = json.loads(state.read_text())
+    for name in made["containers"]:
+        _docker("rm", "-f", name, check=False)
+    for ident in reversed(list(made["images"].values())):
+        _docker("image", "rm", "-f", ident, check=False)
+    leftover = _docker("ps", "-aq", "--filter", f"label={MANAGED}").stdout.split()
+    if leftover:
+        print(f"beyond: {len(leftover)} containers with the lab's mark remain", file=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    if len(args) != 2 or args[0] not in ("plant", "check", "remove"):
+        print(__doc__.strip().splitlines()[-1].strip(), file=sys.stderr)
+        return 2
+    action, state = args[0], Path(args[1])
+    if action == "plant":
+        made = plant(state)
+        print(f"beyond: planted {len(made['images'])} images, {len(made['containers'])} containers")
+        return 0
+    if action == "remove":
+        remove(state)
+        return 0
+    problems = check(state)
+    for problem in problems:
+        print(f"beyond: {problem}", file=sys.stderr)
+    print(f"beyond: {'everything of the learner is as it was' if not problems else 'CHANGED'}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
