@@ -99,9 +99,7 @@ def _checks() -> Report:
     findings.append(Finding("Python", platform.python_version(), True, ""))
     findings.append(Finding("Docker SDK for Python", sdk_version(), True, ""))
     chosen, host = endpoint()
-    findings.append(
-        Finding("Engine address", f"{host or 'the default socket'} ({chosen})", True, "")
-    )
+    findings.append(Finding("Engine address", _address(chosen, host), True, ""))
     problem = why_unavailable()
     if problem is not None:
         findings.append(
@@ -145,9 +143,7 @@ def _checks() -> Report:
             "Image store",
             "containerd" if facts.containerd_snapshotter else "classic: the graph driver's layers",
             True,
-            "image sizes and `docker system df` count differently here; the notebooks say where"
-            if facts.containerd_snapshotter
-            else "",
+            "",
         )
     )
     findings.append(
@@ -165,7 +161,7 @@ def _checks() -> Report:
             "Base image",
             f"{choice.image} ({choice.source})",
             choice.present,
-            choice.reason
+            ""
             if choice.present
             else "run `sudo scripts/provision-engine` (builds it from Debian packages)",
             blocking=not choice.present,
@@ -200,26 +196,59 @@ PLATFORMS = {
     "docker-desktop": "Docker Desktop: the Engine runs in a Linux VM",
     "wsl2": "WSL 2: the Engine runs in the WSL 2 Linux VM",
     "rootless": "rootless Engine: its data root is in your home directory",
-    "in-a-container": "an Engine in a container of its own (Docker in Docker, or a classroom's "
-    "Engine for you): its files are in that container, not on this machine",
-    "remote": "an Engine on another host: its files are there, not on this machine",
+    "in-a-container": "in a container of its own (Docker in Docker): its files are there",
+    "remote": "on another host: its files are there",
 }
 
 
 def _platform(facts: EngineFacts, locality: Locality) -> str:
     classroom = os.environ.get("LABHELPERS_CLASSROOM", "")
     found = PLATFORMS[facts.platform_kind]
-    return f"{found} ({classroom})" if classroom else found
+    return f"{found}; in classroom {classroom}, your own Engine" if classroom else found
+
+
+_DEFAULT_SOCKETS = ("unix:///var/run/docker.sock", "unix:///run/docker.sock")
+
+
+def _address(chosen: str, host: str) -> str:
+    """Where the Engine is, as the learner would name it: the default socket, a socket under the
+    home folder or the runtime folder as `~/...` or `$XDG_RUNTIME_DIR/...`, another socket of this
+    machine as "a socket", another host by its address; and what chose it (DOCKER_HOST, a
+    context). A classroom's Engine is the learner's own."""
+    mine = " (your own, in this classroom)" if os.environ.get("LABHELPERS_CLASSROOM") else ""
+    if not host or host in _DEFAULT_SOCKETS:
+        return f"the default socket{mine}" + (f" ({chosen})" if host else "")
+    if host.startswith("unix://"):
+        path = host.removeprefix("unix://")
+        for folder, shown in ((os.environ.get("XDG_RUNTIME_DIR", ""), "$XDG_RUNTIME_DIR"),
+                              (os.path.expanduser("~"), "~")):  # fmt: skip
+            if folder and path.startswith(folder.rstrip("/") + "/"):
+                return f"{shown}/{path[len(folder.rstrip('/')) + 1 :]}{mine} ({chosen})"
+        return f"a socket on this machine{mine} ({chosen})"
+    return f"{host}{mine} ({chosen})"
+
+
+def _shown_folder(folder: str) -> str:
+    """FOLDER as the learner's terminal in the notebook's folder names it ($PWD, $PWD/notebooks,
+    ~/...), never as an absolute path of this machine."""
+    relative = os.path.relpath(folder)
+    if relative == ".":
+        return "$PWD"
+    if not relative.startswith(".."):
+        return f"$PWD/{relative}"
+    home = os.path.expanduser("~")
+    return "~/" + os.path.relpath(folder, home) if folder.startswith(home + "/") else "a folder"
 
 
 def _sharing(locality: Locality) -> Finding:
+    folder = _shown_folder(locality.folder)
     if locality.folders_shared:
-        return Finding("Folders", f"the Engine sees {locality.folder}", True, "")
+        return Finding("Folders", f"the Engine sees {folder}", True, "")
     if locality.folders_shared is None:
-        return Finding("Folders", "not probed", True, locality.detail)
+        return Finding("Folders", "not probed", True, "")
     return Finding(
         "Folders",
-        f"the Engine does not see {locality.folder}",
+        f"the Engine does not see {folder}",
         False,
         "bind mounts of this folder cannot work: share it with the Engine (Docker Desktop: "
         "Settings > Resources > File sharing), or run the course where the Engine runs; the "

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import docker_cli
-from labhelpers.core.labels import MANAGED
+from labhelpers.core.labels import MANAGED, mark
 from labhelpers.engine import find_volume
 from labhelpers.lessons.setup.exercise import VOLUME_NAME, check_first_volume
 from labhelpers.notebook import run_solution
@@ -36,7 +36,7 @@ def test_check_fails_on_an_untouched_engine_with_its_hint(untouched):
 
 
 def test_check_names_a_wrong_driver_label(untouched):
-    managed = f"{MANAGED}=true"
+    managed = f"{MANAGED}={mark('volume', NAME)}"
     docker_cli("volume", "create", "--label", managed, "--label", "storage-driver=zfs", NAME)
     verdict = check_first_volume()
     assert not verdict.passed and "says 'zfs'" in verdict.message
@@ -45,7 +45,14 @@ def test_check_names_a_wrong_driver_label(untouched):
 def test_check_names_a_missing_lab_label(untouched):
     docker_cli("volume", "create", NAME)
     verdict = check_first_volume()
-    assert not verdict.passed and "no io.labhelpers.managed=true label" in verdict.message
+    assert not verdict.passed
+    assert f"no {MANAGED}=volume:{NAME} label" in verdict.message
+
+
+def test_a_mark_naming_something_else_is_not_the_labs(untouched):
+    docker_cli("volume", "create", "--label", f"{MANAGED}=true", NAME)
+    verdict = check_first_volume()
+    assert not verdict.passed and f"{MANAGED}=volume:{NAME}" in verdict.message
 
 
 def test_the_solution_passes_the_check(untouched):

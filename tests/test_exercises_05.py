@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import labhelpers as lh
-from labhelpers.engine import cleanup
+from labhelpers.engine import SESSION, cleanup
 from labhelpers.notebook import run_solution
 
 NOTEBOOKS = Path(__file__).parent.parent / "notebooks"
@@ -37,7 +37,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(
 
     before = lh.named_volumes.check_backup(learners_backup)
     assert not before.passed and "no file" in before.message
-    assert "docker run" not in before.hint and "mount two things" in before.hint
+    assert "docker run" not in before.hint and "--rm" in before.hint
     assert "docker run --rm" in before.more and "/backup" in before.more
 
     learners_backup.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +49,7 @@ def test_the_check_fails_before_and_passes_after_the_solution(
     assert out == "This is my delta data\n"
     after = lh.named_volumes.check_backup(learners_backup)
     assert after.passed, after
-    cleanup(session_only=True)
+    cleanup(SESSION)
 
 
 def test_the_check_says_when_the_volume_is_missing(tmp_path, no_leftovers):

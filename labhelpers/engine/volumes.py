@@ -8,7 +8,7 @@ import json
 from ..core.commands import FAILS, docker, show
 from ..core.errors import BadInput
 from ..core.inputs import check_name
-from ..core.labels import MANAGED, is_lab_owned, is_mine, lab_labels
+from ..core.labels import MANAGED, OWNER, is_lab_owned, is_mine, lab_labels, owner
 from ..core.results import result
 from ..core.sessions import forget, note_made
 from . import audit
@@ -217,8 +217,9 @@ def try_remove_volume(name: str) -> RemoveAttempt:
 
 @engine_step("prune volumes")
 def prune_volumes(label: str) -> tuple:
-    """`docker volume prune -f --filter label=LABEL`: only volumes carrying LABEL can go (never
-    a learner's). Returns the names of the volumes the Engine deleted.
+    """`docker volume prune -f --filter label=LABEL --filter label=io.labhelpers.owner=ME`: only
+    volumes carrying LABEL and this account's owner mark can go (never a learner's, never another
+    account's on a shared Engine). Returns the names of the volumes the Engine deleted.
 
     Raises:
         BadInput: LABEL is not one of the lab's labels.
@@ -229,7 +230,9 @@ def prune_volumes(label: str) -> tuple:
             "the lab prunes only by one of its own labels (io.labhelpers.*).",
             "pass a label of the lab's.",
         )
-    pruned = execute(show(docker("volume", "prune", "-f", "--filter", f"label={label}")))
+    mine = f"label={OWNER}={owner()}"
+    command = show(docker("volume", "prune", "-f", "--filter", f"label={label}", "--filter", mine))
+    pruned = execute(command)
     return tuple(sorted(pruned.get("VolumesDeleted") or []))
 
 

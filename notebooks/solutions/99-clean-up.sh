@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
-# Exercise 99: remove every container and volume that notebook 07 made, selecting by label only.
+# Exercise 99: remove the containers the lab made for you, with the plain CLI; yours stay.
 set -eu
 
-filter="label=io.labhelpers.notebook=07-sharing-data"
+# 1. A container of your own from the lab's image, with no label: it inherits the image's.
+docker rm -f ex99-mine >/dev/null 2>&1 || true
+docker run -d --name ex99-mine my-image sleep infinity
 
-# Containers first (-v: with their anonymous volumes); a volume still in use cannot be removed.
-containers=$(docker ps -a -q --filter "$filter")
-if [ -n "$containers" ]; then
-  docker rm -f -v $containers
-fi
+# 2. Your containers (owner mark) with their managed mark; the lab's mark names the container.
+me="${LABHELPERS_OWNER:-$(id -un)@$(hostname)}"
+docker ps -a --filter "label=io.labhelpers.owner=$me" \
+  --format '{{.Names}} {{.Label "io.labhelpers.managed"}}' |
+  while read -r name mark; do
+    if [ "$mark" = "container:$name" ]; then docker rm -f -v "$name"; fi
+  done
 
-volumes=$(docker volume ls -q --filter "$filter")
-if [ -n "$volumes" ]; then
-  docker volume rm $volumes
-fi
-
-# The evidence: both lists are empty now.
-docker ps -a --filter "$filter"
-docker volume ls --filter "$filter"
+# 3. ex99-mine is still there: its mark names the image, not itself.
+docker ps -a --filter name=ex99-mine --format '{{.Names}} {{.Label "io.labhelpers.managed"}}'

@@ -1,44 +1,59 @@
-"""Exercise 99: remove one notebook's containers and volumes with the plain CLI, by label. The
-check lists what is left; it removes nothing."""
+"""Exercise 99: with the plain CLI, remove every container the lab made for you, and keep a
+container of your own run from the lab's image. The check lists what is left; it removes nothing."""
 
 from __future__ import annotations
 
-from ...core.echo import announce, cli
-from ...core.labels import MANAGED, NOTEBOOK
-from ...engine import list_containers, list_volumes
+from ...core.labels import MANAGED, OWNER, is_mine, owner
+from ...engine import LESSON_IMAGE, engine_step, list_containers
 from ...teaching import CheckResult, exercise_check, not_yet, passed
-from ...core.table import short_name
 
-__all__ = ["check_cli_cleanup"]
+__all__ = ["MINE_NAME", "check_cli_cleanup"]
 
-CLI_TITLE = "Clean up one notebook with the CLI"
+MINE_NAME = "ex99-mine"
+CLI_TITLE = "Remove the lab's containers, keep yours"
 
 
 @exercise_check(CLI_TITLE)
-def check_cli_cleanup(notebook: str = "07-sharing-data") -> CheckResult:
-    """Is no container and no volume labelled as made by NOTEBOOK left?"""
-    flag = f"label={NOTEBOOK}={notebook}"
-    announce(cli("ps", "-a", "-q", "--filter", flag))
-    announce(cli("volume", "ls", "-q", "--filter", flag))
-    wanted = [f"{MANAGED}=true", f"{NOTEBOOK}={notebook}"]
-    containers = [c.name for c in list_containers(label=wanted)]
-    volumes = [v.name for v in list_volumes(label=wanted)]
-    if containers:
+def check_cli_cleanup(mine: str = MINE_NAME) -> CheckResult:
+    """Is no container the lab made for this account left, while MINE (the learner's own, run
+    from the lab's image) still is?"""
+    return _check(mine, LESSON_IMAGE)
+
+
+@engine_step("check what is left", names={"image": "image"})
+def _check(mine: str, image: str) -> CheckResult:
+    containers = list_containers()
+    own = next((c for c in containers if c.name == mine), None)
+    left = [c.name for c in containers if c.lab_owned and is_mine(c.labels)]
+    fmt = "--format '{{.Names}} {{.Label \"" + MANAGED + "\"}}'"
+    listing = f"docker ps -a --filter label={OWNER}={owner()} {fmt}"
+    if own is None:
         return not_yet(
             CLI_TITLE,
-            f"{len(containers)} container(s) from {notebook} are still there: "
-            f"{', '.join(containers)}.",
-            "list only their ids with a label filter, and hand that list to the remove command "
-            "(`$(...)` in the shell); containers first, since a volume in use cannot go.",
-            more=f"docker rm -f -v $(docker ps -a -q --filter {flag}), then docker volume rm "
-            f"$(docker volume ls -q --filter {flag})",
+            f"there is no container {mine}: start it first (`docker run -d --name {mine} "
+            f"{image} sleep infinity`); if you did, your removal took it.",
+            f"{mine} inherits the image's labels, your owner mark among them: an owner filter "
+            "alone selects it too.",
+            f"list names beside their marks (`{listing}`) and remove only the lines whose mark "
+            "is container:THEIR-NAME.",
         )
-    if volumes:
+    if not own.labels.get(MANAGED, "").startswith("image:"):
         return not_yet(
             CLI_TITLE,
-            f"its containers are gone, but {len(volumes)} volume(s) are left: "
-            f"{', '.join(short_name(v) for v in volumes)}.",
-            "the same label filter works for `docker volume ls`.",
-            more=f"docker volume rm $(docker volume ls -q --filter {flag})",
+            f"{mine} was not run from {image}, so it shows nothing about inherited marks.",
+            f"remove it and run it again from {image}, with no --label.",
         )
-    return passed(CLI_TITLE, f"nothing labelled {NOTEBOOK}={notebook} is left.")
+    if left:
+        return not_yet(
+            CLI_TITLE,
+            f"{len(left)} container(s) the lab made for you are still there: {', '.join(left)}.",
+            f"list your containers with their {MANAGED} mark (a --filter and a --format); the "
+            "lab's are those whose mark names the container itself.",
+            f"`{listing} | while read -r name mark; do "
+            '[ "$mark" = "container:$name" ] && docker rm -f -v "$name"; done`',
+        )
+    return passed(
+        CLI_TITLE,
+        f"none of the lab's containers is left, and {mine} (marked "
+        f"{own.labels.get(MANAGED)}) is still yours: remove it with `docker rm -f {mine}`.",
+    )

@@ -1,33 +1,27 @@
-"""Notebook 99: list what the lab created (by label) with sizes, remove it, report the space
-reclaimed, and show that nothing without the lab's label was touched.
-
-The proof is a before/after comparison of everything that does NOT carry the lab's `managed`
-label: containers (id, name, state), volumes, images (`docker image ls`: id and tags) and
-networks. Removal itself is `labhelpers.engine.cleanup`, which selects by label only.
+"""Notebook 99: what a cleanup would remove (the lab's resources, by its marks, with sizes), why a
+container run from the lab's image stays the learner's (labels are inherited, marks name one
+resource), and the removal itself with the space it gave back and the proof that nothing else
+changed. The selection is `labhelpers.engine.lab_resources(scope)` and the removal
+`labhelpers.engine.cleanup(scope)`: the lab's marks only, by default only this account's work.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
-
-from ...core.echo import announce, cli, quiet
-from ...core.labels import MANAGED, NOTEBOOK, SESSION, SESSION_ID
 from ...engine import (
     LESSON_IMAGE,
+    MINE,
     cleanup,
     create_container,
     disk_usage,
     engine_facts,
     engine_step,
-    ensure_lesson_image,
     find_image,
     image_sizes,
+    lab_resources,
     list_containers,
     list_images,
     list_networks,
     list_volumes,
-    real,
     remove_created_container,
 )
 from .results import CleanupResult, InheritedLabels, Inventory, LabItem, Snapshot, Space, Thing
@@ -40,129 +34,80 @@ __all__ = [
     "unlabelled_snapshot",
 ]
 
-LABEL = f"label={MANAGED}=true"
-IMAGE_LABEL = f"label={MANAGED}"  # images: managed=image:TAG (see labhelpers.core.labels)
 
-
-# --- what the lab has in the Engine -------------------------------------------------------------
-
-
-def _in_session(labels: dict, session_only: bool) -> bool:
-    return not session_only or labels.get(SESSION) == SESSION_ID
-
-
-def _notebook(labels: dict) -> str:
-    return labels.get(NOTEBOOK, "(no label)")
-
-
-def _own_image_bytes(row, store: str, image_id: str) -> int:
+def _own_image_bytes(row, store: str) -> int:
     """An image's own bytes: its size minus what it shares with other images (`docker system
     df -v`: SIZE - SHARED SIZE), -1 when the Engine does not say. With the containerd image store
-    SIZE also holds the image's compressed content, which SHARED SIZE never counts as shared, so
-    this takes its unpacked layers (`docker image ls --tree`) minus the shared ones instead."""
+    SIZE also holds the compressed content, which SHARED SIZE never counts as shared, so this
+    takes its unpacked layers (`docker image ls --tree`) minus the shared ones instead."""
     if row is None or row.shared_bytes < 0:
         return -1
     if store != "containerd":
         return row.size_bytes - row.shared_bytes
-    # by id: a tag read back from the Engine is already a real name (one of an earlier plan's,
-    # say `my-image` where the course now uses `lab-my-image`), never to be mapped again
-    unpacked = image_sizes(image_id).unpacked_bytes if image_id else -1
+    unpacked = image_sizes(row.id).unpacked_bytes  # by id: never a name to map
     return max(unpacked - row.shared_bytes, 0) if unpacked >= 0 else -1
 
 
-@engine_step("list the lab's resources with sizes")
-def inventory(session_only: bool = False) -> Inventory:
-    """`docker ps -a -s`, `docker volume ls`, `docker image ls` and `docker network ls`, each
-    filtered on the lab's label (and this session's, if `session_only`), sizes from
+@engine_step("list what a cleanup would remove")
+def inventory(scope: str = MINE) -> Inventory:
+    """The lab's resources a cleanup of SCOPE would remove (`lab_resources`: MINE, what this
+    account made; EVERYONE, every account's; SESSION, this kernel's), with their sizes from
     `docker system df -v` (an image's: its unpacked layers that no other image shares)."""
     store = engine_facts().image_store
-    session = [f"label={SESSION}={SESSION_ID}"] if session_only else []
-    flags = [arg for f in [LABEL, *session] for arg in ("--filter", f)]
-    image_flags = [arg for f in [IMAGE_LABEL, *session] for arg in ("--filter", f)]
-    for argv in (
-        ["ps", "-a", "-s", *flags],
-        ["volume", "ls", *flags],
-        ["image", "ls", *image_flags],
-        ["network", "ls", *flags],
-    ):
-        announce(cli(*argv))
-    with quiet():
-        usage = disk_usage()
-        sized = {}  # image id: its own bytes
-        for image in list_images():
-            if image.lab_owned and _in_session(image.labels, session_only):
-                row = next((r for r in usage.rows if r.kind == "image" and r.id == image.id), None)
-                sized[image.id] = _own_image_bytes(row, store, image.id)
+    rows = disk_usage().rows
     items = []
-    for row in sorted(usage.rows, key=lambda r: r.name):
-        if row.kind == "container" and row.lab_owned and _in_session(row.labels, session_only):
-            items.append(LabItem("container", row.name, _notebook(row.labels), row.size_bytes))
-    volume_sizes = {r.name: r.size_bytes for r in usage.rows if r.kind == "volume"}
-    for volume in list_volumes():
-        if volume.lab_owned and _in_session(volume.labels, session_only):
-            size = volume_sizes.get(volume.name, -1)  # volumes with driver options are left out
-            items.append(LabItem("volume", volume.name, _notebook(volume.labels), size))
-    for image in sorted(list_images(), key=lambda i: (sorted(i.tags) or ["~"])[0]):
-        if image.id in sized:
-            name = ", ".join(sorted(image.tags)) or f"<none> ({image.id})"
-            items.append(LabItem("image", name, _notebook(image.labels), sized[image.id]))
-    for network in list_networks():
-        if network.lab_owned and _in_session(network.labels, session_only):
-            items.append(LabItem("network", network.name, _notebook(network.labels), -1))
-    return Inventory(tuple(items), session_only, store)
+    for found in lab_resources(scope):
+        if found.kind == "image":
+            row = next((r for r in rows if r.kind == "image" and r.id.startswith(found.id)), None)
+            size = _own_image_bytes(row, store)
+        else:
+            row = next((r for r in rows if (r.kind, r.name) == (found.kind, found.name)), None)
+            size = row.size_bytes if row is not None and found.kind != "network" else -1
+        items.append(LabItem(found.kind, found.name, size, found.owner))
+    return Inventory(tuple(items), scope, store)
 
 
-# --- labels are inherited ----------------------------------------------------------------------
-
-
-@engine_step("show that a container inherits its image's labels")
+@engine_step(
+    "show that a container inherits its image's labels",
+    names={"image": "image", "name": "container"},
+)
 def label_inheritance(image: str = LESSON_IMAGE, name: str = "label-probe") -> InheritedLabels:
-    """`docker create --name NAME IMAGE` with no --label, `docker inspect` its labels, then
-    `docker rm NAME`. The image is built first if missing (quietly)."""
-    name, image = real(name), real(image, "image")  # the result names them as the Engine does
-    with contextlib.redirect_stdout(io.StringIO()):
-        ensure_lesson_image(tag=image)
+    """`docker create --name NAME IMAGE` with no --label, its labels read back, `docker rm NAME`;
+    each label beside whether the image carries it too."""
     created = create_container(name, image, labelled=False)  # no labels passed, on purpose
     remove_created_container(name, created.id)
     found = find_image(image)
     on_image = found.labels if found is not None else {}
-    rows = tuple(
-        (key, value, on_image.get(key) == value) for key, value in sorted(created.labels.items())
-    )
-    return InheritedLabels(name, image, cli("create", "--name", name, image), rows)
+    rows = tuple((k, v, on_image.get(k) == v) for k, v in sorted(created.labels.items()))
+    return InheritedLabels(name, image, rows)
 
 
-# --- everything else: the proof ----------------------------------------------------------------
-
-
-@engine_step("list everything without the lab's label")
-def unlabelled_snapshot() -> Snapshot:
-    """Containers (id, name, state), volumes, images (as `docker image ls` lists them: id, tags)
-    and networks that do NOT carry the lab's label. Reading only."""
-    announce(cli("ps", "-a", "--format", "{{.ID}} {{.Names}} {{.State}} {{.Labels}}"))
-    announce(cli("volume", "ls", "--format", "{{.Name}} {{.Labels}}"))
-    announce(cli("image", "ls", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"))
-    announce(cli("network", "ls", "--format", "{{.ID}} {{.Name}} {{.Labels}}"))
+@engine_step("list everything the cleanup leaves")
+def unlabelled_snapshot(scope: str = MINE) -> Snapshot:
+    """Every container (id, name, state), volume, image (id, tags) and network that a cleanup of
+    SCOPE does not select. Reading only."""
+    selected = {(r.kind, r.name) for r in lab_resources(scope)}
+    image_ids = tuple(r.id for r in lab_resources(scope) if r.kind == "image")
     things = [
-        Thing("container", c.id, c.name, c.state) for c in list_containers() if not c.lab_owned
+        Thing("container", c.id, c.name, c.state)
+        for c in list_containers()
+        if ("container", c.name) not in selected
     ]
-    things += [Thing("volume", v.name, v.name, "") for v in list_volumes() if not v.lab_owned]
+    things += [Thing("volume", v.name, v.name, "") for v in list_volumes()
+               if ("volume", v.name) not in selected]  # fmt: skip
     things += [
         Thing("image", i.id, ", ".join(sorted(i.tags)) or "<none>", "")
         for i in list_images()
-        if not i.lab_owned
+        if not any(i.id.startswith(x) or x.startswith(i.id) for x in image_ids)
     ]
-    things += [Thing("network", n.id, n.name, "") for n in list_networks() if not n.lab_owned]
+    things += [Thing("network", n.id, n.name, "") for n in list_networks()
+               if ("network", n.name) not in selected]  # fmt: skip
     return Snapshot(tuple(sorted(things, key=lambda t: (t.kind, t.name, t.id))))
-
-
-# --- space -------------------------------------------------------------------------------------
 
 
 @engine_step("measure the Engine's disk usage")
 def space(moment: str) -> Space:
-    """`docker system df`: its four lines (images, containers, volumes, build cache), as the
-    Engine reports them. MOMENT names the bar ("before")."""
+    """`docker system df`: its four lines (images, containers, volumes, build cache)."""
     usage = disk_usage()
     return Space(
         moment,
@@ -174,36 +119,22 @@ def space(moment: str) -> Space:
     )
 
 
-# --- removal ------------------------------------------------------------------------------------
-
-
-def _match(kind: str, name: str, listed: tuple) -> LabItem:
-    """The inventory row of a resource the cleanup removed (an image by any of its tags or id)."""
+def _sized(kind: str, name: str, listed: tuple) -> LabItem:
+    """The inventory's row of a resource the cleanup removed (an image by a tag or its id)."""
     for item in listed:
-        if item.kind != kind:
-            continue
-        if item.name == name:
+        if item.kind == kind and (item.name == name or name.startswith(item.name)):
             return item
-        if kind == "image":
-            digest = name.split(":")[-1][:12] if name.startswith("sha256:") else ""
-            if name in item.name.split(", ") or (digest and f"({digest})" in item.name):
-                return item
-    label = f"<none> ({name.split(':')[-1][:12]})" if name.startswith("sha256:") else name
-    return LabItem(kind, label, "?", -1)
+    return LabItem(kind, name, -1)
 
 
 @engine_step("remove the lab's resources")
-def remove_lab_resources(session_only: bool = False) -> CleanupResult:
-    """List the lab's resources (the inventory), then remove everything with the lab's label (and
-    this session's, if asked) with `labhelpers.engine.cleanup`; each removed resource keeps the
-    size the inventory gave it."""
-    listed = inventory(session_only)
-    with quiet():
-        before = space("before")
-    report = cleanup(session_only=session_only)
-    with quiet():
-        after = space("after")
-    removed = tuple(_match(r.kind, r.name, listed.items) for r in report.removed)
-    return CleanupResult(
-        removed, report.reclaimed_bytes, report.commands, listed.total_bytes, before, after
-    )
+def remove_lab_resources(scope: str = MINE) -> CleanupResult:
+    """What `inventory(scope)` lists, removed with `labhelpers.engine.cleanup(scope)`; each
+    removed resource keeps the size the inventory gave it, the space reclaimed is measured, and
+    everything else is compared before and after."""
+    listed = inventory(scope)
+    before, others = space("before"), unlabelled_snapshot(scope)
+    report = cleanup(scope)
+    after, proof = space("after"), others.compare(unlabelled_snapshot(scope))
+    removed = tuple(_sized(r.kind, r.name, listed.items) for r in report.removed)
+    return CleanupResult(removed, report.reclaimed_bytes, listed.total_bytes, before, after, proof)

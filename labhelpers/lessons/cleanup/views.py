@@ -1,10 +1,11 @@
-"""Notebook 99's picture: the Engine's disk use before and after, from two Space results."""
+"""Notebook 99's picture: the Engine's disk use before and after a cleanup (two Space results)."""
 
 from __future__ import annotations
 
 from ...core.units import si
+from .results import Space
 
-__all__ = ["space_figure"]
+__all__ = ["plot_space"]
 
 _COLOURS = {
     "images": "#9db4d0",
@@ -14,7 +15,7 @@ _COLOURS = {
 }
 
 
-def space_figure(before, after, own_bytes: int | None = None):
+def plot_space(before: Space, after: Space, own_bytes: int | None = None):
     """Two stacked bars, one segment per line of `docker system df`: the Engine's disk use
     before and after the cleanup. What went is the difference of the two totals (measured), the
     same figure the cleanup reports, drawn hatched on top of the "after" bar; OWN_BYTES (what the

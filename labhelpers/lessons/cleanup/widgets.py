@@ -1,77 +1,71 @@
-"""Notebook 99's panel: remove everything the lab made on a button, and keep what it removed."""
+"""Notebook 99's panel: the lab's removal behind a button. Running the cell removes nothing; a
+press removes what the inventory above listed and shows what went, the space reclaimed (with the
+figure) and the proof that nothing else changed. A run that records the course (the pipeline's
+live run, `tools.record`) presses it: CI must leave the Engine as it found it."""
 
 from __future__ import annotations
 
-from ...core.errors import LabError
-from ...core.table import Table, pre
+import base64
+
+from ...core.table import pre
+from ...replay.recorder import recording_dir
 from ...widgets import run_quietly, vbox
-from . import experiments
+from .experiments import MINE, remove_lab_resources
 from .results import CleanupResult
+from .views import plot_space
 
 __all__ = ["CleanupPanel", "cleanup_panel"]
 
 
-class CleanupPanel:
-    """A button that removes everything with the lab's label, and a pane showing the commands,
-    what went and the space reclaimed. `last` is the most recent removal (None until one ran)."""
+def _png(figure) -> str:
+    from IPython.core.pylabtools import print_figure
 
-    def __init__(self, session_only: bool) -> None:
+    data = base64.b64encode(print_figure(figure, "png")).decode("ascii")
+    return f"<img src='data:image/png;base64,{data}' alt='disk use before and after'>"
+
+
+class CleanupPanel:
+    """A button that removes what a cleanup of `scope` selects, and a pane showing the commands,
+    what went, the space reclaimed and the proof. `last` is the latest removal (None before)."""
+
+    def __init__(self, scope: str) -> None:
         import ipywidgets as w
 
-        self.session_only = session_only
+        self.scope = scope
         self.last: CleanupResult | None = None
+        everyone = " on this Engine, every account's" if scope == "everyone" else ""
         self.button = w.Button(
-            description="Remove everything the lab made",
+            description=f"Remove what the lab made{everyone}",
             button_style="danger",
+            icon="trash",
             layout=w.Layout(width="max-content"),
         )
-        # An HTML pane, so that the notebook's stored output does not change from run to run.
-        self.shown = w.HTML()
-        self.button.on_click(self.remove)
+        self.shown = w.HTML("<p>Nothing removed yet: the button removes what the table lists.</p>")
+        self.button.on_click(self.press)
         self.widget = vbox([self.button, self.shown], "a button that removes what the lab made")
 
-    def remove(self, *_: object) -> CleanupResult | None:
-        """Remove the lab's resources now (what the button does)."""
-        outcome, printed = run_quietly(experiments.remove_lab_resources, self.session_only)
+    def press(self, *_: object) -> CleanupResult | None:
+        """Remove now (what the button does); returns what went."""
+        self.button.disabled = True
+        outcome, printed = run_quietly(remove_lab_resources, self.scope)
+        self.button.disabled = False
         if outcome is None:
             self.shown.value = pre(printed)
             return None
         self.last = outcome
-        self.shown.value = pre(printed) + outcome.table()._repr_html_()
+        figure = plot_space(outcome.before, outcome.after, outcome.inventory_bytes)
+        self.shown.value = pre(printed) + outcome._repr_html_() + _png(figure)
         return outcome
-
-    def preview(self) -> None:
-        """Show what the button would remove (the inventory), and remove nothing."""
-        listed, printed = run_quietly(experiments.inventory, self.session_only)
-        table = listed.table()._repr_html_() if listed is not None else ""
-        self.shown.value = pre(printed + "\nPress the button to remove these:") + table
-
-    def last_cleanup(self) -> Table:
-        """The table of this panel's most recent removal.
-
-        Raises:
-            LabError: nothing has been removed through this panel yet.
-        """
-        if self.last is None:
-            raise LabError(
-                "Nothing has been removed yet in this notebook.",
-                "the panel above was made with remove_now=False and its button not pressed.",
-                "press the button above, or run the panel's cell with remove_now=True.",
-            )
-        return self.last.table()
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def cleanup_panel(remove_now: bool = True, session_only: bool = False) -> CleanupPanel:
-    """A button that removes everything with the lab's label and shows what went and the space
-    reclaimed (`panel.last_cleanup()` shows it again). With `remove_now` it removes at once
-    (so the notebook runs unattended); otherwise it lists what would go and waits for the
-    button."""
-    panel = CleanupPanel(session_only)
-    if remove_now:
-        panel.remove()
-    else:
-        panel.preview()
+def cleanup_panel(scope: str = MINE) -> CleanupPanel:
+    """The removal on a button: running the cell removes nothing. SCOPE: MINE (what this account
+    made, the default) or EVERYONE (every account's lab work on this Engine: an instructor's).
+    A recording run presses it at once (a learner never records)."""
+    panel = CleanupPanel(scope)
+    if recording_dir():
+        panel.press()
     return panel

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ...core.errors import CommandFailed
-from ...engine import LESSON_IMAGE, find_volume, real
+from ...engine import LESSON_IMAGE, engine_step, find_volume
 from ...teaching import CheckResult, exercise_check, not_yet, passed
 from ..common import read_volume_file
 from .experiments import WORKSPACE
@@ -24,18 +24,20 @@ def check_backup(
     """Exercise 05: is there a copy of the volume's file.txt on this machine at `backup`, with the
     same content? (Run from the notebooks folder, `backup` is notebooks/workspace/backup/file.txt.)
     """
-    volume = real(volume, "volume")  # the messages name it as this Engine has it
-    title = f"Back up file.txt from {volume}"  # BACKUP_TITLE, for the volume checked
+    return _check(Path(backup), volume, LESSON_IMAGE)
+
+
+@engine_step("check the backup", names={"volume": "volume", "image": "image"})
+def _check(target: Path, volume: str, image: str) -> CheckResult:
+    title = f"Back up file.txt from {volume}"
     hint = (
-        "a throw-away container (`--rm`) can mount two things at once: the volume (read-only "
-        "is enough) and a folder of this machine; a `cp` inside it copies from one to the other. "
-        'Run it as you (`--user "$(id -u):$(id -g)"`), so the copy belongs to you, not to root.'
+        "a `--rm` container can mount the volume and a folder of this machine, and `cp` "
+        'between them (`--user "$(id -u):$(id -g)"`: the copy is yours).'
     )
     more = (
         "in a terminal in the notebooks folder: `mkdir -p workspace/backup`, then `docker run "
         f'--rm --user "$(id -u):$(id -g)" -v {volume}:/app:ro -v "$PWD/workspace/backup:/backup" '
-        f"{real(LESSON_IMAGE, 'image')} cp /app/file.txt /backup/` (or `docker cp` from a "
-        "container that mounts the volume)."
+        f"{image} cp /app/file.txt /backup/`."
     )
     if find_volume(volume) is None:
         return not_yet(
@@ -43,11 +45,10 @@ def check_backup(
             f"there is no volume '{volume}'.",
             "run the notebook's cells from the top: they create it and write file.txt.",
         )
-    target = Path(backup)
     if not target.is_file():
         return not_yet(title, f"there is no file {target} on this machine yet.", hint, more)
     try:
-        original = read_volume_file(volume, "file.txt").text
+        original = read_volume_file(volume, "file.txt", image).text
     except CommandFailed:
         return not_yet(
             title,

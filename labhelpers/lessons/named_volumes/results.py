@@ -1,12 +1,13 @@
-"""What notebook 05's experiments return, and how each shows as a table."""
+"""What notebook 05's experiments return, and how each shows as a table. Verdicts are fields and
+properties (tests read those, never the sentences)."""
 
 from __future__ import annotations
 
 import html
 
 from ...core.results import result
-from ...core.units import si
 from ...core.table import Table, TableShown, yes_no
+from ...core.units import si, signed_bytes
 
 __all__ = [
     "AppDirCase",
@@ -17,21 +18,23 @@ __all__ = [
     "LayerChanges",
     "PruneReport",
     "PruneRow",
-    "SpaceSnapshot",
     "SurvivalResult",
     "VolumeUsage",
     "VolumeUsageReport",
-    "WritableLayer",
+    "WriteSpace",
 ]
 
 
 @result
 class LayerChanges(TableShown):
-    """`docker diff NAME`: what the container's writable layer holds (the Engine layer's
-    DiffEntry rows: kind A/C/D and path)."""
+    """`docker diff NAME`: what the container's writable layer holds (kind A/C/D and path)."""
 
     container: str
     entries: tuple
+
+    @property
+    def paths(self) -> tuple:
+        return tuple(d.path for d in self.entries)
 
     def table(self) -> Table:
         return Table(["", "path"], [(d.kind, d.path) for d in self.entries])
@@ -39,29 +42,26 @@ class LayerChanges(TableShown):
 
 @result
 class CopyResult:
-    """`docker cp CONTAINER:PATH DEST/`: a file copied out of a container to this machine."""
+    """`docker cp CONTAINER:PATH DEST/`: a file copied out of a container, read back here."""
 
     container: str
     source: str
-    host_path: str
+    host_path: str  # relative to the notebook's folder
     size_bytes: int
-    command: str
-    text: str  # the copy's content as read back from this machine's disk (or why it is not shown)
+    text: str
 
     def __repr__(self) -> str:
-        head = f"copied {self.container}:{self.source} -> {self.host_path} ({si(self.size_bytes)})"
-        return f"{head}\nread back from {self.host_path} on this machine:\n{self.text}"
+        return f"{self.host_path} on this machine ({si(self.size_bytes)}):\n{self.text}"
 
 
 @result
 class AppDirCase:
-    """One way of mounting something over the image's /app, and what the container saw there
-    (`note`: why nothing was listed, when the case was not run or its container not started)."""
+    """One thing mounted over the image's /app: what a container saw there, what the volume or
+    folder held afterwards, and why nothing was listed (`note`) where it was not."""
 
     setup: str
-    command: str
     seen_in_app: tuple
-    left_in_source: str
+    left_in_source: tuple
     note: str = ""
 
 
@@ -71,19 +71,15 @@ class AppDirGrid(TableShown):
 
     cases: tuple
 
+    def case(self, setup: str) -> AppDirCase:
+        return next(c for c in self.cases if c.setup == setup)
+
     def table(self) -> Table:
         return Table(
-            ["over /app", "ls -A /app shows", "app.py there?", "the volume/folder afterwards"],
-            [
-                (
-                    c.setup,
-                    f"({c.note})" if c.note else " ".join(c.seen_in_app) or "(empty)",
-                    "" if c.note else yes_no("app.py" in c.seen_in_app),
-                    c.left_in_source,
-                )
-                for c in self.cases
-            ],
-        )
+            ["over /app", "ls -A /app shows"],
+            [(c.setup, f"({c.note})" if c.note else " ".join(c.seen_in_app) or "(empty)")
+             for c in self.cases],
+        )  # fmt: skip
 
 
 @result
@@ -92,10 +88,9 @@ class AppRun:
 
     container: str
     over_app: str
-    status: str
+    status: str  # running, exited, "not run"
     exit_code: int
     first_log_line: str
-    command: str
 
 
 @result
@@ -106,18 +101,13 @@ class AppRuns(TableShown):
 
     def table(self) -> Table:
         return Table(
-            ["container", "over /app", "status", "exit code", "first line (stdout, else stderr)"],
+            ["over /app", "status", "exit code", "its first line (warnings left out)"],
             [
-                (
-                    r.container,
-                    r.over_app,
-                    r.status,
-                    "" if r.status == "running" else r.exit_code,
-                    r.first_log_line,
-                )
+                (r.over_app, r.status, "" if r.status == "running" else r.exit_code,
+                 r.first_log_line)
                 for r in self.runs
             ],
-        )
+        )  # fmt: skip
 
 
 @result
@@ -149,14 +139,37 @@ class VolumeUsageReport(TableShown):
 
 
 @result
-class SpaceSnapshot:
-    """A container's writable layer and a volume's size, measured at one moment."""
+class WriteSpace(TableShown):
+    """Data written under a volume's mount point, and where the Engine counts it: the container's
+    writable layer (`docker ps -s`) and the volume (`docker system df -v`), before and after."""
 
-    moment: str
     container: str
-    writable_layer_bytes: int
     volume: str
-    volume_bytes: int
+    written_bytes: int
+    layer_before: int
+    layer_after: int
+    volume_before: int
+    volume_after: int
+
+    @property
+    def in_volume(self) -> bool:
+        """Did the volume grow by exactly the bytes written?"""
+        return self.volume_after - self.volume_before == self.written_bytes
+
+    @property
+    def layer_grew_bytes(self) -> int:
+        return self.layer_after - self.layer_before
+
+    def table(self) -> Table:
+        rows = [
+            ("writable layer (docker ps -s)", self.layer_before, self.layer_after),
+            (f"{self.volume} (docker system df -v)", self.volume_before, self.volume_after),
+        ]  # fmt: skip
+        return Table(
+            ["", "before", "after", "change"],
+            [(what, f"{a:,} B", f"{b:,} B", signed_bytes(b - a)) for what, a, b in rows],
+            caption=f"{self.container} wrote {self.written_bytes:,} B under the volume's mount",
+        )
 
 
 @result
@@ -171,7 +184,7 @@ class PruneRow:
 
 @result
 class PruneReport(TableShown):
-    """Which of four kinds of volume `docker volume prune` removed on this Engine."""
+    """Which of four kinds of volume a plain `docker volume prune` removed on this Engine."""
 
     engine_version: str
     api_version: str
@@ -179,33 +192,32 @@ class PruneReport(TableShown):
 
     @property
     def named_unused_removed(self) -> bool:
-        return any(
-            r.removed_by_prune
-            for r in self.rows
-            if r.kind == "named" and not r.used_by_stopped_container
-        )
+        return any(r.removed_by_prune for r in self.rows if r.kind == "named")
+
+    @property
+    def anonymous_removed(self) -> bool:
+        return any(r.removed_by_prune for r in self.rows if r.kind == "anonymous")
 
     def verdict(self) -> str:
-        """One sentence on what prune did to an unused named volume on this Engine."""
-        if self.named_unused_removed:
-            return (
-                f"On this Engine ({self.engine_version}, API {self.api_version}) a plain "
-                "`docker volume prune` removes unused named volumes too."
-            )
-        return (
-            f"On this Engine ({self.engine_version}, API {self.api_version}) a plain "
-            "`docker volume prune` keeps named volumes: add --all to remove unused ones."
-        )
+        keeps = "unused named volumes too" if self.named_unused_removed else (
+            "only anonymous ones (--all: named too)"
+        )  # fmt: skip
+        return f"Engine {self.engine_version}: a plain prune removes {keeps}."
 
     def table(self) -> Table:
         return Table(
-            ["volume", "kind", "used by a (stopped) container", "removed by prune"],
+            ["volume", "kind", "in use", "pruned"],
             [
                 (r.volume, r.kind, yes_no(r.used_by_stopped_container), yes_no(r.removed_by_prune))
                 for r in self.rows
             ],
-            caption=f"docker volume prune on Engine {self.engine_version} (API {self.api_version})",
         )
+
+    def __repr__(self) -> str:
+        return f"{super().__repr__()}\n{self.verdict()}"
+
+    def _repr_html_(self) -> str:
+        return f"{super()._repr_html_()}<p>{html.escape(self.verdict())}</p>"
 
 
 @result
@@ -216,104 +228,3 @@ class SurvivalResult:
     written: str
     read_back: str
     survived: bool
-
-
-# The Engine's own mount points in a writable layer: empty files (and the directories that hold
-# them) it creates so that it can mount something there.
-ENGINE_MOUNT_POINTS = {
-    "usr/sbin/docker-init": "--init's tiny init program, bind-mounted there",
-    "etc/hosts": "the Engine's /etc/hosts, bind-mounted there",
-    "etc/hostname": "the Engine's /etc/hostname, bind-mounted there",
-    "etc/resolv.conf": "the Engine's /etc/resolv.conf, bind-mounted there",
-    ".dockerenv": "the marker file of a Docker container",
-}
-
-
-@result
-class WritableLayer(TableShown):
-    """A running container's writable layer as it is on the Engine's machine (the Engine
-    layer's LayerEntry rows, "." for the upper directory itself), counted two ways, beside
-    `docker ps -s`."""
-
-    container: str
-    upper_dir: str
-    how: str
-    readable: bool
-    reason: str
-    entries: tuple
-    command: str
-    writable_layer_bytes: int  # docker ps -s, measured right after the listing
-    store: str  # "containerd" or "graph driver"
-    storage: str
-
-    @property
-    def files_bytes(self) -> int:
-        """The sizes of everything but directories (each hard-linked file once)."""
-        return sum({e.inode: e.size_bytes for e in self.entries if e.kind != "directory"}.values())
-
-    @property
-    def blocks_bytes(self) -> int:
-        """The disk blocks of every entry, directories and the upper directory included."""
-        return sum({e.inode: e.allocated_bytes for e in self.entries}.values())
-
-    @property
-    def mount_points(self) -> tuple:
-        return tuple(e.path for e in self.entries if e.path in ENGINE_MOUNT_POINTS)
-
-    def explanation(self) -> str:
-        if not self.readable:
-            return (
-                f"{self.container}'s writable layer could not be read ({self.how}): {self.reason}"
-            )
-        size = self.writable_layer_bytes
-        files = [e for e in self.entries if e.kind != "directory"]
-        made = [e.path for e in files if e.path in ENGINE_MOUNT_POINTS]
-        others = [e.path for e in files if e.path not in ENGINE_MOUNT_POINTS]
-        held = (
-            f"It holds {len(made)} empty file(s) the Engine made as mount points "
-            f"({', '.join('/' + m for m in made)}) and the directories above them"
-            if made
-            else "It holds no file the Engine made as a mount point"
-        )
-        if others:
-            held += f", and {len(others)} other file(s) ({self.files_bytes:,} B in all)"
-        if self.store == "containerd":
-            rule = (
-                "the containerd snapshotter counts the disk blocks every entry takes, directories "
-                "and the layer's own directory included"
-            )
-            matches = size == self.blocks_bytes
-        else:
-            rule = "the overlay2 graph driver counts the sizes of the files, 0 B for a directory"
-            matches = size == self.files_bytes
-        return (
-            f"{held}. Counted by file size that is {self.files_bytes:,} B; counted in disk "
-            f"blocks {self.blocks_bytes:,} B. `docker ps -s` says {size:,} B on this Engine "
-            f"({self.storage}), because {rule}"
-            + ("." if matches else " (the layer changed between the listing and docker ps -s).")
-        )
-
-    def table(self) -> Table:
-        return Table(
-            ["in the writable layer", "kind", "size", "on disk", "why it is there"],
-            [
-                (
-                    "(the layer's own directory)" if e.path == "." else "/" + e.path,
-                    e.kind,
-                    f"{e.size_bytes:,} B",
-                    f"{e.allocated_bytes:,} B",
-                    ENGINE_MOUNT_POINTS.get(e.path, ""),
-                )
-                for e in self.entries
-            ],
-            caption=f"{self.container}'s writable layer, {self.how}",
-        )
-
-    def __repr__(self) -> str:
-        if not self.readable:
-            return self.explanation()
-        return f"{super().__repr__()}\n\n{self.explanation()}"
-
-    def _repr_html_(self) -> str:
-        text = f"<p>{html.escape(self.explanation())}</p>"
-        return f"{super()._repr_html_()}{text}" if self.readable else text

@@ -12,27 +12,19 @@ from .experiments import write_remove_read
 __all__ = ["survival_widget"]
 
 
-def survival_widget(
-    volume: str = "my-vol",
-    default: str = "written before docker rm -f",
-    image: str | None = None,
-) -> Any:
+def survival_widget(volume: str = "my-vol", default: str = "written before docker rm -f") -> Any:
     """A text box and a button: each press writes the line from a new container, removes the
-    container and reads the volume's notes.txt back. The default line is written once at once.
-
-    The commands and the result are shown in the widget itself (an HTML pane, not an Output
-    area), so the notebook's stored output stays the same from run to run.
-    """
+    container and reads the volume's notes.txt back; the default line is written once at once.
+    What it printed and found shows in an HTML pane of its own, so the stored output stays the
+    same from run to run."""
     import ipywidgets as w
 
     box = w.Text(value=default, description="line", layout=w.Layout(width="60%"))
     button = w.Button(description="Write, rm -f, read back", button_style="info")
     shown = w.HTML()
-    chosen = {} if image is None else {"image": image}
 
     def go(*_: object) -> None:
-        outcome, printed = run_quietly(write_remove_read, box.value, volume, **chosen)
-        text = printed
+        outcome, text = run_quietly(write_remove_read, box.value, volume)
         if outcome is not None:
             text += (
                 f"\nnotes.txt in {outcome.volume} now holds:\n{outcome.read_back}"

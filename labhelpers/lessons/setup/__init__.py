@@ -1,5 +1,5 @@
-"""Notebook 00 (check your lab): the doctor's findings in plain words (`explain`, the facts
-beside the `docker info` commands that print them: `facts_table`, and `require_ready`, which
+"""Notebook 00 (check your lab): the doctor's facts beside the `docker info` commands that
+print them (`facts_table`), `require_ready` (which
 stops the notebook when something blocks the course), what is in the
 Engine's data root (`list_data_root`), the preparation the later notebooks need, with a progress
 bar (`prepare_with_progress`: base image, lesson files, `my-image`), the course's names when some
@@ -7,12 +7,11 @@ of the lecture's are yours (`names_panel`), and the exercise's check (`check_fir
 
 from .exercise import check_first_volume
 from .experiments import list_data_root
-from .views import explain, facts_table, require_ready
+from .views import facts_table, require_ready
 from .widgets import names_panel, prepare_with_progress
 
 __all__ = [
     "check_first_volume",
-    "explain",
     "facts_table",
     "list_data_root",
     "names_panel",

@@ -6,7 +6,7 @@ from ...core.errors import BadInput, LabError
 from ...core.labels import MANAGED, mark
 from ...engine import engine_facts, engine_locality, inspect_volume
 from ...teaching import CheckResult, exercise_check, not_yet, passed
-from .views import IN_A_VM
+from .results import IN_A_VM
 
 __all__ = ["DRIVER_LABEL", "VOLUME_NAME", "check_first_volume"]
 

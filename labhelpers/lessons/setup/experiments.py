@@ -27,8 +27,7 @@ from ...engine.machine import Locality
 from ...engine.names import NamePlan
 from ...engine.system import EngineFacts
 from ...lesson_app import write_lesson_files
-from .results import DataRootListing, Preparation, PrepStep
-from .views import IN_A_VM
+from .results import IN_A_VM, DataRootListing, Preparation, PrepStep
 
 __all__ = ["back_to_lecture_names", "course_names", "list_data_root", "prepare_lab"]
 
@@ -152,13 +151,13 @@ def _base_image_and_build(
     base = PrepStep(
         "base image",
         choice.present,
-        f"{choice.image}: {choice.reason}",
+        f"{choice.image} ({choice.source})",
         "" if choice.present else "run `sudo scripts/provision-engine`, then re-run this cell",
     )
     lesson_files = PrepStep(
         "lesson files",
         True,
-        ", ".join(str(Path(f)) for f in files) + " (yours to read and edit)",
+        ", ".join(str(Path(f)) for f in files),
     )
     _tell(on_progress, 2, f"building {tag}")
     if not choice.present:

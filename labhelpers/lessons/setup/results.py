@@ -8,33 +8,26 @@ from ...core.table import Table, TableShown
 __all__ = [
     "CONTAINERD_STORE_MEANING",
     "DATA_ROOT_MEANINGS",
+    "IN_A_VM",
     "DataRootListing",
     "PrepStep",
     "Preparation",
 ]
 
+IN_A_VM = ("docker-desktop", "wsl2")  # platform kinds whose Engine runs in a Linux VM
+
 DATA_ROOT_MEANINGS = {
-    "overlay2": "the storage driver's layers: one directory per image layer and per container's "
-    "writable layer",
-    "image": "the image store's records: which layers make up each image, and the tags",
-    "containers": "each container's settings and log files (not its files: those are in the "
-    "writable layer)",
-    "volumes": "the `local` driver's volumes, one directory each (NAME/_data holds the data)",
+    "overlay2": "the storage driver's layers, writable ones too",
+    "image": "which layers make up each image, and the tags",
+    "containers": "containers' settings and logs (not their files)",
+    "volumes": "the `local` driver's volumes (NAME/_data)",
     "buildkit": "BuildKit's state and build cache",
-    "containerd": "state of the containerd daemon the Engine runs containers through",
-    "rootfs": "each running container's root filesystem, mounted (the containerd image store)",
-    "engine-id": "this Engine's id",
-    "network": "the networks' settings",
-    "plugins": "installed plugins",
-    "runtimes": "files of extra container runtimes",
-    "swarm": "swarm mode's state (empty unless swarm is on)",
-    "tmp": "scratch space the Engine uses while it works",
-    "trust": "keys for signed images (Docker Content Trust)",
+    "containerd": "the containerd daemon's state",
+    "rootfs": "running containers' root filesystems, mounted",
 }
 # With the containerd image store, containerd's directory holds the images and writable layers.
 CONTAINERD_STORE_MEANING = (
-    "the containerd image store: compressed layer blobs (content) and the snapshotter's "
-    "unpacked layers and containers' writable layers (io.containerd.snapshotter.v1.overlayfs)"
+    "the containerd image store: compressed and unpacked layers, writable ones too"
 )
 
 
@@ -65,16 +58,18 @@ class DataRootListing(TableShown):
         meanings = dict(DATA_ROOT_MEANINGS)
         if self.image_store == "containerd":
             meanings["containerd"] = CONTAINERD_STORE_MEANING
-        where = (
-            "on this machine"
-            if self.method == "this machine"
-            else f"where the Engine runs, listed by the helper container above: {self.reason}"
-        )
+        where = "on this machine" if self.method == "this machine" else "by a helper container"
         return Table(
             ["directory", "what it holds"],
-            [(name, meanings.get(name, "(not explained here)")) for name in self.entries],
-            caption=f"{self.path} {where}",
+            [(name, meanings[name]) for name in self.entries if name in meanings],
+            caption=f"{self.path}, listed {where}",
         )
+
+    @property
+    def others(self) -> str:
+        """The directories the table does not explain (networks, plugins, swarm, ...)."""
+        meanings = {*DATA_ROOT_MEANINGS, "containerd"}
+        return ", ".join(name for name in self.entries if name not in meanings)
 
 
 @result
@@ -98,6 +93,8 @@ class Preparation(TableShown):
         return all(step.ok for step in self.steps)
 
     def table(self) -> Table:
+        if self.ready:  # nothing to do: no column of dashes
+            return Table(["", "needed", "state"], [("OK", s.name, s.detail) for s in self.steps])
         return Table(
             ["", "needed", "state", "what to do"],
             [("OK" if s.ok else "MISSING", s.name, s.detail, s.todo or "-") for s in self.steps],
