@@ -6,6 +6,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Extra arguments for JupyterLab: make lab LAB_ARGS="--port 8899 --no-browser"
 LAB_ARGS ?=
+# The Engines `make engines` starts, side by side: make engines ENGINES="sc-28-containerd sc-20"
+ENGINES ?= 28-overlay2 28-containerd
 # Arguments for the benchmark: make bench BENCH_ARGS="--rounds 5 --notebooks 01 02"
 BENCH_ARGS ?=
 
@@ -60,7 +62,7 @@ provision:  ## (root, Debian/Ubuntu) install and start a Docker Engine and the b
 	scripts/provision-engine
 
 engines:  ## (root) start the Engine matrix beside the machine's own (Docker-in-Docker)
-	scripts/lab-engines start 28-overlay2 && scripts/lab-engines start 28-containerd
+	scripts/lab-engines start $(ENGINES)
 
 cleanup: $(STAMP)  ## remove everything the lab created (selected by label only)
 	$(BIN)/python -m labhelpers cleanup
