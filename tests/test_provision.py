@@ -150,16 +150,22 @@ def test_a_failed_base_image_build_keeps_its_log_private_and_no_root_filesystem(
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="lab-engines keeps its build locks in /var/lib")
-def test_a_failed_engine_image_build_keeps_its_log_private_and_no_root_filesystem(fake_tools):
+def test_failed_engine_image_builds_keep_their_logs_private_and_no_root_filesystem(fake_tools):
+    """Both kinds of Engine at once: their two images are built side by side."""
     _, env = fake_tools
-    env = dict(env, LAB_ENGINE_REPO=f"lab-test/engine{os.getpid()}")
+    repo = f"lab-test/engine{os.getpid()}"
     lab_engines = SCRIPT.parent / "lab-engines"
     done = subprocess.run(
-        [str(lab_engines), "prepare", "x-28-overlay2"], capture_output=True, text=True, env=env
+        [str(lab_engines), "prepare", "x-28-overlay2", "x-20"],
+        capture_output=True,
+        text=True,
+        env=dict(env, LAB_ENGINE_REPO=repo),
     )
+    for suite in ("sid", "bookworm"):
+        Path(f"/var/lib/lab-engines/.build-{repo.replace('/', '-')}-{suite}.lock").unlink()
     assert done.returncode == 1
-    assert "debootstrap sid failed" in done.stderr
-    log = _private_log(done.stderr, Path(env["TMPDIR"]), "debootstrap.log")
-    assert "fake debootstrap" in log.read_text()
-    assert [p.name for p in log.parent.iterdir()] == ["debootstrap.log"]
-    Path(f"/var/lib/lab-engines/.build-lab-test-engine{os.getpid()}-sid.lock").unlink()
+    assert "debootstrap sid failed" in done.stderr and "debootstrap bookworm failed" in done.stderr
+    for said in re.findall(r"^.*debootstrap \w+ failed.*$", done.stderr, re.M):
+        log = _private_log(said, Path(env["TMPDIR"]), "debootstrap.log")
+        assert "fake debootstrap" in log.read_text()
+        assert [p.name for p in log.parent.iterdir()] == ["debootstrap.log"]
