@@ -200,7 +200,7 @@ def test_a_missing_host_path_three_ways(lesson_image, tmp_path, no_leftovers):
 @pytest.fixture
 def unshared_folder():
     """A folder of this machine the Engine does not see, when there is one: the matrix's Engines
-    share /tmp, the checkout and $HOME (as Docker Desktop shares folders), not /var/tmp."""
+    share /tmp and the checkout (as Docker Desktop shares folders), not /var/tmp."""
     import shutil
     import tempfile
 

@@ -115,7 +115,7 @@ def test_any_empty_named_volume_receives_the_images_files_at_creation(
 @pytest.fixture
 def unshared_folder(tmp_path_factory):
     """A folder of this machine the Engine does not see, when there is one: the matrix's Engines
-    share /tmp, the checkout and $HOME (as Docker Desktop shares folders), not /var/tmp."""
+    share /tmp and the checkout (as Docker Desktop shares folders), not /var/tmp."""
     import shutil
     import tempfile
 
