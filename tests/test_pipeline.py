@@ -102,6 +102,7 @@ def test_the_faults_the_browser_and_the_binder_stand_in_run_in_their_own_session
 
 def _nox(*argv: str, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("LABHELPERS_")}
+    environ[noxfile.TIMINGS_SETTING] = os.devnull  # not into a pipeline's table running meanwhile
     return subprocess.run(
         [sys.executable, "-m", "nox", *argv],
         cwd=ROOT,
