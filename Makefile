@@ -10,6 +10,8 @@ RUNNER := $(VENV)/.nox-installed
 LAB_ARGS ?=
 # Sessions or options for nox: make test NOX_ARGS='-s lint unit'
 NOX_ARGS ?=
+# The Engines `make engines` starts, side by side: make engines ENGINES="sc-28-containerd sc-20"
+ENGINES ?= 28-overlay2 28-containerd
 # Arguments for the benchmark: make bench BENCH_ARGS="--rounds 5 --notebooks 01 02"
 BENCH_ARGS ?=
 
@@ -77,7 +79,7 @@ provision:  ## (root, Debian/Ubuntu) install and start a Docker Engine and the b
 	scripts/provision-engine
 
 engines:  ## (root) start the Engine matrix beside the machine's own (Docker-in-Docker)
-	scripts/lab-engines start 28-overlay2 && scripts/lab-engines start 28-containerd
+	scripts/lab-engines start $(ENGINES)
 
 clean:  ## remove .venv, .nox, build/ and caches (not Docker resources: see `make cleanup`)
 	rm -rf $(VENV) .nox build .pytest_cache .ruff_cache .hypothesis

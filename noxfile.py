@@ -10,8 +10,9 @@ Phases (sessions), in the order a track runs them:
     lint          ruff check, ruff format --check, lint-imports (when contracts are configured)
     pairs         each notebook's .md and .ipynb in step (jupytext); its prose within its length
     api           docs/notebook-api.md and docs/bad-input.md current
-    unit          the tests that need no Engine (pytest-xdist)
-    replay        every notebook under nbval, replayed, with no Engine reachable
+    unit          the tests that need no Engine (pytest-xdist), less the Binder stand-in
+    replay        every notebook under nbval, replayed, with no Engine reachable, in the Binder
+                  stand-in (a fresh environment from binder/ only: tests/test_binder.py)
     engine(E)     the Engine tests: all of them on the reference Engine, those marked `per_engine`
                   on the others
     live(E)       THE one live run of the course on E: every notebook under nbval (every output
@@ -24,7 +25,8 @@ Phases (sessions), in the order a track runs them:
     twins(E)      each notebook's CLI twin, written from that live run's recordings, run on E
     browser       every notebook in JupyterLab in Chromium (pytest-playwright), live on the
                   reference Engine and replayed with no Engine, with the widgets used by mouse
-    faults        the Engine stopped, a kernel interrupted, a full disk (Engines of its own)
+    faults        the Engine stopped, a kernel interrupted, a full disk: on Engines of its own,
+                  of the reference kind, started and purged by the session
 
 Not in the pipeline: `record` (refresh stored outputs and recordings), `bench` (the benchmark).
 
@@ -69,6 +71,8 @@ LOGS = BUILD / "pipeline"
 ENGINES = [engine.name for engine in matrix.named()]
 SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
 DEAD = "unix:///nonexistent.sock"
+# where sessions note their times (tests that run nox point it elsewhere, not at the pipeline's)
+TIMINGS_SETTING = "LABHELPERS_TIMINGS"
 BROWSER_REQUIRED = "LABHELPERS_REQUIRE_BROWSER"  # CI sets it: then no browser is a failure
 # The tracks of the pipeline: the phases that need no Engine, then each Engine's (in order).
 NO_ENGINE = ["lint", "pairs", "api", "unit", "replay"]
@@ -149,8 +153,9 @@ def timed(fn):
         finally:
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-            LOGS.mkdir(parents=True, exist_ok=True)
-            with open(LOGS / "timings.jsonl", "a") as log:
+            timings = Path(os.environ.get(TIMINGS_SETTING) or LOGS / "timings.jsonl")
+            timings.parent.mkdir(parents=True, exist_ok=True)
+            with open(timings, "a") as log:
                 entry = {"session": session.name, "outcome": outcome}
                 entry |= {"wall_s": round(time.perf_counter() - started, 1)}
                 log.write(json.dumps({**entry, "cpu_s": round(cpu, 1)}) + "\n")
@@ -244,17 +249,20 @@ def unit(session: nox.Session) -> None:
     """The tests that need no Engine, spread over the machine's cores (pytest-xdist)."""
     bin_dir = environment(session, "test")
     workers = session.posargs or ["-n", os.environ.get("LABHELPERS_UNIT_WORKERS", "auto")]
-    argv = [*PYTEST, "-m", "not engine and not faults and not browser", *workers]
+    argv = [*PYTEST, "-m", "not engine and not faults and not browser and not binder", *workers]
     run(session, bin_dir, "python", *argv, env={"DOCKER_HOST": DEAD})
 
 
 @nox.session
 @timed
 def replay(session: nox.Session) -> None:
-    """Every notebook under nbval again, replayed, with no Engine reachable."""
+    """Every notebook under nbval, replayed, with no Engine reachable: once, in the Binder
+    stand-in (tests/test_binder.py: a fresh environment from binder/ only, every output compared,
+    every notebook's replay banner), which proves what a plain replayed nbval run in this
+    environment would, and Binder's install besides."""
     bin_dir = environment(session, "test")
-    dead = {"LABHELPERS_MODE": "replay", "DOCKER_HOST": DEAD}
-    run(session, bin_dir, "python", *nbval(strict=True), env=dead)
+    argv = [*PYTEST, "-m", "binder", "tests/test_binder.py", *session.posargs]
+    run(session, bin_dir, "python", *argv, env={"DOCKER_HOST": DEAD})
 
 
 # --- phases per Engine -------------------------------------------------------------------------
@@ -365,16 +373,52 @@ def twins(session: nox.Session, engine: str) -> None:
 # --- phases run once ---------------------------------------------------------------------------
 
 
+LAB_ENGINES = ROOT / "scripts" / "lab-engines"
+
+
+def engines_of_its_own() -> bool:
+    """Whether the faults can start Engines of their own here (scripts/lab-engines: root, and a
+    docker CLI to reach the machine's Engine with)."""
+    return os.geteuid() == 0 and shutil.which("docker") is not None and LAB_ENGINES.is_file()
+
+
+def lab_engines_kind(engine: matrix.Engine) -> str:
+    """The name ending scripts/lab-engines starts an Engine like ENGINE from."""
+    if engine.image_store == "containerd":
+        return "28-containerd"
+    major = engine.version.split(".", 1)[0]
+    return "28-overlay2" if major.isdigit() and int(major) >= 23 else "dist"
+
+
 @nox.session
 @timed
 def faults(session: nox.Session) -> None:
-    """tests/test_faults.py: on Engines of its own, of the reference Engine's kind."""
+    """tests/test_faults.py, on an Engine of its own of the reference Engine's kind (started here,
+    purged after), which the faults stop, fill and interrupt beside their own learner data: so
+    they run side by side with the reference Engine's track and touch nothing it measures. Where
+    no Engine of its own can be started, on the reference Engine (the pipeline then runs them
+    after that Engine's track)."""
     found = matrix.reference(matrix.matrix())
     if found is None:
         session.error("no Engine of the matrix answers")
     bin_dir = environment(session, "test")
     argv = [*PYTEST, "-m", "faults", "--durations=10", *session.posargs]
-    run(session, bin_dir, "python", *argv, env=on(found))
+    if not engines_of_its_own():
+        session.log(f"on {found.name} itself: no Engine of its own can be started here")
+        run(session, bin_dir, "python", *argv, env=on(found))
+        return
+    name = f"faults{os.getpid()}-under-test-{lab_engines_kind(found)}"
+    started = subprocess.run(
+        [str(LAB_ENGINES), "start", name], capture_output=True, text=True, check=False
+    )
+    try:
+        if started.returncode != 0:
+            session.error(f"scripts/lab-engines could not start {name}:\n{started.stderr[-800:]}")
+        host = started.stdout.strip().splitlines()[-1]
+        session.log(f"on {name} ({host}), an Engine of its own like {found.name}")
+        run(session, bin_dir, "python", *argv, env={"DOCKER_HOST": host})
+    finally:
+        subprocess.run([str(LAB_ENGINES), "purge", name], capture_output=True, check=False)
 
 
 def chromium_or_skip(session: nox.Session) -> str:
@@ -436,7 +480,10 @@ def tracks(found: list[matrix.Engine], browser_too: bool) -> dict[str, list[str]
             planned[engine.name].append("browser")
     if browser_too and reference is None:
         planned["checks"].append("browser")
-    planned["faults"] = ["faults"] if reference else []
+    if reference and engines_of_its_own():
+        planned["faults"] = ["faults"]
+    elif reference:  # on the reference Engine itself: after everything else there
+        planned[reference.name].append("faults")
     return {name: sessions for name, sessions in planned.items() if sessions}
 
 

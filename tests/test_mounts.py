@@ -204,7 +204,7 @@ def test_sockets_and_system_folders_are_refused_as_the_notebook_says():
 @pytest.fixture
 def unshared_folder():
     """A folder of this machine the Engine does not see, when there is one: the matrix's Engines
-    share /tmp, the checkout and $HOME (as Docker Desktop shares folders), not /var/tmp."""
+    share /tmp and the checkout (as Docker Desktop shares folders), not /var/tmp."""
     import shutil
     import tempfile
 

@@ -114,6 +114,36 @@ def test_any_empty_named_volume_receives_the_images_files_at_creation(
     cleanup(SESSION)
 
 
+@pytest.fixture
+def unshared_folder(tmp_path_factory):
+    """A folder of this machine the Engine does not see, when there is one: the matrix's Engines
+    share /tmp and the checkout (as Docker Desktop shares folders), not /var/tmp."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="lab-t-unshared-", dir="/var/tmp")
+    if engine_locality(folder).folders_shared is not False:
+        shutil.rmtree(folder)
+        pytest.skip("the Engine sees every folder tried (a native Engine)")
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_bind_mount_cases_say_why_they_cannot_run_where_the_folder_is_not_shared(
+    lesson_image, unshared_folder, no_leftovers
+):
+    grid = nv.what_app_sees(f"{unshared_folder}/empty-app", image=lesson_image)
+    bind = next(c for c in grid.cases if c.setup.startswith("a bind mount"))
+    assert bind.note.startswith("not run: the Engine does not see") and bind.seen_in_app == ()
+    assert f"-v {unshared_folder}/empty-app:/app" in bind.command
+    assert "not run" in repr(grid) and "holds app.py" in repr(grid)  # the volumes still ran
+    lh.create_volume("lab-t-appvol")
+    runs = nv.start_app_both_ways("lab-t-appvol", f"{unshared_folder}/e", image=lesson_image)
+    assert runs.runs[0].status == "running"
+    assert runs.runs[1].status == "not run" and "does not see" in runs.runs[1].first_log_line
+    cleanup(SESSION)
+
+
 def test_the_app_starts_on_a_volume_and_fails_on_an_empty_bind_mount(
     lesson_image, tmp_path, no_leftovers
 ):

@@ -51,6 +51,7 @@ def test_the_tracks_run_each_engines_phases_in_order_and_the_rest_beside_them(mo
     system = _engine("system", "20.10.24", "graph driver")
     containerd = _engine("28-containerd", "28.5.2", "containerd")
     monkeypatch.setattr(engines, "reference_kind", lambda: REFERENCE)
+    monkeypatch.setattr(noxfile, "engines_of_its_own", lambda: True)
     planned = noxfile.tracks([system, containerd], browser_too=True)
     assert list(planned) == ["checks", "system", "28-containerd", "faults"]
     assert planned["checks"] == ["lint", "pairs", "api", "unit", "replay"]
@@ -60,6 +61,10 @@ def test_the_tracks_run_each_engines_phases_in_order_and_the_rest_beside_them(mo
     # the browser's live half on the reference Engine, after that Engine's live run
     assert planned["28-containerd"][-1] == "browser" and "browser" not in planned["system"]
     assert planned["faults"] == ["faults"]
+    # with no Engine of its own to be had, the faults follow the reference Engine's own track
+    monkeypatch.setattr(noxfile, "engines_of_its_own", lambda: False)
+    alone = noxfile.tracks([system, containerd], browser_too=True)
+    assert "faults" not in alone and alone["28-containerd"][-1] == "faults"
     without = noxfile.tracks([system], browser_too=False)
     assert not any("browser" in sessions for sessions in without.values())
     # with no Engine: the checks, and the browser's replayed half with them
@@ -75,24 +80,29 @@ def test_the_learner_owned_scenario_runs_on_one_engine_compared_lax(monkeypatch)
     assert noxfile.owned_engine([containerd]) == "28-containerd"
 
 
-def _collected(marker: str, path: str) -> list[str]:
+def _collected(marker: str, *paths: str) -> list[str]:
     argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only"]
     done = subprocess.run(
-        [*argv, "-m", marker, path], capture_output=True, text=True, timeout=120, cwd=ROOT
+        [*argv, "-m", marker, *paths], capture_output=True, text=True, timeout=300, cwd=ROOT
     )
     return [line for line in done.stdout.splitlines() if line.startswith("tests/")]
 
 
-def test_the_faults_and_the_browser_run_in_their_own_sessions_alone():
-    assert len(_collected("faults", "tests/test_faults.py")) >= 8
-    for marker in ("not engine and not faults and not browser", "engine and not faults"):
-        assert _collected(marker, "tests/test_faults.py") == [], marker
-    assert len(_collected("browser", "tests/browser")) >= 2
-    assert _collected("not engine and not faults and not browser", "tests/browser") == []
+def test_the_faults_the_browser_and_the_binder_stand_in_run_in_their_own_sessions_alone():
+    """`unit` and `engine` both select within "not faults and not browser" (and `unit` leaves the
+    Binder stand-in to `replay`): none of these is collected there. Two collections, not five."""
+    stand_in = "tests/test_binder.py::test_binder_stand_in_replays_every_notebook_with_no_engine"
+    alone = ("tests/test_faults.py", "tests/browser", stand_in)
+    assert _collected("not faults and not browser and not binder", *alone) == []
+    own = _collected("faults or browser or binder", *alone)
+    assert len([t for t in own if t.startswith("tests/test_faults.py")]) >= 8, own
+    assert len([t for t in own if t.startswith("tests/browser")]) >= 2, own
+    assert stand_in in own, own
 
 
 def _nox(*argv: str, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("LABHELPERS_")}
+    environ[noxfile.TIMINGS_SETTING] = os.devnull  # not into a pipeline's table running meanwhile
     return subprocess.run(
         [sys.executable, "-m", "nox", *argv],
         cwd=ROOT,
