@@ -19,10 +19,11 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml binder/requirements.txt
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
-		echo "The course needs Python 3.10 to 3.13; $(PYTHON) is $$($(PYTHON) --version 2>&1 || echo missing)."; \
+	@py=$(PYTHON); test -x $(BIN)/python && py=$(BIN)/python; \
+	$$py -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null || { \
+		echo "The course needs Python 3.10 to 3.13; $$py is $$($$py --version 2>&1 || echo missing)."; \
 		echo "macOS: python.org's installer or 'brew install python@3.12'; Linux: your system's"; \
-		echo "python3.11 package, or uv, which fetches one: 'uv venv --python 3.12 .venv'."; \
+		echo "python3.11 package, or uv, which fetches one: 'uv venv --seed --python 3.12 .venv'."; \
 		echo "Then: make PYTHON=python3.12 lab (or just 'make lab' once .venv exists)"; exit 1; }
 	@if test ! -x $(BIN)/python; then \
 		echo "==> 1/3 Making .venv with $$($(PYTHON) --version) (a few seconds)"; \
