@@ -77,8 +77,11 @@ browser: $(RUNNER)  ## every notebook in JupyterLab in Chromium, live then repla
 # The Engine `make check` runs the notebooks on: `system` is the one the docker CLI reaches.
 CHECK_ENGINE ?= system
 
+# Lax: each cell must run, outputs are not compared (sizes and ids differ from machine to machine;
+# the pipeline compares them on the reference Engine).
 check: $(RUNNER)  ## before a class: lint, unit tests, every notebook under nbval on this Engine
-	$(BIN)/nox -s lint unit "live($(CHECK_ENGINE))"
+	$(BIN)/nox -s lint unit
+	$(BIN)/nox -s "live($(CHECK_ENGINE))" -- --nbval-lax
 
 lint: $(RUNNER)  ## ruff check, ruff format --check, import contracts
 	$(BIN)/nox -s lint
