@@ -44,7 +44,7 @@ def test_binder_folder_follows_repo2docker_conventions():
     ]
     wanted = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
     declared = {_name(r) for r in requirements if not r.startswith("#")}
-    assert declared == {_name(r) for r in wanted}
+    assert {_name(r) for r in wanted} <= declared  # the lock's learner set (test_dependencies)
     assert {"jupyterlab", "ipywidgets"} <= declared  # JupyterLab opens, widgets work
     assert re.fullmatch(r"python-3\.\d+\n", (BINDER / "runtime.txt").read_text())
     for script in ("postBuild", "start"):

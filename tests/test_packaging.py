@@ -1,4 +1,4 @@
-"""pyproject.toml and environment.yml describe the same environment; the package imports fast."""
+"""The code runs on the oldest Python it promises; the package imports fast."""
 
 import json
 import re
@@ -15,57 +15,13 @@ except ModuleNotFoundError:  # Python 3.10: the same parser, as a package (the t
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-CONDA_NAMES = {"docker-py": "docker"}  # conda-forge's name -> PyPI's name
-
-
-def _split(requirement: str) -> tuple[str, str]:
-    """("docker", ">=7.2") from "docker>=7.2" (a marker after ';' left out)."""
-    requirement = requirement.split(";", 1)[0].strip()
-    name = re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0]
-    return name.lower(), requirement[len(name) :].replace(" ", "")
 
 
 def _pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
-def _conda() -> dict[str, str]:
-    """environment.yml's packages (PyPI names) and their bounds, python included."""
-    section = (ROOT / "environment.yml").read_text().split("\ndependencies:\n", 1)[1]
-    found = {}
-    for line in section.splitlines():
-        match = re.match(r"^  - ([A-Za-z0-9_.-]+)(\S*)$", line)
-        if match and match[1] != "pip":
-            found[CONDA_NAMES.get(match[1], match[1]).lower()] = match[2]
-    return found
-
-
-def test_environment_yml_lists_the_same_packages_and_bounds_as_pyproject():
-    """The learner's set only, as `make lab` installs it: no test tool."""
-    project = _pyproject()
-    wanted = dict(map(_split, project["dependencies"]))
-    wanted["python"] = project["requires-python"]
-    assert _conda() == wanted
-
-
-def test_binder_pins_the_versions_the_tests_run_with():
-    from importlib.metadata import version
-
-    from packaging.specifiers import SpecifierSet
-
-    bounds = dict(map(_split, _pyproject()["dependencies"]))
-    lines = (ROOT / "binder" / "requirements.txt").read_text().splitlines()
-    pins = dict(_split(line) for line in lines if line.strip() and not line.startswith("#"))
-    assert set(pins) == set(bounds)
-    for name, pin in pins.items():
-        assert pin.startswith("=="), f"binder/requirements.txt: pin {name} exactly (==)"
-        assert pin[2:] in SpecifierSet(bounds[name]), f"{name}{pin} is outside {bounds[name]}"
-        assert version(name) == pin[2:], (
-            f"the tests ran with {name} {version(name)}, Binder gets {pin[2:]}: "
-            "`make install` installs the pins (run it again)"
-        )
-    runtime = (ROOT / "binder" / "runtime.txt").read_text().strip().removeprefix("python-")
-    assert runtime in SpecifierSet(_pyproject()["requires-python"])
+# environment.yml and binder/requirements.txt against pyproject: tests/test_dependencies.py
 
 
 def test_code_runs_on_the_oldest_python_it_promises():
