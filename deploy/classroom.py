@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import secrets
 import shutil
 import subprocess
@@ -186,7 +185,12 @@ def build(base: str | None = None, force: bool = False) -> dict[str, str]:
 def _remove_older(kind: str, keep: str) -> None:
     """Earlier builds of this image (its inputs changed since); one in use stays."""
     listed = docker(
-        "image", "ls", "--filter", f"label={IMAGE_LABEL}={kind}", "--format", "{{.Repository}}:{{.Tag}}"
+        "image",
+        "ls",
+        "--filter",
+        f"label={IMAGE_LABEL}={kind}",
+        "--format",
+        "{{.Repository}}:{{.Tag}}",
     )
     for tag in listed.split():
         if tag != keep and tag.startswith(IMAGE_REPO.format(kind=kind) + ":"):
@@ -213,9 +217,14 @@ def up(args: argparse.Namespace) -> str:
     docker("network", "create", "--label", label, f"{name}-hub")
     # The learners' Engines: reach the internet (a lesson's `pip install`), never each other.
     docker(
-        "network", "create", "--label", label,
-        "--opt", "com.docker.network.bridge.enable_icc=false", f"{name}-engines",
-    )  # fmt: skip
+        "network",
+        "create",
+        "--label",
+        label,
+        "--opt",
+        "com.docker.network.bridge.enable_icc=false",
+        f"{name}-engines",
+    )
     docker("volume", "create", "--label", label, f"{name}-hub-data")
     settings = {
         "NAME": name,
@@ -239,16 +248,26 @@ def up(args: argparse.Namespace) -> str:
         settings["TEST_PASSWORD"] = args.test_password
     env = [item for key, value in settings.items() for item in ("-e", f"CLASSROOM_{key}={value}")]
     docker(
-        "run", "-d", "--name", hub_name(name), "--label", label,
-        "--restart", "unless-stopped",
-        "--network", f"{name}-hub",
-        "-p", f"{args.bind}:{args.port}:8000",
+        "run",
+        "-d",
+        "--name",
+        hub_name(name),
+        "--label",
+        label,
+        "--restart",
+        "unless-stopped",
+        "--network",
+        f"{name}-hub",
+        "-p",
+        f"{args.bind}:{args.port}:8000",
         # The hub starts and stops containers on the server's Engine (never a learner's).
-        "-v", f"{args.engine_socket}:/var/run/docker.sock",
-        "-v", f"{name}-hub-data:/srv/jupyterhub/data",
+        "-v",
+        f"{args.engine_socket}:/var/run/docker.sock",
+        "-v",
+        f"{name}-hub-data:/srv/jupyterhub/data",
         *env,
         tags["hub"],
-    )  # fmt: skip
+    )
     wait_for_hub(name)
     say(f"the hub answers ({time.monotonic() - started:.1f} s after `up`)")
     url = args.public_url or f"http://THIS-SERVER:{args.port}/"
@@ -295,13 +314,24 @@ def drive(name: str, drive_args: list[str]) -> dict:
     image = next(e.split("=", 1)[1] for e in course if e.startswith("CLASSROOM_COURSE_IMAGE="))
     done = subprocess.run(
         [
-            "docker", "run", "--rm", "-i", "--label", f"{CLASSROOM_LABEL}={name}",
-            "--network", f"{name}-hub", image,
-            "python3", "-", "--hub", f"http://{hub_name(name)}:8000", *drive_args,
+            "docker",
+            "run",
+            "--rm",
+            "-i",
+            "--label",
+            f"{CLASSROOM_LABEL}={name}",
+            "--network",
+            f"{name}-hub",
+            image,
+            "python3",
+            "-",
+            "--hub",
+            f"http://{hub_name(name)}:8000",
+            *drive_args,
         ],
         input=(DEPLOY / "drive.py").read_bytes(),
         stdout=subprocess.PIPE,
-    )  # fmt: skip
+    )
     if done.returncode != 0:
         raise ClassroomError(f"drive.py failed ({done.returncode})")
     return json.loads(done.stdout)
@@ -373,7 +403,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="classroom", help="the class's name (default classroom)")
     commands = parser.add_subparsers(dest="command", required=True)
     b = commands.add_parser("build", help="build the hub, course and Engine images")
-    b.add_argument("--base", help=f"image to build FROM (default {OFFLINE_BASE} or {OFFICIAL_BASE})")
+    b.add_argument(
+        "--base", help=f"image to build FROM (default {OFFLINE_BASE} or {OFFICIAL_BASE})"
+    )
     b.add_argument("--force", action="store_true", help="build again even if up to date")
     u = commands.add_parser("up", help="start the hub")
     u.add_argument("--base")

@@ -115,6 +115,7 @@ class Learner:
             ws_url, header=[f"Authorization: token {self.token}"], timeout=CELL_TIMEOUT_S
         )
         report = {"path": path, "cells": 0, "errors": [], "stderr": [], "stdout": []}
+        report["started_at"] = time.time()
         started = time.monotonic()
         try:
             for index, source in enumerate(sources):
@@ -131,6 +132,7 @@ class Learner:
             sock.close()
             self.server_api("DELETE", f"/sessions/{session['id']}")
         report["seconds"] = round(time.monotonic() - started, 2)
+        report["ended_at"] = time.time()
         return report
 
     def _execute(self, sock: websocket.WebSocket, code: str) -> dict:
@@ -199,6 +201,7 @@ class Learner:
             self.result["sign_in_s"] = round(time.monotonic() - started, 2)
             self.start_server()
             self.result["ready_s"] = round(time.monotonic() - started, 2)
+            self.result["ready_at"] = time.time()
             log(f"{self.name}: server ready after {self.result['ready_s']} s")
             for path in notebooks:
                 report = self.run_notebook(path)

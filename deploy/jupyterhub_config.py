@@ -103,5 +103,9 @@ c.JupyterHub.load_roles = [
 if setting("ADMIN_TOKEN"):
     c.JupyterHub.services.append({"name": "classroom-admin", "api_token": setting("ADMIN_TOKEN")})
     c.JupyterHub.load_roles.append(
-        {"name": "classroom-admin", "scopes": ["admin:users", "admin:servers"], "services": ["classroom-admin"]}
+        {
+            "name": "classroom-admin",
+            "scopes": ["admin:users", "admin:servers"],
+            "services": ["classroom-admin"],
+        }
     )
