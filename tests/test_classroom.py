@@ -452,3 +452,111 @@ def test_down_leaves_the_server_engine_as_it_was(lesson):
     lesson["measured"]["down_s"] = round(time.monotonic() - started, 1)
     assert server_engine_snapshot() == lesson["before"]
     assert loop_devices_of_engines() == lesson["loops_before"]
+
+
+# ----------------------------------------------------------------- Kubernetes (offline, no cluster)
+
+KUBERNETES = REPO / "deploy" / "kubernetes"
+
+
+def rendered(*overlays: str, learner: str = "ann") -> tuple[dict, dict]:
+    """The pod and home claim KubeSpawner makes for a learner from the values (render.py)."""
+    pytest.importorskip("kubespawner", reason="pip install -r deploy/requirements/render.txt")
+    sys.path.insert(0, str(KUBERNETES))
+    import render
+
+    files = [KUBERNETES / "values.yaml", *(KUBERNETES / name for name in overlays)]
+    return render.render(files, learner)
+
+
+def containers_of(pod: dict) -> dict[str, dict]:
+    return {container["name"]: container for container in pod["spec"]["containers"]}
+
+
+def mounts_of(container: dict) -> dict[str, str]:
+    return {mount["mountPath"]: mount["name"] for mount in container.get("volumeMounts", [])}
+
+
+def env_of(container: dict) -> dict[str, str]:
+    return {item["name"]: item.get("value") for item in container.get("env", [])}
+
+
+def test_kubernetes_pod_has_the_course_and_an_engine_of_its_own_beside_it():
+    pod, _ = rendered()
+    containers = containers_of(pod)
+    assert sorted(containers) == ["engine", "notebook"], sorted(containers)
+    course, engine_ = containers["notebook"], containers["engine"]
+    assert course["image"].split("/", 1)[1].startswith("labhelpers/classroom-course:")
+    assert engine_["image"].split("/", 1)[1].startswith("labhelpers/classroom-engine:")
+    # the learner's DOCKER_HOST is the socket their own Engine makes, in a volume of this pod only
+    assert env_of(course)["DOCKER_HOST"] == "unix:///run/engine/docker.sock"
+    assert env_of(engine_)["ENGINE_SOCKET_DIR"] == "/run/engine"
+    socket_volume = mounts_of(course)["/run/engine"]
+    assert mounts_of(engine_)["/run/engine"] == socket_volume
+    volumes = {volume["name"]: volume for volume in pod["spec"]["volumes"]}
+    assert volumes[socket_volume] == {"name": socket_volume, "emptyDir": {}}
+    # the Engine's socket is group-owned by the learner's group (the pod's fsGroup, their gid)
+    assert env_of(engine_)["ENGINE_SOCKET_GID"] == str(pod["spec"]["securityContext"]["fsGroup"])
+    assert course["securityContext"]["runAsUser"] == 1000
+    assert course["securityContext"]["allowPrivilegeEscalation"] is False
+    assert env_of(course)["LABHELPERS_CLASSROOM"]
+    assert "jupyter-ann" in env_of(course)["LABHELPERS_ENGINE"]
+
+
+def test_kubernetes_pod_mounts_nothing_of_the_node():
+    for overlay in ((), ("values-sysbox.yaml",)):
+        pod, _ = rendered(*overlay)
+        for volume in pod["spec"]["volumes"]:
+            assert set(volume) & {"emptyDir", "persistentVolumeClaim"}, volume
+            assert "hostPath" not in volume, volume
+        text = json.dumps(pod)
+        assert "/var/run/docker.sock" not in text and "/run/docker.sock" not in text
+        assert not pod["spec"].get("hostNetwork") and not pod["spec"].get("hostPID")
+
+
+def test_kubernetes_pod_limits_and_storage():
+    pod, claim = rendered()
+    containers = containers_of(pod)
+    course = containers["notebook"]["resources"]
+    assert course["limits"] == {"cpu": 1.0, "memory": 1024**3}, course
+    engine_ = containers["engine"]["resources"]
+    assert engine_["limits"] == {"cpu": "1", "memory": "2Gi", "ephemeral-storage": "11Gi"}
+    assert set(engine_["requests"]) == {"cpu", "memory", "ephemeral-storage"}
+    # the Engine's data: the pod's own storage, of a bounded size, gone with the pod
+    data = mounts_of(containers["engine"])["/var/lib/engine-disk"]
+    volumes = {volume["name"]: volume for volume in pod["spec"]["volumes"]}
+    assert volumes[data]["emptyDir"] == {"sizeLimit": "10Gi"}
+    assert env_of(containers["engine"])["ENGINE_DISK_GB"] == "0"  # the sizeLimit is the limit
+    # the learner's home: a claim of their own, at the same path in both containers
+    home = mounts_of(containers["notebook"])["/home/jovyan"]
+    assert mounts_of(containers["engine"])["/home/jovyan"] == home
+    assert volumes[home]["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+    assert claim["metadata"]["name"] == "claim-ann"
+    assert claim["spec"]["resources"]["requests"]["storage"] == "2Gi"
+
+
+def test_kubernetes_learners_share_nothing():
+    ann, ann_claim = rendered(learner="ann")
+    bob, bob_claim = rendered(learner="bob")
+    assert ann["metadata"]["name"] != bob["metadata"]["name"]
+    assert ann_claim["metadata"]["name"] != bob_claim["metadata"]["name"]
+    shared = {"persistentVolumeClaim"}
+    claims = [
+        {v["persistentVolumeClaim"]["claimName"] for v in pod["spec"]["volumes"] if shared & set(v)}
+        for pod in (ann, bob)
+    ]
+    assert not claims[0] & claims[1], claims
+
+
+def test_kubernetes_engine_is_privileged_only_without_sysbox():
+    pod, _ = rendered()
+    engine_ = containers_of(pod)["engine"]
+    assert engine_["securityContext"]["privileged"] is True
+    assert not containers_of(pod)["notebook"]["securityContext"].get("privileged")
+    sysbox, _ = rendered("values-sysbox.yaml")
+    assert sysbox["spec"]["runtimeClassName"] == "sysbox-runc"
+    for container in containers_of(sysbox).values():
+        assert not container.get("securityContext", {}).get("privileged"), container["name"]
+    # the overlay replaced the sidecar whole (Helm replaces lists): still the same Engine
+    assert containers_of(sysbox)["engine"]["image"] == engine_["image"]
+    assert mounts_of(containers_of(sysbox)["engine"]) == mounts_of(engine_)
