@@ -9,7 +9,7 @@ LAB_ARGS ?=
 # Arguments for the benchmark: make bench BENCH_ARGS="--rounds 5 --notebooks 01 02"
 BENCH_ARGS ?=
 
-.PHONY: help install lab doctor test browser lint format sync record api catalogue provision engines cleanup bench twin clean
+.PHONY: help install lab doctor test browser lint format sync record api catalogue provision engines cleanup bench twin classroom-test clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +70,13 @@ twin: $(STAMP)  ## write each notebook's CLI twin, a bash script, into build/twi
 
 bench: $(STAMP)  ## the speed budgets on the live Engine: bench/results.json, the plot, README's table
 	$(BIN)/python -m labhelpers bench --readme $(BENCH_ARGS)
+
+$(VENV)/.render-installed: $(STAMP) deploy/requirements/render.txt
+	$(BIN)/python -m pip install --quiet -r deploy/requirements/render.txt -c binder/requirements.txt
+	@touch $@
+
+classroom-test: $(VENV)/.render-installed  ## (root) deploy/: a hub, 3 learners at once, isolation, culling; Kubernetes pods
+	$(BIN)/python -m pytest -m classroom tests/test_classroom.py -p no:cacheprovider -rA
 
 clean:  ## remove .venv, build/ and caches (not Docker resources: see `make cleanup`)
 	rm -rf $(VENV) build .pytest_cache .ruff_cache
