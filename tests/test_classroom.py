@@ -142,6 +142,14 @@ def cgroup_peak_bytes(container: str) -> int | None:
     return int(path.read_text()) if path.exists() else None
 
 
+def cgroup_cpu_seconds(container: str) -> float | None:
+    """CPU time a container used so far (cgroup v1 cpuacct.usage: its Engine's containers, which
+    nest below it, included); None where the machine's cgroup tree is laid out otherwise."""
+    cid = docker("inspect", "-f", "{{.Id}}", container).strip()
+    path = Path(f"/sys/fs/cgroup/cpuacct/docker/{cid}/cpuacct.usage")
+    return round(int(path.read_text()) / 1e9, 1) if path.exists() else None
+
+
 def allocated_bytes(container: str, path: str) -> int:
     """Disk blocks used below `path` in a container (a sparse file counts what is written)."""
     return int(docker("exec", container, "du", "-s", "-B1", path).split()[0])
@@ -283,6 +291,14 @@ def test_measure_memory_and_disk_per_learner(lesson):
         for learner in LEARNERS
     }
     measured["hub_peak_memory_bytes"] = cgroup_peak_bytes(f"{CLASS}-hub")
+    measured["cpu_s"] = {
+        learner: {
+            "server": cgroup_cpu_seconds(server(learner)),
+            "engine": cgroup_cpu_seconds(engine(learner)),
+        }
+        for learner in LEARNERS
+    }
+    measured["hub_cpu_s"] = cgroup_cpu_seconds(f"{CLASS}-hub")
     measured["disk_bytes"] = {
         learner: {
             "engine_data": allocated_bytes(engine(learner), "/var/lib/engine-disk"),
