@@ -426,6 +426,18 @@ def test_a_learners_cleanup_touches_nothing_of_the_others(lesson):
     keep_active(*LEARNERS)
 
 
+@pytest.mark.xfail(
+    reason="labhelpers/doctor.py does not name LABHELPERS_ENGINE yet (asked of the engine work)",
+    strict=False,
+)
+def test_the_doctor_names_the_learners_own_engine(lesson):
+    learner = LEARNERS[0]
+    keep_active(*LEARNERS)
+    said = as_learner(learner, "python3 -m labhelpers doctor 2>&1", check=False)
+    keep_active(*LEARNERS)
+    assert engine(learner) in said, said
+
+
 def test_an_idle_learner_is_culled_and_their_engine_stops(lesson):
     idle, active = LEARNERS[-1], LEARNERS[:-1]
     deadline = time.monotonic() + CULL_TIMEOUT_S + 4 * CULL_EVERY_S + 60
