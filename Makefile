@@ -15,7 +15,7 @@ ENGINES ?= 28-overlay2 28-containerd
 # Arguments for the benchmark: make bench BENCH_ARGS="--rounds 5 --notebooks 01 02"
 BENCH_ARGS ?=
 
-.PHONY: help install lab base-image check doctor cleanup twin test browser lint format sync record api catalogue bench provision engines clean
+.PHONY: classroom-test help install lab base-image check doctor cleanup twin test browser lint format sync record api catalogue bench provision engines clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -111,6 +111,13 @@ provision:  ## (root, Debian/Ubuntu) install and start a Docker Engine and the b
 
 engines:  ## (root) start the Engine matrix beside the machine's own (Docker-in-Docker)
 	scripts/lab-engines start $(ENGINES)
+
+$(VENV)/.render-installed: $(STAMP) deploy/requirements/render.txt
+	$(BIN)/python -m pip install --quiet pytest -r deploy/requirements/render.txt -c requirements/lock.txt
+	@touch $@
+
+classroom-test: $(VENV)/.render-installed  ## (root) deploy/: a hub, 3 learners at once, isolation, culling; Kubernetes pods
+	$(BIN)/python -m pytest -m classroom tests/test_classroom.py -p no:cacheprovider -rA
 
 clean:  ## remove .venv, .nox, build/ and caches (not Docker resources: see `make cleanup`)
 	rm -rf $(VENV) .nox build .pytest_cache .ruff_cache .hypothesis

@@ -8,6 +8,7 @@ Markers (pyproject.toml registers them):
     faults   tests/test_faults.py: stops Engines, interrupts kernels, fills a disk; the `faults`
              phase runs them once, on one Engine (the `unit` and `engine` phases leave them out).
     binder   the Binder stand-in: a fresh virtual environment from binder/ only.
+    classroom  deploy/ (tests/test_classroom.py): runs only when selected with -m classroom.
 
 Every Engine test is checked for leftovers: a test that leaves a resource carrying this session's
 lab labels fails (and the leftovers are removed so the next test starts clean).
@@ -67,13 +68,20 @@ PER_ENGINE = {
 }
 
 
-def pytest_collection_modifyitems(items: list) -> None:
+def pytest_collection_modifyitems(config, items: list) -> None:
     for item in items:
         if ENGINE_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.engine)
         if item.path.name in PER_ENGINE:
             item.add_marker(pytest.mark.per_engine)
     items.sort(key=lambda item: item.path.name in WHOLE_COURSE)  # stable: the rest keep order
+    # The classroom (a hub, an Engine per learner, minutes of work) runs only when asked for by
+    # name (`-m classroom`), never as part of another phase's selection.
+    if "classroom" not in (config.getoption("markexpr") or ""):
+        skipped = [item for item in items if item.get_closest_marker("classroom")]
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            items[:] = [item for item in items if not item.get_closest_marker("classroom")]
 
 
 @pytest.fixture(autouse=True)
