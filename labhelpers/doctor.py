@@ -204,7 +204,10 @@ PLATFORMS = {
 def _platform(facts: EngineFacts, locality: Locality) -> str:
     classroom = os.environ.get("LABHELPERS_CLASSROOM", "")
     found = PLATFORMS[facts.platform_kind]
-    return f"{found}; in classroom {classroom}, your own Engine" if classroom else found
+    if not classroom:
+        return found
+    engine = os.environ.get("LABHELPERS_ENGINE", "")  # its container's name, set by deploy/
+    return f"{found}; in classroom {classroom}, your own Engine{' ' + engine if engine else ''}"
 
 
 _DEFAULT_SOCKETS = ("unix:///var/run/docker.sock", "unix:///run/docker.sock")

@@ -426,10 +426,6 @@ def test_a_learners_cleanup_touches_nothing_of_the_others(lesson):
     keep_active(*LEARNERS)
 
 
-@pytest.mark.xfail(
-    reason="labhelpers/doctor.py does not name LABHELPERS_ENGINE yet (asked of the engine work)",
-    strict=False,
-)
 def test_the_doctor_names_the_learners_own_engine(lesson):
     learner = LEARNERS[0]
     keep_active(*LEARNERS)

@@ -24,6 +24,13 @@ def _pyproject() -> dict:
 # environment.yml and binder/requirements.txt against pyproject: tests/test_dependencies.py
 
 
+def _split(requirement: str) -> tuple[str, str]:
+    """("docker", ">=7.2") from "docker>=7.2" (a marker after ';' left out)."""
+    requirement = requirement.split(";", 1)[0].strip()
+    name = re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0]
+    return name.lower(), requirement[len(name) :].replace(" ", "")
+
+
 def test_code_runs_on_the_oldest_python_it_promises():
     """vermin reads every module and names the oldest Python each needs: none may need more than
     pyproject's requires-python (tomllib, say, is 3.11's)."""
