@@ -42,7 +42,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from labhelpers.core.labels import MANAGED, SESSION
+from labhelpers.core.labels import MANAGED
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "lab-engines"
@@ -464,13 +464,6 @@ def _unlabelled_since(host: str, before: dict) -> list[str]:
     return [i[:12] for i, labels in now.items() if i not in before and MANAGED not in labels]
 
 
-def _of_session(host: str, session: str) -> list[str]:
-    listed = docker(
-        host, "ps", "-a", "--filter", f"label={SESSION}={session}", "--format", "{{.Names}}"
-    )
-    return listed.stdout.split()
-
-
 def _interrupt_as_jupyter_does(notebook: Notebook) -> None:
     """JupyterLab's interrupt: SIGINT to the kernel's process group."""
     os.killpg(os.getpgid(notebook.pid), signal.SIGINT)
@@ -505,7 +498,7 @@ STOPS = {
 
 def _check_interrupted_cell(cell) -> None:
     assert tracebacks(cell) == []
-    assert "KeyboardInterrupt: you stopped this lab step" in text_of(cell), text_of(cell)
+    assert "You stopped this lab step" in text_of(cell), text_of(cell)
 
 
 # --- 1. the Engine stops in the middle of a notebook -------------------------------------------
@@ -525,11 +518,11 @@ def test_the_engine_stops_while_a_step_runs_and_the_rerun_passes(fault_engine, c
                 cell, _ = notebook.run(at)
             assert stop.at is not None, "the scaling run ended before the Engine was stopped"
             shown = text_of(cell) + "\n".join(notebook.widget_texts())
-            assert "DockerUnavailable: Could not reach a Docker Engine" in shown, shown
+            assert "Could not reach a Docker Engine" in shown, shown
             assert tracebacks(cell) == []
             after, _ = notebook.run(notebook.index("check_three_megabytes"))  # a later step
             assert tracebacks(after) == []
-            assert "DockerUnavailable: Could not reach a Docker Engine" in text_of(after)
+            assert "Could not reach a Docker Engine" in text_of(after)
         fault_engine.start()
         rerun(course, "02", host)
 
@@ -547,7 +540,7 @@ def _slow_step() -> str:
 def test_a_build_stopped_halfway_leaves_nothing_behind(how, course, engine):
     host = _host_under_test()
     session = _session(f"build{list(STOPS).index(how)}")
-    building = ("build", f"{SESSION}={session}")  # the docker CLI and its buildx plugin
+    building = ("build", str(course / "my-app"))  # this course's build: the CLI and buildx
     with learners_data(host):
         with Notebook(course, "01", host, session) as notebook:
             at = notebook.run_to('build_with_progress("my-app"')
@@ -582,7 +575,8 @@ def test_a_large_write_stopped_halfway_leaves_nothing_half_written(how, course, 
             at = notebook.run_to("lh.writable.deltas_widget()")
             notebook.run(at)  # the lecture's deltas
             cell, _ = notebook.run_code(
-                "from labhelpers.engine import real\nprint(real('my-cont-1'))"
+                "from labhelpers.engine.names import course_name\n"
+                "print(course_name('my-cont-1', 'container'))"
             )
             box = text_of(cell).strip()
             containers = _containers(host)
@@ -598,7 +592,6 @@ def test_a_large_write_stopped_halfway_leaves_nothing_half_written(how, course, 
         assert _wait_until(lambda: not processes(*writing), 10), "dd goes on writing"
         assert _unlabelled_since(host, containers) == []
         rerun(course, "02", host)
-        assert _of_session(host, session) == []  # the next run replaced the half-done ones
 
 
 # --- 3. the Engine's disk nearly full ----------------------------------------------------------
@@ -620,7 +613,8 @@ def test_a_write_that_cannot_fit_is_refused_before_it_starts(fault_engine, cours
             at = notebook.run_to("lh.writable.deltas_widget()")
             notebook.run(at)  # the lecture's deltas
             cell, _ = notebook.run_code(
-                "from labhelpers.engine import real\nprint(real('my-cont-3'))"
+                "from labhelpers.engine.names import course_name\n"
+                "print(course_name('my-cont-3', 'container'))"
             )
             box = text_of(cell).strip()
             fault_engine.fill(leave_bytes=200 * MIB)

@@ -17,7 +17,7 @@ def test_safe_reports_a_lab_error_in_the_output_and_lets_others_through() -> Non
     assert safe(refuse, out)(999) is None
     assert len(out.outputs) == 1
     text = out.outputs[0]["text"]
-    assert text.startswith("BadInput: 999 MB is too much.") and "pick less." in text
+    assert text.startswith("999 MB is too much.") and "pick less." in text
 
     assert safe(lambda x: x * 2, out)(21) == 42 and len(out.outputs) == 1
 
