@@ -134,18 +134,17 @@ def prepare_lab(
     to read and edit); the Engine's part is one step, so a replay shows the recorded build.
     """
     _tell(on_progress, 0, "writing the lesson's files")
-    files = write_lesson_files(context)
-    return _base_image_and_build(context, tag, files, on_progress, on_build_step)
+    return _base_image_and_build(context, tag, on_progress, on_build_step)
 
 
 @engine_step("prepare the lab", names={"tag": "image"})
 def _base_image_and_build(
     context: str | os.PathLike,
     tag: str,
-    files: tuple,
     on_progress: Callable[[int, str], None] | None,
     on_build_step: Callable[[int, int, str], None] | None,
 ) -> Preparation:
+    files = write_lesson_files(context)  # inside the step: the twin writes the same files
     _tell(on_progress, 1, "choosing the base image")
     choice = choose_base_image(pull=True)
     base = PrepStep(
