@@ -8,6 +8,7 @@ import pytest
 import labhelpers as lh
 from conftest import docker_cli
 from labhelpers import named_volumes as nv
+from labhelpers.core.commands import NOT_RUN, collect
 from labhelpers.engine import SESSION, cleanup, engine_locality
 from labhelpers.engine.names import course_name
 from labhelpers.lessons.named_volumes.experiments import write_remove_read
@@ -132,11 +133,13 @@ def unshared_folder(tmp_path_factory):
 def test_bind_mount_cases_say_why_they_cannot_run_where_the_folder_is_not_shared(
     lesson_image, unshared_folder, no_leftovers
 ):
-    grid = nv.what_app_sees(f"{unshared_folder}/empty-app", image=lesson_image)
-    bind = next(c for c in grid.cases if c.setup.startswith("a bind mount"))
-    assert bind.note.startswith("not run: the Engine does not see") and bind.seen_in_app == ()
-    assert f"-v {unshared_folder}/empty-app:/app" in bind.command
-    assert "not run" in repr(grid) and "holds app.py" in repr(grid)  # the volumes still ran
+    with collect() as ran:
+        grid = nv.what_app_sees(f"{unshared_folder}/empty-app", image=lesson_image)
+    bind = grid.case("an empty host folder (bind)")
+    assert bind.note == "not run here" and bind.seen_in_app == ()
+    shown = [c for c in ran if f"-v {unshared_folder}/empty-app:/app" in c.line()]
+    assert shown and all(c.expect == NOT_RUN for c in shown)
+    assert grid.case("a new, empty volume").seen_in_app == ("app.py",)  # the volumes still ran
     lh.create_volume("lab-t-appvol")
     runs = nv.start_app_both_ways("lab-t-appvol", f"{unshared_folder}/e", image=lesson_image)
     assert runs.runs[0].status == "running"

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ..core.commands import Command, docker, show
+from ..core.commands import Command, docker, file_written, show
 from ..core.errors import BadInput, BuildFailed
 from ..core.inputs import check_image_ref, check_image_tag
 from ..core.labels import lab_labels
@@ -219,6 +219,7 @@ def build_image(
         BuildFailed: a step failed; `.step` is that step and `.build_log` every line.
     """
     check_image_name(tag)
+    _report_context(context)
     base = base_image or choose_base_image().image
     default = _builder().name
     chosen = default if builder == "auto" else builder
@@ -249,6 +250,18 @@ def build_image(
         command.line(),
         chosen,
     )
+
+
+def _report_context(context: str | os.PathLike) -> None:
+    """Report the context's small text files as written (the CLI twin writes the same files in
+    its scratch folder before its `docker build`, whoever wrote them here)."""
+    folder = Path(context)
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if path.is_file() and not path.name.startswith(".") and path.stat().st_size < 65536:
+            try:
+                file_written(str(path), path.read_text())
+            except UnicodeDecodeError:  # a binary file: the twin cannot write it from text
+                continue
 
 
 def _check_lesson_image(
