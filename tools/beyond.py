@@ -1,8 +1,8 @@
 """The learner who goes beyond the notebooks (issue 24): their own work made from the lab's must
 survive every twin, the lab's cleanup and notebook 99, byte for byte.
 
-Not a run of its own: the pipeline's twins(ENGINE) session plants it before the twins run and
-checks it after them.
+Not wired into the pipeline yet: solutions from 05 on need their notebook's earlier cells.
+Meant for the twins(ENGINE) session: plant before the twins run, check after them.
 
 `plant` makes, on the Engine DOCKER_HOST names:
   - the lab's images (the lesson image, as notebook 01 builds it) and every exercise's work, by
