@@ -292,9 +292,17 @@ def _events(cells: list, writer: _Writer) -> None:
             if helper == CLEANUP_HELPER:
                 writer.cleanup_everything()
                 continue
-            for event in call.get("events", []):
+            events = call.get("events", [])
+            # a step that raised: its last command is the one that failed in the notebook
+            commands = [i for i, e in enumerate(events) if e[0] == "command"]
+            failed = commands[-1] if call.get("error") and commands else None
+            for index, event in enumerate(events):
                 if event[0] == "command" and (event[1].get("shown", True) or event[1].get("stdin")):
-                    writer.command(event[1], helper)
+                    data = event[1]
+                    if index == failed and data.get("expect", "ok") == "ok":
+                        why = call["error"].get("attrs", {}).get("step") or call["error"]["type"]
+                        data = {**data, "expect": FAILS, "note": f"it failed at {why}"}
+                    writer.command(data, helper)
                 elif event[0] == "bind":
                     writer.bind(event[1])
                 elif event[0] == "file":
