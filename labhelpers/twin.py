@@ -149,6 +149,7 @@ class _Writer:
         self.bound: dict[str, str] = {}  # value of that run -> shell variable
         self.images: list[str] = []
         self.made: set[str] = set()
+        self.made_by: dict[str, list] = {}
         self.used: list[str] = []
         self.last: tuple | None = None  # (line, count) of the command being gathered
 
@@ -189,6 +190,7 @@ class _Writer:
         verb = _verb(argv)
         if verb in _MAKES:
             self.made.add(_made_name(argv))
+            self.made_by[_made_name(argv)] = argv
         elif verb and verb[0] in _USES and len(argv) > 2:
             self.used.append(_target(argv))
         if verb == ("build",):
@@ -197,7 +199,16 @@ class _Writer:
             text += " <<'EOF'\n" + command.stdin.rstrip("\n") + "\nEOF"
         if verb in _REMOVES:
             kind, target = _REMOVES[verb], argv[-1]
-            text = f"! owned {kind} {self.arg(target)} || {text}"
+            if (
+                kind == "container"
+                and target in self.made
+                and "--label" not in " ".join(self.made_by.get(target, ""))
+            ):
+                # made above by this script with no mark of its own (an experiment on what a
+                # container inherits): this script's `docker create` got the name, so it is ours
+                text = f"{text}   # made above by this script"
+            else:
+                text = f"! owned {kind} {self.arg(target)} || {text}"
         if command.expect == FAILS:
             text += " || echo " + shlex.quote(f"(failed, as in the notebook: {command.note})")
         elif command.expect == NOT_RUN:
