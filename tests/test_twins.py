@@ -50,11 +50,14 @@ def _labs() -> dict:
         name, _, value = line.partition(" ")
         if is_lab_owned("volume", name, {MANAGED: value}):
             labs["volumes"].add(name)
-    image_format = "{{.ID}} {{.Repository}}:{{.Tag}} " + mark
-    for line in _lines("image", "ls", "--no-trunc", "--filter", label, "--format", image_format):
-        ident, tag, value = ([*line.split(" ", 2), ""])[:3]
-        if tag != "<none>:<none>" and is_lab_image({MANAGED: value}, [tag]):
-            labs["images"].add(ident)
+    ids = set(_lines("image", "ls", "-q", "--no-trunc", "--filter", label))
+    if ids:
+        shown = "{{.Id}}\t{{json .Config.Labels}}\t{{json .RepoTags}}"
+        for line in _lines("image", "inspect", "-f", shown, *sorted(ids)):
+            ident, labels, tags = line.split("\t")
+            tags = [t for t in json.loads(tags) or [] if t != "<none>:<none>"]
+            if tags and is_lab_image(json.loads(labels) or {}, tags):
+                labs["images"].add(ident)
     for line in _lines(
         "network", "ls", "--no-trunc", "--filter", label, "--format", "{{.ID}} {{.Name}} " + mark
     ):
