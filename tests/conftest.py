@@ -144,6 +144,13 @@ def containers_snapshot() -> list[str]:
     return sorted(line for line in lines if not line.split()[1].startswith(HARNESS_ENGINES))
 
 
+def volumes_snapshot() -> list[str]:
+    """Every volume as "NAME DRIVER", sorted, the harness's Engines' data volumes left out (the
+    faults session starts an Engine of its own, with a small disk, on the machine's Engine)."""
+    lines = docker_cli("volume", "ls", "--format", "{{.Name}} {{.Driver}}").stdout.splitlines()
+    return sorted(line for line in lines if not line.startswith(HARNESS_ENGINES))
+
+
 def make_room_for(kind: str, name: str) -> None:
     """Before a test makes a learner's own KIND NAME (no lab label): a leftover of the lab's own
     by that name (an earlier course run's `my-image`, say) is removed; anything else of that name

@@ -15,7 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import containers_snapshot, docker_cli, make_room_for, remove_leftovers
+from conftest import (
+    containers_snapshot,
+    docker_cli,
+    make_room_for,
+    remove_leftovers,
+    volumes_snapshot,
+)
 from labhelpers.core.errors import LabError
 from tools import catalogue
 from tools.catalogue import CASES, LEARNER, LEARNER_NETWORK, RO_CONTAINER, RO_VOLUME
@@ -60,7 +66,7 @@ def snapshot(stage: catalogue.Stage) -> dict:
         "images": _lines(
             "image", "ls", "-a", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"
         ),
-        "volumes": _lines("volume", "ls", "--format", "{{.Name}} {{.Driver}}"),
+        "volumes": volumes_snapshot(),
         "networks": _lines("network", "ls", "--no-trunc", "--format", "{{.ID}} {{.Name}}"),
         "volume files": _volume_files(stage.image),
         "folder files": _folder_files(stage.root),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import containers_snapshot, docker_cli, make_room_for
+from conftest import containers_snapshot, docker_cli, make_room_for, volumes_snapshot
 from labhelpers import twin
 from labhelpers.core.errors import BadInput
 from labhelpers.core.labels import MANAGED, is_lab_image, is_lab_owned
@@ -71,7 +71,7 @@ def snapshot(lab_too: bool = True) -> dict:
     """What the Engine holds, by id and name (without the lab's resources unless LAB_TOO)."""
     found = {
         "containers": containers_snapshot(),
-        "volumes": _lines("volume", "ls", "--format", "{{.Name}} {{.Driver}}"),
+        "volumes": volumes_snapshot(),
         "images": _lines(
             "image", "ls", "--no-trunc", "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"
         ),
