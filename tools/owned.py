@@ -137,7 +137,7 @@ def problems(outputs: Path) -> list[str]:
 def check(outputs: Path, before: dict) -> list[str]:
     """Everything wrong after the run: the outputs' problems, and the learner's three changed."""
     found = problems(outputs)
-    after = fingerprint()
+    after = json.loads(json.dumps(fingerprint()))  # as BEFORE came back from its file
     if after != before:
         found.append(f"the learner's own things changed: before {before}, after {after}")
     return found

@@ -33,7 +33,7 @@ def check_ram_volume(
     image = rename_in_text(LESSON_IMAGE)
     idea = (
         "`local` hands its `--opt` values (type, device, o) to the kernel's mount, as section 2 "
-        "did for ram-vol."
+        f"did for {rename_in_text('ram-vol')}."
     )
     commands = (
         f"`docker volume create --driver local --label {MANAGED}={mark('volume', volume)} "
