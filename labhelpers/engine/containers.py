@@ -446,7 +446,9 @@ def run_once(
         # waiting at most 2 s for its output to be logged, so an empty answer is asked again
         # for up to 1.5 s.
         streamed = None
-        attached = client().api.attach(helper.id, stdout=True, stderr=True, stream=True, logs=True)
+        # logs=False: attached before the start, the stream holds all of it; logs=True would
+        # also replay what was logged meanwhile, and a quick command's output came twice
+        attached = client().api.attach(helper.id, stdout=True, stderr=True, stream=True, logs=False)
         try:
             helper.start()
             with contextlib.suppress(OSError):  # silent for longer than the client's timeout
