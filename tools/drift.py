@@ -73,6 +73,12 @@ def _same(a: list, b: list, prefix: str = "") -> bool:
     return key(a) == key(b)
 
 
+def _args(call: dict) -> dict:
+    """A call's arguments without those named measured_*: values the lab measured earlier in
+    the same run and passes on (free space, say), which differ by machine as results do."""
+    return {k: v for k, v in call["args"].items() if not k.startswith("measured_")}
+
+
 def compare(
     committed: dict | None, fresh: dict, strict: bool = True, prefix: str = ""
 ) -> list[str]:
@@ -101,8 +107,8 @@ def compare(
             problems.append(f"{name}: the cell `{head}` (run {where[1]}) is not in the recording.")
             continue
         before = old[where]
-        mine = [(c["helper"], c["args"], _outcome_shape(c, strict)) for c in calls]
-        theirs = [(c["helper"], c["args"], _outcome_shape(c, strict)) for c in before]
+        mine = [(c["helper"], _args(c), _outcome_shape(c, strict)) for c in calls]
+        theirs = [(c["helper"], _args(c), _outcome_shape(c, strict)) for c in before]
         if _same(mine, theirs, prefix):
             continue
         for n, (a, b) in enumerate(zip(theirs, mine, strict=False)):

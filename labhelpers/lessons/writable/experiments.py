@@ -169,18 +169,22 @@ def delta_room(names: tuple | list = CONTAINERS) -> int:
 def write_deltas(
     sizes_mib: tuple | list = LESSON_DELTAS_MIB,
     names: tuple | list = CONTAINERS,
-    room_bytes: int = -1,
+    measured_room_bytes: int = -1,
 ) -> LayerSizes:
     """Write `sizes_mib[i]` MiB of zeros to the delta file in container `names[i]` (dd, replacing
     what an earlier press wrote), then `docker ps -a -s`. The writable layers all sit on the
     Engine's disk: each write is refused before it starts when it would not fit in what the
-    writes before it left of `room_bytes` (see `delta_room`; measured here when not given).
+    writes before it left of `measured_room_bytes` (see `delta_room`; measured here if not given).
 
     Raises:
         BadInput: sizes and names do not pair up, or a size is not a number >= 0.
         NotEnoughSpace: a size would not fit on the Engine's disk (nothing is written for it).
     """
-    free = room_bytes if room_bytes >= 0 else free_bytes(names[0], os.path.dirname(DELTA_PATH))
+    free = (
+        measured_room_bytes
+        if measured_room_bytes >= 0
+        else free_bytes(names[0], os.path.dirname(DELTA_PATH))
+    )
     written = []
     for name, size in zip(names, sizes_mib, strict=True):
         done = write_data(name, size, DELTA_PATH, free=free)
