@@ -9,12 +9,13 @@ Every removal is a shown `docker ...` command, carried out from that same comman
 
 from __future__ import annotations
 
+import datetime
 import time
 
 from ..core.commands import docker, show
 from ..core.errors import BadInput, LabError, NameClash
 from ..core.labels import MANAGED, is_lab_image, is_lab_owned, is_mine
-from ..core.sessions import LIVE, built_images, forget, held_by
+from ..core.sessions import LIVE, built_images, forget, held_by, made_by_session
 from . import audit
 from .connection import client
 from .dockercli import execute
@@ -116,13 +117,27 @@ def _held_elsewhere(kind: str, name: str) -> LabError:
     )
 
 
+def _just_made_elsewhere(container) -> bool:
+    """Made a moment ago by another kernel whose session record does not name it yet (a record
+    is written right after the Engine answers): no record names it and it is under a minute
+    old. Replacing it would take another live session's container."""
+    if made_by_session("container", container.id):
+        return False
+    created = (container.attrs.get("Created") or "")[:19]
+    try:
+        made = datetime.datetime.fromisoformat(created).replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return False
+    return (datetime.datetime.now(datetime.timezone.utc) - made).total_seconds() < 60
+
+
 def claim_container_name(name: str) -> None:
     """Free `name` for a new lab container: replace the lab's old one (this session's, or a stale
     session's), refuse the learner's and another live kernel's."""
     found = check_container_name(name)
     if found is None:
         return
-    if held_by("container", found.id) == LIVE:
+    if held_by("container", found.id) == LIVE or _just_made_elsewhere(found):
         raise _held_elsewhere("container", name)
     command = show(docker("rm", "-f", "-v", name, note="the lab's container from an earlier run"))
     audit.removed("container", name, found.labels)
