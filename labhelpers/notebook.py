@@ -149,14 +149,13 @@ def write_twin(notebook: str = "") -> None:
     root = course_root()
     shown = path.relative_to(root) if path.is_relative_to(root) else path
     whose = (
-        "the course's names on this Engine"
+        "named as on this Engine"
         if prefix is not None
-        else "the lecture's names (replayed: no Engine to ask which names are yours)"
+        else "with the lecture's names (replayed: no Engine to ask)"
     )
     print(
-        f"Wrote {shown}: this notebook's Docker work as a bash script, the commands its live run "
-        f"ran, with {whose}.\nIn a terminal, from the course's folder: bash {shown}\n"
-        "It works in a scratch folder, touches only your lab work, and removes what it made."
+        f"Wrote {shown}: this notebook's Docker commands, {whose}.\n"
+        f"From the course's folder: bash {shown} (it cleans up after itself)."
     )
 
 

@@ -34,3 +34,28 @@ def test_prose_is_counted_without_code_and_the_check_fails_only_when_over(tmp_pa
 def test_every_notebook_reads_in_about_twenty_minutes():
     over = {row.name: row.over for row in lengths.lengths() if row.over}
     assert over == {}
+
+
+def test_stored_output_is_counted_by_its_plain_text_and_the_course_total_checked(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(1)")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="three words here\n"),
+        nbformat.v4.new_output(
+            "display_data", data={"text/plain": "two words", "text/html": "<b>" + "x " * 99}
+        ),
+    ]
+    notebook.cells = [nbformat.v4.new_markdown_cell("# One"), cell]
+    nbformat.write(notebook, tmp_path / "01-out.ipynb")
+    [row] = lengths.lengths(tmp_path)
+    assert row.output_words == 5  # the HTML view is not counted: its plain text is
+    assert lengths.course_over([row]) == []
+    many = [lengths.Length(f"n{i}", 1000, 10, "", 700) for i in range(10)]
+    assert lengths.course_over(many) == [
+        "the course has 10000 words of prose (at most 9000)",
+        "the course has 7000 words of stored output (at most 6000)",
+    ]
+
+
+def test_the_course_is_within_its_word_budgets():
+    assert lengths.course_over(lengths.lengths()) == []

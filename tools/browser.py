@@ -493,7 +493,7 @@ class Notebook:
             plain = [
                 t.strip()[:160]
                 for t in outputs.all_inner_texts()
-                if re.match(r"\s*(VBox|HBox|Box|Accordion|Tab)\(|\s*\[.*an interactive widget", t)
+                if re.match(r"\s*(VBox|HBox|Box|Accordion|Tab)\(|\s*\[widget: ", t)
             ]
             as_text = f" (shown as text: {plain[0]!r} ...)" if plain else ""
             found.append(

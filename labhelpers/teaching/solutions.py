@@ -22,7 +22,10 @@ class Solution:
         self.text = rename(text) if rename else text
 
     def __repr__(self) -> str:
-        return f"# {self.path}\n{self.text}"
+        # The plain-text view (a terminal, nbval) points to the file rather than printing it: a
+        # solution stays out of sight until it is asked for, as the HTML view's closed block does.
+        lines = len(self.text.splitlines())
+        return f"The solution: {self.path} ({lines} lines). Read it with cat; bash runs it."
 
     def _repr_html_(self) -> str:
         return (

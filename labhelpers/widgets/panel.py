@@ -36,7 +36,7 @@ def _box(kind: str) -> type:
 
 def _made(kind: str, children: Sequence[Any], text: str, **kwargs: Any) -> Any:
     box = _box(kind)(list(children), **kwargs)
-    box.text = f"[{text}: an interactive widget; run the notebook to use it]"
+    box.text = f"[widget: {text}; run the notebook to use it]"
     return box
 
 

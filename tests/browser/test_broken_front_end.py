@@ -23,5 +23,5 @@ def test_a_broken_widget_front_end_fails_the_browser_pass(browser):
     said = "\n".join(verdict(report))
     assert "a widget did not render: 0 widget views shown" in said, said
     # each widget's text form instead: the lab's sentence (labhelpers.widgets.panel) or a repr
-    shown_as_text = ("an interactive widget", "VBox(", "HBox(")
+    shown_as_text = ("[widget: ", "VBox(", "HBox(")
     assert "shown as text: " in said and any(t in said for t in shown_as_text), said
