@@ -71,10 +71,14 @@ def test_writing_more_than_the_disk_holds_is_refused_and_writes_nothing(lesson_i
     lh.run_container("lab-t-full", image=lesson_image)
     fresh = eng.container_sizes(["lab-t-full"])[0].writable_layer_bytes
     free = eng.free_bytes("lab-t-full", "/app")
+    asked = free + 1024 * lh.MIB  # over what is free by more than other work on the disk moves it
     with pytest.raises(lh.NotEnoughSpace) as caught:
-        lh.write_data("lab-t-full", free / lh.MIB + 1)
-    # free space is measured again inside write_data, and the host's disk is not frozen meanwhile
-    assert "free" in str(caught.value) and abs(caught.value.free_bytes - free) < 64 * lh.MIB
+        lh.write_data("lab-t-full", asked / lh.MIB)
+    # free space is measured again inside write_data; the host's disk is shared with whatever
+    # else runs (CI's other Engines load and build meanwhile), so the two readings only agree
+    # to within that work, and the refusal's own reading is what it compares with
+    assert "free" in str(caught.value) and caught.value.free_bytes < asked
+    assert abs(caught.value.free_bytes - free) < 1024 * lh.MIB
     assert eng.container_sizes(["lab-t-full"])[0].writable_layer_bytes == fresh
     with pytest.raises(lh.BadInput):
         lh.write_data("lab-t-full", -1)
