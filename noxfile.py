@@ -354,13 +354,28 @@ def safety(session: nox.Session, engine: str) -> None:
 def twins(session: nox.Session, engine: str) -> None:
     """Each notebook's CLI twin, written from this Engine's live-run recordings, run on it."""
     _live_run(session, engine)
-    found, _ = engine_of(session, engine)
+    found, reference = engine_of(session, engine)
     bin_dir = environment(session, "test")
     argv = [*PYTEST, "tests/test_twins.py", "-m", "engine", *session.posargs]
     env = {**on(found), "LABHELPERS_TWIN_RECORDINGS": str(RECORDINGS / engine)}
-    # tools/beyond.py (the learner who goes beyond) is not run here yet: solutions 05 onwards
-    # need their notebook's earlier cells, which the tool does not yet prepare
+    if not reference:
+        run(session, bin_dir, "python", *argv, env=env)
+        return
+    # On the reference Engine, after the twins' tests, the learner who goes beyond the notebooks
+    # (tools/beyond.py): every exercise's solution followed, images built FROM the lab's, a
+    # commit, containers run from lab images; after every twin, notebook 99 and the cleanup,
+    # all of it must be as it was (ids, states, file checksums).
+    state = LOGS / f"beyond-{engine}"
+    shutil.rmtree(state, ignore_errors=True)
+    state.mkdir(parents=True)
+    beyond = {**on(found), "LABHELPERS_STATE_DIR": str(state / "lab-state")}
+    made = str(state / "made.json")
     run(session, bin_dir, "python", *argv, env=env)
+    try:
+        run(session, bin_dir, "python", "-m", "tools.beyond", "plant", made, env=beyond)
+        run(session, bin_dir, "python", "-m", "tools.beyond", "check", made, env=beyond)
+    finally:
+        run(session, bin_dir, "python", "-m", "tools.beyond", "remove", made, env=beyond)
 
 
 # --- phases run once ---------------------------------------------------------------------------

@@ -256,7 +256,7 @@ class _Writer:
         """Notebook 99's removal: of every resource the notebook found; here, of all of yours."""
         self.line("for kind in container network volume image; do")
         self.line('    lab_list "$kind" | while read -r id name; do')
-        self.line('        ! owned "$kind" "$name" || remove "$kind" "$id"')
+        self.line('        ! owned "$kind" "$name" || remove "$kind" "$id" "$name"')
         self.line("    done")
         self.line("done")
 
@@ -371,12 +371,18 @@ lab_list() {  # KIND: "ID NAME" of each resource carrying your owner mark
         image) docker image ls --filter "$mine" --format '{{.ID}} {{.Repository}}:{{.Tag}}' ;;
     esac
 }
-remove() {  # KIND ID
+remove() {  # KIND ID NAME
     case $1 in
         container) docker rm -f -v "$2" ;;
         network) docker network rm "$2" ;;
+        # an image by its tag, as the lab's cleanup does: a container of yours that runs from it
+        # keeps it (only the tag goes); by id, the Engine would refuse
+        image) if [[ ${3:-<none>} == *"<none>"* ]]; then docker image rm "$2"
+               else docker image rm -f "$3"; fi ;;
         *) docker "$1" rm -f "$2" ;;
-    esac >/dev/null 2>&1
+    esac >/dev/null 2>&1 && return
+    [ "$1" = image ] || return 1
+    echo "twin: kept the lab's image ${3:-$2}: a container that is not the lab's uses it" >&2
 }
 work=$(mktemp -d "${TMPDIR:-/tmp}/twin.XXXXXX")
 cd "$work" && mkdir -p workspace
@@ -397,7 +403,7 @@ def _cleanup(images: list[str]) -> list[str]:
         "    for kind in container network volume image; do",
         '        lab_list "$kind" | while read -r id name; do',
         '            grep -qx "$id" <<<"$before" || ! owned "$kind" "$name" ||'
-        ' remove "$kind" "$id"',
+        ' remove "$kind" "$id" "$name"',
         "        done",
         "    done",
         "    for tag in $tags; do  # a tag the Engine had before: back to the image it named",

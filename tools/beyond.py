@@ -1,8 +1,9 @@
 """The learner who goes beyond the notebooks (issue 24): their own work made from the lab's must
 survive every twin, the lab's cleanup and notebook 99, byte for byte.
 
-Not wired into the pipeline yet: solutions from 05 on need their notebook's earlier cells.
-Meant for the twins(ENGINE) session: plant before the twins run, check after them.
+The twins session runs it on the reference Engine after the twins' own tests (which need an Engine
+with nothing of the lab's on it): plant, check, remove. A solution that needs its notebook's
+earlier cells gets them from PREPARE.
 
 `plant` makes, on the Engine DOCKER_HOST names:
   - the lab's images (the lesson image, as notebook 01 builds it) and every exercise's work, by
@@ -12,9 +13,10 @@ Meant for the twins(ENGINE) session: plant before the twins run, check after the
     lab image with a file written in its writable layer (my-own-run-N), a commit of one of them
     (my-own-commit);
 and writes their fingerprint (ids, states, a checksum of each file) to STATE.
-`check` runs `python -m labhelpers cleanup --yes` and notebook 99 (whose panel a recording run
-presses), then compares the fingerprint: nothing of the learner's may differ. `remove` takes the
-learner's things away again (by the ids the fingerprint holds, never by a lab mark).
+`check` runs every notebook's twin, notebook 99 (whose panel a recording run presses) and
+`python -m labhelpers cleanup --yes`, then compares the fingerprint: nothing of the learner's may
+differ. `remove` takes the learner's things away again (by the ids the fingerprint holds, never
+by a lab mark).
 
     python -m tools.beyond plant|check|remove STATE_FILE
 """
@@ -32,6 +34,7 @@ from pathlib import Path
 import labhelpers as lh
 from labhelpers import engine as eng
 from labhelpers.core.labels import MANAGED
+from labhelpers.engine.names import course_name
 from labhelpers.notebook import run_solution
 
 __all__ = ["check", "fingerprint", "main", "plant", "remove"]
@@ -39,8 +42,18 @@ __all__ = ["check", "fingerprint", "main", "plant", "remove"]
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "notebooks" / "solutions"
 FILE = "/my-own.txt"
+
+
+def _volume_with_a_file() -> None:
+    """Notebook 05's first section: `my-vol` holding file.txt, written by a removed container."""
+    lh.create_volume("my-vol")
+    lh.run_container("vol-cont-1", mounts=[lh.volume_mount("my-vol", "/app")])
+    lh.exec_in("vol-cont-1", 'echo "This is my delta data" > /app/file.txt')
+    lh.remove_container("vol-cont-1")
+
+
 # What a notebook's cells make ready before its exercise (the solution alone assumes them).
-PREPARE = {"03": lambda: lh.lifecycle.prepare_rescue()}
+PREPARE = {"03": lambda: lh.lifecycle.prepare_rescue(), "05": _volume_with_a_file}
 
 
 def _docker(*args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -82,6 +95,10 @@ def plant(state: Path) -> dict:
         _docker("run", "-d", "--name", name, "--entrypoint", "sleep", image, "infinity")
         _docker("exec", name, "sh", "-c", f"echo 'mine, in {name}' > {FILE}")
         made["containers"].append(name)
+    # notebook 99's solution started ex99-mine from the lab's image, with no mark of its own
+    mine = course_name("ex99-mine", "container")
+    _docker("exec", mine, "sh", "-c", f"echo 'mine, in {mine}' > {FILE}")
+    made["containers"].append(mine)
     made["images"]["(untagged)"] = _build_from(lesson, None)
     _docker("commit", made["containers"][0], "my-own-commit")
     made["images"]["my-own-commit"] = _docker(
@@ -116,17 +133,37 @@ def fingerprint(made: dict) -> dict:
     return found
 
 
+def _run_every_twin(python: str) -> None:
+    """Write every notebook's twin (`python -m labhelpers twin`) and run each with bash, in order,
+    as a learner would from a terminal."""
+    with tempfile.TemporaryDirectory(prefix="beyond-twins-") as folder:
+        subprocess.run([python, "-m", "labhelpers", "twin", "-o", folder], check=True)
+        for twin in sorted(Path(folder).glob("*.sh")):
+            print(f"beyond: the twin {twin.name}", flush=True)
+            done = subprocess.run(["bash", str(twin)], capture_output=True, text=True)
+            if done.returncode != 0:
+                tail = (done.stdout + done.stderr).strip()[-800:]
+                raise RuntimeError(f"the twin {twin.name} failed beside the learner's:\n{tail}")
+
+
 def check(state: Path) -> list[str]:
-    """What differs after cleanup and notebook 99."""
+    """What differs after every twin, notebook 99 and the cleanup."""
     made = json.loads(state.read_text())
     python = sys.executable
-    subprocess.run([python, "-m", "labhelpers", "cleanup", "--yes"], check=True)
+    _run_every_twin(python)
+    # notebook 99 shows label inheritance on the lab's image: after 99's twin removed it, the
+    # learner does what its message says and builds it again
+    lh.ensure_lesson_image()
     with tempfile.TemporaryDirectory(prefix="beyond-99-") as record:
         env = {**os.environ, "LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": record}
         notebook = next((ROOT / "notebooks").glob("99-*.ipynb"))
         run = [python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute"]
         run += ["--output-dir", record, str(notebook)]
-        subprocess.run(run, check=True, env=env, cwd=notebook.parent, capture_output=True)
+        done = subprocess.run(run, env=env, cwd=notebook.parent, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"notebook 99 failed: {done.stderr.strip()[-800:]}")
+    # then the command-line cleanup, as a learner who comes back later would run it
+    subprocess.run([python, "-m", "labhelpers", "cleanup", "--yes"], check=True)
     after = fingerprint(made)
     before = made["fingerprint"]
     problems = [
