@@ -563,10 +563,6 @@ def _widget_text(notebook: Notebook, index: int) -> Callable[[], str]:
     return lambda: notebook.outputs_text(index)
 
 
-def _rows(notebook: Notebook, index: int) -> int:
-    return notebook.cell(index).locator(".jp-OutputArea table tbody tr").count()
-
-
 def _drag_slider(notebook: Notebook, index: int, fraction: float) -> str:
     """Drag the cell's first slider's handle to FRACTION of its track; return its readout."""
     slider = notebook.cell(index).locator(".widget-slider").first
@@ -606,7 +602,8 @@ def deltas(notebook: Notebook, index: int) -> list[Action]:
         ok = NOT_RECORDED in after
         actions.append(Action(notebook.name, f"write {value} MiB (not recorded)", seconds, ok))
         return actions
-    ok = after != before and f"count={value}" in after.replace(" ", "")
+    # the table's bytes in the file: the slider's MiB, measured in the container
+    ok = after != before and f"{int(float(value)) * 1024 * 1024:,}" in after
     detail = "" if ok else f"before: {before[-300:]!r}\nafter: {after[-300:]!r}"
     actions.append(Action(notebook.name, f"slider to {value} MiB, write", seconds, ok, detail))
     if plot_cell is None:
@@ -624,25 +621,33 @@ def deltas(notebook: Notebook, index: int) -> list[Action]:
 
 
 def lifecycle(notebook: Notebook, index: int) -> list[Action]:
-    """Stop, then start: each press adds a row to the timeline table (recorded ones in replay)."""
+    """Stop, then start: each press shows the commands it ran and redraws the timeline's plot
+    below the buttons (a replay: the recorded step, or says it was not recorded)."""
     actions = []
+    shown = _widget_text(notebook, index)
     for step in ("stop", "start"):
-        rows = _rows(notebook, index)
-        seconds = notebook.click_button(index, step, lambda: str(_rows(notebook, index)))
-        gained = _rows(notebook, index) - rows
-        text = notebook.outputs_text(index)
-        ok = gained >= 1 or (notebook.replay and NOT_RECORDED in text)
-        actions.append(Action(notebook.name, f"{step}: +{gained} row", seconds, ok, text[-300:]))
+        plot = notebook.image(index)
+        seconds = notebook.click_button(index, step, shown)
+        text = shown()
+        redrawn = notebook.image(index) not in ("", plot)
+        ok = (f"docker {step}" in text and redrawn) or (notebook.replay and NOT_RECORDED in text)
+        what = f"{step}: its commands shown, the plot redrawn"
+        actions.append(Action(notebook.name, what, seconds, ok, text[-300:]))
     return actions
 
 
 def add_layer(notebook: Notebook, index: int) -> list[Action]:
-    """Rebuild: the list of experiments gains one (replay: the recorded build, or says why not)."""
+    """Another instruction picked (ENV: the cell ran RUN), Rebuild: its effect replaces the first
+    (replay: says this build was not recorded). The same instruction again would rebuild the same
+    image from the build cache and show the same effect: no change to wait for."""
+    from labhelpers.lessons.layers.experiments import ADD_LAYER_CHOICES
+
     before = notebook.outputs_text(index)
+    notebook.cell(index).locator("select").first.select_option(label=ADD_LAYER_CHOICES["env"])
     seconds = notebook.click_button(index, "Rebuild", _widget_text(notebook, index))
     after = notebook.outputs_text(index)
     ok = after != before and ("Error" not in after or NOT_RECORDED in after)
-    return [Action(notebook.name, "add a layer: rebuild", seconds, ok, after[-300:])]
+    return [Action(notebook.name, "add a layer: ENV, rebuild", seconds, ok, after[-300:])]
 
 
 def trial(notebook: Notebook, index: int) -> list[Action]:
