@@ -85,6 +85,7 @@ __all__ = [
 WORKSPACE = "workspace"  # the lab's folder next to the notebooks (relative to the notebooks folder)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours in a log line
 SETTLE_S = 3  # how long an app must keep running to count as running
+_LISTENING = "Running on"  # the lecture's Flask app, up: "* Running on all addresses (0.0.0.0)"
 DEMO_LABEL = f"{NAMESPACE}.demo"  # the prune demo's own label (with the owner's: all it can prune)
 
 
@@ -244,14 +245,18 @@ def _start_app(name: str, over_app: str, mount: MountSpec, image: str, wait_s: f
             waited = time.monotonic() - started
             if not running or waited >= SETTLE_S:
                 lines = container_logs(name).strip().splitlines()
-                if lines or not running or waited >= wait_s:
+                # a running app counts as up once it says where it listens (stderr, unbuffered);
+                # its stdout lines come when Python flushes them, before or after that
+                up = any(_LISTENING in line for line in lines)
+                if up or not running or waited >= wait_s:  # exited: its log is complete
                     break
             time.sleep(0.2)
     show_all(ran)
     state = find_container(name)
     status, code = (state.status, state.exit_code) if state else ("gone", 0)
-    said = [_ANSI.sub("", line).strip() for line in lines]
-    first = next((line for line in said if not line.startswith("WARNING")), "")
+    said = [_ANSI.sub("", line).strip() for line in lines if line.strip()]
+    telling = [line for line in said if not line.startswith("WARNING")]
+    first = next((line for line in telling if _LISTENING in line), telling[0] if telling else "")
     remove_container(name)
     return AppRun(name, over_app, status, code, first)
 

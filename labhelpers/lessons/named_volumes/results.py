@@ -101,7 +101,7 @@ class AppRuns(TableShown):
 
     def table(self) -> Table:
         return Table(
-            ["over /app", "status", "exit code", "its first line (warnings left out)"],
+            ["over /app", "status", "exit code", "what it logged (where it listens, or its error)"],
             [
                 (r.over_app, r.status, "" if r.status == "running" else r.exit_code,
                  r.first_log_line)
