@@ -22,7 +22,8 @@ Phases (sessions), in the order a track runs them:
                   planted first and checked byte for byte after (tools/owned.py).
     drift(E)      the committed recordings still match that live run (tools/record.py --check)
     safety(E)     what that live run created and removed kept the lab's rules (tools/audit.py)
-    twins(E)      each notebook's CLI twin, written from that live run's recordings, run on E
+    twins(E)      each notebook's CLI twin, written from that live run's recordings, run on E;
+                  on the reference Engine then the learner who goes beyond (tools/beyond.py)
     browser       every notebook in JupyterLab in Chromium (pytest-playwright), live on the
                   reference Engine and replayed with no Engine, with the widgets used by mouse
     faults        the Engine stopped, a kernel interrupted, a full disk: on Engines of its own,
