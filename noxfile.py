@@ -354,11 +354,13 @@ def safety(session: nox.Session, engine: str) -> None:
 @timed
 def twins(session: nox.Session, engine: str) -> None:
     """Each notebook's CLI twin, written from this Engine's live-run recordings, run on it."""
-    _live_run(session, engine)
+    done = _live_run(session, engine)
     found, reference = engine_of(session, engine)
     bin_dir = environment(session, "test")
     argv = [*PYTEST, "tests/test_twins.py", "-m", "engine", *session.posargs]
     env = {**on(found), "LABHELPERS_TWIN_RECORDINGS": str(RECORDINGS / engine)}
+    if done["owned"]:  # that live run used the course's `lab-` names beside the learner's own
+        env["LABHELPERS_TWIN_RECORDED_PREFIX"] = "lab-"
     if not reference:
         run(session, bin_dir, "python", *argv, env=env)
         return

@@ -122,16 +122,27 @@ def _cells(stem: str, recording: dict) -> list:
     return cells
 
 
-def _renamer(prefix: str):
+def _renamer(prefix: str, recorded_prefix: str = ""):
     """How a course name in an argument becomes this Engine's (a prefix before each; names
-    inside longer names are left alone, names in paths are renamed: /volumes/my-vol/_data)."""
-    if not prefix:
+    inside longer names are left alone, names in paths are renamed: /volumes/my-vol/_data).
+    RECORDED_PREFIX: the prefix the recording's own run used (`lab-` where a learner's my-image
+    was there), taken off first."""
+    if not prefix and not recorded_prefix:
         return lambda text: text
     from .engine.names import course_names, mapped
 
     known = sorted({n for _, n in course_names() if mapped(n)}, key=lambda n: -len(n))
-    pattern = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, known)) + r")(?![\w-])")
-    return lambda text: pattern.sub(lambda m: prefix + m.group(1), text)
+    names = "|".join(map(re.escape, known))
+    pattern = re.compile(r"(?<![\w.-])(" + names + r")(?![\w-])")
+    before = re.escape(recorded_prefix)
+    recorded = re.compile(r"(?<![\w.-])" + before + r"(" + names + r")(?![\w-])")
+
+    def rename(text: str) -> str:
+        if recorded_prefix:
+            text = recorded.sub(lambda m: m.group(1), text)
+        return pattern.sub(lambda m: prefix + m.group(1), text) if prefix else text
+
+    return rename
 
 
 def _verb(argv: list) -> tuple:
@@ -416,12 +427,18 @@ def _cleanup(images: list[str]) -> list[str]:
     ]
 
 
-def twin_script(notebook: str, recordings: Path | None = None, prefix: str | None = None) -> str:
+def twin_script(
+    notebook: str,
+    recordings: Path | None = None,
+    prefix: str | None = None,
+    recorded_prefix: str = "",
+) -> str:
     """The bash script of NOTEBOOK's Docker work (see the module's docstring).
 
     NOTEBOOK: a number prefix ("02", "02b") or a stem. RECORDINGS: the folder of the recordings
     to read (default: the committed ones). PREFIX: the course's name prefix on the Engine (None:
-    the lecture's names, as with no Engine to ask).
+    the lecture's names, as with no Engine to ask). RECORDED_PREFIX: the prefix the recorded run
+    itself used (a live run beside a learner's own my-image records `lab-` names).
 
     Raises:
         BadInput: no such notebook. NotRecorded: it has no recording.
@@ -430,7 +447,7 @@ def twin_script(notebook: str, recordings: Path | None = None, prefix: str | Non
     recordings = Path(recordings) if recordings else RECORDINGS
     recording = _recording(stem, recordings)
     meta = recording.get("meta", {})
-    rename = _renamer(prefix or "")
+    rename = _renamer(prefix or "", recorded_prefix)
     writer = _Writer(rename)
     _events(_cells(stem, recording), writer)
     body = writer.out
@@ -485,11 +502,12 @@ def write_twin(
     out: Path | None = None,
     recordings: Path | None = None,
     prefix: str | None = None,
+    recorded_prefix: str = "",
 ) -> Path:
     """Write NOTEBOOK's twin to OUT (a file, or a folder for STEM.sh; default build/twins/ in
     the course's folder) and return its path. The other arguments: as `twin_script`'s."""
     stem = notebook_path(notebook).stem
-    text = twin_script(notebook, recordings, prefix)
+    text = twin_script(notebook, recordings, prefix, recorded_prefix)
     path = Path(out) if out else course_root() / OUT
     if path.suffix != ".sh":
         path = path / f"{stem}.sh"

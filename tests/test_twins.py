@@ -27,6 +27,9 @@ from labhelpers.core.labels import MANAGED, is_lab_image, is_lab_owned
 
 NOTEBOOKS = sorted(p.stem for p in twin.NOTEBOOKS.glob("[0-9]*.ipynb"))
 RECORDINGS = os.environ.get("LABHELPERS_TWIN_RECORDINGS") or None
+# the prefix those recordings' own run used (the pipeline's live run beside a learner's own
+# my-image records the course's `lab-` names)
+RECORDED_PREFIX = os.environ.get("LABHELPERS_TWIN_RECORDED_PREFIX", "")
 
 
 def _lines(*args: str) -> list[str]:
@@ -92,7 +95,7 @@ def snapshot(lab_too: bool = True) -> dict:
 def test_twin_shape():
     """Headings as comments, strict bash, the cleanup on exit, every removal guarded by the
     lab's marks, and no value of the recorded run left (paths, ids, the recorder's account)."""
-    text = twin.twin_script("02", recordings=RECORDINGS, prefix="")
+    text = twin.twin_script("02", RECORDINGS, "", RECORDED_PREFIX)
     lines = text.splitlines()
     assert lines[0] == "#!/usr/bin/env bash"
     assert "set -euo pipefail" in lines[:12]
@@ -113,7 +116,7 @@ def test_twin_shape():
 
 
 def test_twin_names_use_the_prefix_also_inside_paths():
-    text = twin.twin_script("05", recordings=RECORDINGS, prefix="lab-")
+    text = twin.twin_script("05", RECORDINGS, "lab-", RECORDED_PREFIX)
     assert "lab-my-vol" in text and " my-vol:" not in text and " -t my-image " not in text
     assert f"{MANAGED}=volume:lab-my-vol" in text
     if "/volumes/" in text:  # the volume's folder on the Engine's machine, by its name
@@ -123,7 +126,7 @@ def test_twin_names_use_the_prefix_also_inside_paths():
 @pytest.mark.parametrize("stem", NOTEBOOKS)
 def test_every_twin_is_bash(stem, tmp_path):
     for prefix in ("", "lab-"):
-        path = twin.write_twin(stem, tmp_path / prefix, recordings=RECORDINGS, prefix=prefix)
+        path = twin.write_twin(stem, tmp_path / prefix, RECORDINGS, prefix, RECORDED_PREFIX)
         assert path.name == f"{stem}.sh"
         checked = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stderr
@@ -160,7 +163,7 @@ def test_twin_reads_another_recordings_folder(tmp_path):
 @pytest.mark.parametrize("prefix", ["", "lab-"], ids=["lecture-names", "lab-names"])
 @pytest.mark.parametrize("stem", NOTEBOOKS)
 def test_twin_runs_and_leaves_the_engine_as_found(stem, prefix, engine, tmp_path):
-    path = twin.write_twin(stem, tmp_path, recordings=RECORDINGS, prefix=prefix)
+    path = twin.write_twin(stem, tmp_path, RECORDINGS, prefix, RECORDED_PREFIX)
     whole = stem.startswith("99")  # removes every lab resource of yours, as notebook 99 does
     before = snapshot(lab_too=not whole)
     done = subprocess.run(
@@ -179,7 +182,7 @@ def test_a_twin_never_touches_a_same_named_resource_of_the_learners(engine, tmp_
     """The twin was written for the lecture's names; the learner then makes a `my-cont-1` of
     their own. The twin stops where its `docker run` finds the name taken, and its cleanup
     leaves the learner's container as it was (id, state, a file in it)."""
-    path = twin.write_twin("02", tmp_path, recordings=RECORDINGS, prefix="")
+    path = twin.write_twin("02", tmp_path, RECORDINGS, "", RECORDED_PREFIX)
     make_room_for("container", "my-cont-1")
     base = docker_cli("image", "ls", "-q", "labhelpers/python-base:bookworm").stdout.strip()
     image = base or "python:3.13-slim"
