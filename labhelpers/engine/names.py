@@ -193,7 +193,9 @@ def _clashes(prefix: str) -> tuple:
     listings of the Engine (containers, volumes, images), not one question per name."""
     engine = client()
     taken: dict[tuple[str, str], bool] = {}
-    for c in engine.containers.list(all=True):
+    # the whole Engine's containers: a container that goes between the listing and the SDK's
+    # inspection of each (a --rm helper, another track's Engine) is left out, not an error
+    for c in engine.containers.list(all=True, ignore_removed=True):
         taken[("container", c.name)] = not (
             is_lab_owned("container", c.name, c.labels) and is_mine(c.labels)
         )

@@ -186,7 +186,8 @@ def remove_volume_users(volume_name: str) -> None:
     Raises:
         LabError: a container not the lab's uses it (the lab touches nothing of the learner's).
     """
-    for container in client().containers.list(all=True, filters={"volume": volume_name}):
+    users = client().containers.list(all=True, filters={"volume": volume_name}, ignore_removed=True)
+    for container in users:
         if not (
             is_lab_owned("container", container.name, container.labels)
             and is_mine(container.labels)

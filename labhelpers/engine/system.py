@@ -185,7 +185,7 @@ def lab_resources(scope: str = MINE, include_base_image: bool = False) -> tuple:
     engine = client()
     wanted = {"label": [MANAGED]}
     found: list[LabResource] = []
-    for c in engine.containers.list(all=True, filters=wanted):
+    for c in engine.containers.list(all=True, filters=wanted, ignore_removed=True):
         labs = is_lab_owned("container", c.name, c.labels)
         if labs and _in_scope(c.labels, "container", c.id, scope):
             found.append(LabResource("container", c.name, c.id[:12], c.labels.get(OWNER, "")))
