@@ -183,9 +183,19 @@ def _check_layer(
             "a container's own layers are its writable layer and its init layer.",
             'pass "writable" or "init".',
         )
+    check_via(via, "a layer")
+
+
+def check_via(via: str, reading: str) -> None:
+    """VIA must name a way to read READING (a container's layer or its upper directory): on this
+    machine (host), through a helper container, or whichever works (auto).
+
+    Raises:
+        BadInput: another value.
+    """
     if via not in ("auto", "host", "container"):
         raise BadInput(
-            f"Unknown way '{via}' to read a layer.",
+            f"Unknown way '{via}' to read {reading}.",
             "the ways are host, container and auto.",
             'pass via="auto".',
         )

@@ -36,6 +36,7 @@ from ...engine import (
     storage_layout,
     write_data,
 )
+from ...engine.machine import check_via
 from .results import (
     CONTAINERD,
     LESSON_DELTAS_MIB,
@@ -415,12 +416,7 @@ def shared_layers(names: tuple | list = CONTAINERS[:2]) -> SharedLayers:
 
 
 def _check_via(name: str = "", via: str = "auto", image: str = "") -> None:
-    if via not in ("auto", "host", "container"):
-        raise BadInput(
-            f"Unknown way '{via}' to read the upper directory.",
-            "the ways are host, container and auto.",
-            'pass via="auto".',
-        )
+    check_via(via, "the upper directory")
 
 
 @engine_step(
