@@ -3,6 +3,7 @@ their own containers, none removes another's, and a stale session's are the lab'
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -127,3 +128,35 @@ def test_state_files_are_written_whole(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["names.json"]  # no scratch file left
     path.write_text('{"a": ')  # a file cut off (an older version's interrupted write)
     assert sessions.read_json(path, {}) == {}
+
+
+class _Container:
+    """What `claim_container_name` reads of a container: its id and when the Engine made it."""
+
+    def __init__(self, seconds_ago: float):
+        now = datetime.datetime.now(datetime.timezone.utc)
+        made = now - datetime.timedelta(seconds=seconds_ago)
+        self.id = "c" * 64
+        self.attrs = {"Created": made.strftime("%Y-%m-%dT%H:%M:%S.%fZ")}
+
+
+@pytest.mark.parametrize(
+    "records, seconds_ago, held",
+    [
+        ([""], 5, True),  # nobody's record yet, made a moment ago: a kernel about to note it
+        ([""], 600, False),  # nobody's, and old: a stale session's, the lab's to replace
+        (["other-live"], 600, True),  # a live kernel's record names it
+        (["other-gone"], 5, False),  # a kernel that has ended: stale
+        ([SESSION_ID], 5, False),  # this session's own: re-run replaces it
+        # the race CI met: the record is written between two reads of the records (first
+        # nobody's, then the live kernel's); one read decides, and it stays that kernel's
+        (["", "other-live"], 5, True),
+    ],
+)
+def test_a_live_kernels_container_is_never_replaced(monkeypatch, records, seconds_ago, held):
+    from labhelpers.engine import ownership
+
+    answers = iter(records + records[-1:] * 5)
+    monkeypatch.setattr(ownership, "made_by_session", lambda kind, ident: next(answers))
+    monkeypatch.setattr(ownership, "is_live", lambda session: session in ("other-live", SESSION_ID))
+    assert ownership._held_by_another_kernel(_Container(seconds_ago)) is held

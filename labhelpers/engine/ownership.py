@@ -15,7 +15,15 @@ import time
 from ..core.commands import docker, show
 from ..core.errors import BadInput, LabError, NameClash
 from ..core.labels import MANAGED, is_lab_image, is_lab_owned, is_mine
-from ..core.sessions import LIVE, built_images, forget, held_by, made_by_session
+from ..core.sessions import (
+    LIVE,
+    SESSION_ID,
+    built_images,
+    forget,
+    held_by,
+    is_live,
+    made_by_session,
+)
 from . import audit
 from .connection import client
 from .dockercli import execute
@@ -117,12 +125,18 @@ def _held_elsewhere(kind: str, name: str) -> LabError:
     )
 
 
-def _just_made_elsewhere(container) -> bool:
-    """Made a moment ago by another kernel whose session record does not name it yet (a record
-    is written right after the Engine answers): no record names it and it is under a minute
-    old. Replacing it would take another live session's container."""
-    if made_by_session("container", container.id):
-        return False
+def _held_by_another_kernel(container) -> bool:
+    """Does another live kernel hold this lab container? The session records are read once:
+    reading them twice (whose is it? then: is it new and nobody's?) let a record written in
+    between make a live kernel's new container look like nobody's old one, and another kernel
+    replaced it (two kernels then measured one `my-cont-3`).
+
+    A container that no record names yet is another kernel's when it is under a minute old: a
+    record is written right after the Engine answers, so a kernel that made it a moment ago
+    may not have noted it yet. Replacing it would take that kernel's container."""
+    session = made_by_session("container", container.id)
+    if session:
+        return session != SESSION_ID and is_live(session)
     created = (container.attrs.get("Created") or "")[:19]
     try:
         made = datetime.datetime.fromisoformat(created).replace(tzinfo=datetime.timezone.utc)
@@ -137,7 +151,7 @@ def claim_container_name(name: str) -> None:
     found = check_container_name(name)
     if found is None:
         return
-    if held_by("container", found.id) == LIVE or _just_made_elsewhere(found):
+    if _held_by_another_kernel(found):
         raise _held_elsewhere("container", name)
     command = show(docker("rm", "-f", "-v", name, note="the lab's container from an earlier run"))
     audit.removed("container", name, found.labels)
