@@ -13,8 +13,8 @@ Phases (sessions), in the order a track runs them:
     unit          the tests that need no Engine (pytest-xdist), less the Binder stand-in
     replay        every notebook under nbval, replayed, with no Engine reachable, in the Binder
                   stand-in (a fresh environment from binder/ only: tests/test_binder.py)
-    engine(E)     the Engine tests: all of them on the reference Engine, those marked `per_engine`
-                  on the others
+    engine(E)     the Engine tests marked `per_engine` (they differ by Engine); on the reference
+                  Engine all of them, unless the pipeline runs the others in `aside`
     live(E)       THE one live run of the course on E: every notebook under nbval (every output
                   compared on the reference Engine, cells must run on the others), recording
                   into build/recordings/E (calls, audit, each cell's outputs). On one
@@ -26,6 +26,11 @@ Phases (sessions), in the order a track runs them:
                   on the reference Engine then the learner who goes beyond (tools/beyond.py)
     browser       every notebook in JupyterLab in Chromium (pytest-playwright), live on the
                   reference Engine and replayed with no Engine, with the widgets used by mouse
+                  (the pipeline runs its halves apart: `replayed_browser` with the checks, the
+                  live half in `aside`)
+    aside         on an Engine of its own like the reference (started and purged by the
+                  session): the Engine tests every Engine answers alike, then the browser's live
+                  half; beside the reference Engine's track, which then runs only what differs
     faults        the Engine stopped, a kernel interrupted, a full disk: on Engines of its own,
                   of the reference kind, started and purged by the session
 
@@ -34,8 +39,8 @@ Not in the pipeline: `record` (refresh stored outputs and recordings), `bench` (
 The matrix: LABHELPERS_ENGINES (tools/engines.py; "system 28-overlay2 28-containerd", each name
 mappable to a socket: "system=unix:///run/lab-engines/pl-20/docker.sock"); unset, the one
 Engine the docker CLI reaches. The pipeline runs one track per Engine (its phases in order),
-one for the phases that need no Engine and one for the faults, side by side: they wait on the
-Engines, not on the CPU. Logs and timings: build/pipeline/.
+one for the phases that need no Engine, one for the faults and one aside, side by side: they
+wait on the Engines, not on the CPU. Logs and timings: build/pipeline/.
 
 Environments: three shared ones in .nox/ (test, lint, browser), made with uv from pyproject's
 extras and made again only when pyproject.toml or binder/requirements.txt change; sessions use
@@ -79,6 +84,13 @@ BROWSER_REQUIRED = "LABHELPERS_REQUIRE_BROWSER"  # CI sets it: then no browser i
 NO_ENGINE = ["lint", "pairs", "api", "unit", "replay"]
 PER_ENGINE = ["engine", "live", "drift", "safety", "twins"]
 PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
+# The pipeline sets it when the `aside` track runs the Engine tests shared by every Engine (and
+# the browser's live half) on an Engine of its own, so the reference Engine's track does not.
+ASIDE_SETTING = "LABHELPERS_ASIDE"
+# The browser pass's halves: live on an Engine, replayed with none (and the broken front-end,
+# replayed too).
+BROWSER_LIVE = ["tests/browser/test_live.py"]
+BROWSER_REPLAYED = ["tests/browser/test_replayed.py", "tests/browser/test_broken_front_end.py"]
 
 # --- environments ------------------------------------------------------------------------------
 
@@ -199,6 +211,9 @@ def nbval(strict: bool) -> list[str]:
     return [*argv, "notebooks"] if strict else [*argv, "--nbval-lax", "notebooks"]
 
 
+# the twins' whole-course run reads a live run's recordings: the twins session runs it
+TWIN_RUN = "tests/test_twins.py::test_twin_runs_and_leaves_the_engine_as_found"
+
 # --- phases that need no Engine ----------------------------------------------------------------
 
 
@@ -277,9 +292,12 @@ def engine(session: nox.Session, engine: str) -> None:
     The twins and the learner-owned scenario are not here: they read the live run."""
     found, is_reference = engine_of(session, engine)
     bin_dir = environment(session, "test")
-    which = "engine" if is_reference else "engine and per_engine"
+    # the tests every Engine answers alike run on the reference Engine, or, in the pipeline, on
+    # an Engine of its own of the same kind, side by side with this track (session `aside`)
+    aside = os.environ.get(ASIDE_SETTING) == "1"
+    which = "engine" if is_reference and not aside else "engine and per_engine"
     argv = [*PYTEST, "-m", f"{which} and not faults and not browser", "--durations=15"]
-    argv += ["--deselect", "tests/test_twins.py::test_twin_runs_and_leaves_the_engine_as_found"]
+    argv += ["--deselect", TWIN_RUN]
     run(session, bin_dir, "python", *argv, *session.posargs, env=on(found))
 
 
@@ -401,6 +419,24 @@ def lab_engines_kind(engine: matrix.Engine) -> str:
     return "28-overlay2" if major.isdigit() and int(major) >= 23 else "dist"
 
 
+@contextlib.contextmanager
+def engine_aside(session: nox.Session, purpose: str, like: matrix.Engine):
+    """An Engine of PURPOSE's own, of LIKE's kind (scripts/lab-engines: started empty with the
+    lesson's base image, purged after): the environment that reaches it."""
+    name = f"{purpose}{os.getpid()}-under-test-{lab_engines_kind(like)}"
+    started = subprocess.run(
+        [str(LAB_ENGINES), "start", name], capture_output=True, text=True, check=False
+    )
+    try:
+        if started.returncode != 0:
+            session.error(f"scripts/lab-engines could not start {name}:\n{started.stderr[-800:]}")
+        host = started.stdout.strip().splitlines()[-1]
+        session.log(f"on {name} ({host}), an Engine of its own like {like.name}")
+        yield {"DOCKER_HOST": host}
+    finally:
+        subprocess.run([str(LAB_ENGINES), "purge", name], capture_output=True, check=False)
+
+
 @nox.session
 @timed
 def faults(session: nox.Session) -> None:
@@ -418,22 +454,36 @@ def faults(session: nox.Session) -> None:
         session.log(f"on {found.name} itself: no Engine of its own can be started here")
         run(session, bin_dir, "python", *argv, env=on(found))
         return
-    name = f"faults{os.getpid()}-under-test-{lab_engines_kind(found)}"
-    started = subprocess.run(
-        [str(LAB_ENGINES), "start", name], capture_output=True, text=True, check=False
-    )
-    try:
-        if started.returncode != 0:
-            session.error(f"scripts/lab-engines could not start {name}:\n{started.stderr[-800:]}")
-        host = started.stdout.strip().splitlines()[-1]
-        session.log(f"on {name} ({host}), an Engine of its own like {found.name}")
-        run(session, bin_dir, "python", *argv, env={"DOCKER_HOST": host})
-    finally:
-        subprocess.run([str(LAB_ENGINES), "purge", name], capture_output=True, check=False)
+    with engine_aside(session, "faults", found) as env:
+        run(session, bin_dir, "python", *argv, env=env)
 
 
-def chromium_or_skip(session: nox.Session) -> str:
-    """The browser to drive; without one the session is skipped saying what to install, unless
+@nox.session
+@timed
+def aside(session: nox.Session) -> None:
+    """The pipeline's fourth track: on an Engine of its own of the reference Engine's kind
+    (started here, purged after), the Engine tests that every Engine answers alike (those not
+    marked per_engine: the reference Engine's track then runs only the per_engine ones), then
+    the browser's live half. The reference Engine's own live run, drift, safety and twins stay
+    on the reference Engine."""
+    found = matrix.reference(matrix.matrix())
+    if found is None:
+        session.error("no Engine of the matrix answers")
+    bin_dir = environment(session, "test")
+    shared = [*PYTEST, "-m", "engine and not per_engine and not faults and not browser"]
+    shared += ["--durations=10", "--deselect", TWIN_RUN]
+    program = chromium_or_skip(session, skip=False)
+    with engine_aside(session, "aside", found) as env:
+        run(session, bin_dir, "python", *shared, env=env)
+        if program:
+            browse = environment(session, "browser")
+            argv = [*PYTEST, *BROWSER_LIVE, "-m", "browser", "--durations=10"]
+            run(session, browse, "python", *argv, env=env)
+
+
+def chromium_or_skip(session: nox.Session, skip: bool = True) -> str:
+    """The browser to drive; without one the session is skipped saying what to install (with
+    `skip=False`: the same line, and "" to carry on without it), unless
     LABHELPERS_REQUIRE_BROWSER=1 (CI), where that is a failure."""
     from tools.browser import chromium
 
@@ -443,23 +493,38 @@ def chromium_or_skip(session: nox.Session) -> str:
         if os.environ.get(BROWSER_REQUIRED) == "1":
             session.error(str(exc))
         first, *_, todo = str(exc).splitlines()
-        session.skip(f"not run: {first} {todo}")
+        if skip:
+            session.skip(f"not run: {first} {todo}")
+        session.warn(f"the browser pass is not run: {first} {todo}")
     return ""
 
 
 @nox.session
 @timed
 def browser(session: nox.Session) -> None:
-    """What the learner sees, in JupyterLab in Chromium (pytest-playwright): tests/browser/."""
+    """What the learner sees, in JupyterLab in Chromium (pytest-playwright): tests/browser/, live
+    on the Engine DOCKER_HOST names (or the matrix's reference Engine) and replayed."""
     chromium_or_skip(session)
     found = matrix.reference(matrix.matrix())
     bin_dir = environment(session, "browser")
     env = on(found) if found else {"DOCKER_HOST": DEAD}
+    halves = [*BROWSER_LIVE, *BROWSER_REPLAYED]
     if found is None:
         session.log("no Engine answers: the replayed half only")
-        session.posargs.extend(["-k", "replay"])
-    argv = [*PYTEST, "tests/browser", "-m", "browser", "--durations=15", *session.posargs]
+        halves = BROWSER_REPLAYED
+    argv = [*PYTEST, *halves, "-m", "browser", "--durations=15", *session.posargs]
     run(session, bin_dir, "python", *argv, env=env)
+
+
+@nox.session
+@timed
+def replayed_browser(session: nox.Session) -> None:
+    """The browser pass's replayed half, with no Engine reachable (the pipeline's checks track;
+    the live half runs in the `aside` track)."""
+    chromium_or_skip(session)
+    bin_dir = environment(session, "browser")
+    argv = [*PYTEST, *BROWSER_REPLAYED, "-m", "browser", "--durations=10", *session.posargs]
+    run(session, bin_dir, "python", *argv, env={"DOCKER_HOST": DEAD})
 
 
 @nox.session
@@ -480,21 +545,26 @@ def bench(session: nox.Session) -> None:
 
 
 def tracks(found: list[matrix.Engine], browser_too: bool) -> dict[str, list[str]]:
-    """The pipeline's tracks: name -> the sessions it runs in order. One per Engine (the
-    browser's live half joins the reference Engine's, after its live run), one for the phases
-    that need no Engine, and one for the faults (Engines of their own)."""
+    """The pipeline's tracks: name -> the sessions it runs in order. One for the phases that need
+    no Engine (with the browser's replayed half), one per Engine, and, where Engines of their own
+    can be started (`engine_aside`), one for the faults and one `aside` track: the Engine tests
+    every Engine answers alike and the browser's live half, on an Engine like the reference, so
+    that the reference Engine's track (the longest) runs only what differs by Engine. Where none
+    can be started, all of that follows the reference Engine's own track."""
     reference = matrix.reference(found)
     planned = {"checks": list(NO_ENGINE)}
     for engine in found:
         planned[engine.name] = [f"{phase}({engine.name})" for phase in PER_ENGINE]
-        if browser_too and engine is reference:
-            planned[engine.name].append("browser")
-    if browser_too and reference is None:
-        planned["checks"].append("browser")
-    if reference and engines_of_its_own():
+    if reference is None:
+        if browser_too:
+            planned["checks"].append("browser")
+    elif engines_of_its_own():
+        if browser_too:
+            planned["checks"].append("replayed_browser")
+        planned["aside"] = ["aside"]
         planned["faults"] = ["faults"]
-    elif reference:  # on the reference Engine itself: after everything else there
-        planned[reference.name].append("faults")
+    else:  # on the reference Engine itself: after everything else there
+        planned[reference.name] += ["browser", "faults"] if browser_too else ["faults"]
     return {name: sessions for name, sessions in planned.items() if sessions}
 
 
@@ -523,6 +593,8 @@ def pipeline(session: nox.Session) -> None:
     for flavour in ("test", "lint", "browser") if browser_too else ("test", "lint"):
         environment(session, flavour)  # once, before the tracks share them
     planned = tracks([e for e in found if not e.problem], browser_too)
+    if "aside" in planned:  # the reference Engine's track leaves the shared tests to it
+        os.environ[ASIDE_SETTING] = "1"
     jobs = int(os.environ.get("LABHELPERS_TRACKS", "0")) or len(planned)
     started, running, done = time.perf_counter(), {}, {}
     waiting = list(planned.items())

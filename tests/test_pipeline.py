@@ -53,22 +53,26 @@ def test_the_tracks_run_each_engines_phases_in_order_and_the_rest_beside_them(mo
     monkeypatch.setattr(engines, "reference_kind", lambda: REFERENCE)
     monkeypatch.setattr(noxfile, "engines_of_its_own", lambda: True)
     planned = noxfile.tracks([system, containerd], browser_too=True)
-    assert list(planned) == ["checks", "system", "28-containerd", "faults"]
-    assert planned["checks"] == ["lint", "pairs", "api", "unit", "replay"]
+    assert list(planned) == ["checks", "system", "28-containerd", "aside", "faults"]
+    # the browser's replayed half needs no Engine: with the checks
+    assert planned["checks"] == ["lint", "pairs", "api", "unit", "replay", "replayed_browser"]
     for name in ("system", "28-containerd"):
         phases = [s.split("(")[0] for s in planned[name]]
-        assert phases[:5] == ["engine", "live", "drift", "safety", "twins"], phases
-    # the browser's live half on the reference Engine, after that Engine's live run
-    assert planned["28-containerd"][-1] == "browser" and "browser" not in planned["system"]
-    assert planned["faults"] == ["faults"]
-    # with no Engine of its own to be had, the faults follow the reference Engine's own track
+        assert phases == ["engine", "live", "drift", "safety", "twins"], phases
+    # the shared Engine tests and the browser's live half on an Engine of their own
+    assert planned["aside"] == ["aside"] and planned["faults"] == ["faults"]
+    # with no Engine of its own to be had, all of it follows the reference Engine's own track
     monkeypatch.setattr(noxfile, "engines_of_its_own", lambda: False)
     alone = noxfile.tracks([system, containerd], browser_too=True)
-    assert "faults" not in alone and alone["28-containerd"][-1] == "faults"
+    assert list(alone) == ["checks", "system", "28-containerd"]
+    assert alone["28-containerd"][-2:] == ["browser", "faults"]
+    assert alone["checks"] == ["lint", "pairs", "api", "unit", "replay"]
     without = noxfile.tracks([system], browser_too=False)
     assert not any("browser" in sessions for sessions in without.values())
     # with no Engine: the checks, and the browser's replayed half with them
-    assert noxfile.tracks([], browser_too=True) == {"checks": [*planned["checks"], "browser"]}
+    assert noxfile.tracks([], browser_too=True) == {
+        "checks": ["lint", "pairs", "api", "unit", "replay", "browser"]
+    }
 
 
 def test_the_learner_owned_scenario_runs_on_one_engine_compared_lax(monkeypatch):
@@ -149,5 +153,6 @@ def test_every_phase_is_a_session():
     assert done.returncode == 0, done.stderr
     listed = {line.split()[1] for line in done.stdout.splitlines() if line[:2] in ("* ", "- ")}
     wanted = {"lint", "pairs", "api", "unit", "replay", "faults", "browser", "pipeline"}
+    wanted |= {"aside", "replayed_browser"}
     assert wanted <= listed
     assert {"engine(default)", "live(default)", "drift(default)", "twins(default)"} <= listed
