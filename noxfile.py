@@ -420,21 +420,22 @@ def lab_engines_kind(engine: matrix.Engine) -> str:
 
 
 @contextlib.contextmanager
-def engine_aside(session: nox.Session, purpose: str, like: matrix.Engine):
-    """An Engine of PURPOSE's own, of LIKE's kind (scripts/lab-engines: started empty with the
-    lesson's base image, purged after): the environment that reaches it."""
-    name = f"{purpose}{os.getpid()}-under-test-{lab_engines_kind(like)}"
+def engines_aside(session: nox.Session, like: matrix.Engine, *purposes: str):
+    """Engines of their own, one per PURPOSE, of LIKE's kind (scripts/lab-engines: started empty
+    with the lesson's base image, side by side, purged after): their DOCKER_HOSTs, in order."""
+    names = [f"{purpose}{os.getpid()}-under-test-{lab_engines_kind(like)}" for purpose in purposes]
     started = subprocess.run(
-        [str(LAB_ENGINES), "start", name], capture_output=True, text=True, check=False
+        [str(LAB_ENGINES), "start", *names], capture_output=True, text=True, check=False
     )
     try:
         if started.returncode != 0:
-            session.error(f"scripts/lab-engines could not start {name}:\n{started.stderr[-800:]}")
-        host = started.stdout.strip().splitlines()[-1]
-        session.log(f"on {name} ({host}), an Engine of its own like {like.name}")
-        yield {"DOCKER_HOST": host}
+            session.error(f"scripts/lab-engines could not start {names}:\n{started.stderr[-800:]}")
+        hosts = [line for line in started.stdout.split() if line.startswith("unix://")]
+        for name, host in zip(names, hosts, strict=True):
+            session.log(f"on {name} ({host}), an Engine of its own like {like.name}")
+        yield hosts
     finally:
-        subprocess.run([str(LAB_ENGINES), "purge", name], capture_output=True, check=False)
+        subprocess.run([str(LAB_ENGINES), "purge", *names], capture_output=True, check=False)
 
 
 @nox.session
@@ -454,8 +455,8 @@ def faults(session: nox.Session) -> None:
         session.log(f"on {found.name} itself: no Engine of its own can be started here")
         run(session, bin_dir, "python", *argv, env=on(found))
         return
-    with engine_aside(session, "faults", found) as env:
-        run(session, bin_dir, "python", *argv, env=env)
+    with engines_aside(session, found, "faults") as (host,):
+        run(session, bin_dir, "python", *argv, env={"DOCKER_HOST": host})
 
 
 @nox.session
@@ -473,7 +474,12 @@ def aside(session: nox.Session) -> None:
     shared = [*PYTEST, "-m", "engine and not per_engine and not faults and not browser"]
     shared += ["--durations=10", "--deselect", TWIN_RUN]
     program = chromium_or_skip(session, skip=False)
-    with engine_aside(session, "aside", found) as env:
+    # a second Engine for the test that points a docker context at one (tests/test_contexts.py):
+    # never one of the matrix, whose tracks take snapshots of their Engine meanwhile
+    # (named in LABHELPERS_ENGINES by their kind, as the matrix names its own)
+    with engines_aside(session, found, "aside", "second") as (host, second):
+        kind = lab_engines_kind(found)
+        env = {"DOCKER_HOST": host, "LABHELPERS_ENGINES": f"{kind}={host} second-{kind}={second}"}
         run(session, bin_dir, "python", *shared, env=env)
         if program:
             browse = environment(session, "browser")
