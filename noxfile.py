@@ -383,9 +383,10 @@ def twins(session: nox.Session, engine: str) -> None:
         run(session, bin_dir, "python", *argv, env=env)
         return
     # On the reference Engine, after the twins' tests, the learner who goes beyond the notebooks
-    # (tools/beyond.py): every exercise's solution followed, images built FROM the lab's, a
-    # commit, containers run from lab images; after every twin, notebook 99 and the cleanup,
-    # all of it must be as it was (ids, states, file checksums).
+    # (tools/beyond.py): every exercise's solution followed, images built FROM the lab's,
+    # commits of their own container and of the lab's my-cont-1 (tagged and untagged),
+    # containers run from lab images; after every twin, notebook 99 and the cleanup, all of it
+    # must be as it was (ids, states, file checksums).
     state = LOGS / f"beyond-{engine}"
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)

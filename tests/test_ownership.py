@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 
 import pytest
 
 import labhelpers as lh
 from conftest import docker_cli, make_room_for
 from labhelpers import engine as eng
-from labhelpers.core.labels import full_tag
+from labhelpers.core.labels import MANAGED, OWNER, OWNER_SETTING, full_tag, owner
 from labhelpers.engine.names import PREFIX_SETTING
 
 
@@ -134,3 +135,38 @@ def test_what_the_learner_makes_from_the_labs_image_stays_theirs(
     finally:
         docker_cli("rm", "-f", "lab-t-mine", check=False)
         docker_cli("image", "rm", "-f", "lab-t-mine-image", check=False)
+
+
+@pytest.mark.parametrize("snapshot", ["lab-t-snapshot", None], ids=["tagged", "untagged"])
+def test_a_commit_of_a_lab_container_stays_the_learners(
+    lesson_image, no_leftovers, monkeypatch, snapshot
+):
+    """`docker commit` keeps a container's labels, owner mark included: a snapshot of the lab's
+    running container carries `container:NAME`, which names the container, not the image, so the
+    default cleanup (this account's lab work) keeps it, tagged or untagged. The test runs as an
+    owner of its own: that cleanup then removes nothing but what this test made."""
+    monkeypatch.setenv(OWNER_SETTING, f"t-commit-{uuid.uuid4().hex[:8]}@test")
+    made = lh.run_container("lab-t-snap", image=lesson_image, command=["sleep", "infinity"])
+    docker_cli("exec", made.name, "sh", "-c", "echo mine > /mine.txt")
+    committed = docker_cli("commit", made.name, *([snapshot] if snapshot else [])).stdout.strip()
+    try:
+        labels = json.loads(
+            docker_cli("image", "inspect", "-f", "{{json .Config.Labels}}", committed).stdout
+        )
+        assert labels[MANAGED] == f"container:{made.name}"  # inherited, and it names the container
+        assert labels[OWNER] == owner()  # inherited: this account's, so in the cleanup's scope
+
+        short = committed.split(":")[-1][:12]
+        listed = {r.id for r in eng.lab_resources() if r.kind == "image"}
+        assert short not in listed
+        assert {(r.kind, r.name) for r in eng.lab_resources()} == {("container", made.name)}
+
+        report = eng.cleanup()  # MINE: what `python -m labhelpers cleanup` removes
+        assert {(r.kind, r.name) for r in report.removed} == {("container", made.name)}
+        after = docker_cli("image", "inspect", "-f", "{{.Id}}", committed, check=False)
+        assert after.returncode == 0 and after.stdout.strip() == committed
+        kept = docker_cli("run", "--rm", "--entrypoint", "cat", committed, "/mine.txt")
+        assert kept.stdout == "mine\n"
+    finally:
+        docker_cli("rm", "-f", made.name, check=False)
+        docker_cli("image", "rm", "-f", committed, check=False)

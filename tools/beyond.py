@@ -11,7 +11,9 @@ earlier cells gets them from PREPARE.
   - then, with the plain CLI and no lab mark of their own: an image built FROM each lab image
     (tagged my-own-from-N) and one FROM the lesson image left untagged, a container run from each
     lab image with a file written in its writable layer (my-own-run-N), a commit of one of them
-    (my-own-commit);
+    (my-own-commit), and two commits of the lab's own running my-cont-1 (notebook 02's, started
+    by the lab) after writing a file in it: my-snapshot, and one left untagged. A commit keeps
+    the container's labels, the lab's marks included;
 and writes their fingerprint (ids, states, a checksum of each file) to STATE.
 `check` runs every notebook's twin, notebook 99 (whose panel a recording run presses) and
 `python -m labhelpers cleanup --yes`, then compares the fingerprint: nothing of the learner's may
@@ -79,6 +81,18 @@ def _build_from(image: str, tag: str | None) -> str:
     return built[-1].strip()
 
 
+def _commit_a_lab_container() -> dict:
+    """Notebook 02's containers, started by the lab; the learner writes a file in my-cont-1 and
+    commits it (`docker commit my-cont-1 my-snapshot`, and once with no tag): the snapshots carry
+    the lab container's marks (`container:my-cont-1` and this account's owner mark). Their ids."""
+    lab_container = lh.writable.start_containers()[0].name
+    _docker("exec", lab_container, "sh", "-c", f"echo 'mine, from {lab_container}' > {FILE}")
+    return {
+        "my-snapshot": _docker("commit", lab_container, "my-snapshot").stdout.strip(),
+        "(untagged commit)": _docker("commit", lab_container).stdout.strip(),
+    }
+
+
 def plant(state: Path) -> dict:
     lesson = lh.ensure_lesson_image().tag
     for solution in sorted(SOLUTIONS.glob("*.sh")):
@@ -104,6 +118,7 @@ def plant(state: Path) -> dict:
     made["images"]["my-own-commit"] = _docker(
         "image", "inspect", "-f", "{{.Id}}", "my-own-commit"
     ).stdout.strip()
+    made["images"].update(_commit_a_lab_container())
     made["fingerprint"] = fingerprint(made)
     state.write_text(json.dumps(made, indent=1))
     return made
