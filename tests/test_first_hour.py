@@ -205,3 +205,33 @@ def test_make_lab_in_wsl_says_where_to_open_the_address(wsl, monkeypatch, tmp_pa
     out = capsys.readouterr().out
     assert ("open your Windows browser" in out) is wsl
     assert ("http://127.0.0.1:8888/lab?token=" in out) is wsl
+
+
+@pytest.mark.parametrize(
+    ("kind", "debian", "says", "never"),
+    [
+        ("native-linux", True, "sudo scripts/provision-engine base-image", "Proxies"),
+        ("native-linux", False, "docker load -i", "provision-engine"),  # Fedora, Arch, ...
+        ("docker-desktop", True, "Settings > Resources > Proxies", "provision-engine"),  # macOS
+        ("wsl2", True, "Settings > Resources > Proxies", "provision-engine"),
+        ("remote", True, "where the Engine runs", "provision-engine"),
+    ],
+)
+def test_a_base_image_that_cannot_be_pulled_gets_advice_for_this_platform(
+    kind, debian, says, never, tmp_path, monkeypatch
+):
+    """The Debian-only build script is offered only where it can work, never on macOS or Windows."""
+    from types import SimpleNamespace
+
+    from labhelpers import doctor
+
+    marker = tmp_path / "debian_version"
+    if debian:
+        marker.write_text("12.8\n")
+    monkeypatch.setattr(doctor, "DEBIAN_MARKER", str(marker))
+    facts = SimpleNamespace(platform_kind=kind)
+    advice = doctor._base_image_advice("python:3.13-slim", "missing", facts)
+    assert says in advice and never not in advice
+    assert "`docker pull python:3.13-slim`" in advice
+    setting = doctor._base_image_advice("course-base", "setting", facts)
+    assert "LAB_BASE_IMAGE" in setting and "provision-engine" not in setting
