@@ -4,6 +4,7 @@
     nox -l                      the sessions
     nox -s lint pairs api unit  a few phases (in that order)
     nox -s "live(system)"       one phase on one Engine of the matrix
+    nox -s pipeline -- --plan   what would run here and what not (no Engine, no browser): no run
 
 Phases (sessions), in the order a track runs them:
 
@@ -79,10 +80,11 @@ SANITIZE = ROOT / "tests" / "nbval-sanitize.cfg"
 DEAD = "unix:///nonexistent.sock"
 # where sessions note their times (tests that run nox point it elsewhere, not at the pipeline's)
 TIMINGS_SETTING = "LABHELPERS_TIMINGS"
-BROWSER_REQUIRED = "LABHELPERS_REQUIRE_BROWSER"  # CI sets it: then no browser is a failure
 # The tracks of the pipeline: the phases that need no Engine, then each Engine's (in order).
 NO_ENGINE = ["lint", "pairs", "api", "unit", "replay"]
 PER_ENGINE = ["engine", "live", "drift", "safety", "twins"]
+# what cannot run with no Engine (the browser: its replayed half only)
+ENGINE_PHASES = [*PER_ENGINE, "aside", "faults"]
 PYTEST = ["-m", "pytest", "-q", "-p", "no:cacheprovider"]
 # The pipeline sets it when the `aside` track runs the Engine tests shared by every Engine (and
 # the browser's live half) on an Engine of its own, so the reference Engine's track does not.
@@ -490,19 +492,18 @@ def aside(session: nox.Session) -> None:
 
 def chromium_or_skip(session: nox.Session, skip: bool = True) -> str:
     """The browser to drive; without one the session is skipped saying what to install (with
-    `skip=False`: the same line, and "" to carry on without it), unless
-    LABHELPERS_REQUIRE_BROWSER=1 (CI), where that is a failure."""
-    from tools.browser import chromium
+    `skip=False`: the same line as a warning, and "" to carry on without it), unless CI asks for
+    it (LABHELPERS_REQUIRE_BROWSER=1, or CI=true), where that is a failure."""
+    from tools.browser import browser_required, chromium, not_run
 
     try:
         return chromium()
     except RuntimeError as exc:
-        if os.environ.get(BROWSER_REQUIRED) == "1":
+        if browser_required():
             session.error(str(exc))
-        first, *_, todo = str(exc).splitlines()
         if skip:
-            session.skip(f"not run: {first} {todo}")
-        session.warn(f"the browser pass is not run: {first} {todo}")
+            session.skip(not_run(exc))
+        session.warn(not_run(exc))
     return ""
 
 
@@ -575,31 +576,55 @@ def tracks(found: list[matrix.Engine], browser_too: bool) -> dict[str, list[str]
     return {name: sessions for name, sessions in planned.items() if sessions}
 
 
+def not_run(found: list[matrix.Engine], browser_missing: str) -> list[str]:
+    """One line for each part of the pipeline that cannot run here and is not a failure, saying
+    why and what to do: the Engine phases when the one default Engine does not answer (a learner's
+    machine; an Engine LABHELPERS_ENGINES names must answer), the browser pass when no browser
+    is found and CI does not ask for it (BROWSER_MISSING: tools.browser.not_run's line)."""
+    lines = []
+    if not os.environ.get(matrix.ENGINES_SETTING, "").strip() and all(e.problem for e in found):
+        problem = " ".join(found[0].problem.splitlines())
+        lines.append(f"not run: the Engine phases ({', '.join(ENGINE_PHASES)}): {problem}")
+    if browser_missing:
+        lines.append(browser_missing)
+    return lines
+
+
 @nox.session
 def pipeline(session: nox.Session) -> None:
     """Every phase: the tracks side by side, each track's sessions in order; then one table of
-    outcomes and timings (wall and CPU, per session and per track)."""
+    outcomes and timings (wall and CPU, per session and per track). `nox -s pipeline -- --plan`
+    says what would run here, and what not, and runs nothing."""
     found = matrix.matrix()
+    named = bool(os.environ.get(matrix.ENGINES_SETTING, "").strip())
     for engine in found:
-        if engine.problem:
+        if engine.problem and named:
             session.warn(f"Engine {engine.name}: {engine.problem}")
     reference = matrix.reference(found)
     for engine in found:
         if not engine.problem:
             role = "reference: the whole suite, every output" if engine is reference else "lax"
             session.log(f"Engine {engine.name}: {engine.describe()} ({role})")
-    from tools.browser import chromium
+    from tools import browser
 
+    missing = ""
     try:
-        chromium()
-        browser_too = True
-    except RuntimeError:
-        browser_too = os.environ.get(BROWSER_REQUIRED) == "1"  # then the session fails, saying so
+        browser.chromium()
+    except RuntimeError as exc:
+        missing = "" if browser.browser_required() else browser.not_run(exc)
+    browser_too = not missing  # where CI asks for it and none is found, the session fails
+    skipped = not_run(found, missing)
+    for line in skipped:
+        session.warn(line)
+    planned = tracks([e for e in found if not e.problem], browser_too)
+    if "--plan" in session.posargs:
+        for name, sessions in planned.items():
+            session.log(f"track {name}: {' '.join(sessions)}")
+        return
     shutil.rmtree(LOGS, ignore_errors=True)
     LOGS.mkdir(parents=True)
     for flavour in ("test", "lint", "browser") if browser_too else ("test", "lint"):
         environment(session, flavour)  # once, before the tracks share them
-    planned = tracks([e for e in found if not e.problem], browser_too)
     if "aside" in planned:  # the reference Engine's track leaves the shared tests to it
         os.environ[ASIDE_SETTING] = "1"
     jobs = int(os.environ.get("LABHELPERS_TRACKS", "0")) or len(planned)
@@ -629,7 +654,9 @@ def pipeline(session: nox.Session) -> None:
     for name in failed:
         tail = (LOGS / f"{name}.log").read_text().splitlines()[-80:]
         print(f"--- the end of build/pipeline/{name}.log", *tail, sep="\n")
-    down = [engine.name for engine in found if engine.problem]
+    for line in skipped:  # again, below the table, where the learner looks
+        print(line)
+    down = [engine.name for engine in found if engine.problem and named]
     if failed or down:
         what = [f"{n} (see build/pipeline/{n}.log)" for n in failed] + [
             f"{n} (does not answer)" for n in down

@@ -161,15 +161,39 @@ def _checks() -> Report:
             "Base image",
             f"{choice.image} ({choice.source})",
             choice.present,
-            ""
-            if choice.present
-            else "run `sudo scripts/provision-engine` (builds it from Debian packages)",
+            "" if choice.present else _base_image_advice(choice.image, choice.source, facts),
             blocking=not choice.present,
         )
     )
     findings.append(_free_disk(choice.image if choice.present else ""))
     findings.append(_names(name_plan(refresh=True)))
     return Report(tuple(findings), facts, locality, builder)
+
+
+# scripts/provision-engine builds the base image with debootstrap: Debian or Ubuntu only.
+DEBIAN_MARKER = "/etc/debian_version"
+SAVED = "offline: `docker load -i` a saved image and set LAB_BASE_IMAGE (README: offline classroom)"
+
+
+def _base_image_advice(image: str, source: str, facts: EngineFacts) -> str:
+    """What to do when the lesson's base image is neither in the Engine nor pullable, for where
+    the Engine runs: the Debian-only build script only where it can work (a Debian or Ubuntu
+    machine whose Engine is its own), Docker Desktop's proxy settings where Desktop runs it."""
+    if source == "setting":
+        return "LAB_BASE_IMAGE names it: `docker load -i` its saved file, or unset LAB_BASE_IMAGE"
+    pull = f"`docker pull {image}`"
+    if facts.platform_kind == "native-linux" and os.path.isfile(DEBIAN_MARKER):
+        return (
+            f"online: {pull}; offline: `sudo scripts/provision-engine base-image` (builds one "
+            "from Debian packages, with a Debian mirror), or a saved image (README: offline "
+            "classroom)"
+        )
+    if facts.platform_kind in ("docker-desktop", "wsl2"):
+        return (
+            f"check the network (a proxy: Docker Desktop > Settings > Resources > Proxies), then "
+            f"{pull}; {SAVED}"
+        )
+    return f"check the network where the Engine runs, then {pull}; {SAVED}"
 
 
 def _names(chosen: NamePlan) -> Finding:

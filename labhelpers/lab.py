@@ -13,7 +13,9 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["OVERRIDES", "main", "overrides_path", "settings"]
+from .core.platforms import on_wsl
+
+__all__ = ["OVERRIDES", "WSL_BROWSER", "main", "overrides_path", "settings"]
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = "00-check-your-lab.ipynb"
@@ -24,6 +26,12 @@ OVERRIDES = {
         "checkForUpdates": False,
     },
 }
+
+# JupyterLab in WSL starts no Windows browser, and says nothing about it: the learner waits.
+WSL_BROWSER = (
+    "WSL: JupyterLab cannot open your Windows browser by itself. Open the address it prints\n"
+    "below, http://127.0.0.1:8888/lab?token=..., in your Windows browser (WSL forwards the port)."
+)
 
 
 def overrides_path(prefix: str | os.PathLike = sys.prefix) -> Path:
@@ -53,6 +61,8 @@ def main(extra: list[str] | None = None, settings_only: bool = False) -> int:
     doctor = subprocess.run([sys.executable, "-m", "labhelpers", "doctor"])
     if doctor.returncode != 0:
         print("(the notebooks will say what is missing)")
+    if on_wsl():
+        print(WSL_BROWSER)
     argv = [sys.executable, "-m", "jupyter", "lab", FIRST, *(extra or [])]
     if hasattr(os, "getuid") and os.getuid() == 0 and "--allow-root" not in argv:
         argv.append("--allow-root")  # JupyterLab refuses root unless told (containers, VMs)

@@ -96,3 +96,142 @@ def test_readme_keeps_two_commands_and_covers_the_platforms():
         "python -m tools.badges",
     ):
         assert needed in README, needed
+
+
+# WSL: faked by its kernel's name and WSL_DISTRO_NAME (this machine is plain Linux).
+DEAD = "unix:///tmp/labhelpers-no-engine-here.sock"
+
+
+@pytest.fixture
+def kernel(tmp_path, monkeypatch):
+    """Point the WSL probe at a kernel release of our choosing; no WSL_DISTRO_NAME."""
+    from labhelpers.core import platforms
+
+    release = tmp_path / "osrelease"
+    monkeypatch.setattr(platforms, "KERNEL_FILES", (str(release),))
+    monkeypatch.delenv("WSL_DISTRO_NAME", raising=False)
+    return release
+
+
+@pytest.mark.parametrize(
+    ("release", "distro", "expected"),
+    [
+        ("6.6.87.2-microsoft-standard-WSL2", "", True),
+        ("4.4.0-19041-Microsoft", "", True),  # WSL 1
+        ("6.1.0-28-amd64", "Ubuntu", True),  # the environment alone says so
+        ("6.1.0-28-amd64", "", False),
+        (None, "", False),  # no /proc (macOS)
+    ],
+)
+def test_wsl_is_recognised_by_its_kernel_or_its_environment(
+    kernel, monkeypatch, release, distro, expected
+):
+    from labhelpers.core.platforms import on_wsl
+
+    if release is not None:
+        kernel.write_text(release + "\n")
+    if distro:
+        monkeypatch.setenv("WSL_DISTRO_NAME", distro)
+    assert on_wsl() is expected
+
+
+@pytest.fixture
+def dead_engine_in_wsl(kernel, tmp_path, monkeypatch):
+    """Live mode, nothing behind DOCKER_HOST, in a WSL distribution named Ubuntu-22.04 whose PATH
+    has no `docker` (the test adds one where it needs it)."""
+    from labhelpers.engine import connection
+
+    kernel.write_text("5.15.167.4-microsoft-standard-WSL2\n")
+    monkeypatch.setenv("WSL_DISTRO_NAME", "Ubuntu-22.04")
+    monkeypatch.setenv("DOCKER_HOST", DEAD)
+    monkeypatch.setenv("LABHELPERS_MODE", "live")
+    for marker in ("BINDER_SERVICE_HOST", "BINDER_REQUEST", "BINDER_LAUNCH_HOST"):
+        monkeypatch.delenv(marker, raising=False)
+    monkeypatch.setattr(connection, "_client", None)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    monkeypatch.setenv("PATH", str(bin_dir))
+    return bin_dir
+
+
+def _engine_advice() -> str:
+    import labhelpers as lh
+
+    report = lh.check()
+    [engine] = [f for f in report.findings if f.topic == "Docker Engine"]
+    assert engine.blocking and not report.ready
+    return engine.advice
+
+
+def test_wsl_without_docker_is_told_to_turn_on_the_integration(dead_engine_in_wsl):
+    advice = _engine_advice()
+    assert "`docker` is missing in 'Ubuntu-22.04'" in advice
+    assert "Settings > Resources > WSL integration" in advice
+    assert "turn it on for 'Ubuntu-22.04'" in advice
+    assert "systemctl" not in advice
+
+
+def test_wsl_with_docker_but_no_engine_hears_of_desktop_and_the_integration(dead_engine_in_wsl):
+    docker = dead_engine_in_wsl / "docker"
+    docker.write_text("#!/bin/sh\nexit 1\n")
+    docker.chmod(0o755)
+    advice = _engine_advice()
+    assert "Docker Desktop is not running on Windows" in advice
+    assert "turn it on for 'Ubuntu-22.04'" in advice  # not "start Docker Desktop" alone
+
+
+def test_outside_wsl_the_linux_advice_is_unchanged(dead_engine_in_wsl, kernel, monkeypatch):
+    kernel.write_text("6.1.0-28-amd64\n")
+    monkeypatch.delenv("WSL_DISTRO_NAME")
+    monkeypatch.setattr("platform.system", lambda: "Linux")
+    advice = _engine_advice()
+    assert "systemctl start docker" in advice
+    assert "WSL" not in advice
+
+
+@pytest.mark.parametrize("wsl", [True, False])
+def test_make_lab_in_wsl_says_where_to_open_the_address(wsl, monkeypatch, tmp_path, capsys):
+    from labhelpers import lab
+
+    started = []
+    monkeypatch.setattr(lab, "on_wsl", lambda: wsl)
+    monkeypatch.setattr(lab, "settings", lambda: tmp_path)
+    monkeypatch.setattr(
+        "subprocess.run",
+        lambda argv, **kw: started.append(argv) or subprocess.CompletedProcess(argv, 0),
+    )
+    assert lab.main(["--no-browser"]) == 0
+    assert [argv[2] for argv in started] == ["labhelpers", "jupyter"]  # the doctor, then the lab
+    out = capsys.readouterr().out
+    assert ("open your Windows browser" in out) is wsl
+    assert ("http://127.0.0.1:8888/lab?token=" in out) is wsl
+
+
+@pytest.mark.parametrize(
+    ("kind", "debian", "says", "never"),
+    [
+        ("native-linux", True, "sudo scripts/provision-engine base-image", "Proxies"),
+        ("native-linux", False, "docker load -i", "provision-engine"),  # Fedora, Arch, ...
+        ("docker-desktop", True, "Settings > Resources > Proxies", "provision-engine"),  # macOS
+        ("wsl2", True, "Settings > Resources > Proxies", "provision-engine"),
+        ("remote", True, "where the Engine runs", "provision-engine"),
+    ],
+)
+def test_a_base_image_that_cannot_be_pulled_gets_advice_for_this_platform(
+    kind, debian, says, never, tmp_path, monkeypatch
+):
+    """The Debian-only build script is offered only where it can work, never on macOS or Windows."""
+    from types import SimpleNamespace
+
+    from labhelpers import doctor
+
+    marker = tmp_path / "debian_version"
+    if debian:
+        marker.write_text("12.8\n")
+    monkeypatch.setattr(doctor, "DEBIAN_MARKER", str(marker))
+    facts = SimpleNamespace(platform_kind=kind)
+    advice = doctor._base_image_advice("python:3.13-slim", "missing", facts)
+    assert says in advice and never not in advice
+    assert "`docker pull python:3.13-slim`" in advice
+    setting = doctor._base_image_advice("course-base", "setting", facts)
+    assert "LAB_BASE_IMAGE" in setting and "provision-engine" not in setting

@@ -105,7 +105,7 @@ def test_the_faults_the_browser_and_the_binder_stand_in_run_in_their_own_session
 
 
 def _nox(*argv: str, **env: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("LABHELPERS_")}
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("LABHELPERS_") and k != "CI"}
     environ[noxfile.TIMINGS_SETTING] = os.devnull  # not into a pipeline's table running meanwhile
     return subprocess.run(
         [sys.executable, "-m", "nox", *argv],
@@ -143,9 +143,49 @@ def test_without_chromium_the_browser_is_not_run_and_says_what_to_install(tmp_pa
     said = done.stdout + done.stderr
     assert done.returncode == 0, said
     assert "not run: No Chromium or Chrome found" in said and "apt-get install" in said
-    required = _nox("-s", "browser", PATH=path, DOCKER_HOST=DEAD, LABHELPERS_REQUIRE_BROWSER="1")
-    assert required.returncode != 0
-    assert "No Chromium or Chrome found" in required.stdout + required.stderr
+    for ci in ({"LABHELPERS_REQUIRE_BROWSER": "1"}, {"CI": "true"}):  # .ci/run's, a CI service's
+        required = _nox("-s", "browser", PATH=path, DOCKER_HOST=DEAD, **ci)
+        assert required.returncode != 0, ci
+        assert "No Chromium or Chrome found" in required.stdout + required.stderr
+
+
+def test_ci_asks_for_the_browser_and_a_learners_machine_does_not(monkeypatch):
+    from tools.browser import browser_required
+
+    for name in ("CI", "LABHELPERS_REQUIRE_BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+    assert not browser_required()
+    monkeypatch.setenv("CI", "true")
+    assert browser_required()
+    monkeypatch.setenv("LABHELPERS_REQUIRE_BROWSER", "0")  # a CI of one's own without a browser
+    assert not browser_required()
+
+
+def test_make_test_with_no_engine_and_no_browser_plans_the_checks_and_says_what_is_not_run(
+    tmp_path, monkeypatch
+):
+    """`make test` on a learner's machine with no Engine reachable and no Chromium: the pipeline's
+    plan (`-- --plan`: what would run, nothing run) keeps the checks, names in one line each the
+    Engine phases and the browser pass it cannot run, and passes; an Engine that
+    LABHELPERS_ENGINES names (CI's) must answer."""
+    (tmp_path / "docker").symlink_to(shutil.which("docker"))
+    path = os.pathsep.join([str(Path(sys.executable).parent), str(tmp_path)])
+    done = _nox("-s", "pipeline", "--", "--plan", PATH=path, DOCKER_HOST=DEAD)
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    assert "Traceback" not in said
+    assert "track checks: lint pairs api unit replay\n" in said
+    assert "not run: the Engine phases (engine, live, drift, safety, twins, aside, faults): " in said
+    assert f"Could not reach a Docker Engine at DOCKER_HOST={DEAD}." in said
+    assert "not run: No Chromium or Chrome found" in said
+    down = [_engine("default", "", "", problem="Could not reach a Docker Engine.")]
+    monkeypatch.delenv(engines.ENGINES_SETTING, raising=False)
+    assert noxfile.not_run(down, "") == [
+        "not run: the Engine phases (engine, live, drift, safety, twins, aside, faults): "
+        "Could not reach a Docker Engine."
+    ]
+    monkeypatch.setenv(engines.ENGINES_SETTING, "system")  # named: the pipeline fails it instead
+    assert noxfile.not_run(down, "") == []
 
 
 def test_every_phase_is_a_session():

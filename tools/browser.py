@@ -62,7 +62,9 @@ __all__ = [
     "Notebook",
     "Problem",
     "RunReport",
+    "browser_required",
     "chromium",
+    "not_run",
     "notebook_names",
     "run_notebook",
     "stored_outputs",
@@ -106,6 +108,7 @@ SETTINGS = {
 }
 
 
+REQUIRED = "LABHELPERS_REQUIRE_BROWSER"  # .ci/run sets it to 1
 # Where Chrome and Chromium install themselves outside PATH (macOS, Windows).
 INSTALLED = (
     "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
@@ -135,12 +138,29 @@ def chromium() -> str:
     )
     if not found:
         raise RuntimeError(
-            "No Chromium or Chrome found for the browser pass (the other phases ran without it).\n"
+            "No Chromium or Chrome found for the browser pass.\n"
             "Why: it drives the browser the machine has (Playwright downloads none here).\n"
-            "What to do: install one: Debian/Ubuntu `sudo apt-get install -y chromium`, macOS or "
-            "Windows Google Chrome; or set LABHELPERS_CHROMIUM to its program file."
+            "What to do: install one (Debian/Ubuntu: `sudo apt-get install -y chromium`; macOS or "
+            "Windows: Google Chrome), or set LABHELPERS_CHROMIUM to its program file"
         )
     return found
+
+
+def browser_required() -> bool:
+    """Whether a browser pass that cannot run is a failure: where CI asks for it
+    (LABHELPERS_REQUIRE_BROWSER=1, or CI=true as CI services set it; LABHELPERS_REQUIRE_BROWSER=0
+    says no). On a learner's machine it is reported as not run."""
+    said = os.environ.get(REQUIRED, "")
+    if said in ("0", "1"):
+        return said == "1"
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def not_run(exc: BaseException) -> str:
+    """The one line saying the browser pass was not run, from chromium()'s error: why, and what
+    to install."""
+    first, *_, todo = str(exc).splitlines()
+    return f"not run: {first} {todo}"
 
 
 def notebook_names(wanted: list[str] | None = None) -> list[str]:

@@ -80,13 +80,16 @@ def named(setting: str | None = None) -> list[Engine]:
 def facts(engine: Engine) -> Engine:
     """ENGINE with its version, storage driver and image store filled in, or its `problem` (the
     lab's three-line message) when it does not answer."""
-    done = subprocess.run(
-        ["docker", "info", "--format", "{{json .}}"],
-        env=engine.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    try:
+        done = subprocess.run(
+            ["docker", "info", "--format", "{{json .}}"],
+            env=engine.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except FileNotFoundError:  # no docker CLI (WSL without Desktop's integration): no Engine
+        done = subprocess.CompletedProcess([], 127, "", "docker: command not found")
     info = json.loads(done.stdout or "{}") if done.returncode == 0 else {}
     if not info.get("ServerVersion"):
         from labhelpers.engine.connection import unavailable_message

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import sys
 
 from ..core.errors import DockerUnavailable, EngineError, LabError
+from ..core.platforms import on_wsl, wsl_distribution
 from ..replay import modes
 
 __all__ = [
@@ -113,7 +115,9 @@ def unavailable_message(exc: BaseException | None, host: str | None = None) -> D
     elif host and not host.startswith("unix://"):
         why = "nothing answers at that address, or a firewall stands in between."
         todo = "check the address, or unset DOCKER_HOST to use the local Engine."
-    elif system == "Darwin" or system == "Windows" or "microsoft" in platform.release().lower():
+    elif on_wsl():
+        why, todo = _wsl_advice()
+    elif system == "Darwin" or system == "Windows":
         why = "Docker Desktop is not running (or is still starting its Linux VM)."
         todo = "start Docker Desktop, wait until it says 'Engine running', then try again."
     else:
@@ -123,6 +127,28 @@ def unavailable_message(exc: BaseException | None, host: str | None = None) -> D
             "`sudo scripts/provision-engine`), then try again."
         )
     return DockerUnavailable(what, why, todo)
+
+
+def _wsl_advice() -> tuple[str, str]:
+    """(why, what to do) in WSL: Docker Desktop runs the Engine on Windows, and this distribution
+    reaches it, and gets a `docker` command, only once Desktop's WSL integration is on for it."""
+    distro = wsl_distribution()
+    integration = (
+        f"in Docker Desktop > Settings > Resources > WSL integration, turn it on for {distro}, "
+        "Apply & restart, then open a new WSL terminal: `docker info` must answer."
+    )
+    if shutil.which("docker") is None:
+        why = (
+            f"this is WSL, and `docker` is missing in {distro}: Docker Desktop's WSL "
+            "integration is off for it (or Docker Desktop is not installed on Windows)."
+        )
+        return why, f"start Docker Desktop on Windows; {integration}"
+    why = (
+        f"this is WSL: Docker Desktop is not running on Windows, or its WSL integration is off "
+        f"for {distro}."
+    )
+    todo = f"start Docker Desktop and wait for 'Engine running'; if it runs, {integration}"
+    return why, todo
 
 
 def _is_connection_problem(exc: BaseException) -> bool:

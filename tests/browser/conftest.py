@@ -2,8 +2,8 @@
 (tools.browser.chromium; Playwright downloads none here) headless with the flags below, and
 tools/browser.py's page helpers and mouse scripts drive JupyterLab in it.
 
-Without Chromium or Chrome the tests are skipped, saying what to install; where
-LABHELPERS_REQUIRE_BROWSER=1 (CI sets it), they fail instead.
+Without Chromium or Chrome the tests are skipped, saying what to install; where CI asks for them
+(LABHELPERS_REQUIRE_BROWSER=1, which .ci/run sets, or CI=true), they fail instead.
 """
 
 from __future__ import annotations
@@ -15,9 +15,15 @@ import tempfile
 
 import pytest
 
-from tools.browser import CHROMIUM_FLAGS, REPLAY, SCREENSHOTS, Lab, chromium
-
-REQUIRED = "LABHELPERS_REQUIRE_BROWSER"
+from tools.browser import (
+    CHROMIUM_FLAGS,
+    REPLAY,
+    SCREENSHOTS,
+    Lab,
+    browser_required,
+    chromium,
+    not_run,
+)
 
 
 def pytest_collection_modifyitems(items: list) -> None:
@@ -34,9 +40,13 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     try:
         program = chromium()
     except RuntimeError as exc:
-        if os.environ.get(REQUIRED) == "1":
-            pytest.fail(str(exc), pytrace=False)
-        pytest.skip(f"not run: {exc}")
+        missing = exc
+    else:
+        missing = None
+    if missing is not None:  # outside the except: the message alone, no chained traceback
+        if browser_required():
+            pytest.fail(str(missing), pytrace=False)
+        pytest.skip(not_run(missing))
     return {
         **browser_type_launch_args,
         "executable_path": program,
