@@ -19,7 +19,7 @@ from ...teaching import CheckResult, exercise_check, not_yet, passed
 __all__ = ["check_mount_mix", "check_refusing_bind"]
 
 MIX_TITLE = "Three mounts, one container"
-REFUSING_TITLE = "A bind mount that refuses a mistyped path"
+REFUSING_TITLE = "A bind mount that refuses typos"
 SITE = "/site"
 PAGE = "index.html"
 
@@ -149,8 +149,7 @@ def check_refusing_bind(
         return not_yet(
             REFUSING_TITLE,
             f"there is no container '{container}' yet.",
-            "a bind mount is written two ways: one creates a missing host folder, the other "
-            "refuses it.",
+            "one way of writing a bind mount refuses a missing host folder.",
             more=f"`mkdir -p {folder} && echo hello > {folder}/{PAGE}`, then {run}",
         )
     if not found.lab_owned:
