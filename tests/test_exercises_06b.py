@@ -63,6 +63,7 @@ def test_v_with_a_missing_folder_is_rejected_and_explained(exercise, my_image):
     assert not created.passed and "sees no index.html in /site" in created.message
     assert "it holds nothing" in created.message
     assert "`-v` made it: empty, and root's (uid 0)" in created.message
+    assert "refuses a missing path" in created.hint
     assert f"rmdir {SITE.as_posix()}" in created.more
 
 
@@ -85,7 +86,7 @@ def test_near_misses_get_a_precise_message(exercise, my_image):
     _run_web(my_image, "--mount", bind)
     empty = check()  # the right mount, the page not yet written: it shows at once when it is
     assert not empty.passed and "it holds nothing" in empty.message
-    assert "`-v` made it" not in empty.message
+    assert "`-v` made it" not in empty.message and "sees it at once" in empty.hint
     (SITE / "index.html").write_text("hello\n")
     assert check().passed
     docker_cli("stop", "-t", "1", WEB)

@@ -179,16 +179,19 @@ def check_refusing_bind(
     lines = exec_in(container, f"stat -c %u {SITE}; ls -A {SITE}", check=False).output
     owner, *entries = lines.splitlines() or ["?"]
     if PAGE not in entries:
-        made = (
-            f" If {folder} was missing, `-v` made it: empty, and root's (uid 0)."
-            if not site.long_form and not entries and owner == "0"
-            else ""
-        )
+        listed = ", ".join(entries[:3]) or "nothing"
+        holds = f"'{container}' sees no {PAGE} in {SITE}; it holds {listed}."
+        hint = f"put {PAGE} into {folder}: the container sees it at once."
+        if not site.long_form and not entries and owner == "0":  # what -v does to a missing path
+            holds += f" If {folder} was missing, `-v` made it: empty, and root's (uid 0)."
+            hint = (
+                "remove the container and that folder, make the folder yourself, and mount it in "
+                "the form that refuses a missing path."
+            )
         return not_yet(
             REFUSING_TITLE,
-            f"'{container}' sees no {PAGE} in {SITE}; it holds "
-            f"{', '.join(entries[:3]) or 'nothing'}.{made}",
-            f"put {PAGE} into {folder}: the container sees it at once.",
+            holds,
+            hint,
             more=f"`echo hello > {folder}/{PAGE}`; if the folder is root's, start over: "
             f"`docker rm -f {container}`, `rmdir {folder}`, `mkdir {folder}`, the `echo`, then "
             f"{run}",
