@@ -93,7 +93,8 @@ def _owned(name: str, labels: dict | None) -> bool:
 
 @result
 class MountInfo:
-    """One mount of a container, as `docker inspect` shows it."""
+    """One mount of a container, as `docker inspect` shows it. `long_form`: asked for with
+    `--mount` (HostConfig.Mounts), which refuses a missing bind source, not with `-v`."""
 
     kind: str
     source: str
@@ -101,6 +102,7 @@ class MountInfo:
     read_write: bool
     volume_name: str
     driver: str
+    long_form: bool = False
 
 
 @result
@@ -140,6 +142,8 @@ class ContainerDetails:
 
 
 def _mounts(attrs: dict) -> tuple:
+    asked = (attrs.get("HostConfig") or {}).get("Mounts") or []
+    long_form = {m.get("Target", "") for m in asked}
     return tuple(
         MountInfo(
             m.get("Type", ""),
@@ -148,6 +152,7 @@ def _mounts(attrs: dict) -> tuple:
             bool(m.get("RW", True)),
             m.get("Name", ""),
             m.get("Driver", ""),
+            m.get("Destination", "") in long_form,
         )
         for m in attrs.get("Mounts") or []
     )

@@ -59,12 +59,14 @@ class CheckResult:
 
 def exercise_check(
     title: str,
+    validate: Callable[..., None] | None = None,
 ) -> Callable[[Callable[..., CheckResult]], Callable[..., CheckResult]]:
     """Decorate an exercise's check function (which returns a CheckResult).
 
     Checks inspect the learner's live Engine. In replay mode a check cannot see anything the
     learner did: it shows what it said in the recorded run (under a banner saying that checks
     need a live Engine), or, when that was not recorded, answers that it needs a live Engine.
+    `validate` is called with the check's arguments first, in every mode: it raises BadInput.
     """
 
     def wrap(fn: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
@@ -73,6 +75,8 @@ def exercise_check(
             from ..engine.connection import replaying
             from ..replay import player, recorder
 
+            if validate is not None:
+                validate(*args, **kwargs)
             if replaying():
                 recorded = player.replay_check(fn, args, kwargs)
                 if recorded is not None:
