@@ -175,7 +175,8 @@ def test_make_test_with_no_engine_and_no_browser_plans_the_checks_and_says_what_
     assert done.returncode == 0, said
     assert "Traceback" not in said
     assert "track checks: lint pairs api unit replay\n" in said
-    assert "not run: the Engine phases (engine, live, drift, safety, twins, aside, faults): " in said
+    phases = "engine, live, drift, safety, twins, aside, faults"
+    assert f"not run: the Engine phases ({phases}): " in said
     assert f"Could not reach a Docker Engine at DOCKER_HOST={DEAD}." in said
     assert "not run: No Chromium or Chrome found" in said
     down = [_engine("default", "", "", problem="Could not reach a Docker Engine.")]
