@@ -27,7 +27,15 @@ def quiz(questions: Sequence[Question]) -> Any:
         def on_click(_: Any, q: Question = question, c: Any = choice, v: Any = verdict) -> None:
             v.value = grade(q, None if c.value is None else q.options.index(c.value))
 
+        def on_pick(_: Any, q: Question = question, c: Any = choice, v: Any = verdict) -> None:
+            # Once checked, the verdict follows the pick: the front end holds a new pick back
+            # while the kernel is busy, but sends a click at once, so a quick pick-and-Check
+            # was judged on the old pick (and its verdict then stayed, stale).
+            if v.value:
+                on_click(None, q, c, v)
+
         button.on_click(on_click)
+        choice.observe(on_pick, names="value")
         rows.append(
             w.VBox(
                 [
