@@ -115,7 +115,8 @@ engine@28-containerd 601s, live@system 123s, live@28-containerd 157s, faults 211
 replay 17s); failed: engine@28-containerd
 > pipeline: 5 tracks side by side, 1790 s wall
 > ci: the tests (make test) took 1800 s
-> ci: done (1900 s so far)
+> ci: the classroom (deploy/), timed on its own line (1900 s so far)
+> ci: done (2110 s so far)
 """
 
 
@@ -125,6 +126,7 @@ def test_ci_log_phases_side_by_side_and_bare_machine_to_green():
         "provisioning the machine's Engine": 41,
         "starting the Engine matrix": 54,
         "testing": 1805,
+        "the classroom (deploy/), timed on its own line": 210,
     }
     assert parsed["passed"] == "17/18"
     assert parsed["test_phases"]["engine@system"] == 592
@@ -132,7 +134,8 @@ def test_ci_log_phases_side_by_side_and_bare_machine_to_green():
     # the tracks run side by side: the pipeline's wall time, not the sum of its phases
     assert (parsed["tracks"], parsed["test_s"]) == (5, 1790)
     assert parsed["took"] == {"the machine's Engine": 41, "the tests (make test)": 1800}
-    assert parsed["green_s"] == 1900
+    assert parsed["green_s"] == 1900  # the classroom is timed on its own line, not counted
+    assert parsed["classroom_s"] == 210
 
 
 def _results():
@@ -168,6 +171,7 @@ def _results():
         "provision_warm": {"median_s": 0.3},
         "ci": {
             "green_s": 1900,
+            "classroom_s": 210,
             "test_s": 1790,
             "tracks": 5,
             "within": False,
@@ -186,6 +190,8 @@ def test_readme_table_has_the_date_engine_machine_and_a_row_per_figure():
         "| | | <= 20 min | **no** |" in table
     )
     assert "| `make test` (5 tracks side by side; the last CI run) | 29.8 min | | | | |" in table
+    room = "(`make classroom-test`, on its own line; the last CI run) | 3.5 min | | | <= 8 min"
+    assert f"{room} | yes" in table
 
 
 def test_readme_writer_replaces_only_what_is_between_its_markers(tmp_path):

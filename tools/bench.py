@@ -203,14 +203,20 @@ def parse_ci_log(text: str) -> dict:
     """Phase times from a CI run's printed output: `.ci/run`'s "ci: PHASE (N s so far)" marks and
     "ci: WHAT took N s" lines, and `make test`'s summary lines "test: 17/18 phases passed (lint
     0s, engine@system 592s, ...)" and "pipeline: N tracks side by side, W s wall". `green_s` is
-    bare machine to green (the "done" mark); the tracks run side by side, so `test_s` is the
-    pipeline's wall time, not the sum of its phases."""
+    bare machine to green: up to the classroom's own line (`classroom_s`, not counted), else to
+    "done"; the tracks run side by side, so `test_s` is the pipeline's wall time, not the sum of
+    its phases."""
     out: dict = {"ci_phases": {}, "test_phases": {}, "took": {}, "passed": None}
     marks = [(name, int(s)) for name, s in _CI_PHASE.findall(text)]
     for (name, started), (_, ended) in itertools.pairwise(marks):
         out["ci_phases"][name] = ended - started
-    if marks and marks[-1][0] == "done":
-        out["green_s"] = marks[-1][1]
+    # green: the tests' end, where the classroom (timed on its own line, not counted) begins
+    ends = [s for name, s in marks if name.startswith("the classroom") or name == "done"]
+    if ends:
+        out["green_s"] = ends[0]
+        classroom = [s for name, s in marks if name.startswith("the classroom")]
+        if classroom and marks[-1][0] == "done":
+            out["classroom_s"] = marks[-1][1] - classroom[0]
     out["took"] = {name: int(s) for name, s in _CI_TOOK.findall(text)}
     wall = _PIPELINE_WALL.findall(text)
     if wall:
@@ -341,6 +347,12 @@ def readme_table(results: dict) -> str:
             f"| bare machine to green `.ci/run` ({engines}; the last CI run) | "
             f"{ci['green_s'] / 60:.1f} min | | | <= "
             f"{BUDGETS['bare_to_green_ci_s'] // 60} min | {_ok(ci.get('within'))} |"
+        )
+    if ci.get("classroom_s") is not None:
+        lines.append(
+            f"| the classroom (`make classroom-test`, on its own line; the last CI run) | "
+            f"{ci['classroom_s'] / 60:.1f} min | | | <= 8 min | "
+            f"{_ok(ci['classroom_s'] <= 8 * 60)} |"
         )
     if ci.get("test_s") is not None:
         lines.append(
@@ -949,6 +961,7 @@ def _ci(args: argparse.Namespace, previous: dict) -> dict:
         "tracks": parsed.get("tracks"),
         "test_s": parsed.get("test_s"),
         "green_s": parsed.get("green_s"),
+        "classroom_s": parsed.get("classroom_s"),
     }
     if ci["green_s"] is not None:
         ci["within"] = ci["green_s"] <= BUDGETS["bare_to_green_ci_s"]
