@@ -436,6 +436,25 @@ def test_a_recorded_result_with_other_fields_fails_loudly():
         codec.decode({**encoded, "__result__": "Gone"})
 
 
+def test_every_committed_recording_decodes_with_todays_result_classes():
+    """A result class that gains or loses a field needs its recordings refreshed (`make record`),
+    or every notebook that recorded it stops replaying (Binder, the replay phase): caught here in
+    a second, not after minutes of replaying."""
+    folder = Path(lh.__file__).parent / "recordings"
+    found = sorted(folder.glob("[0-9]*.json"))
+    assert len(found) >= 11, found
+    for path in found:
+        for call in json.loads(path.read_text())["calls"]:  # what the player decodes
+            try:
+                if "result" in call:
+                    codec.decode(call["result"])
+                for event in call.get("events", []):
+                    if event[0] == "call":  # a callback's arguments
+                        codec.decode(event[2]), codec.decode(event[3])
+            except StaleRecording as exc:
+                pytest.fail(f"{path.name}, {call['helper']}: {exc}", pytrace=False)
+
+
 def test_a_recording_in_an_old_format_is_refused(session):
     session.record()
     measure("c1")
