@@ -478,7 +478,7 @@ def faults(session: nox.Session) -> None:
 @nox.session
 @timed
 def aside(session: nox.Session) -> None:
-    """The pipeline's fourth track: on an Engine of its own of the reference Engine's kind
+    """The pipeline's aside track: on an Engine of its own of the reference Engine's kind
     (started here, purged after), the Engine tests that every Engine answers alike (those not
     marked per_engine: the reference Engine's track then runs only the per_engine ones), then
     the browser's live half. The reference Engine's own live run, drift, safety and twins stay
@@ -568,7 +568,7 @@ def bench(session: nox.Session) -> None:
 def tracks(found: list[matrix.Engine], browser_too: bool) -> dict[str, list[str]]:
     """The pipeline's tracks: name -> the sessions it runs in order. One for the phases that need
     no Engine (with the browser's replayed half), one per Engine, and, where Engines of their own
-    can be started (`engine_aside`), one for the faults and one `aside` track: the Engine tests
+    can be started (`engines_aside`), one for the faults and one `aside` track: the Engine tests
     every Engine answers alike and the browser's live half, on an Engine like the reference, so
     that the reference Engine's track (the longest) runs only what differs by Engine. Where none
     can be started, all of that follows the reference Engine's own track."""
