@@ -33,7 +33,7 @@ from pathlib import Path
 from .core.commands import FAILS, NOT_RUN, PROBE, Command
 from .core.labels import MANAGED, OWNER, lab_labels
 
-__all__ = ["course_root", "notebook_path", "twin_script", "write_twin"]
+__all__ = ["course_root", "notebook_path", "prerequisites", "twin_script", "write_twin"]
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"  # in a checkout (an editable install); see course_root()
@@ -432,6 +432,7 @@ def twin_script(
     recordings: Path | None = None,
     prefix: str | None = None,
     recorded_prefix: str = "",
+    made_earlier: bool = True,
 ) -> str:
     """The bash script of NOTEBOOK's Docker work (see the module's docstring).
 
@@ -439,10 +440,32 @@ def twin_script(
     to read (default: the committed ones). PREFIX: the course's name prefix on the Engine (None:
     the lecture's names, as with no Engine to ask). RECORDED_PREFIX: the prefix the recorded run
     itself used (a live run beside a learner's own my-image records `lab-` names).
+    MADE_EARLIER=False leaves out what an earlier notebook made (`prerequisites`): for an Engine
+    that already holds it (the benchmark makes it, untimed, before the twin and the notebook).
 
     Raises:
         BadInput: no such notebook. NotRecorded: it has no recording.
     """
+    return _twin(notebook, recordings, prefix, recorded_prefix, made_earlier)[0]
+
+
+def prerequisites(
+    notebook: str,
+    recordings: Path | None = None,
+    prefix: str | None = None,
+    recorded_prefix: str = "",
+) -> str:
+    """A bash script making what NOTEBOOK uses that an earlier notebook made (02b: 02's
+    my-cont-1), as the twin makes it, with the lab's marks; "" when it uses nothing of the kind.
+    Arguments: as `twin_script`'s."""
+    lines = _twin(notebook, recordings, prefix, recorded_prefix, True)[1]
+    if not lines:
+        return ""
+    return "\n".join(["set -euo pipefail", *_HEAD.splitlines()[1:2], *lines]) + "\n"
+
+
+def _twin(notebook, recordings, prefix, recorded_prefix, made_earlier) -> tuple[str, list[str]]:
+    """The twin's script, and the lines of it that make what an earlier notebook made."""
     stem = notebook_path(notebook).stem
     recordings = Path(recordings) if recordings else RECORDINGS
     recording = _recording(stem, recordings)
@@ -469,12 +492,12 @@ def twin_script(
     needs = [
         name for name in dict.fromkeys(writer.used) if name in earlier and name not in writer.made
     ]
-    if needs:
+    again = _Writer(rename)
+    for name in needs:
+        again.command(earlier[name], "")
+    again.flush()
+    if needs and made_earlier:
         prelude.append("# What this notebook uses that an earlier one made:")
-        again = _Writer(rename)
-        for name in needs:
-            again.command(earlier[name], "")
-        again.flush()
         prelude += again.out
     names = (
         f"the course's names on the Engine it was written for (prefix {prefix!r})"
@@ -494,7 +517,7 @@ def twin_script(
         *_HEAD.rstrip("\n").splitlines(),
         *_cleanup(writer.images),
     ]
-    return "\n".join(head + prelude + body) + "\n"
+    return "\n".join(head + prelude + body) + "\n", again.out
 
 
 def write_twin(

@@ -30,6 +30,13 @@ RECORDINGS = os.environ.get("LABHELPERS_TWIN_RECORDINGS") or None
 # the prefix those recordings' own run used (the pipeline's live run beside a learner's own
 # my-image records the course's `lab-` names)
 RECORDED_PREFIX = os.environ.get("LABHELPERS_TWIN_RECORDED_PREFIX", "")
+# Which names the twins run with: the lecture's (my-image, ...) and the course's `lab-` ones (a
+# learner who holds a my-image of their own). Both by default. The pipeline runs what differs by
+# Engine once per Engine: the lecture's names on the other Engines; on the reference Engine the
+# `lab-` names here, and the lecture's in the learner-who-goes-beyond check that follows
+# (tools/beyond.py runs every twin beside the learner's own work), so no twin runs twice there.
+NAMES = {"lecture": "", "lab": "lab-"}
+TWIN_NAMES = os.environ.get("LABHELPERS_TWIN_NAMES", "lecture lab").split()
 
 
 def _lines(*args: str) -> list[str]:
@@ -123,6 +130,25 @@ def test_twin_names_use_the_prefix_also_inside_paths():
         assert "/volumes/my-vol/" not in text
 
 
+def test_what_an_earlier_notebook_made_comes_apart_for_the_benchmark(tmp_path):
+    """02b uses 02's my-cont-1: the twin makes it first; `prerequisites` is that part alone (a
+    script of its own, with the owner mark), and a twin written without it starts at 02b's own
+    work (tools/bench.py makes it, untimed, before the notebook and before the twin)."""
+    header = "# What this notebook uses that an earlier one made:"
+    whole = twin.twin_script("02b", RECORDINGS, "", RECORDED_PREFIX)
+    alone = twin.twin_script("02b", RECORDINGS, "", RECORDED_PREFIX, made_earlier=False)
+    before = twin.prerequisites("02b", RECORDINGS, "", RECORDED_PREFIX)
+    assert header in whole and header not in alone
+    made = [line for line in before.splitlines() if line.startswith("docker run ")]
+    assert any("--name my-cont-1 " in line for line in made), before
+    assert all(line in whole and line not in alone for line in made)
+    assert before.startswith("set -euo pipefail\nLAB_OWNER=")
+    assert twin.prerequisites("00", RECORDINGS, "", RECORDED_PREFIX) == ""
+    script = tmp_path / "before.sh"
+    script.write_text(before)
+    assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
+
+
 @pytest.mark.parametrize("stem", NOTEBOOKS)
 def test_every_twin_is_bash(stem, tmp_path):
     for prefix in ("", "lab-"):
@@ -160,7 +186,9 @@ def test_twin_reads_another_recordings_folder(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("prefix", ["", "lab-"], ids=["lecture-names", "lab-names"])
+@pytest.mark.parametrize(
+    "prefix", [NAMES[n] for n in TWIN_NAMES], ids=[f"{n}-names" for n in TWIN_NAMES]
+)
 @pytest.mark.parametrize("stem", NOTEBOOKS)
 def test_twin_runs_and_leaves_the_engine_as_found(stem, prefix, engine, tmp_path):
     path = twin.write_twin(stem, tmp_path, RECORDINGS, prefix, RECORDED_PREFIX)

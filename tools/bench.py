@@ -2,10 +2,12 @@
 the live Engine (DOCKER_HOST). A report, never a test: nothing here fails on a figure.
 
     notebooks   each notebook, Run All through nbclient (outputs to a scratch folder, never into
-                the committed .ipynb), and its CLI twin (`bash build/twins/<stem>.sh`), interleaved
-                A B A B for --rounds rounds; per notebook the medians, the ratio, and where the
-                notebook's extra time went: waiting on the Engine (the Engine steps, timed with
-                LABHELPERS_STEP_TIMES) or Python (kernel start, imports, tables, plots, widgets)
+                the committed .ipynb), and its CLI twin (`labhelpers.twin`, run by bash),
+                interleaved A B A B for --rounds rounds after an untimed warm-up round; per
+                notebook the medians (Run All from the first cell; the kernel's start apart),
+                the ratio, and where the notebook's extra time went: waiting on the Engine (the
+                Engine steps, timed with LABHELPERS_STEP_TIMES) or Python (imports, tables,
+                plots, widgets)
     widgets     each widget action (a button press, in a kernel, until its output is updated)
                 against its CLI twin (the `docker ...` commands that press printed, run by bash)
     import      `import labhelpers` against a bare interpreter start
@@ -136,10 +138,10 @@ def step_summary(lines: Iterable[str], slowest: int = 5) -> dict:
 def extra_time(notebook_s: float, twin_s: float, engine_s: float) -> dict:
     """Where a notebook's time beyond its twin's went.
 
-    The notebook's time is its Engine steps (`engine_s`) plus everything else (kernel start,
-    imports, tables, plots, widgets: "Python"); the twin's is all CLI and Engine. So the extra
-    time splits into `engine_s - twin_s` (the helpers waiting on the Engine longer, or shorter
-    when negative, than the CLI) and the Python part."""
+    The notebook's time is its Engine steps (`engine_s`) plus everything else (imports,
+    tables, plots, widgets: "Python"; the kernel's start is timed apart); the twin's is all CLI
+    and Engine. So the extra time splits into `engine_s - twin_s` (the helpers waiting on the
+    Engine longer, or shorter when negative, than the CLI) and the Python part."""
     python_s = notebook_s - engine_s
     return {
         "extra_s": round(notebook_s - twin_s, 3),
@@ -309,8 +311,10 @@ def readme_table(results: dict) -> str:
         when = (nb.get("from_run") or "")[:16].replace("T", " ")
         earlier = f" (earlier run, {when} UTC)" if when else ""
         within = None if nb.get("ratio") is None else nb["ratio"] <= BUDGETS["course_ratio"]
+        kernel = nb.get("kernel_start_median_s")
+        started = f" (+{_s(kernel)} kernel start)" if kernel is not None else ""
         lines.append(
-            f"| {nb['notebook']}{earlier} | {_s(nb['notebook_median_s'])} | "
+            f"| {nb['notebook']}{earlier} | {_s(nb['notebook_median_s'])}{started} | "
             f"{_s(nb['twin_median_s'])} | {_x(nb['ratio'])} | <= {BUDGETS['course_ratio']}x | "
             f"{_ok(within)} |"
         )
@@ -526,41 +530,60 @@ def _kernel_env(session: str, step_file: Path | None) -> dict:
     return env
 
 
-SESSION = "io.labhelpers.session"
+def _remove_leftovers() -> None:
+    """Remove the containers, networks and volumes the lab made for this account (its marks: the
+    `managed` label naming the resource, and the owner mark), outside the timing, so that the
+    next run (twin or notebook) starts from the same Engine. Images stay: the lesson image is
+    what every notebook after 00 builds on. (The lab keeps which kernel made what in session
+    records, not in labels: the owner mark is what finds a run's leftovers.)"""
+    from labhelpers.core.labels import MANAGED, OWNER, is_lab_owned, owner
 
-
-def _remove_session(session: str) -> None:
-    """Remove the containers and volumes a run left (by its session label), outside the timing,
-    so that the next run (twin or notebook) starts from the same Engine. Images stay: the lesson
-    image is what every notebook after 00 builds on."""
-    label = f"label={SESSION}={session}"
-    for listing, removal in (
-        (["ps", "-aq"], ["rm", "-f", "-v"]),
-        (["volume", "ls", "-q"], ["volume", "rm", "-f"]),
+    mine = ["--filter", f"label={OWNER}={owner()}", "--filter", f"label={MANAGED}"]
+    for kind, listing, fmt, removal in (
+        ("container", ["ps", "-a"], "{{.ID}} {{.Names}}", ["rm", "-f", "-v"]),
+        ("network", ["network", "ls"], "{{.ID}} {{.Name}}", ["network", "rm"]),
+        ("volume", ["volume", "ls"], "{{.Name}} {{.Name}}", ["volume", "rm", "-f"]),
     ):
-        found = subprocess.run(
-            ["docker", *listing, "--filter", label], capture_output=True, text=True
-        ).stdout.split()
+        listed = subprocess.run(
+            ["docker", *listing, *mine, "--format", fmt], capture_output=True, text=True
+        ).stdout.split("\n")
+        found = []
+        for line in filter(None, listed):
+            ident, name = line.split(" ", 1)
+            labels = subprocess.run(
+                [
+                    "docker",
+                    kind,
+                    "inspect",
+                    "--format",
+                    "{{json ." + _LABELS_AT[kind] + "}}",
+                    ident,
+                ],
+                capture_output=True,
+                text=True,
+            ).stdout.strip()
+            if is_lab_owned(kind, name, json.loads(labels or "{}") or {}):
+                found.append(ident)
         if found:
             subprocess.run(["docker", *removal, *found], capture_output=True)
 
 
-def _prepare(script: Path | None, session: str) -> None:
+_LABELS_AT = {"container": "Config.Labels", "network": "Labels", "volume": "Labels"}  # inspect
+
+
+def _prepare(stem: str) -> None:
     """What the notebook finds made by an earlier notebook (02b: 02's my-cont-1), made untimed
-    the way its twin makes it (the twin's lines marked so), with this run's session label so
-    that it goes with the run's leftovers."""
-    if script is None or not script.is_file():
-        return
-    marked = [
-        line.split("#", 1)[0].replace("docker run ", f"docker run --label {SESSION}={session} ", 1)
-        for line in script.read_text().splitlines()
-        if line.startswith("docker ") and "# made by an earlier notebook" in line
-    ]
-    if marked:
-        subprocess.run(["bash", "-c", "\n".join(marked)], cwd=NOTEBOOKS, capture_output=True)
+    the way its twin makes it (`labhelpers.twin.prerequisites`), before the notebook and before
+    its twin alike (the twin is written without those lines)."""
+    script = _twin_module().prerequisites(stem)
+    if script:
+        made = subprocess.run(["bash", "-c", script], cwd=NOTEBOOKS, capture_output=True, text=True)
+        if made.returncode != 0:
+            tail = (made.stderr.strip() or made.stdout.strip()).splitlines()[-1:] or ["?"]
+            raise RuntimeError(f"bench: could not make what {stem} needs: {tail[0][:300]}")
 
 
-def run_notebook(path: Path, round_no: int, twin: Path | None = None) -> dict:
+def run_notebook(path: Path, round_no: int) -> dict:
     """Run All of one notebook in a fresh kernel; its outputs go to the scratch folder."""
     import nbformat
     from nbclient import NotebookClient
@@ -578,19 +601,35 @@ def run_notebook(path: Path, round_no: int, twin: Path | None = None) -> dict:
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     error = ""
-    _prepare(twin, session)
+    _remove_leftovers()
+    _prepare(path.stem)
+    # The kernel's start is timed apart: JupyterLab starts it when the notebook opens, before
+    # the learner runs a cell, and it is ipykernel's time (the twin's counterpart is a terminal
+    # already open). What is compared with the twin is Run All from the first cell to the last.
     started = time.perf_counter()
+    ready = None
     try:
-        client.execute(env=_kernel_env(session, steps), cwd=str(path.parent))
+        with client.setup_kernel(env=_kernel_env(session, steps), cwd=str(path.parent)):
+            client.wait_for_reply(client.kc.kernel_info())
+            ready = time.perf_counter()
+            for index, cell in enumerate(notebook.cells):
+                client.execute_cell(cell, index)
     except CellExecutionError as exc:
         plain = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()
         named = [line for line in plain if re.match(r"^\w+(Error|Exception|Clash)\b", line)]
         error = (named or plain or ["?"])[-1][:300]
-    seconds = time.perf_counter() - started
+    ended = time.perf_counter()
+    seconds = ended - (ready or started)
+    kernel_s = (ready or ended) - started
     nbformat.write(notebook, SCRATCH / f"{path.stem}-{round_no}.ipynb")
-    _remove_session(session)
+    _remove_leftovers()
     lines = steps.read_text().splitlines() if steps.is_file() else []
-    return {"seconds": None if error else seconds, "error": error, **step_summary(lines)}
+    return {
+        "seconds": None if error else seconds,
+        "kernel_s": kernel_s,
+        "error": error,
+        **step_summary(lines),
+    }
 
 
 def _twin_module():
@@ -602,11 +641,29 @@ def _twin_module():
 
 
 def write_twins(paths: list[Path]) -> dict[str, Path]:
-    """Each notebook's CLI twin script (labhelpers.twin), by notebook stem."""
+    """Each notebook's CLI twin script (labhelpers.twin), by notebook stem, without what an
+    earlier notebook made: `_prepare` makes that, untimed, for the twin as for the notebook."""
     twin = _twin_module()
     if twin is None:
         raise SystemExit("bench: labhelpers.twin is missing: no CLI twins to compare with.")
-    return {p.stem: Path(twin.write_twin(p.stem, None)) for p in paths}
+    folder = SCRATCH / "twins"
+    folder.mkdir(parents=True, exist_ok=True)
+    scripts = {}
+    for path in paths:
+        scripts[path.stem] = folder / f"{path.stem}.sh"
+        scripts[path.stem].write_text(twin.twin_script(path.stem, made_earlier=False))
+    return scripts
+
+
+def run_twin_prepared(stem: str, script: Path) -> dict:
+    """The twin on an Engine holding what its notebook found: the notebook's leftovers removed
+    and the earlier notebooks' work made again, untimed, as for the notebook."""
+    _remove_leftovers()
+    _prepare(stem)
+    try:
+        return run_twin(script)
+    finally:
+        _remove_leftovers()
 
 
 def run_twin(script: Path) -> dict:
@@ -627,12 +684,20 @@ def run_twin(script: Path) -> dict:
 
 
 def bench_notebooks(paths: list[Path], rounds: int) -> list[dict]:
+    """Round 0 warms the Engine up, untimed: after it, the notebook and its twin each find what
+    the other left (the images and the build cache; containers and volumes go after each run),
+    so neither is timed on a cold cache the other filled. Without it the notebook, run first,
+    built 01's images from nothing and the twin then found every step cached (2.2x)."""
     twins = write_twins(paths)
     runs = {p.stem: {"nb": [], "twin": []} for p in paths}
+    for path in paths:
+        run_notebook(path, 0)
+        run_twin_prepared(path.stem, twins[path.stem])
+    print("  round 0 (warm-up, not counted): done", flush=True)
     for round_no in range(1, rounds + 1):
         for path in paths:
-            nb = run_notebook(path, round_no, twins[path.stem])
-            twin = run_twin(twins[path.stem])
+            nb = run_notebook(path, round_no)
+            twin = run_twin_prepared(path.stem, twins[path.stem])
             runs[path.stem]["nb"].append(nb)
             runs[path.stem]["twin"].append(twin)
             print(
@@ -649,6 +714,7 @@ def _notebook_row(stem: str, nb_runs: list[dict], twin_runs: list[dict], script:
     nb_s, twin_s = [r["seconds"] for r in nb_runs], [r["seconds"] for r in twin_runs]
     nb_med, twin_med = median(nb_s), median(twin_s)
     engine_med = median(r["engine_s"] for r in nb_runs if r["seconds"] is not None)
+    kernel_med = median(r.get("kernel_s") for r in nb_runs if r["seconds"] is not None)
     row = {
         "notebook": stem,
         "notebook_s": [None if s is None else round(s, 3) for s in nb_s],
@@ -657,6 +723,11 @@ def _notebook_row(stem: str, nb_runs: list[dict], twin_runs: list[dict], script:
         "twin_median_s": None if twin_med is None else round(twin_med, 3),
         "ratio": None if ratio(nb_med, twin_med) is None else round(ratio(nb_med, twin_med), 3),
         "engine_steps_median_s": None if engine_med is None else round(engine_med, 3),
+        # the kernel's start, before the first cell: not in notebook_s (see run_notebook)
+        "kernel_start_median_s": None if kernel_med is None else round(kernel_med, 3),
+        "ratio_with_kernel_start": None
+        if None in (nb_med, twin_med, kernel_med)
+        else round((nb_med + kernel_med) / twin_med, 3),
         "engine_step_calls": nb_runs[-1]["calls"],
         "slowest_steps": nb_runs[-1]["slowest"],
         "twin_script": str(script.relative_to(ROOT))
@@ -777,7 +848,7 @@ def bench_widget(notebook: str, marker: str, button: str, rounds: int) -> dict:
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
-        _remove_session(session)
+        _remove_leftovers()
     widget_med, cli_med = median(row["widget_s"]), median(row["cli_s"])
     row["widget_median_s"] = None if widget_med is None else round(widget_med, 4)
     row["cli_median_s"] = None if cli_med is None else round(cli_med, 4)
@@ -922,7 +993,7 @@ def bench_lab(timeout_s: float = 180) -> dict:
             lab.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(lab.pid, signal.SIGKILL)
-        _remove_session("benchlab")
+        _remove_leftovers()
     return result
 
 
@@ -971,13 +1042,13 @@ def _ci(args: argparse.Namespace, previous: dict) -> dict:
 def _print_notebooks(rows: list[dict], course: dict) -> None:
     print(
         f"\n{'notebook':34} {'notebook':>9} {'twin':>8} {'ratio':>6} {'extra':>8} "
-        f"{'Engine':>8} {'Python':>8}"
+        f"{'Engine':>8} {'Python':>8} {'kernel':>8}"
     )
     for r in rows:
         print(
             f"{r['notebook']:34} {_s(r['notebook_median_s']):>9} {_s(r['twin_median_s']):>8} "
             f"{_x(r['ratio']):>6} {_s(r.get('extra_s')):>8} {_s(r.get('extra_engine_s')):>8} "
-            f"{_s(r.get('extra_python_s')):>8}"
+            f"{_s(r.get('extra_python_s')):>8} {_s(r.get('kernel_start_median_s')):>8}"
         )
         for error in r["errors"]:
             print(f"    error: {error}")
@@ -988,7 +1059,8 @@ def _print_notebooks(rows: list[dict], course: dict) -> None:
     )
     print(
         "  extra = notebook - twin = Engine (the helpers' Engine steps - the twin's time) + "
-        "Python (kernel start, imports, tables, plots, widgets)"
+        "Python (imports, tables, plots, widgets); kernel: its start, before the first cell "
+        "(JupyterLab's, when the notebook opens: not counted)"
     )
 
 

@@ -150,9 +150,13 @@ def fingerprint(made: dict) -> dict:
 
 def _run_every_twin(python: str) -> None:
     """Write every notebook's twin (`python -m labhelpers twin`) and run each with bash, in order,
-    as a learner would from a terminal."""
+    as a learner would from a terminal. LABHELPERS_TWIN_RECORDINGS: a live run's recordings to
+    write them from (the pipeline's: today's helpers), else the committed ones."""
+    recordings = os.environ.get("LABHELPERS_TWIN_RECORDINGS", "")
     with tempfile.TemporaryDirectory(prefix="beyond-twins-") as folder:
-        subprocess.run([python, "-m", "labhelpers", "twin", "-o", folder], check=True)
+        write = [python, "-m", "labhelpers", "twin", "-o", folder]
+        write += ["--recordings", recordings] if recordings else []
+        subprocess.run(write, check=True)
         for twin in sorted(Path(folder).glob("*.sh")):
             print(f"beyond: the twin {twin.name}", flush=True)
             done = subprocess.run(["bash", str(twin)], capture_output=True, text=True)
