@@ -130,19 +130,9 @@ def snapshot(moment: str, names: tuple | list = CONTAINERS, image: str = LESSON_
     if store == CONTAINERD:
         running = [s.name for s in sizes if s.status == "running"]
         inits = tuple((n, layer_files(n, "init").blocks_bytes) for n in running)
-    return Snapshot(
-        moment,
-        store,
-        usage.layers_bytes,
-        usage.containers_bytes,
-        usage.total_bytes,
-        image,
-        image_size.unpacked_bytes,
-        max(image_size.content_bytes, 0),
-        tuple(sizes),
-        _data(sizes),
-        inits,
-    )
+    totals = (usage.layers_bytes, usage.containers_bytes, usage.total_bytes)
+    stored = (image, image_size.unpacked_bytes, max(image_size.content_bytes, 0))
+    return Snapshot(moment, store, *totals, *stored, tuple(sizes), _data(sizes), inits)
 
 
 def _check_deltas(sizes_mib=LESSON_DELTAS_MIB, names=CONTAINERS, *_: object, **__: object) -> None:
@@ -181,11 +171,9 @@ def write_deltas(
         BadInput: sizes and names do not pair up, or a size is not a number >= 0.
         NotEnoughSpace: a size would not fit on the Engine's disk (nothing is written for it).
     """
-    free = (
-        measured_room_bytes
-        if measured_room_bytes >= 0
-        else free_bytes(names[0], os.path.dirname(DELTA_PATH))
-    )
+    free = measured_room_bytes
+    if free < 0:
+        free = free_bytes(names[0], os.path.dirname(DELTA_PATH))
     written = []
     for name, size in zip(names, sizes_mib, strict=True):
         done = write_data(name, size, DELTA_PATH, free=free)
@@ -253,16 +241,9 @@ def scaling_experiment(
                 init = layer_files(name, "init").blocks_bytes
             images = usage.layers_bytes - baseline.layers_bytes
             own = layers + number * init if store == CONTAINERD else 0
-            points.append(
-                ScalePoint(
-                    number,
-                    layers,
-                    images,
-                    usage.containers_bytes - baseline.containers_bytes,
-                    usage.total_bytes - baseline.total_bytes,
-                    images - own,
-                )
-            )
+            containers = usage.containers_bytes - baseline.containers_bytes
+            total = usage.total_bytes - baseline.total_bytes
+            points.append(ScalePoint(number, layers, images, containers, total, images - own))
             if on_progress is not None:
                 on_progress(
                     number, count, scaling(image, image_bytes, written, tuple(points), 0, store)
@@ -394,9 +375,9 @@ def shared_layers(names: tuple | list = CONTAINERS[:2]) -> SharedLayers:
     listed = storage_layout(names[0])
     container = find_container(names[0])
     layers = image_info(container.image if container else LESSON_IMAGE).layer_count
-    images = {m.lower_dirs[1:] for m in mounts}
-    uppers = {m.upper_dir for m in mounts}
-    same = len(images) == 1 and len(uppers) == len(mounts) and all(m.upper_dir for m in mounts)
+    uppers, lowers = tuple(m.upper_dir for m in mounts), tuple(m.lower_dirs for m in mounts)
+    images = {lower[1:] for lower in lowers}
+    same = len(images) == 1 and len(set(uppers)) == len(mounts) and all(uppers)
     count = len(mounts[0].lower_dirs) - 1 if mounts else 0
     because = (
         f"below their own upper and init directories, the same {count} (the image has {layers})"
@@ -404,15 +385,8 @@ def shared_layers(names: tuple | list = CONTAINERS[:2]) -> SharedLayers:
         else "their lower directories differ"
     )
     claims = (claim("Do the containers share the image's layers?", same, True, because),)
-    return SharedLayers(
-        tuple(names),
-        facts.storage,
-        tuple(m.upper_dir for m in mounts),
-        tuple(m.lower_dirs for m in mounts),
-        layers,
-        bool(listed.data.get("UpperDir")),
-        claims,
-    )
+    dirs_listed = bool(listed.data.get("UpperDir"))
+    return SharedLayers(tuple(names), facts.storage, uppers, lowers, layers, dirs_listed, claims)
 
 
 def _check_via(name: str = "", via: str = "auto", image: str = "") -> None:
@@ -446,14 +420,5 @@ def upper_dir(name: str, via: str = "auto", image: str = "") -> UpperDirListing:
                 f"{size:,} B = {how}",
             ),
         )
-    return UpperDirListing(
-        name,
-        listing.directory,
-        listing.how,
-        listing.readable,
-        listing.reason,
-        listing.entries,
-        size,
-        store,
-        claims,
-    )
+    read = (listing.directory, listing.how, listing.readable, listing.reason, listing.entries)
+    return UpperDirListing(name, *read, size, store, claims)
