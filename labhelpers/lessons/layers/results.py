@@ -203,11 +203,9 @@ class LayerReport(_TableAndNotes):
             f"image, {own} from the Dockerfile."
         ]
         sizes = self.sizes
-        unpacked = (
-            "the image's unpacked size"
-            if self.sizes_agree
-            else f"the image's unpacked size is {si(sizes.unpacked_bytes)}"
-        )
+        unpacked = "the image's unpacked size"
+        if not self.sizes_agree:
+            unpacked += f" is {si(sizes.unpacked_bytes)}"
         if sizes.store == "containerd":
             notes.append(
                 f"The rows (disk blocks) add up to {si(self.rows_bytes)}, {unpacked}. `docker "
@@ -492,11 +490,6 @@ def attempt_from_failure(tag: str, exc: BuildFailed, tail_lines: int = 4) -> Bui
     the widget's box, its last lines in `log_tail`)."""
     tail = tuple(exc.build_log[-tail_lines:])
     why = exc.why.split("; the builder said:")[0]  # the builder's own words are in the log
-    message = "\n".join(
-        [
-            f"The build stopped at: {exc.step or 'the start, before any step ran'}",
-            f"Why: {why}",
-            f"What to do: {exc.todo}",
-        ]
-    )
+    step = exc.step or "the start, before any step ran"
+    message = f"The build stopped at: {step}\nWhy: {why}\nWhat to do: {exc.todo}"
     return BuildAttempt(tag, False, 0, 0.0, exc.step, tail, message)
