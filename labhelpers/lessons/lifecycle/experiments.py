@@ -114,19 +114,8 @@ def observe(
     layer = container_sizes([name])[0].writable_layer_bytes  # before reading: what the step left
     running = container.status == "running"
     delta, note, tmpfs_note = _read_running(name) if running else _read_stopped(name)
-    return Observation(
-        name,
-        step,
-        command,
-        container.status,
-        delta,
-        note,
-        running,
-        tmpfs_note,
-        layer,
-        *totals,
-        init_layer_bytes,
-    )
+    seen = (container.status, delta, note, running, tmpfs_note, layer)
+    return Observation(name, step, command, *seen, *totals, init_layer_bytes)
 
 
 def _write(name: str) -> str:

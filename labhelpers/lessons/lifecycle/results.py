@@ -105,16 +105,9 @@ class Timeline(TableShown):
 
     def table(self) -> Table:
         first = self.steps[0].total_bytes if self.steps else 0
+        files = [f"{DELTA_PATH} (writable layer)", f"{TMPFS_NOTE_PATH} (tmpfs)"]
         return Table(
-            [
-                "#",
-                "step",
-                "status",
-                f"{DELTA_PATH} (writable layer)",
-                f"{TMPFS_NOTE_PATH} (tmpfs)",
-                "writable layer",
-                "Engine total since #1",
-            ],
+            ["#", "step", "status", *files, "writable layer", "Engine total since #1"],
             [
                 (
                     number,
