@@ -73,9 +73,9 @@ def deltas_widget(
     shown = w.HTML()
     room: list[int] = []  # the deltas' room on the Engine's disk, measured on the first press
 
-    def write(_: object = None, sizes_mib: tuple | None = None) -> None:
-        """The button's callback: write SIZES_MIB (by default what the sliders show)."""
-        chosen = tuple(s.value for s in sliders) if sizes_mib is None else tuple(sizes_mib)
+    def write(_: object = None) -> None:
+        """The button's callback: write what the sliders show."""
+        chosen = tuple(s.value for s in sliders)
         shown.value = "<i>writing ...</i>"
         try:
             if not room:
@@ -156,17 +156,10 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
     progress = Progress(count, "started")
     chart = Chart()
 
-    def run(_: object = None, count: int | None = None, mib: int | None = None) -> None:
-        """The Run button's callback: COUNT containers, MIB each (by default the sliders')."""
-        planned = how_many.value if count is None else count
-        mib = each.value if mib is None else mib
-        try:
-            check_slider(planned, how_many.min, how_many.max, "the number of containers")
-            check_slider(mib, each.min, each.max, "the MiB each container writes")
-        except BadInput as exc:
-            commands.value = pre(str(exc))
-            progress.finish(exc.what, ok=False)
-            return
+    def run(_: object = None) -> None:
+        """The Run button's callback: the sliders' containers, MiB each (they hold only values
+        checked above or in their range)."""
+        planned, mib = how_many.value, each.value
         if progress.bar is not None:
             progress.bar.bar_style = "info"  # a new run: no longer the last one's colour
         progress.update(0, "starting ...", total=planned)
