@@ -1,5 +1,4 @@
-"""What notebook 01's experiments return: the history with its layers, the instruction trial
-beside the lecture's table, "add a layer", one stage against two, and how a build went.
+"""What notebook 01's experiments return, and how each shows as a table.
 
 Sizes: `sizes` fields hold the Engine layer's `ImageSizes` (store, listed, inspect, content and
 unpacked bytes). Comparisons use the unpacked bytes, the only size that means the same on every

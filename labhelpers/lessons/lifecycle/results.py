@@ -1,10 +1,5 @@
-"""What the stop/start/remove experiments return, and how each shows as a table.
-
-An Observation is the container and its data right after one step; a Timeline is the steps taken
-so far, in order, with the lecture's questions answered from them (`claims`: data, see
-`labhelpers.lessons.writable.results.Claim`). Beside them: `docker stop` timed with and without an
-init process, a container run with `--rm`, and the exercise's starting point.
-"""
+"""What the stop/start/remove experiments return, and how each shows as a table. A Timeline's
+`claims` are data (`labhelpers.lessons.writable.results.Claim`)."""
 
 from __future__ import annotations
 

@@ -10,8 +10,6 @@ Every verdict is data: a `Claim` answers one of the lecture's questions with wha
   store keeps each image layer twice (compressed, as a registry serves it, and unpacked), and its
   `docker system df` IMAGES line adds every snapshot it keeps: the containers' writable and init
   layers too, which CONTAINERS counts again.
-
-Plots of these results are in views.py (the lesson's `__init__` exports them).
 """
 
 from __future__ import annotations
