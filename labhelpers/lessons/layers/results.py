@@ -181,18 +181,12 @@ class LayerReport(_TableAndNotes):
         return self.rows_bytes == self.sizes.listed_bytes
 
     def table(self) -> Table:
-        return Table(
-            ["image", "step", "size", "new layer?"],
-            [
-                (
-                    row.image_id,
-                    _clip(row.step if row.own else f"{row.origin}: {row.step}".rstrip(": "), 45),
-                    si(row.size_bytes),
-                    ("yes" if row.own else "the base's") if row.new_layer else "no",
-                )
-                for row in self.rows
-            ],
-        )
+        rows = []
+        for row in self.rows:
+            step = row.step if row.own else f"{row.origin}: {row.step}".rstrip(": ")
+            layer = ("yes" if row.own else "the base's") if row.new_layer else "no"
+            rows.append((row.image_id, _clip(step, 45), si(row.size_bytes), layer))
+        return Table(["image", "step", "size", "new layer?"], rows)
 
     def notes(self) -> list[str]:
         own = sum(row.own for row in self.layers)

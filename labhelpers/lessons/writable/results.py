@@ -111,19 +111,14 @@ class LayerSizes(TableShown):
                 f"SIZE is the bytes written {each}{' each' * (len(extras) == 1)}: whole disk "
                 "blocks of the layer's files and directories (02b lists them)."
             )
-        return Table(
-            ["container", "SIZE (docker ps -s)", "bytes (SizeRw)", f"bytes in {self.path}"],
-            [
-                (
-                    s.name,
-                    si(s.writable_layer_bytes),
-                    f"{s.writable_layer_bytes:,}",
-                    f"{data[s.name]:,}" if data[s.name] >= 0 else "?",
-                )
-                for s in self.sizes
-            ],
-            caption=caption,
-        )
+        rows = []
+        for s in self.sizes:
+            written = f"{data[s.name]:,}" if data[s.name] >= 0 else "?"
+            rows.append(
+                (s.name, si(s.writable_layer_bytes), f"{s.writable_layer_bytes:,}", written)
+            )
+        columns = ["container", "SIZE (docker ps -s)", "bytes (SizeRw)", f"bytes in {self.path}"]
+        return Table(columns, rows, caption=caption)
 
 
 @result
@@ -312,21 +307,13 @@ class Scaling(TableShown):
 
     def table(self) -> Table:
         """The figures that do not depend on the image's size (the plot shows those)."""
+        rows = []
+        for p in self.points:
+            grew = (signed_bytes(p.layers_change_bytes), signed_bytes(p.total_change_bytes))
+            copied = yes_no(p.copied_bytes != 0)
+            rows.append((p.containers, f"{p.writable_bytes:,} B", *grew, copied))
         columns = ["containers", "writable layers", "IMAGES grew by", "total grew by"]
-        return Table(
-            [*columns, "image layer copied?"],
-            [
-                (
-                    p.containers,
-                    f"{p.writable_bytes:,} B",
-                    signed_bytes(p.layers_change_bytes),
-                    signed_bytes(p.total_change_bytes),
-                    yes_no(p.copied_bytes != 0),
-                )
-                for p in self.points
-            ],
-            caption=said(self.claims),
-        )
+        return Table([*columns, "image layer copied?"], rows, caption=said(self.claims))
 
 
 def scaling(
@@ -413,21 +400,13 @@ class ChangeDemo(TableShown):
         sizes = all(s.grew_by_bytes == s.sizes_grew_bytes for s in self.steps)
         blocks = all(s.grew_by_bytes == s.blocks_grew_bytes for s in self.steps)
         how = "the sizes of its files" if sizes else "the disk blocks of its entries"
+        rows = []
+        for s in self.steps:
+            seen = ("  ".join(s.new_diff_lines), ", ".join(_entry_text(e) for e in s.upper_new))
+            rows.append((s.action, s.command, *seen, signed_bytes(s.grew_by_bytes)))
         columns = ["what", "command", "docker diff now also shows", "new in the upper dir"]
-        return Table(
-            [*columns, "layer grew by"],
-            [
-                (
-                    s.action,
-                    s.command,
-                    "  ".join(s.new_diff_lines),
-                    ", ".join(_entry_text(e) for e in s.upper_new),
-                    signed_bytes(s.grew_by_bytes),
-                )
-                for s in self.steps
-            ],
-            caption=f"The writable layer grew each time by {how}." if sizes or blocks else "",
-        )
+        caption = f"The writable layer grew each time by {how}." if sizes or blocks else ""
+        return Table([*columns, "layer grew by"], rows, caption=caption)
 
 
 # --- the storage driver's view: lower, upper, merged ----------------------------------------------
@@ -490,16 +469,10 @@ class UpperDirListing(TableShown):
         if not self.readable:
             unread = f"{self.container}'s upper dir could not be read ({self.how}): {self.reason}"
             return Table([""], [], caption=unread)
-        return Table(
-            ["in the upper dir", "kind", "size (bytes)", "disk blocks (bytes)"],
-            [
-                (
-                    "(the directory itself)" if e.path == "." else e.path,
-                    e.kind,
-                    f"{e.size_bytes:,}",
-                    f"{e.allocated_bytes:,}",
-                )
-                for e in self.entries
-            ],
-            caption=f"{self.container}'s upper dir, {self.how}. {said(self.claims)}",
-        )
+        rows = []
+        for e in self.entries:
+            path = "(the directory itself)" if e.path == "." else e.path
+            rows.append((path, e.kind, f"{e.size_bytes:,}", f"{e.allocated_bytes:,}"))
+        caption = f"{self.container}'s upper dir, {self.how}. {said(self.claims)}"
+        columns = ["in the upper dir", "kind", "size (bytes)", "disk blocks (bytes)"]
+        return Table(columns, rows, caption=caption)
