@@ -100,21 +100,13 @@ class Timeline(TableShown):
 
     def table(self) -> Table:
         first = self.steps[0].total_bytes if self.steps else 0
+        rows = []
+        for number, o in enumerate(self.steps, 1):
+            cells = (o.delta_cell(), o.tmpfs_cell(), o.layer_cell())
+            rows.append((number, o.step, o.status, *cells, f"{o.total_bytes - first:+,} B"))
         files = [f"{DELTA_PATH} (writable layer)", f"{TMPFS_NOTE_PATH} (tmpfs)"]
         return Table(
-            ["#", "step", "status", *files, "writable layer", "Engine total since #1"],
-            [
-                (
-                    number,
-                    o.step,
-                    o.status,
-                    o.delta_cell(),
-                    o.tmpfs_cell(),
-                    o.layer_cell(),
-                    f"{o.total_bytes - first:+,} B",
-                )
-                for number, o in enumerate(self.steps, 1)
-            ],
+            ["#", "step", "status", *files, "writable layer", "Engine total since #1"], rows
         )
 
 
@@ -208,18 +200,13 @@ class StopTiming(TableShown):
     runs: tuple  # StopRun per container
 
     def table(self) -> Table:
-        return Table(
-            ["--init", "PID 1 in the container", "docker stop took", "exit code: ended by"],
-            [
-                (
-                    yes_no(r.init),
-                    r.pid1,
-                    f"{r.seconds:.1f} s" + (" (the timeout)" if r.waited_for_timeout else ""),
-                    f"{r.exit_code}: {_SIGNALS.get(r.exit_code, '?')}",
-                )
-                for r in self.runs
-            ],
-        )
+        rows = []
+        for r in self.runs:
+            took = f"{r.seconds:.1f} s" + (" (the timeout)" if r.waited_for_timeout else "")
+            ended = f"{r.exit_code}: {_SIGNALS.get(r.exit_code, '?')}"
+            rows.append((yes_no(r.init), r.pid1, took, ended))
+        columns = ["--init", "PID 1 in the container", "docker stop took", "exit code: ended by"]
+        return Table(columns, rows)
 
 
 @result

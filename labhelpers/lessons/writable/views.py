@@ -56,15 +56,9 @@ def plot_equation(equation: StorageEquation):
     bottom = 0.0
     for label, size, colour in deltas:
         zoom.bar(0, size / 1e6, bottom=bottom, color=colour, width=0.8)
-        zoom.annotate(
-            f"{label.split(chr(39))[0]}\n{si(size)}",
-            (0, bottom + size / 2e6),
-            ha="center",
-            va="center",
-            fontsize=9,
-            color="white",
-            fontweight="bold",
-        )
+        text, middle = f"{label.split(chr(39))[0]}\n{si(size)}", (0, bottom + size / 2e6)
+        bold = {"color": "white", "fontweight": "bold"}
+        zoom.annotate(text, middle, ha="center", va="center", fontsize=9, **bold)
         bottom += size / 1e6
     zoom.set_xlim(-0.5, 0.5)
     zoom.set_ylim(0, max(bottom, 1e-6) * 1.1)
@@ -95,19 +89,12 @@ def plot_scaling(run: Scaling, planned: int | None = None):
     ax.set_ylabel("MB (SI, as docker prints)")
     if run.points:
         end = run.points[-1]
+        above = {"textcoords": "offset points", "xytext": (4, 8), "ha": "right", "fontsize": 9}
         for figure, colour in (
             (run.stored_bytes(end), "#2f6db5"),
             (run.naive_bytes(end), "#c44e52"),
         ):
-            ax.annotate(
-                si(figure),
-                (end.containers, figure / 1e6),
-                textcoords="offset points",
-                xytext=(4, 8),
-                ha="right",
-                fontsize=9,
-                color=colour,
-            )
+            ax.annotate(si(figure), (end.containers, figure / 1e6), color=colour, **above)
     ax.legend(loc="upper left", frameon=False, fontsize=9)
     ax.set_title(f"Each container adds its delta ({si(run.delta_bytes)}), not a copy of the image")
     fig.tight_layout()
