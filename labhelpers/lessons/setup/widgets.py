@@ -29,10 +29,8 @@ def prepare_with_progress(
         parts.update(2, f"{current['text']}: step {step}/{total} {instruction[:40]}")
 
     preparation = prepare_lab(context, tag, on_progress=on_progress, on_build_step=on_build_step)
-    if preparation.ready:
-        parts.finish("ready")
-    else:
-        parts.finish("something is missing: see the table", ok=False)
+    ready = preparation.ready
+    parts.finish("ready" if ready else "something is missing: see the table", ok=ready)
     return preparation
 
 

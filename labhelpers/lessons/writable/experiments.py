@@ -271,12 +271,10 @@ def _layer_state(name: str) -> tuple:
     return lines, container_sizes([name])[0].writable_layer_bytes, entries
 
 
-def _sizes(entries: dict) -> int:
-    return sum({e.inode: e.size_bytes for e in entries.values() if e.kind != "directory"}.values())
-
-
-def _blocks(entries: dict) -> int:
-    return sum({e.inode: e.allocated_bytes for e in entries.values()}.values())
+def _totals(entries: dict) -> tuple[int, int]:
+    """The files' sizes and every entry's disk blocks, each inode once (hard links share one)."""
+    files = {e.inode: e.size_bytes for e in entries.values() if e.kind != "directory"}
+    return sum(files.values()), sum({e.inode: e.allocated_bytes for e in entries.values()}.values())
 
 
 def _measured_change(
@@ -293,17 +291,13 @@ def _measured_change(
     else:
         upper = tuple(e for p, e in sorted(new_upper.items()) if old_upper.get(p) != e)
         upper = tuple(e for e in upper if e.path != ".")
-        sizes_grew = _sizes(new_upper) - _sizes(old_upper)
-        blocks_grew = _blocks(new_upper) - _blocks(old_upper)
+        (old_sizes, old_blocks), (new_sizes, new_blocks) = _totals(old_upper), _totals(new_upper)
+        sizes_grew, blocks_grew = new_sizes - old_sizes, new_blocks - old_blocks
     grew = after[1] - before[1]
     change = LayerChange(
         action, command, path, file_bytes, new, grew, upper, sizes_grew, blocks_grew
     )
     return change, after
-
-
-def _file_size(name: str, path: str) -> int:
-    return int(exec_in(name, ["stat", "-c", "%s", path]).output.strip())
 
 
 @engine_step(
@@ -318,7 +312,8 @@ def change_demo(name: str = COW_CONTAINER, image: str = LESSON_IMAGE) -> ChangeD
         ("change a file of the image", 'echo "# changed" >> /app/app.py', "/app/app.py"),
         ("delete a file of the image", "rm /etc/debian_version", "/etc/debian_version"),
     )
-    sizes = {path: _file_size(name, path) for _, _, path in steps if path}
+    stat = {path: exec_in(name, ["stat", "-c", "%s", path]) for _, _, path in steps if path}
+    sizes = {path: int(done.output.strip()) for path, done in stat.items()}
     state = _layer_state(name)
     done = []
     for action, command, path in steps:

@@ -57,16 +57,9 @@ def deltas_widget(
         )
     for name, size in zip(names, defaults, strict=True):
         check_slider(size, 0, max_mib, f"the MiB to write into {name}")
+    look = {"style": {"description_width": "initial"}, "layout": w.Layout(width="420px")}
     sliders = [
-        w.IntSlider(
-            value=size,
-            min=0,
-            max=max_mib,
-            description=f"{name} (MiB)",
-            continuous_update=False,
-            style={"description_width": "initial"},
-            layout=w.Layout(width="420px"),
-        )
+        w.IntSlider(size, 0, max_mib, description=f"{name} (MiB)", continuous_update=False, **look)
         for name, size in zip(names, defaults, strict=True)
     ]
     button = w.Button(description="Write into each container", button_style="primary")
