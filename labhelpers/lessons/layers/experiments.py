@@ -112,11 +112,8 @@ def image_history(tag: str = "my-image", base: str | None = None) -> LayerReport
             origin = "--label"
         step, keyword = step_of(row.created_by)
         short = row.id if row.id == MISSING else row.id.split(":")[-1][:12]
-        rows.append(
-            HistoryRow(
-                short, row.created_by, step, keyword, origin, row.size_bytes, not entry.empty_layer
-            )
-        )
+        added = not entry.empty_layer
+        rows.append(HistoryRow(short, row.created_by, step, keyword, origin, row.size_bytes, added))
     own = [r for r, row in zip(raw, rows, strict=True) if row.own]
     builder = "unknown" if not own else "classic"
     if any(r.comment.startswith("buildkit") for r in own):

@@ -245,15 +245,9 @@ class TrialReport(_TableAndNotes):
         layer; files written: a layer each)."""
         owns = [report.own_rows for report in self.reports]
         base = [sum(r.new_layer for r in rep.rows if not r.own) for rep in self.reports]
-        claims = [
-            Claim(
-                "FROM",
-                "layer",
-                tuple(f"the base's {n} layer{'s' * (n != 1)}" for n in base),
-                True,
-                "FROM makes no layer of its own: the image starts with the base image's layers",
-            )
-        ]
+        from_base = tuple(f"the base's {n} layer{'s' * (n != 1)}" for n in base)
+        why = "FROM makes no layer of its own: the image starts with the base image's layers"
+        claims = [Claim("FROM", "layer", from_base, True, why)]
         quiet, layered = [], []
         for index, (instruction, note) in enumerate(self.steps):
             keyword = instruction.split(" ", 1)[0]
@@ -412,16 +406,12 @@ class StageComparison(_TableAndNotes):
 
     @property
     def claims(self) -> tuple:
-        one, multi = self._variant("one-stage"), self._variant("multi-stage")
-        return (
-            Claim(
-                "Does a multi-stage build make a smaller image?",
-                "yes",
-                (f"{si(multi.above_base_bytes)} above the base, not {si(one.above_base_bytes)}",),
-                multi.above_base_bytes < one.above_base_bytes,
-                "only what the last stage copies is in the image",
-            ),
-        )
+        one = self._variant("one-stage").above_base_bytes
+        multi = self._variant("multi-stage").above_base_bytes
+        measured = f"{si(multi)} above the base, not {si(one)}"
+        question = "Does a multi-stage build make a smaller image?"
+        why = "only what the last stage copies is in the image"
+        return (Claim(question, "yes", (measured,), multi < one, why),)
 
     def table(self) -> Table:
         compressed = self.base_sizes.store == "containerd"
