@@ -1,11 +1,8 @@
 """What stop, start, restart and remove do to a container's data (notebook 03), measured.
 
-The lecture says a *stopped* container loses the data in its writable layer. `my-cont-life`
-writes 10 MiB into its writable layer and a note into a tmpfs mount, then goes through
-`docker stop`, `start`, `restart`, `rm` and a new `docker run`; after each step the data is looked
-for and the writable layer and the Engine's totals are measured. An `Experiment` keeps the steps,
-in order (its timeline). Beside it: why `docker stop` takes 10 s without an init process, and a
-container run with `--rm`, removed (data and all) as soon as it stops.
+The lecture says a *stopped* container loses the data in its writable layer, so after each step
+(see the lesson's `__init__`) the data is looked for, and the writable layer and the Engine's
+totals are measured (an `Experiment` keeps the steps in order).
 """
 
 from __future__ import annotations

@@ -40,14 +40,11 @@ def _listed_by_helper(facts: EngineFacts, why_here_not: str) -> DataRootListing:
     root, store = facts.docker_root_dir, facts.image_store
     choice = choose_base_image(pull=False)
     if not choice.present:
-        return DataRootListing(
-            root,
-            False,
-            (),
+        why = (
             f"{why_here_not} A helper container could list it, but there is no image to run "
-            "one from yet: run the preparation in section 4, then this cell again.",
-            image_store=store,
+            "one from yet: run the preparation in section 4, then this cell again."
         )
+        return DataRootListing(root, False, (), why, image_store=store)
     mount = MountSpec("bind", root, _IN_HELPER, read_only=True)
     try:
         done = run_once(choice.image, ["ls", "-A", _IN_HELPER], [mount], check=False)

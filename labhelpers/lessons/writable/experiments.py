@@ -1,9 +1,6 @@
-"""The writable layer measured on the Engine (notebooks 02 and 02b).
-
-Three containers from `my-image` each get a writable layer of their own; the image's layers are
-stored once. Checked with the Engine's own figures: `docker ps -s` (SizeRw), `docker system df -v`
-before and after, a scaling run of 1 to 20 containers; and what a writable layer holds
-(`docker diff`, copy-on-write, the overlay's directories, read where the Engine keeps them).
+"""The writable layer measured on the Engine (notebooks 02 and 02b; the lesson's `__init__` lists
+what each shows), always with the Engine's own figures: `docker ps -s` (SizeRw), `docker system df
+-v` before and after, `docker diff`, and the overlay's directories where the Engine keeps them.
 """
 
 from __future__ import annotations
