@@ -132,20 +132,13 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
     check_slider(count, 1, max_count, "the number of containers")
     check_slider(delta_mib, 0, 64, "the MiB each container writes")
     panel = ScalingPanel()
-    how_many = w.IntSlider(
-        value=count, min=1, max=max_count, description="containers", continuous_update=False
-    )
-    each = w.IntSlider(
-        value=delta_mib, min=0, max=64, description="MiB each", continuous_update=False
-    )
+    how_many = w.IntSlider(count, 1, max_count, description="containers", continuous_update=False)
+    each = w.IntSlider(delta_mib, 0, 64, description="MiB each", continuous_update=False)
     button = w.Button(description="Run", button_style="primary")
     commands = w.HTML()
-    display(
-        vbox(
-            [hbox([how_many, each, button], "scaling controls"), commands],
-            "sliders for how many containers and MiB each, and a Run button",
-        )
-    )
+    controls = hbox([how_many, each, button], "scaling controls")
+    described = "sliders for how many containers and MiB each, and a Run button"
+    display(vbox([controls, commands], described))
     progress = Progress(count, "started")
     chart = Chart()
 
