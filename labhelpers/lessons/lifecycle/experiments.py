@@ -115,14 +115,6 @@ def observe(
     return Observation(name, step, command, *seen, *totals, init_layer_bytes)
 
 
-def _write(name: str) -> str:
-    write_data(name, DELTA_MIB, DELTA_PATH)
-    # double quotes inside: the printed `sh -c '...'` copies into a terminal as it is
-    exec_in(name, f'echo "{NOTE}" > {NOTE_PATH}')
-    exec_in(name, f'echo "{TMPFS_NOTE}" > {TMPFS_NOTE_PATH}')
-    return f"write {DELTA_MIB} MiB + 2 notes"
-
-
 def _check_action(action: str, *_: object, **__: object) -> None:
     if action not in ACTIONS:
         raise BadInput(
@@ -151,7 +143,11 @@ def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE
         if engine_facts().image_store == "containerd":  # its docker system df counts this layer
             init_layer = layer_files(name, "init").blocks_bytes
     elif action == "write":
-        command = _write(name)
+        write_data(name, DELTA_MIB, DELTA_PATH)
+        # double quotes inside: the printed `sh -c '...'` copies into a terminal as it is
+        exec_in(name, f'echo "{NOTE}" > {NOTE_PATH}')
+        exec_in(name, f'echo "{TMPFS_NOTE}" > {TMPFS_NOTE_PATH}')
+        command = f"write {DELTA_MIB} MiB + 2 notes"
     elif action == "remove":
         command = remove_container(name)
     else:
