@@ -156,14 +156,11 @@ def _removed(pairs: list) -> list:
     else:
         back = containers == layer == total
         because = f"docker system df's total fell by {total:,} B; the layer held {layer:,} B"
+    deleted = "Did `docker rm` delete the data?"
+    gave_back = "Did `docker rm` give back the writable layer's bytes?"
     return [
-        claim(
-            "Did `docker rm` delete the data?",
-            not gone.delta_there,
-            True,
-            "its writable layer went with it",
-        ),
-        claim("Did `docker rm` give back the writable layer's bytes?", back, True, because),
+        claim(deleted, not gone.delta_there, True, "its writable layer went with it"),
+        claim(gave_back, back, True, because),
     ]
 
 

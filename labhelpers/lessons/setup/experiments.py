@@ -141,12 +141,8 @@ def _base_image_and_build(
     files = write_lesson_files(context)  # inside the step: the twin writes the same files
     _tell(on_progress, 1, "choosing the base image")
     choice = choose_base_image(pull=True)
-    base = PrepStep(
-        "base image",
-        choice.present,
-        f"{choice.image} ({choice.source})",
-        "" if choice.present else "run `sudo scripts/provision-engine`, then re-run this cell",
-    )
+    todo = "" if choice.present else "run `sudo scripts/provision-engine`, then re-run this cell"
+    base = PrepStep("base image", choice.present, f"{choice.image} ({choice.source})", todo)
     lesson_files = PrepStep("lesson files", True, ", ".join(str(Path(f)) for f in files))
     _tell(on_progress, 2, f"building {tag}")
     if not choice.present:

@@ -332,11 +332,9 @@ def touch_biggest_file(name: str = COW_CONTAINER) -> LayerChange:
     )
     copy = change.copy
     whole = copy is not None and copy.size_bytes == change.file_bytes
-    counted = (
-        "the files' sizes"
-        if change.grew_by_bytes == change.sizes_grew_bytes
-        else "the disk blocks of the copy and its directories"
-    )
+    counted = "the files' sizes"
+    if change.grew_by_bytes != change.sizes_grew_bytes:
+        counted = "the disk blocks of the copy and its directories"
     claims = (
         claim(
             f"Is a whole copy of {path} in the writable layer now?",
