@@ -1,6 +1,7 @@
 """The writable layer measured on the Engine (notebooks 02 and 02b; the lesson's `__init__` lists
-what each shows), always with the Engine's own figures: `docker ps -s` (SizeRw), `docker system df
--v` before and after, `docker diff`, and the overlay's directories where the Engine keeps them.
+what each shows), always with the Engine's own figures: `docker ps -s` (SizeRw),
+`docker system df -v` before and after, `docker diff`, and the overlay's directories where the
+Engine keeps them.
 """
 
 from __future__ import annotations
