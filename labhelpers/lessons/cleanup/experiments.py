@@ -112,10 +112,8 @@ def space(moment: str) -> Space:
 
 def _sized(kind: str, name: str, listed: tuple) -> LabItem:
     """The inventory's row of a resource the cleanup removed (an image by a tag or its id)."""
-    for item in listed:
-        if item.kind == kind and (item.name == name or name.startswith(item.name)):
-            return item
-    return LabItem(kind, name, -1)
+    rows = (i for i in listed if i.kind == kind and (i.name == name or name.startswith(i.name)))
+    return next(rows, LabItem(kind, name, -1))
 
 
 @engine_step("remove the lab's resources")
