@@ -1,9 +1,6 @@
-"""Notebook 99: what a cleanup would remove (the lab's resources, by its marks, with sizes), why a
-container run from the lab's image stays the learner's (labels are inherited, marks name one
-resource), and the removal itself with the space it gave back and the proof that nothing else
-changed. The selection is `labhelpers.engine.lab_resources(scope)` and the removal
-`labhelpers.engine.cleanup(scope)`: the lab's marks only, by default only this account's work.
-"""
+"""Notebook 99's Engine work (the lesson's `__init__` says what each shows). The selection is
+`labhelpers.engine.lab_resources(scope)` and the removal `labhelpers.engine.cleanup(scope)`: the
+lab's marks only, by default only this account's work."""
 
 from __future__ import annotations
 
@@ -109,22 +106,14 @@ def unlabelled_snapshot(scope: str = MINE) -> Snapshot:
 def space(moment: str) -> Space:
     """`docker system df`: its four lines (images, containers, volumes, build cache)."""
     usage = disk_usage()
-    return Space(
-        moment,
-        engine_facts().image_store,
-        usage.layers_bytes,
-        usage.containers_bytes,
-        usage.volumes_bytes,
-        usage.build_cache_bytes,
-    )
+    lines = (usage.layers_bytes, usage.containers_bytes, usage.volumes_bytes)
+    return Space(moment, engine_facts().image_store, *lines, usage.build_cache_bytes)
 
 
 def _sized(kind: str, name: str, listed: tuple) -> LabItem:
     """The inventory's row of a resource the cleanup removed (an image by a tag or its id)."""
-    for item in listed:
-        if item.kind == kind and (item.name == name or name.startswith(item.name)):
-            return item
-    return LabItem(kind, name, -1)
+    rows = (i for i in listed if i.kind == kind and (i.name == name or name.startswith(i.name)))
+    return next(rows, LabItem(kind, name, -1))
 
 
 @engine_step("remove the lab's resources")

@@ -1,6 +1,5 @@
-"""What notebook 99 shows: the lab's resources with sizes (what a cleanup would remove), the labels
-a container inherits from its image, a snapshot of everything else and the before/after proof,
-the Engine's disk use, and what a removal took. Verdicts are fields and properties."""
+"""What notebook 99's experiments return, and how each shows as a table. Verdicts are fields and
+properties."""
 
 from __future__ import annotations
 

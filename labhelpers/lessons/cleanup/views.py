@@ -54,12 +54,8 @@ def plot_space(before: Space, after: Space, own_bytes: int | None = None):
             textcoords="offset points",
         )
     ax.set_xticks([0, 1], labels)
-    note = (
-        "with the containerd image store, images also counts the containers' writable layers"
-        if before.store == "containerd"
-        else ""
-    )
-    ax.set_xlabel(note, fontsize=9)
+    note = "with the containerd image store, images also counts the containers' writable layers"
+    ax.set_xlabel(note if before.store == "containerd" else "", fontsize=9)
     ax.set_ylabel("MB (SI, as docker prints)")
     ax.set_ylim(0, max(before.total_bytes, after.total_bytes, 1) / 1e6 * 1.2)
     ax.set_xlim(-0.5, 1.7)

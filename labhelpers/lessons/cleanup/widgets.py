@@ -17,13 +17,6 @@ from .views import plot_space
 __all__ = ["CleanupPanel", "cleanup_panel"]
 
 
-def _png(figure) -> str:
-    from IPython.core.pylabtools import print_figure
-
-    data = base64.b64encode(print_figure(figure, "png")).decode("ascii")
-    return f"<img src='data:image/png;base64,{data}' alt='disk use before and after'>"
-
-
 class CleanupPanel:
     """A button that removes what a cleanup of `scope` selects, and a pane showing the commands,
     what went, the space reclaimed and the proof. `last` is the latest removal (None before)."""
@@ -52,9 +45,13 @@ class CleanupPanel:
         if outcome is None:
             self.shown.value = pre(printed)
             return None
+        from IPython.core.pylabtools import print_figure
+
         self.last = outcome
         figure = plot_space(outcome.before, outcome.after, outcome.inventory_bytes)
-        self.shown.value = pre(printed) + outcome._repr_html_() + _png(figure)
+        png = base64.b64encode(print_figure(figure, "png")).decode("ascii")
+        image = f"<img src='data:image/png;base64,{png}' alt='disk use before and after'>"
+        self.shown.value = pre(printed) + outcome._repr_html_() + image
         return outcome
 
     def _repr_mimebundle_(self, **kwargs):

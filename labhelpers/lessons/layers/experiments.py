@@ -25,7 +25,7 @@ from ...core.labels import MANAGED, mark
 from ...core.sessions import note_made
 from ...core.units import MIB
 from ...engine import build_image, engine_step, find_image, run_host
-from ...engine.builds import BUILDERS, BuildResult
+from ...engine.builds import BUILDERS
 from ...lesson_app import write_lesson_files
 from .results import (
     MISSING,
@@ -112,11 +112,8 @@ def image_history(tag: str = "my-image", base: str | None = None) -> LayerReport
             origin = "--label"
         step, keyword = step_of(row.created_by)
         short = row.id if row.id == MISSING else row.id.split(":")[-1][:12]
-        rows.append(
-            HistoryRow(
-                short, row.created_by, step, keyword, origin, row.size_bytes, not entry.empty_layer
-            )
-        )
+        added = not entry.empty_layer
+        rows.append(HistoryRow(short, row.created_by, step, keyword, origin, row.size_bytes, added))
     own = [r for r, row in zip(raw, rows, strict=True) if row.own]
     builder = "unknown" if not own else "classic"
     if any(r.comment.startswith("buildkit") for r in own):
@@ -126,13 +123,6 @@ def image_history(tag: str = "my-image", base: str | None = None) -> LayerReport
 
 
 # --- builds --------------------------------------------------------------------------------------
-
-
-def _attempt(built: BuildResult) -> BuildAttempt:
-    return BuildAttempt(
-        built.tag, True, built.steps_total, built.seconds, "", tuple(built.log[-4:]), "",
-        built.builder,
-    )  # fmt: skip
 
 
 @engine_step("build the image", names={"tag": "image"})
@@ -148,7 +138,11 @@ def build(
     Raises:
         BuildFailed: a step failed (`.step`, `.build_log`).
     """
-    return _attempt(build_image(context, tag, base_image, on_progress=on_progress, on_log=on_log))
+    built = build_image(context, tag, base_image, on_progress=on_progress, on_log=on_log)
+    tail = tuple(built.log[-4:])
+    return BuildAttempt(
+        built.tag, True, built.steps_total, built.seconds, "", tail, "", built.builder
+    )
 
 
 BROKEN_LINE = "COPY requirements.txt /app/"
@@ -164,15 +158,6 @@ def write_broken_context(directory: str | os.PathLike) -> str:
     _write(target / "Dockerfile", text)
     (target / "requirements.txt").unlink(missing_ok=True)
     return text
-
-
-def _build_with(builder: str, context: Path, tag: str, base: str) -> tuple:
-    """Build CONTEXT as TAG with BUILDER and read its history; or (None, why it could not)."""
-    try:
-        build_image(context, tag, builder=builder)
-    except LabError as exc:
-        return None, f"the {builder} build failed here: {exc.why or exc.what}"
-    return image_history(tag, base), ""
 
 
 # --- the instruction trial, beside the lecture's table ------------------------------------------
@@ -218,8 +203,12 @@ def instruction_trial(
     yours = build_image(target, tag).builder
     first = image_history(tag, base)
     other = "classic" if yours == "buildkit" else "buildkit"
-    report, why = _build_with(other, target, f"{tag}-{other}", base)
-    return TrialReport((first,) if report is None else (first, report), TRIAL_STEPS, why)
+    try:
+        build_image(target, f"{tag}-{other}", builder=other)
+    except LabError as exc:
+        why = f"the {other} build failed here: {exc.why or exc.what}"
+        return TrialReport((first,), TRIAL_STEPS, why)
+    return TrialReport((first, image_history(f"{tag}-{other}", base)), TRIAL_STEPS, "")
 
 
 # --- add a layer ----------------------------------------------------------------------------------
@@ -304,18 +293,9 @@ def add_layer(
     build_image(target, tag, base_image=from_image, on_progress=on_progress)
     report = image_history(tag, from_image)
     row = next(row for row in reversed(report.rows) if row.origin == "Dockerfile")
+    made = (report.tag, from_image, row.new_layer, row.size_bytes, len(before.layers))
     return AddLayerResult(
-        choice,
-        instruction,
-        report.tag,
-        from_image,
-        row.new_layer,
-        row.size_bytes,
-        len(before.layers),
-        report.rootfs_layers,
-        sizes_before,
-        report.sizes,
-        report,
+        choice, instruction, *made, report.rootfs_layers, sizes_before, report.sizes, report
     )
 
 
@@ -356,14 +336,10 @@ def _size_of(ref: str, base, name: str) -> ImageSize:
     image = find_image(ref)
     sizes = engine.image_sizes(ref)
     known = sizes.content_bytes >= 0 and base.content_bytes >= 0
-    return ImageSize(
-        name,
-        image.id if image else ref,
-        len(image.layers) if image else 0,
-        sizes,
-        sizes.unpacked_bytes - base.unpacked_bytes,
-        sizes.content_bytes - base.content_bytes if known else -1,
-    )
+    image_id, layers = (image.id, len(image.layers)) if image else (ref, 0)
+    above = sizes.unpacked_bytes - base.unpacked_bytes
+    content = sizes.content_bytes - base.content_bytes if known else -1
+    return ImageSize(name, image_id, layers, sizes, above, content)
 
 
 def _check_compare(directory: object = None, repository: str = "", builder: str = "auto") -> None:

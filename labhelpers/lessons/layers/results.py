@@ -1,5 +1,4 @@
-"""What notebook 01's experiments return: the history with its layers, the instruction trial
-beside the lecture's table, "add a layer", one stage against two, and how a build went.
+"""What notebook 01's experiments return, and how each shows as a table.
 
 Sizes: `sizes` fields hold the Engine layer's `ImageSizes` (store, listed, inspect, content and
 unpacked bytes). Comparisons use the unpacked bytes, the only size that means the same on every
@@ -182,18 +181,12 @@ class LayerReport(_TableAndNotes):
         return self.rows_bytes == self.sizes.listed_bytes
 
     def table(self) -> Table:
-        return Table(
-            ["image", "step", "size", "new layer?"],
-            [
-                (
-                    row.image_id,
-                    _clip(row.step if row.own else f"{row.origin}: {row.step}".rstrip(": "), 45),
-                    si(row.size_bytes),
-                    ("yes" if row.own else "the base's") if row.new_layer else "no",
-                )
-                for row in self.rows
-            ],
-        )
+        rows = []
+        for row in self.rows:
+            step = row.step if row.own else f"{row.origin}: {row.step}".rstrip(": ")
+            layer = ("yes" if row.own else "the base's") if row.new_layer else "no"
+            rows.append((row.image_id, _clip(step, 45), si(row.size_bytes), layer))
+        return Table(["image", "step", "size", "new layer?"], rows)
 
     def notes(self) -> list[str]:
         own = sum(row.own for row in self.layers)
@@ -203,11 +196,9 @@ class LayerReport(_TableAndNotes):
             f"image, {own} from the Dockerfile."
         ]
         sizes = self.sizes
-        unpacked = (
-            "the image's unpacked size"
-            if self.sizes_agree
-            else f"the image's unpacked size is {si(sizes.unpacked_bytes)}"
-        )
+        unpacked = "the image's unpacked size"
+        if not self.sizes_agree:
+            unpacked += f" is {si(sizes.unpacked_bytes)}"
         if sizes.store == "containerd":
             notes.append(
                 f"The rows (disk blocks) add up to {si(self.rows_bytes)}, {unpacked}. `docker "
@@ -254,15 +245,9 @@ class TrialReport(_TableAndNotes):
         layer; files written: a layer each)."""
         owns = [report.own_rows for report in self.reports]
         base = [sum(r.new_layer for r in rep.rows if not r.own) for rep in self.reports]
-        claims = [
-            Claim(
-                "FROM",
-                "layer",
-                tuple(f"the base's {n} layer{'s' * (n != 1)}" for n in base),
-                True,
-                "FROM makes no layer of its own: the image starts with the base image's layers",
-            )
-        ]
+        from_base = tuple(f"the base's {n} layer{'s' * (n != 1)}" for n in base)
+        why = "FROM makes no layer of its own: the image starts with the base image's layers"
+        claims = [Claim("FROM", "layer", from_base, True, why)]
         quiet, layered = [], []
         for index, (instruction, note) in enumerate(self.steps):
             keyword = instruction.split(" ", 1)[0]
@@ -421,16 +406,12 @@ class StageComparison(_TableAndNotes):
 
     @property
     def claims(self) -> tuple:
-        one, multi = self._variant("one-stage"), self._variant("multi-stage")
-        return (
-            Claim(
-                "Does a multi-stage build make a smaller image?",
-                "yes",
-                (f"{si(multi.above_base_bytes)} above the base, not {si(one.above_base_bytes)}",),
-                multi.above_base_bytes < one.above_base_bytes,
-                "only what the last stage copies is in the image",
-            ),
-        )
+        one = self._variant("one-stage").above_base_bytes
+        multi = self._variant("multi-stage").above_base_bytes
+        measured = f"{si(multi)} above the base, not {si(one)}"
+        question = "Does a multi-stage build make a smaller image?"
+        why = "only what the last stage copies is in the image"
+        return (Claim(question, "yes", (measured,), multi < one, why),)
 
     def table(self) -> Table:
         compressed = self.base_sizes.store == "containerd"
@@ -492,11 +473,6 @@ def attempt_from_failure(tag: str, exc: BuildFailed, tail_lines: int = 4) -> Bui
     the widget's box, its last lines in `log_tail`)."""
     tail = tuple(exc.build_log[-tail_lines:])
     why = exc.why.split("; the builder said:")[0]  # the builder's own words are in the log
-    message = "\n".join(
-        [
-            f"The build stopped at: {exc.step or 'the start, before any step ran'}",
-            f"Why: {why}",
-            f"What to do: {exc.todo}",
-        ]
-    )
+    step = exc.step or "the start, before any step ran"
+    message = f"The build stopped at: {step}\nWhy: {why}\nWhat to do: {exc.todo}"
     return BuildAttempt(tag, False, 0, 0.0, exc.step, tail, message)

@@ -104,8 +104,6 @@ def add_layer_widget(
     def rebuild(_: Any = None) -> None:
         effect.outputs = ()
         bar.value, bar.bar_style = 0, "info"
-        if picker.value in ("run", "copy"):
-            check_slider(size.value, size.min, size.max, "the new layer's MiB")
         args = (picker.value, size.value, from_image, tag, directory, on_progress)
         outcome, printed = run_quietly(add_layer, *args)
         effect.append_stdout(printed + (f"{outcome!r}\n" if outcome is not None else ""))

@@ -1,11 +1,8 @@
 """What stop, start, restart and remove do to a container's data (notebook 03), measured.
 
-The lecture says a *stopped* container loses the data in its writable layer. `my-cont-life`
-writes 10 MiB into its writable layer and a note into a tmpfs mount, then goes through
-`docker stop`, `start`, `restart`, `rm` and a new `docker run`; after each step the data is looked
-for and the writable layer and the Engine's totals are measured. An `Experiment` keeps the steps,
-in order (its timeline). Beside it: why `docker stop` takes 10 s without an init process, and a
-container run with `--rm`, removed (data and all) as soon as it stops.
+The lecture says a *stopped* container loses the data in its writable layer, so after each step
+(see the lesson's `__init__`) the data is looked for, and the writable layer and the Engine's
+totals are measured (an `Experiment` keeps the steps in order).
 """
 
 from __future__ import annotations
@@ -114,27 +111,8 @@ def observe(
     layer = container_sizes([name])[0].writable_layer_bytes  # before reading: what the step left
     running = container.status == "running"
     delta, note, tmpfs_note = _read_running(name) if running else _read_stopped(name)
-    return Observation(
-        name,
-        step,
-        command,
-        container.status,
-        delta,
-        note,
-        running,
-        tmpfs_note,
-        layer,
-        *totals,
-        init_layer_bytes,
-    )
-
-
-def _write(name: str) -> str:
-    write_data(name, DELTA_MIB, DELTA_PATH)
-    # double quotes inside: the printed `sh -c '...'` copies into a terminal as it is
-    exec_in(name, f'echo "{NOTE}" > {NOTE_PATH}')
-    exec_in(name, f'echo "{TMPFS_NOTE}" > {TMPFS_NOTE_PATH}')
-    return f"write {DELTA_MIB} MiB + 2 notes"
+    seen = (container.status, delta, note, running, tmpfs_note, layer)
+    return Observation(name, step, command, *seen, *totals, init_layer_bytes)
 
 
 def _check_action(action: str, *_: object, **__: object) -> None:
@@ -165,7 +143,11 @@ def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE
         if engine_facts().image_store == "containerd":  # its docker system df counts this layer
             init_layer = layer_files(name, "init").blocks_bytes
     elif action == "write":
-        command = _write(name)
+        write_data(name, DELTA_MIB, DELTA_PATH)
+        # double quotes inside: the printed `sh -c '...'` copies into a terminal as it is
+        exec_in(name, f'echo "{NOTE}" > {NOTE_PATH}')
+        exec_in(name, f'echo "{TMPFS_NOTE}" > {TMPFS_NOTE_PATH}')
+        command = f"write {DELTA_MIB} MiB + 2 notes"
     elif action == "remove":
         command = remove_container(name)
     else:

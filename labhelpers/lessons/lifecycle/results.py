@@ -1,10 +1,5 @@
-"""What the stop/start/remove experiments return, and how each shows as a table.
-
-An Observation is the container and its data right after one step; a Timeline is the steps taken
-so far, in order, with the lecture's questions answered from them (`claims`: data, see
-`labhelpers.lessons.writable.results.Claim`). Beside them: `docker stop` timed with and without an
-init process, a container run with `--rm`, and the exercise's starting point.
-"""
+"""What the stop/start/remove experiments return, and how each shows as a table. A Timeline's
+`claims` are data (`labhelpers.lessons.writable.results.Claim`)."""
 
 from __future__ import annotations
 
@@ -105,28 +100,13 @@ class Timeline(TableShown):
 
     def table(self) -> Table:
         first = self.steps[0].total_bytes if self.steps else 0
+        rows = []
+        for number, o in enumerate(self.steps, 1):
+            cells = (o.delta_cell(), o.tmpfs_cell(), o.layer_cell())
+            rows.append((number, o.step, o.status, *cells, f"{o.total_bytes - first:+,} B"))
+        files = [f"{DELTA_PATH} (writable layer)", f"{TMPFS_NOTE_PATH} (tmpfs)"]
         return Table(
-            [
-                "#",
-                "step",
-                "status",
-                f"{DELTA_PATH} (writable layer)",
-                f"{TMPFS_NOTE_PATH} (tmpfs)",
-                "writable layer",
-                "Engine total since #1",
-            ],
-            [
-                (
-                    number,
-                    o.step,
-                    o.status,
-                    o.delta_cell(),
-                    o.tmpfs_cell(),
-                    o.layer_cell(),
-                    f"{o.total_bytes - first:+,} B",
-                )
-                for number, o in enumerate(self.steps, 1)
-            ],
+            ["#", "step", "status", *files, "writable layer", "Engine total since #1"], rows
         )
 
 
@@ -176,14 +156,11 @@ def _removed(pairs: list) -> list:
     else:
         back = containers == layer == total
         because = f"docker system df's total fell by {total:,} B; the layer held {layer:,} B"
+    deleted = "Did `docker rm` delete the data?"
+    gave_back = "Did `docker rm` give back the writable layer's bytes?"
     return [
-        claim(
-            "Did `docker rm` delete the data?",
-            not gone.delta_there,
-            True,
-            "its writable layer went with it",
-        ),
-        claim("Did `docker rm` give back the writable layer's bytes?", back, True, because),
+        claim(deleted, not gone.delta_there, True, "its writable layer went with it"),
+        claim(gave_back, back, True, because),
     ]
 
 
@@ -220,18 +197,13 @@ class StopTiming(TableShown):
     runs: tuple  # StopRun per container
 
     def table(self) -> Table:
-        return Table(
-            ["--init", "PID 1 in the container", "docker stop took", "exit code: ended by"],
-            [
-                (
-                    yes_no(r.init),
-                    r.pid1,
-                    f"{r.seconds:.1f} s" + (" (the timeout)" if r.waited_for_timeout else ""),
-                    f"{r.exit_code}: {_SIGNALS.get(r.exit_code, '?')}",
-                )
-                for r in self.runs
-            ],
-        )
+        rows = []
+        for r in self.runs:
+            took = f"{r.seconds:.1f} s" + (" (the timeout)" if r.waited_for_timeout else "")
+            ended = f"{r.exit_code}: {_SIGNALS.get(r.exit_code, '?')}"
+            rows.append((yes_no(r.init), r.pid1, took, ended))
+        columns = ["--init", "PID 1 in the container", "docker stop took", "exit code: ended by"]
+        return Table(columns, rows)
 
 
 @result

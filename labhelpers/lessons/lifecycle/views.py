@@ -41,16 +41,13 @@ def plot_timeline(history: Timeline):
     middle.set_ylabel("Engine total, MB\nsince step 1")
     if totals:
         middle.set_ylim(min([*totals, 0.0]) - 1, max([*totals, 1.0]) * 1.3)
-    rows = ((1, f"{DELTA_PATH}\n(writable layer)", "delta"), (0, f"{TMPFS_NOTE_PATH}\n(tmpfs)", ""))
-    for y, _label, kind in rows:
-        for x, o in zip(xs, steps, strict=True):
-            if kind:
-                colour = _THERE if o.delta_there else _GONE
-            else:
-                unmounted = o.status != "removed" and not o.tmpfs_mounted
-                colour = _UNMOUNTED if unmounted else _THERE if o.tmpfs_note_there else _GONE
+    delta = [_THERE if o.delta_there else _GONE for o in steps]
+    tmpfs = [{"there": _THERE, "missing": _GONE}.get(o.tmpfs_cell(), _UNMOUNTED) for o in steps]
+    for y, colours in ((1, delta), (0, tmpfs)):
+        for x, colour in zip(xs, colours, strict=True):
             bottom.plot([x], [y], "s", color=colour, markersize=13)
-    bottom.set_yticks([y for y, _, _ in rows], [label for _, label, _ in rows], fontsize=8)
+    labels = [f"{DELTA_PATH}\n(writable layer)", f"{TMPFS_NOTE_PATH}\n(tmpfs)"]
+    bottom.set_yticks([1, 0], labels, fontsize=8)
     bottom.set_ylim(-0.6, 1.6)
     bottom.set_title("green = there, red = not there, grey = not mounted", fontsize=9)
     bottom.set_xticks(xs, [f"{x}. {o.step}" for x, o in zip(xs, steps, strict=True)])

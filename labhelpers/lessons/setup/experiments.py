@@ -18,18 +18,15 @@ from ...engine import (
     engine_locality,
     engine_step,
     image_info,
-    name_plan,
     run_host,
     run_once,
-    use_lecture_names,
 )
 from ...engine.machine import Locality
-from ...engine.names import NamePlan
 from ...engine.system import EngineFacts
 from ...lesson_app import write_lesson_files
 from .results import IN_A_VM, DataRootListing, Preparation, PrepStep
 
-__all__ = ["back_to_lecture_names", "course_names", "list_data_root", "prepare_lab"]
+__all__ = ["list_data_root", "prepare_lab"]
 
 
 # The names one of which every Engine's data root holds (a folder without them is something else).
@@ -43,14 +40,11 @@ def _listed_by_helper(facts: EngineFacts, why_here_not: str) -> DataRootListing:
     root, store = facts.docker_root_dir, facts.image_store
     choice = choose_base_image(pull=False)
     if not choice.present:
-        return DataRootListing(
-            root,
-            False,
-            (),
+        why = (
             f"{why_here_not} A helper container could list it, but there is no image to run "
-            "one from yet: run the preparation in section 4, then this cell again.",
-            image_store=store,
+            "one from yet: run the preparation in section 4, then this cell again."
         )
+        return DataRootListing(root, False, (), why, image_store=store)
     mount = MountSpec("bind", root, _IN_HELPER, read_only=True)
     try:
         done = run_once(choice.image, ["ls", "-A", _IN_HELPER], [mount], check=False)
@@ -147,17 +141,9 @@ def _base_image_and_build(
     files = write_lesson_files(context)  # inside the step: the twin writes the same files
     _tell(on_progress, 1, "choosing the base image")
     choice = choose_base_image(pull=True)
-    base = PrepStep(
-        "base image",
-        choice.present,
-        f"{choice.image} ({choice.source})",
-        "" if choice.present else "run `sudo scripts/provision-engine`, then re-run this cell",
-    )
-    lesson_files = PrepStep(
-        "lesson files",
-        True,
-        ", ".join(str(Path(f)) for f in files),
-    )
+    todo = "" if choice.present else "run `sudo scripts/provision-engine`, then re-run this cell"
+    base = PrepStep("base image", choice.present, f"{choice.image} ({choice.source})", todo)
+    lesson_files = PrepStep("lesson files", True, ", ".join(str(Path(f)) for f in files))
     _tell(on_progress, 2, f"building {tag}")
     if not choice.present:
         _tell(on_progress, 3, "stopped: no base image")
@@ -181,21 +167,5 @@ def _base_image_and_build(
     info = image_info(tag)
     _tell(on_progress, 3, "done")
     label = "BuildKit" if done.builder == "buildkit" else "the classic builder"
-    built = PrepStep(
-        tag,
-        True,
-        f"built with {label} from {context}: {info.layer_count} layers, marked as the lab's",
-    )
-    return Preparation((base, lesson_files, built))
-
-
-def course_names(refresh: bool = False) -> NamePlan:
-    """The course's names on this Engine (`labhelpers.engine.names.choose`): the lecture's, or
-    with a prefix when some of them are yours."""
-    return name_plan(refresh=refresh)
-
-
-def back_to_lecture_names() -> NamePlan:
-    """Remove the learner's own resources that hold the lecture's names (only those), then use
-    the lecture's names for the whole course. Only ever called by a button the learner presses."""
-    return use_lecture_names(remove_mine=True)
+    built = f"built with {label} from {context}: {info.layer_count} layers, marked as the lab's"
+    return Preparation((base, lesson_files, PrepStep(tag, True, built)))

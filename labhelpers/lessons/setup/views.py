@@ -52,16 +52,13 @@ def facts_table(report: Report, *names: str) -> Table:
         )
     facts = report.facts
     if facts is None:
-        return Table(
-            ["fact", "yours"], [(name, "not checked: no Engine answered") for name in names]
-        )
+        unchecked = [(name, "not checked: no Engine answered") for name in names]
+        return Table(["fact", "yours"], unchecked)
     rows = []
     for name in names:
         command = _FACT_COMMANDS[name]
         if name == "driver_status":
-            rows += [
-                (f"Storage Driver: {key}", value, command) for key, value in facts.driver_status
-            ]
+            rows += [(f"Storage Driver: {k}", v, command) for k, v in facts.driver_status]
         elif name == "volume_drivers":
             rows.append((name, ", ".join(facts.volume_drivers) or "none", command))
         else:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 
 from ...core.table import pre
+from ...engine import name_plan, use_lecture_names
 from ...widgets import Progress, run_quietly, vbox
-from .experiments import back_to_lecture_names, course_names, prepare_lab
+from .experiments import prepare_lab
 from .results import Preparation
 
 __all__ = ["NamesPanel", "names_panel", "prepare_with_progress"]
@@ -28,10 +29,8 @@ def prepare_with_progress(
         parts.update(2, f"{current['text']}: step {step}/{total} {instruction[:40]}")
 
     preparation = prepare_lab(context, tag, on_progress=on_progress, on_build_step=on_build_step)
-    if preparation.ready:
-        parts.finish("ready")
-    else:
-        parts.finish("something is missing: see the table", ok=False)
+    ready = preparation.ready
+    parts.finish("ready" if ready else "something is missing: see the table", ok=ready)
     return preparation
 
 
@@ -43,7 +42,7 @@ class NamesPanel:
     def __init__(self) -> None:
         import ipywidgets as w
 
-        self.plan = course_names(refresh=True)
+        self.plan = name_plan(refresh=True)  # the course's names on this Engine
         self.shown = w.HTML()
         self.button = w.Button(
             description="Remove mine and use the lecture's names",
@@ -71,7 +70,9 @@ class NamesPanel:
         )
 
     def _press(self, *_: object) -> None:
-        chosen, printed = run_quietly(back_to_lecture_names)
+        """Remove the learner's own resources that hold the lecture's names (only those), then
+        use the lecture's names: only ever done by this button, which the learner presses."""
+        chosen, printed = run_quietly(use_lecture_names, remove_mine=True)
         if chosen is not None:
             self.plan = chosen
         self._show(printed)

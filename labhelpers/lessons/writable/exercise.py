@@ -76,8 +76,7 @@ def check_three_megabytes(name: str = EXERCISE_CONTAINER, image: str = LESSON_IM
     layer holds exactly 3,000,000 bytes of data (the sizes of the files in its upper directory:
     the same count with either image store)? With the overlay2 graph driver `docker ps -s` must
     then print exactly that (3MB); the containerd store counts whole disk blocks."""
-    what = "write a file of the right size inside it"
-    missing = _ready(EXERCISE_TITLE, name, image, what)
+    missing = _ready(EXERCISE_TITLE, name, image, "write a file of the right size inside it")
     if missing is not None:
         return missing
     size = container_sizes([name])[0].writable_layer_bytes

@@ -1,9 +1,7 @@
-"""The writable layer measured on the Engine (notebooks 02 and 02b).
-
-Three containers from `my-image` each get a writable layer of their own; the image's layers are
-stored once. Checked with the Engine's own figures: `docker ps -s` (SizeRw), `docker system df -v`
-before and after, a scaling run of 1 to 20 containers; and what a writable layer holds
-(`docker diff`, copy-on-write, the overlay's directories, read where the Engine keeps them).
+"""The writable layer measured on the Engine (notebooks 02 and 02b; the lesson's `__init__` lists
+what each shows), always with the Engine's own figures: `docker ps -s` (SizeRw),
+`docker system df -v` before and after, `docker diff`, and the overlay's directories where the
+Engine keeps them.
 """
 
 from __future__ import annotations
@@ -130,19 +128,9 @@ def snapshot(moment: str, names: tuple | list = CONTAINERS, image: str = LESSON_
     if store == CONTAINERD:
         running = [s.name for s in sizes if s.status == "running"]
         inits = tuple((n, layer_files(n, "init").blocks_bytes) for n in running)
-    return Snapshot(
-        moment,
-        store,
-        usage.layers_bytes,
-        usage.containers_bytes,
-        usage.total_bytes,
-        image,
-        image_size.unpacked_bytes,
-        max(image_size.content_bytes, 0),
-        tuple(sizes),
-        _data(sizes),
-        inits,
-    )
+    totals = (usage.layers_bytes, usage.containers_bytes, usage.total_bytes)
+    stored = (image, image_size.unpacked_bytes, max(image_size.content_bytes, 0))
+    return Snapshot(moment, store, *totals, *stored, tuple(sizes), _data(sizes), inits)
 
 
 def _check_deltas(sizes_mib=LESSON_DELTAS_MIB, names=CONTAINERS, *_: object, **__: object) -> None:
@@ -181,11 +169,9 @@ def write_deltas(
         BadInput: sizes and names do not pair up, or a size is not a number >= 0.
         NotEnoughSpace: a size would not fit on the Engine's disk (nothing is written for it).
     """
-    free = (
-        measured_room_bytes
-        if measured_room_bytes >= 0
-        else free_bytes(names[0], os.path.dirname(DELTA_PATH))
-    )
+    free = measured_room_bytes
+    if free < 0:
+        free = free_bytes(names[0], os.path.dirname(DELTA_PATH))
     written = []
     for name, size in zip(names, sizes_mib, strict=True):
         done = write_data(name, size, DELTA_PATH, free=free)
@@ -253,16 +239,9 @@ def scaling_experiment(
                 init = layer_files(name, "init").blocks_bytes
             images = usage.layers_bytes - baseline.layers_bytes
             own = layers + number * init if store == CONTAINERD else 0
-            points.append(
-                ScalePoint(
-                    number,
-                    layers,
-                    images,
-                    usage.containers_bytes - baseline.containers_bytes,
-                    usage.total_bytes - baseline.total_bytes,
-                    images - own,
-                )
-            )
+            containers = usage.containers_bytes - baseline.containers_bytes
+            total = usage.total_bytes - baseline.total_bytes
+            points.append(ScalePoint(number, layers, images, containers, total, images - own))
             if on_progress is not None:
                 on_progress(
                     number, count, scaling(image, image_bytes, written, tuple(points), 0, store)
@@ -290,12 +269,10 @@ def _layer_state(name: str) -> tuple:
     return lines, container_sizes([name])[0].writable_layer_bytes, entries
 
 
-def _sizes(entries: dict) -> int:
-    return sum({e.inode: e.size_bytes for e in entries.values() if e.kind != "directory"}.values())
-
-
-def _blocks(entries: dict) -> int:
-    return sum({e.inode: e.allocated_bytes for e in entries.values()}.values())
+def _totals(entries: dict) -> tuple[int, int]:
+    """The files' sizes and every entry's disk blocks, each inode once (hard links share one)."""
+    files = {e.inode: e.size_bytes for e in entries.values() if e.kind != "directory"}
+    return sum(files.values()), sum({e.inode: e.allocated_bytes for e in entries.values()}.values())
 
 
 def _measured_change(
@@ -312,17 +289,13 @@ def _measured_change(
     else:
         upper = tuple(e for p, e in sorted(new_upper.items()) if old_upper.get(p) != e)
         upper = tuple(e for e in upper if e.path != ".")
-        sizes_grew = _sizes(new_upper) - _sizes(old_upper)
-        blocks_grew = _blocks(new_upper) - _blocks(old_upper)
+        (old_sizes, old_blocks), (new_sizes, new_blocks) = _totals(old_upper), _totals(new_upper)
+        sizes_grew, blocks_grew = new_sizes - old_sizes, new_blocks - old_blocks
     grew = after[1] - before[1]
     change = LayerChange(
         action, command, path, file_bytes, new, grew, upper, sizes_grew, blocks_grew
     )
     return change, after
-
-
-def _file_size(name: str, path: str) -> int:
-    return int(exec_in(name, ["stat", "-c", "%s", path]).output.strip())
 
 
 @engine_step(
@@ -337,7 +310,8 @@ def change_demo(name: str = COW_CONTAINER, image: str = LESSON_IMAGE) -> ChangeD
         ("change a file of the image", 'echo "# changed" >> /app/app.py', "/app/app.py"),
         ("delete a file of the image", "rm /etc/debian_version", "/etc/debian_version"),
     )
-    sizes = {path: _file_size(name, path) for _, _, path in steps if path}
+    stat = {path: exec_in(name, ["stat", "-c", "%s", path]) for _, _, path in steps if path}
+    sizes = {path: int(done.output.strip()) for path, done in stat.items()}
     state = _layer_state(name)
     done = []
     for action, command, path in steps:
@@ -359,11 +333,9 @@ def touch_biggest_file(name: str = COW_CONTAINER) -> LayerChange:
     )
     copy = change.copy
     whole = copy is not None and copy.size_bytes == change.file_bytes
-    counted = (
-        "the files' sizes"
-        if change.grew_by_bytes == change.sizes_grew_bytes
-        else "the disk blocks of the copy and its directories"
-    )
+    counted = "the files' sizes"
+    if change.grew_by_bytes != change.sizes_grew_bytes:
+        counted = "the disk blocks of the copy and its directories"
     claims = (
         claim(
             f"Is a whole copy of {path} in the writable layer now?",
@@ -394,9 +366,9 @@ def shared_layers(names: tuple | list = CONTAINERS[:2]) -> SharedLayers:
     listed = storage_layout(names[0])
     container = find_container(names[0])
     layers = image_info(container.image if container else LESSON_IMAGE).layer_count
-    images = {m.lower_dirs[1:] for m in mounts}
-    uppers = {m.upper_dir for m in mounts}
-    same = len(images) == 1 and len(uppers) == len(mounts) and all(m.upper_dir for m in mounts)
+    uppers, lowers = tuple(m.upper_dir for m in mounts), tuple(m.lower_dirs for m in mounts)
+    images = {lower[1:] for lower in lowers}
+    same = len(images) == 1 and len(set(uppers)) == len(mounts) and all(uppers)
     count = len(mounts[0].lower_dirs) - 1 if mounts else 0
     because = (
         f"below their own upper and init directories, the same {count} (the image has {layers})"
@@ -404,15 +376,8 @@ def shared_layers(names: tuple | list = CONTAINERS[:2]) -> SharedLayers:
         else "their lower directories differ"
     )
     claims = (claim("Do the containers share the image's layers?", same, True, because),)
-    return SharedLayers(
-        tuple(names),
-        facts.storage,
-        tuple(m.upper_dir for m in mounts),
-        tuple(m.lower_dirs for m in mounts),
-        layers,
-        bool(listed.data.get("UpperDir")),
-        claims,
-    )
+    dirs_listed = bool(listed.data.get("UpperDir"))
+    return SharedLayers(tuple(names), facts.storage, uppers, lowers, layers, dirs_listed, claims)
 
 
 def _check_via(name: str = "", via: str = "auto", image: str = "") -> None:
@@ -446,14 +411,5 @@ def upper_dir(name: str, via: str = "auto", image: str = "") -> UpperDirListing:
                 f"{size:,} B = {how}",
             ),
         )
-    return UpperDirListing(
-        name,
-        listing.directory,
-        listing.how,
-        listing.readable,
-        listing.reason,
-        listing.entries,
-        size,
-        store,
-        claims,
-    )
+    read = (listing.directory, listing.how, listing.readable, listing.reason, listing.entries)
+    return UpperDirListing(name, *read, size, store, claims)

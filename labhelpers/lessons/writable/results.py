@@ -10,8 +10,6 @@ Every verdict is data: a `Claim` answers one of the lecture's questions with wha
   store keeps each image layer twice (compressed, as a registry serves it, and unpacked), and its
   `docker system df` IMAGES line adds every snapshot it keeps: the containers' writable and init
   layers too, which CONTAINERS counts again.
-
-Plots of these results are in views.py (the lesson's `__init__` exports them).
 """
 
 from __future__ import annotations
@@ -44,12 +42,6 @@ __all__ = [
 
 CONTAINERD = "containerd"
 LESSON_DELTAS_MIB = (4, 10, 6)  # the lecture's 4, 10 and 6 "MB", written as MiB (dd bs=1M)
-
-
-def _counts(store: str) -> str:
-    if store == CONTAINERD:
-        return "this store counts whole disk blocks, directories included"
-    return "this store counts the files' sizes"
 
 
 # --- verdicts as data -----------------------------------------------------------------------------
@@ -117,22 +109,16 @@ class LayerSizes(TableShown):
             each = ", ".join(signed_bytes(e) for e in sorted(extras))
             caption = (
                 f"SIZE is the bytes written {each}{' each' * (len(extras) == 1)}: whole disk "
-                "blocks of the "
-                "layer's files and directories (02b lists them)."
+                "blocks of the layer's files and directories (02b lists them)."
             )
-        return Table(
-            ["container", "SIZE (docker ps -s)", "bytes (SizeRw)", f"bytes in {self.path}"],
-            [
-                (
-                    s.name,
-                    si(s.writable_layer_bytes),
-                    f"{s.writable_layer_bytes:,}",
-                    f"{data[s.name]:,}" if data[s.name] >= 0 else "?",
-                )
-                for s in self.sizes
-            ],
-            caption=caption,
-        )
+        rows = []
+        for s in self.sizes:
+            written = f"{data[s.name]:,}" if data[s.name] >= 0 else "?"
+            rows.append(
+                (s.name, si(s.writable_layer_bytes), f"{s.writable_layer_bytes:,}", written)
+            )
+        columns = ["container", "SIZE (docker ps -s)", "bytes (SizeRw)", f"bytes in {self.path}"]
+        return Table(columns, rows, caption=caption)
 
 
 @result
@@ -208,12 +194,8 @@ class StorageEquation(TableShown):
         n = len(self.containers)
         rows = [(f"{self.image}'s layers, unpacked (what a container sees)", self.image_bytes)]
         if self.image_content_bytes:
-            rows.append(
-                (
-                    f"{self.image}'s layers, compressed (the store keeps both)",
-                    self.image_content_bytes,
-                )
-            )
+            compressed = f"{self.image}'s layers, compressed (the store keeps both)"
+            rows.append((compressed, self.image_content_bytes))
         rows += [(f"{c.name}'s writable layer", c.writable_layer_bytes) for c in self.containers]
         if self.init_layers:
             rows.append((f"the {n} containers' init layers", self.init_bytes))
@@ -223,47 +205,6 @@ class StorageEquation(TableShown):
             (f"the {n} virtual sizes of docker ps -s, added up", self.virtual_sum_bytes),
         ]
         return Table(["", "bytes", "as docker prints it"], [(w, f"{b:,}", si(b)) for w, b in rows])
-
-
-def _equation_claims(
-    store: str, n: int, deltas: int, data: int, inits: int, images: int, writable: int, total: int
-) -> tuple:
-    containerd = store == CONTAINERD
-    own = deltas + inits if containerd else 0  # what IMAGES counts of the containers' own layers
-    twice = writable if containerd else 0  # what the total counts a second time
-    copied = images - own
-    if containerd:
-        layers_why = (
-            f"IMAGES grew by {images:,} B: the containers' own layers only (writable {deltas:,} B, "
-            f"init {inits:,} B)"
-        )
-        total_why = (
-            f"docker system df's total grew by {total:,} B, each writable layer counted twice; "
-            f"once, {total - twice:,} B"
-        )
-    else:
-        layers_why = f"docker system df's IMAGES grew by {images:,} B"
-        total_why = f"docker system df's total grew by {total:,} B, the sum of the deltas"
-    return (
-        claim(
-            f"Was any image layer copied for the {n} containers?",
-            copied != 0,
-            False,
-            layers_why if copied == 0 else f"{layers_why}: {copied:,} B are not theirs",
-        ),
-        claim(
-            "Did each container add only its delta?",
-            writable == deltas and 0 <= deltas - data <= n * 64 * 1024,
-            True,
-            f"the writable layers grew by {writable:,} B for {data:,} B written: " + _counts(store),
-        ),
-        claim(
-            "Does the disk hold the image once plus the deltas?",
-            total - twice == deltas + inits,
-            True,
-            total_why,
-        ),
-    )
 
 
 def storage_equation(before: Snapshot, after: Snapshot) -> StorageEquation:
@@ -285,22 +226,47 @@ def storage_equation(before: Snapshot, after: Snapshot) -> StorageEquation:
     deltas = sum(c.writable_layer_bytes for c in after.containers)
     data = sum(max(b, 0) for _, b in after.data)
     inits = sum(b for _, b in after.init_layers)
-    claims = _equation_claims(
-        after.store, len(after.containers), deltas, data, inits, images, writable, total
+    n, containerd = len(after.containers), after.store == CONTAINERD
+    own = deltas + inits if containerd else 0  # what IMAGES counts of the containers' own layers
+    twice = writable if containerd else 0  # what the total counts a second time
+    copied = images - own
+    if containerd:
+        layers_why = (
+            f"IMAGES grew by {images:,} B: the containers' own layers only (writable {deltas:,} B, "
+            f"init {inits:,} B)"
+        )
+        total_why = (
+            f"docker system df's total grew by {total:,} B, each writable layer counted twice; "
+            f"once, {total - twice:,} B"
+        )
+    else:
+        layers_why = f"docker system df's IMAGES grew by {images:,} B"
+        total_why = f"docker system df's total grew by {total:,} B, the sum of the deltas"
+    counts = "whole disk blocks, directories included" if containerd else "the files' sizes"
+    claims = (
+        claim(
+            f"Was any image layer copied for the {n} containers?",
+            copied != 0,
+            False,
+            layers_why if copied == 0 else f"{layers_why}: {copied:,} B are not theirs",
+        ),
+        claim(
+            "Did each container add only its delta?",
+            writable == deltas and 0 <= deltas - data <= n * 64 * 1024,
+            True,
+            f"the writable layers grew by {writable:,} B for {data:,} B written: this store "
+            f"counts {counts}",
+        ),
+        claim(
+            "Does the disk hold the image once plus the deltas?",
+            total - twice == deltas + inits,
+            True,
+            total_why,
+        ),
     )
-    return StorageEquation(
-        after.image,
-        after.store,
-        after.image_unpacked_bytes,
-        after.image_content_bytes,
-        after.containers,
-        after.data,
-        after.init_layers,
-        images,
-        writable,
-        total,
-        claims,
-    )
+    image = (after.image, after.store, after.image_unpacked_bytes, after.image_content_bytes)
+    measured = (after.containers, after.data, after.init_layers, images, writable, total)
+    return StorageEquation(*image, *measured, claims)
 
 
 # --- scaling: 1 to 20 containers ------------------------------------------------------------------
@@ -341,26 +307,13 @@ class Scaling(TableShown):
 
     def table(self) -> Table:
         """The figures that do not depend on the image's size (the plot shows those)."""
-        return Table(
-            [
-                "containers",
-                "writable layers",
-                "IMAGES grew by",
-                "total grew by",
-                "image layer copied?",
-            ],
-            [
-                (
-                    p.containers,
-                    f"{p.writable_bytes:,} B",
-                    signed_bytes(p.layers_change_bytes),
-                    signed_bytes(p.total_change_bytes),
-                    yes_no(p.copied_bytes != 0),
-                )
-                for p in self.points
-            ],
-            caption=said(self.claims),
-        )
+        rows = []
+        for p in self.points:
+            grew = (signed_bytes(p.layers_change_bytes), signed_bytes(p.total_change_bytes))
+            copied = yes_no(p.copied_bytes != 0)
+            rows.append((p.containers, f"{p.writable_bytes:,} B", *grew, copied))
+        columns = ["containers", "writable layers", "IMAGES grew by", "total grew by"]
+        return Table([*columns, "image layer copied?"], rows, caption=said(self.claims))
 
 
 def scaling(
@@ -446,33 +399,14 @@ class ChangeDemo(TableShown):
     def table(self) -> Table:
         sizes = all(s.grew_by_bytes == s.sizes_grew_bytes for s in self.steps)
         blocks = all(s.grew_by_bytes == s.blocks_grew_bytes for s in self.steps)
-        how = (
-            "the sizes of its files"
-            if sizes
-            else "the disk blocks of its entries"
-            if blocks
-            else ""
-        )
-        return Table(
-            [
-                "what",
-                "command",
-                "docker diff now also shows",
-                "new in the upper dir",
-                "layer grew by",
-            ],
-            [
-                (
-                    s.action,
-                    s.command,
-                    "  ".join(s.new_diff_lines),
-                    ", ".join(_entry_text(e) for e in s.upper_new),
-                    signed_bytes(s.grew_by_bytes),
-                )
-                for s in self.steps
-            ],
-            caption=f"The writable layer grew each time by {how}." if how else "",
-        )
+        how = "the sizes of its files" if sizes else "the disk blocks of its entries"
+        rows = []
+        for s in self.steps:
+            seen = ("  ".join(s.new_diff_lines), ", ".join(_entry_text(e) for e in s.upper_new))
+            rows.append((s.action, s.command, *seen, signed_bytes(s.grew_by_bytes)))
+        columns = ["what", "command", "docker diff now also shows", "new in the upper dir"]
+        caption = f"The writable layer grew each time by {how}." if sizes or blocks else ""
+        return Table([*columns, "layer grew by"], rows, caption=caption)
 
 
 # --- the storage driver's view: lower, upper, merged ----------------------------------------------
@@ -533,22 +467,12 @@ class UpperDirListing(TableShown):
 
     def table(self) -> Table:
         if not self.readable:
-            return Table(
-                [""],
-                [],
-                caption=f"{self.container}'s upper dir could not be read "
-                f"({self.how}): {self.reason}",
-            )
-        return Table(
-            ["in the upper dir", "kind", "size (bytes)", "disk blocks (bytes)"],
-            [
-                (
-                    "(the directory itself)" if e.path == "." else e.path,
-                    e.kind,
-                    f"{e.size_bytes:,}",
-                    f"{e.allocated_bytes:,}",
-                )
-                for e in self.entries
-            ],
-            caption=f"{self.container}'s upper dir, {self.how}. {said(self.claims)}",
-        )
+            unread = f"{self.container}'s upper dir could not be read ({self.how}): {self.reason}"
+            return Table([""], [], caption=unread)
+        rows = []
+        for e in self.entries:
+            path = "(the directory itself)" if e.path == "." else e.path
+            rows.append((path, e.kind, f"{e.size_bytes:,}", f"{e.allocated_bytes:,}"))
+        caption = f"{self.container}'s upper dir, {self.how}. {said(self.claims)}"
+        columns = ["in the upper dir", "kind", "size (bytes)", "disk blocks (bytes)"]
+        return Table(columns, rows, caption=caption)

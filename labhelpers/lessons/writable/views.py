@@ -30,13 +30,8 @@ def plot_equation(equation: StorageEquation):
     fig, (ax, zoom) = plt.subplots(1, 2, figsize=(8.6, 4.6), gridspec_kw={"width_ratios": [2.4, 1]})
     parts = [(f"{equation.image}'s layers, unpacked", equation.image_bytes, _IMAGE_COLOURS[0])]
     if equation.image_content_bytes:
-        parts.append(
-            (
-                f"{equation.image}'s layers, compressed",
-                equation.image_content_bytes,
-                _IMAGE_COLOURS[1],
-            )
-        )
+        compressed = f"{equation.image}'s layers, compressed"
+        parts.append((compressed, equation.image_content_bytes, _IMAGE_COLOURS[1]))
     deltas = [
         (f"{c.name}'s delta", c.writable_layer_bytes, _DELTA_COLOURS[i % len(_DELTA_COLOURS)])
         for i, c in enumerate(equation.containers)
@@ -48,16 +43,8 @@ def plot_equation(equation: StorageEquation):
     for x, (_label, stack) in enumerate(bars):
         bottom = 0.0
         for label, size, colour in stack:
-            shown = label if x == 0 else None
-            ax.bar(
-                x,
-                size / 1e6,
-                bottom=bottom,
-                color=colour,
-                edgecolor="white",
-                width=0.55,
-                label=shown,
-            )
+            shown = label if x == 0 else None  # one legend entry per part
+            ax.bar(x, size / 1e6, 0.55, bottom, color=colour, edgecolor="white", label=shown)
             bottom += size / 1e6
         total = equation.footprint_bytes if x == 0 else equation.naive_bytes
         ax.annotate(si(total), (x, bottom), ha="center", va="bottom", fontsize=10)
@@ -69,15 +56,9 @@ def plot_equation(equation: StorageEquation):
     bottom = 0.0
     for label, size, colour in deltas:
         zoom.bar(0, size / 1e6, bottom=bottom, color=colour, width=0.8)
-        zoom.annotate(
-            f"{label.split(chr(39))[0]}\n{si(size)}",
-            (0, bottom + size / 2e6),
-            ha="center",
-            va="center",
-            fontsize=9,
-            color="white",
-            fontweight="bold",
-        )
+        text, middle = f"{label.split(chr(39))[0]}\n{si(size)}", (0, bottom + size / 2e6)
+        bold = {"color": "white", "fontweight": "bold"}
+        zoom.annotate(text, middle, ha="center", va="center", fontsize=9, **bold)
         bottom += size / 1e6
     zoom.set_xlim(-0.5, 0.5)
     zoom.set_ylim(0, max(bottom, 1e-6) * 1.1)
@@ -98,13 +79,8 @@ def plot_scaling(run: Scaling, planned: int | None = None):
     naive = [run.naive_bytes(p) / 1e6 for p in run.points]
     stored = [run.stored_bytes(p) / 1e6 for p in run.points]
     ax.plot(xs, naive, "o-", color="#c44e52", label="naive: one image per container + deltas")
-    ax.plot(
-        xs,
-        stored,
-        "o-",
-        color="#2f6db5",
-        label="measured: image once + what the Engine's storage grew by",
-    )
+    measured = "measured: image once + what the Engine's storage grew by"
+    ax.plot(xs, stored, "o-", color="#2f6db5", label=measured)
     last = max(planned or 0, xs[-1] if xs else 1)
     ax.set_xlim(0.5, last + 0.5)
     ax.set_xticks(range(1, last + 1, 1 if last <= 10 else 2))
@@ -113,19 +89,12 @@ def plot_scaling(run: Scaling, planned: int | None = None):
     ax.set_ylabel("MB (SI, as docker prints)")
     if run.points:
         end = run.points[-1]
+        above = {"textcoords": "offset points", "xytext": (4, 8), "ha": "right", "fontsize": 9}
         for figure, colour in (
             (run.stored_bytes(end), "#2f6db5"),
             (run.naive_bytes(end), "#c44e52"),
         ):
-            ax.annotate(
-                si(figure),
-                (end.containers, figure / 1e6),
-                textcoords="offset points",
-                xytext=(4, 8),
-                ha="right",
-                fontsize=9,
-                color=colour,
-            )
+            ax.annotate(si(figure), (end.containers, figure / 1e6), color=colour, **above)
     ax.legend(loc="upper left", frameon=False, fontsize=9)
     ax.set_title(f"Each container adds its delta ({si(run.delta_bytes)}), not a copy of the image")
     fig.tight_layout()

@@ -57,25 +57,18 @@ def deltas_widget(
         )
     for name, size in zip(names, defaults, strict=True):
         check_slider(size, 0, max_mib, f"the MiB to write into {name}")
+    look = {"style": {"description_width": "initial"}, "layout": w.Layout(width="420px")}
     sliders = [
-        w.IntSlider(
-            value=size,
-            min=0,
-            max=max_mib,
-            description=f"{name} (MiB)",
-            continuous_update=False,
-            style={"description_width": "initial"},
-            layout=w.Layout(width="420px"),
-        )
+        w.IntSlider(size, 0, max_mib, description=f"{name} (MiB)", continuous_update=False, **look)
         for name, size in zip(names, defaults, strict=True)
     ]
     button = w.Button(description="Write into each container", button_style="primary")
     shown = w.HTML()
     room: list[int] = []  # the deltas' room on the Engine's disk, measured on the first press
 
-    def write(_: object = None, sizes_mib: tuple | None = None) -> None:
-        """The button's callback: write SIZES_MIB (by default what the sliders show)."""
-        chosen = tuple(s.value for s in sliders) if sizes_mib is None else tuple(sizes_mib)
+    def write(_: object = None) -> None:
+        """The button's callback: write what the sliders show."""
+        chosen = tuple(s.value for s in sliders)
         shown.value = "<i>writing ...</i>"
         try:
             if not room:
@@ -139,34 +132,20 @@ def scaling_widget(count: int = 8, delta_mib: int = 4, max_count: int = MAX_SCAL
     check_slider(count, 1, max_count, "the number of containers")
     check_slider(delta_mib, 0, 64, "the MiB each container writes")
     panel = ScalingPanel()
-    how_many = w.IntSlider(
-        value=count, min=1, max=max_count, description="containers", continuous_update=False
-    )
-    each = w.IntSlider(
-        value=delta_mib, min=0, max=64, description="MiB each", continuous_update=False
-    )
+    how_many = w.IntSlider(count, 1, max_count, description="containers", continuous_update=False)
+    each = w.IntSlider(delta_mib, 0, 64, description="MiB each", continuous_update=False)
     button = w.Button(description="Run", button_style="primary")
     commands = w.HTML()
-    display(
-        vbox(
-            [hbox([how_many, each, button], "scaling controls"), commands],
-            "sliders for how many containers and MiB each, and a Run button",
-        )
-    )
+    controls = hbox([how_many, each, button], "scaling controls")
+    described = "sliders for how many containers and MiB each, and a Run button"
+    display(vbox([controls, commands], described))
     progress = Progress(count, "started")
     chart = Chart()
 
-    def run(_: object = None, count: int | None = None, mib: int | None = None) -> None:
-        """The Run button's callback: COUNT containers, MIB each (by default the sliders')."""
-        planned = how_many.value if count is None else count
-        mib = each.value if mib is None else mib
-        try:
-            check_slider(planned, how_many.min, how_many.max, "the number of containers")
-            check_slider(mib, each.min, each.max, "the MiB each container writes")
-        except BadInput as exc:
-            commands.value = pre(str(exc))
-            progress.finish(exc.what, ok=False)
-            return
+    def run(_: object = None) -> None:
+        """The Run button's callback: the sliders' containers, MiB each (they hold only values
+        checked above or in their range)."""
+        planned, mib = how_many.value, each.value
         if progress.bar is not None:
             progress.bar.bar_style = "info"  # a new run: no longer the last one's colour
         progress.update(0, "starting ...", total=planned)
