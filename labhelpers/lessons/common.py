@@ -26,6 +26,7 @@ __all__ = [
     "FileRead",
     "VolumeFile",
     "VolumeListing",
+    "check_volume_path",
     "list_volume",
     "read_volume_file",
     "require_volume",
@@ -115,13 +116,14 @@ class FileRead:
         return f"{self.path} ({self.how}): not readable here: {self.text}"
 
 
-def _check_read(volume: str, filename: str, *_: object, **__: object) -> None:
+def check_volume_path(volume: str, filename: str, *_: object, **__: object) -> None:
+    """An Engine step's check: FILENAME must stay inside the volume (raises BadInput)."""
     check_inside(filename, f"the volume {volume}")
 
 
 @engine_step(
     "read a file through a helper container",
-    validate=_check_read,
+    validate=check_volume_path,
     names={"volume": "volume", "image": "image"},
 )
 def read_volume_file(volume: str, filename: str, image: str = LESSON_IMAGE) -> FileRead:

@@ -350,6 +350,18 @@ _DEMO_FILES = re.compile(r"^by-(?:default|you|\d+)\.txt$")  # what `ownership` w
 STAND_IN_UID = 1000  # "you" when the kernel and the notebooks folder are root's
 
 
+def _refuse_foreign(host_dir, own: Callable[[str], bool], doing: str, starts: str, default: str):
+    """Refuse HOST_DIR if it holds a file the demo did not write: the lab never removes those."""
+    folder = Path(host_dir)
+    foreign = sorted(p.name for p in folder.iterdir() if not own(p.name)) if folder.is_dir() else []
+    if foreign:
+        raise BadInput(
+            f"{doing} {os.fspath(host_dir)}: it holds {', '.join(foreign[:3])}.",
+            f"the demo starts from {starts}, and the lab never removes files it did not write.",
+            f"pass a new folder, or the demo's own ({WORKSPACE}/{default}, the default).",
+        )
+
+
 def _check_ownership(host_dir=f"{WORKSPACE}/owners", image="", other_uid=1234, *_, **__) -> None:
     """The demo empties HOST_DIR first: only a folder holding nothing but its own files."""
     check_folder(host_dir, "the ownership demo's folder")
@@ -359,19 +371,7 @@ def _check_ownership(host_dir=f"{WORKSPACE}/owners", image="", other_uid=1234, *
             "the demo needs a user id that is not root's: a whole number from 1 up.",
             "pass other_uid=1234, for example.",
         )
-    folder = Path(host_dir)
-    foreign = (
-        sorted(p.name for p in folder.iterdir() if not _DEMO_FILES.match(p.name))
-        if folder.is_dir()
-        else []
-    )
-    if foreign:
-        raise BadInput(
-            f"Not emptying {os.fspath(host_dir)}: it holds {', '.join(foreign[:3])}.",
-            "the demo starts from an empty folder, and the lab never removes files it did not "
-            "write.",
-            f"pass a new folder, or the demo's own ({WORKSPACE}/owners, the default).",
-        )
+    _refuse_foreign(host_dir, _DEMO_FILES.match, "Not emptying", "an empty folder", "owners")
 
 
 def _you() -> tuple[int, int]:
@@ -464,19 +464,8 @@ def _check_sync(host_dir: str | os.PathLike = "", *_: object, **__: object) -> N
     if not host_dir:
         return
     check_folder(host_dir, "the bind mount's host folder")
-    folder = Path(host_dir)
-    foreign = (
-        sorted(p.name for p in folder.iterdir() if p.name not in _SYNC_FILES)
-        if folder.is_dir()
-        else []
-    )
-    if foreign:
-        raise BadInput(
-            f"Not using {os.fspath(host_dir)}: it holds {', '.join(foreign[:3])}.",
-            "the demo starts from a folder holding only its own files, and the lab never "
-            "removes files it did not write.",
-            f"pass a new folder, or the demo's own ({WORKSPACE}/sync, the default).",
-        )
+    only_its_own = "a folder holding only its own files"
+    _refuse_foreign(host_dir, _SYNC_FILES.__contains__, "Not using", only_its_own, "sync")
 
 
 @engine_step(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ...core.commands import NOT_RUN, collect, docker, host, show, show_all
 from ...core.errors import BadInput
-from ...core.inputs import check_folder, check_inside
+from ...core.inputs import check_folder
 from ...core.labels import NAMESPACE
 from ...engine import (
     LESSON_IMAGE,
@@ -48,6 +48,7 @@ from ...engine import (
 from ..common import (
     PEEK_AT,
     FileRead,
+    check_volume_path,
     list_volume,
     read_volume_file,
     require_volume,
@@ -95,12 +96,8 @@ def changes(name: str) -> LayerChanges:
     return LayerChanges(name, diff(name))
 
 
-def _check_filename(volume: str, filename: str) -> None:
-    check_inside(filename, f"the volume {volume}")
-
-
 @engine_step(
-    "read a file at the volume's mountpoint", validate=_check_filename, names={"volume": "volume"}
+    "read a file at the volume's mountpoint", validate=check_volume_path, names={"volume": "volume"}
 )
 def read_from_mountpoint(volume: str, filename: str) -> FileRead:
     """`cat MOUNTPOINT/FILENAME`, run on this machine where the Engine's files are here and this
