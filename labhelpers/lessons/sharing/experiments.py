@@ -113,7 +113,7 @@ def _append(container: str, path: str, text: str):
     return mount, done
 
 
-def _check_line(text: str) -> None:
+def _check_line(text: str = "", *_: object, **__: object) -> None:
     if not isinstance(text, str) or not text or "\n" in text or len(text) > 200:
         raise BadInput(
             "The line to write must be one line of 1 to 200 characters.",
@@ -122,13 +122,9 @@ def _check_line(text: str) -> None:
         )
 
 
-def _check_append(text: str = "", *_: object, **__: object) -> None:
-    _check_line(text)
-
-
 @engine_step(
     "append a line in one container and read the file in another",
-    validate=_check_append,
+    validate=_check_line,
     names={"wrote_in": "container", "read_in": "container"},
 )
 def append_and_read(
