@@ -145,10 +145,6 @@ _PREPOP = ("prepop-empty", "prepop-emptied", "prepop-full", "prepop-nocopy", "pr
            "prepop-created")  # fmt: skip
 
 
-def _listing(text: str) -> tuple:
-    return tuple(sorted(text.split()))
-
-
 @engine_step(
     "compare what lands in /app",
     names={"image": "image", "volumes": "volume", "created": "container"},
@@ -187,7 +183,7 @@ def what_app_sees(
             left = list_volume(volume, image).names
         elif bound is not None:
             left = tuple(sorted(os.listdir(bound)))
-        cases.append(AppDirCase(setup, _listing(seen.output), left))
+        cases.append(AppDirCase(setup, tuple(sorted(seen.output.split())), left))
 
     def over_app(volume: str, no_copy: bool = False) -> list:
         return [MountSpec("volume", volume, "/app", no_copy=no_copy)]
