@@ -1,12 +1,6 @@
-"""Named volume vs bind mount vs tmpfs (notebooks 06 and 06b), measured rather than claimed.
-
-The survival grid writes a marker file into each kind of storage (the writable layer as the
-baseline, a named volume, a bind mount, a tmpfs mount, an anonymous volume), puts the container
-through `docker restart`, `docker stop` + `docker start` and `docker rm` + `docker run` again, and
-reads the marker back. 06b: both sides of a bind mount, who owns the files a container writes
-into one, a missing host path, and write throughput measured with dd. Every command shown is a
-command that ran (or is marked as not run, with why).
-"""
+"""Notebooks 06 and 06b's Engine work (the package's docstring lists it), measured rather than
+claimed, the writable layer as the baseline: every command shown is a command that ran (or is
+marked as not run, with why)."""
 
 from __future__ import annotations
 

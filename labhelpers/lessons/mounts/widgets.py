@@ -31,8 +31,7 @@ def run_throughput(size_mib: int = 128, repeats: int = 10, **kwargs) -> Throughp
 
 
 class TrialPanel:
-    """Pick a kind of storage and an event, press the button: one trial, its commands and its
-    verdict. `last` is the most recent Trial (None until one has run)."""
+    """What `trial_widget` makes; `last` is the most recent Trial (None until one has run)."""
 
     def __init__(self, kind: str, event: str, options: dict) -> None:
         import ipywidgets as w

@@ -1,10 +1,5 @@
-"""Notebook 05's Engine work: the lecture's `my-vol` demo, measured.
-
-Reading a volume's file at its mountpoint, `docker cp` out to this machine, what lands in /app for
-each kind of mount over it (pre-population), the app started over a volume and over a bind
-mount, where written bytes are counted, and what `docker volume prune` removes. Every step
-declares the course names it takes; the decorator maps them.
-"""
+"""Notebook 05's Engine work, the lecture's `my-vol` demo measured (the package's docstring lists
+it). Every step declares the course names it takes; the decorator maps them."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""Sharing data between containers (notebook 07).
-
-Two containers on one named volume (one writes, the other reads, and the other way round), a
-read-only (`:ro`) mount whose write fails, `--volumes-from`, and anonymous volumes: made by
-`docker run -v /path`, left behind by `docker rm`, removed by `docker rm -v`.
-"""
+"""Notebook 07's Engine work: sharing data between containers (the package's docstring lists
+it)."""
 
 from __future__ import annotations
 
