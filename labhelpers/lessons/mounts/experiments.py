@@ -424,19 +424,13 @@ def ownership(
         first = done.output.strip().splitlines()[:1]
         inside = int(first[0]) if first and first[0].isdigit() else -1
         path = folder / filename
-        if done.exit_code != 0 or not path.exists():
-            error = (done.output.strip().splitlines() or [f"exit status {done.exit_code}"])[-1]
-            rows.append(
-                OwnershipRow(
-                    label, mode, done.command, False, error.split(": ")[-1], -1, False, inside
-                )
-            )
+        if done.exit_code == 0 and path.exists():
+            owner, editable = path.stat().st_uid, _may_write(path, your_uid, your_gid)
+            rows.append(OwnershipRow(label, mode, done.command, True, "", owner, editable, inside))
             return
-        editable = _may_write(path, your_uid, your_gid)
-        row = OwnershipRow(
-            label, mode, done.command, True, "", path.stat().st_uid, editable, inside
-        )
-        rows.append(row)
+        error = (done.output.strip().splitlines() or [f"exit status {done.exit_code}"])[-1]
+        error = error.split(": ")[-1]
+        rows.append(OwnershipRow(label, mode, done.command, False, error, -1, False, inside))
 
     other = f"{other_uid}:{other_uid}"
     attempt("the image's default user", None, "by-default.txt", "yours, 755", PROBE)
