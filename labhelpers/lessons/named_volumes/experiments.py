@@ -199,10 +199,8 @@ def what_app_sees(
     case("an empty tmpfs-backed volume", over_app(ram), ram)
     why_not = unshared_folder(folder)
     if why_not:
-        mount = f"{os.path.abspath(folder)}:/app"
-        note = f"not run: {why_not}"
-        argv = ("run", "--rm", "-v", mount, image, "ls", "-A", "/app")
-        show(docker(*argv, expect=NOT_RUN, note=note))
+        argv = ("run", "--rm", "-v", f"{os.path.abspath(folder)}:/app", image, "ls", "-A", "/app")
+        show(docker(*argv, expect=NOT_RUN, note=f"not run: {why_not}"))
         cases.append(AppDirCase("an empty host folder (bind)", (), None, "not run here"))
     else:
         case("an empty host folder (bind)", [bind_mount(folder, "/app")], bound=folder)
@@ -285,9 +283,8 @@ def start_app_both_ways(
     over = f"empty folder {folder.as_posix()}"
     why_not = unshared_folder(folder)
     if why_not:
-        mount = f"{folder.resolve()}:/app"
-        note = f"not run: {why_not}"
-        show(docker("run", "-d", "--name", on_bind, "-v", mount, image, expect=NOT_RUN, note=note))
+        argv = ("run", "-d", "--name", on_bind, "-v", f"{folder.resolve()}:/app", image)
+        show(docker(*argv, expect=NOT_RUN, note=f"not run: {why_not}"))
         runs.append(AppRun(on_bind, over, "not run", 0, why_not))
     else:
         runs.append(_start_app(on_bind, over, bind_mount(folder, "/app"), image, wait_s))
