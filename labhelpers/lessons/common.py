@@ -1,6 +1,6 @@
 """Experiments more than one lesson uses: reading a volume through a throw-away container, the
-options of a volume held in memory, whether the Engine's files are on this machine, and whether
-the Engine sees a folder of this machine (so that bind mounts of it work)."""
+options of a volume held in memory, and whether the Engine sees a folder of this machine (so that
+bind mounts of it work)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from ..core.units import si_exact
 from ..engine import (
     LESSON_IMAGE,
     MountSpec,
-    engine_facts,
     engine_locality,
     engine_step,
     find_volume,
@@ -22,18 +21,17 @@ from ..engine import (
 )
 
 __all__ = [
-    "HERE",
     "PEEK_AT",
     "TMPFS_VOLUME_SIZE",
     "FileRead",
     "VolumeFile",
     "VolumeListing",
+    "check_volume_path",
     "list_volume",
     "read_volume_file",
     "require_volume",
     "tmpfs_volume_options",
     "unshared_folder",
-    "where_engine_files_are",
 ]
 
 PEEK_AT = "/volume"  # where a helper container mounts the volume it reads (read-only)
@@ -118,13 +116,14 @@ class FileRead:
         return f"{self.path} ({self.how}): not readable here: {self.text}"
 
 
-def _check_read(volume: str, filename: str, *_: object, **__: object) -> None:
+def check_volume_path(volume: str, filename: str, *_: object, **__: object) -> None:
+    """An Engine step's check: FILENAME must stay inside the volume (raises BadInput)."""
     check_inside(filename, f"the volume {volume}")
 
 
 @engine_step(
     "read a file through a helper container",
-    validate=_check_read,
+    validate=check_volume_path,
     names={"volume": "volume", "image": "image"},
 )
 def read_volume_file(volume: str, filename: str, image: str = LESSON_IMAGE) -> FileRead:
@@ -134,45 +133,10 @@ def read_volume_file(volume: str, filename: str, image: str = LESSON_IMAGE) -> F
     Raises:
         BadInput: no such volume, or a FILENAME that climbs out of the volume.
     """
-    require_volume(volume)
-    relative = filename.lstrip("/")
-    if ".." in relative.split("/"):
-        raise BadInput(
-            f"Not reading {filename!r} from the volume {volume}.",
-            "`..` would climb out of the volume's folder.",
-            "pass a path inside the volume, such as file.txt or data/file.txt.",
-        )
-    path = f"{PEEK_AT}/{relative}"
+    require_volume(volume)  # the step's check_volume_path already refused a climbing FILENAME
+    path = f"{PEEK_AT}/{filename.lstrip('/')}"
     done = run_once(image, ["cat", path], [_peek(volume)])
     return FileRead(volume, path, True, done.output, "through a helper container", done.command)
-
-
-HERE = "here"
-
-
-@engine_step("find out where the Engine keeps its files")
-def where_engine_files_are() -> str:
-    """HERE when the Engine's files (its data root: volumes, layers) are on this machine, as
-    `engine_locality` probed it (a file a container wrote into a volume, looked for at the
-    volume's mountpoint here); otherwise where they are instead, in a few words.
-
-    Native Linux with a local Engine qualifies (its data root may be root's only: HERE all the
-    same, for root or sudo to read); Docker Desktop, WSL 2, an Engine in a container of its own
-    or on another host do not.
-    """
-    locality = engine_locality()
-    if locality.files_here:
-        return HERE
-    kind = engine_facts().platform_kind
-    return {
-        "docker-desktop": "inside Docker Desktop's Linux VM, not on this computer",
-        "wsl2": "inside the WSL 2 VM that runs the Engine, not on this computer",
-    }.get(
-        kind,
-        "where the Engine runs (a VM, a container of its own or another host), not on this machine"
-        if locality.files_here is False
-        else "not known to be on this machine (the lab could not find out)",
-    )
 
 
 def unshared_folder(folder: str | os.PathLike) -> str:

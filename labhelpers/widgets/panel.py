@@ -8,30 +8,28 @@ the widget is, and that running the notebook brings it to life.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
 __all__ = ["hbox", "vbox"]
 
-_classes: dict[str, type] = {}
 
-
+@functools.cache
 def _box(kind: str) -> type:
     """VBox or HBox with a text form of the lab's (made on first use: ipywidgets loads slowly)."""
-    if kind not in _classes:
-        import ipywidgets as w
+    import ipywidgets as w
 
-        base = w.VBox if kind == "v" else w.HBox
+    base = w.VBox if kind == "v" else w.HBox
 
-        class Box(base):  # type: ignore[misc,valid-type]
-            text = ""
+    class Box(base):  # type: ignore[misc,valid-type]
+        text = ""
 
-            def __repr__(self) -> str:
-                return self.text or super().__repr__()
+        def __repr__(self) -> str:
+            return self.text or super().__repr__()
 
-        Box.__name__ = Box.__qualname__ = base.__name__
-        _classes[kind] = Box
-    return _classes[kind]
+    Box.__name__ = Box.__qualname__ = base.__name__
+    return Box
 
 
 def _made(kind: str, children: Sequence[Any], text: str, **kwargs: Any) -> Any:

@@ -3,6 +3,8 @@ container. The check only reads (`docker volume inspect`, `docker inspect`)."""
 
 from __future__ import annotations
 
+import functools
+
 from ...core.labels import MANAGED, mark
 from ...engine import LESSON_IMAGE, find_container, find_volume
 from ...engine.names import rename_in_text
@@ -11,6 +13,7 @@ from ...teaching import CheckResult, exercise_check, not_yet, passed
 __all__ = ["RAM_TITLE", "check_ram_volume"]
 
 RAM_TITLE = "A RAM-backed volume made with the CLI"
+_ram_not_yet = functools.partial(not_yet, RAM_TITLE)
 
 
 def _size_option(options: dict) -> str:
@@ -43,40 +46,35 @@ def check_ram_volume(
     )
     found = find_volume(volume)
     if found is None:
-        return not_yet(RAM_TITLE, f"there is no volume '{volume}' yet.", idea, commands)
+        return _ram_not_yet(f"there is no volume '{volume}' yet.", idea, commands)
     if found.driver != "local" or found.options.get("type") != "tmpfs":
-        return not_yet(
-            RAM_TITLE,
+        return _ram_not_yet(
             f"'{volume}' exists, but with driver '{found.driver}' and options "
             f"{found.options or '{}'}: it is not held in tmpfs.",
             f"remove it (`docker volume rm {volume}`) and create it again; {idea}",
             commands,
         )
     if _size_option(found.options).lower() != size.lower():
-        return not_yet(
-            RAM_TITLE,
+        return _ram_not_yet(
             f"'{volume}' is a tmpfs volume, but its size option is "
             f"'{_size_option(found.options) or 'missing'}', not {size}.",
             f"remove it and create it again with `--opt o=size={size}`.",
         )
     box = find_container(container)
     if box is None:
-        return not_yet(
-            RAM_TITLE,
+        return _ram_not_yet(
             f"the volume is right; there is no container '{container}' yet.",
             f"a container from {image} that mounts the volume at {target} "
             "and keeps running (its command must not end).",
             commands,
         )
     if not any(m.volume_name == volume and m.destination == target for m in box.mounts):
-        return not_yet(
-            RAM_TITLE,
+        return _ram_not_yet(
             f"'{container}' exists but does not mount '{volume}' at {target}.",
             f"remove it (`docker rm -f {container}`) and run it again with `-v {volume}:{target}`.",
         )
     if box.status != "running":
-        return not_yet(
-            RAM_TITLE,
+        return _ram_not_yet(
             f"'{container}' mounts the volume but is {box.status}: a tmpfs volume is only "
             "mounted (and only holds files) while a container using it runs.",
             f"`docker start {container}` (give it a command that keeps running, such as "

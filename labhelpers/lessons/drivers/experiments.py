@@ -35,6 +35,7 @@ from ...engine import (
 )
 from ...engine.containers import labels_args
 from ...engine.dockercli import execute
+from ..common import TMPFS_VOLUME_SIZE, tmpfs_volume_options
 from .results import (
     DriverDetail,
     EnginePlatform,
@@ -60,13 +61,6 @@ __all__ = [
     "volume_driver_examples",
     "volume_drivers",
 ]
-
-TMPFS_SIZE = "64m"
-
-
-def tmpfs_options(size: str) -> dict:
-    """The `local` driver's options for a volume held in memory (handed to mount(8) as they are)."""
-    return {"type": "tmpfs", "device": "tmpfs", "o": f"size={size}"}
 
 
 @engine_step("read the Engine's storage driver")
@@ -139,7 +133,8 @@ def volume_drivers() -> VolumeDrivers:
 _TMPFS_SIZE = re.compile(r"[1-9]\d*[kmg]?|[1-9]\d?%", re.IGNORECASE)
 
 
-def _check_size(size: str) -> None:
+def _check_volume(name: str = "ram-life", size: str = TMPFS_VOLUME_SIZE, *_, **__) -> None:
+    check_name(name, "volume")
     if not isinstance(size, str) or not _TMPFS_SIZE.fullmatch(size):
         raise BadInput(
             f"Cannot make a tmpfs of size {size!r}.",
@@ -157,13 +152,8 @@ def _size_bytes(size: str) -> int | None:
     return int(size.rstrip("kKmMgG")) * unit
 
 
-def _check_volume(name: str = "ram-life", size: str = TMPFS_SIZE, *_: object, **__: object) -> None:
-    check_name(name, "volume")
-    _check_size(size)
-
-
 @engine_step("create the tmpfs-backed volume", validate=_check_volume, names={"name": "volume"})
-def create_tmpfs_volume(name: str, size: str = TMPFS_SIZE):
+def create_tmpfs_volume(name: str, size: str = TMPFS_VOLUME_SIZE):
     """`docker volume create --label ... --opt type=tmpfs --opt device=tmpfs --opt o=size=SIZE
     NAME`: a `local` volume whose files live in memory. Returns its VolumeInfo.
 
@@ -180,7 +170,7 @@ def create_tmpfs_volume(name: str, size: str = TMPFS_SIZE):
             wanted,
             memory,
         )
-    return create_volume(name, "local", tmpfs_options(size))
+    return create_volume(name, "local", tmpfs_volume_options(size))
 
 
 # --- how long does a tmpfs-backed volume keep its files? -----------------------------------------
@@ -224,7 +214,7 @@ def tmpfs_volume_lifetime(
     for old in boxes:  # an earlier run's containers hold the volume
         if find_container(old) is not None:
             remove_container(old)
-    create_volume(name, "local", tmpfs_options(size))
+    create_volume(name, "local", tmpfs_volume_options(size))
     mountpoint = inspect_volume(name).mountpoint
     steps: list[LifetimeStep] = []
     running: list[str] = []

@@ -68,11 +68,6 @@ class StorageDriverReport(TableShown):
         return Table(["docker info", "value", "what it means"], rows)
 
 
-def _short_path(path: str) -> str:
-    """/var/lib/docker/overlay2/<64 hex>/diff -> /var/lib/docker/overlay2/<id>/diff."""
-    return "/".join("<id>" if len(part) >= 64 else part for part in path.split("/"))
-
-
 @result
 class LayerStack(TableShown):
     """One container's root filesystem as the storage driver mounts it: the overlay at `/`
@@ -95,12 +90,14 @@ class LayerStack(TableShown):
 
     def table(self) -> Table:
         listed = "the same directories" if self.inspect_lists_dirs else "none of them"
+        # /var/lib/docker/overlay2/<64 hex>/diff -> /var/lib/docker/overlay2/<id>/diff
+        upper = "/".join("<id>" if len(part) >= 64 else part for part in self.upper_dir.split("/"))
         return Table(
             ["part of /", "measured"],
             [
                 ("image layers (docker image inspect)", self.image_layers),
                 ("read-only lower dirs (incl. the init layer)", self.lower_dirs),
-                ("writable upper dir", _short_path(self.upper_dir) or "(none)"),
+                ("writable upper dir", upper or "(none)"),
                 ("docker inspect's GraphDriver lists", listed),
             ],
             caption=f"{self.container}: an {self.fstype or '?'} mount ({self.storage})",

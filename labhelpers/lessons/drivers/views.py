@@ -24,17 +24,8 @@ def plot_storage(stack: LayerStack, paths: FilesystemMap) -> Any:
     ax.axis("off")
 
     def box(x: float, y: float, w: float, h: float, text: str, colour: str, size: int = 9) -> None:
-        ax.add_patch(
-            FancyBboxPatch(
-                (x, y),
-                w,
-                h,
-                boxstyle="round,pad=0.02,rounding_size=0.08",
-                facecolor=colour,
-                edgecolor="#333333",
-                linewidth=0.8,
-            )
-        )
+        outline = {"boxstyle": "round,pad=0.02,rounding_size=0.08", "edgecolor": "#333333"}
+        ax.add_patch(FancyBboxPatch((x, y), w, h, facecolor=colour, linewidth=0.8, **outline))
         ax.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=size)
 
     init = 1 if stack.init_layer else 0
@@ -46,18 +37,10 @@ def plot_storage(stack: LayerStack, paths: FilesystemMap) -> Any:
         box(0.3, 0.3 + i * 0.9, 4.4, 0.75, label, colour)
     top = 0.3 + stack.lower_dirs * 0.9
     box(0.3, top, 4.4, 0.75, "writable layer (upperdir)", "#f6d7a7")
-    ax.text(
-        2.5,
-        top + 1.15,
-        f"/  =  one overlay of them\n{stack.storage}",
-        ha="center",
-        fontsize=10,
-        weight="bold",
-    )
+    heading = {"ha": "center", "fontsize": 10, "weight": "bold"}
+    ax.text(2.5, top + 1.15, f"/  =  one overlay of them\n{stack.storage}", **heading)
     mounts = [p for p in paths.paths if p.path != "/"]
-    ax.text(
-        7.5, top + 1.15, "mounts on top of that tree\n", ha="center", fontsize=10, weight="bold"
-    )
+    ax.text(7.5, top + 1.15, "mounts on top of that tree\n", **heading)
     for j, p in enumerate(mounts):
         colour = "#c9e7c4" if "volume driver" in p.provided_by else "#e5d3f0"
         text = f"{p.path}: {p.fs_type}, {si(p.capacity_bytes)}\n{p.provided_by}"

@@ -5,6 +5,7 @@ configuration (06b also looks into it with `docker exec`) and change nothing."""
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -21,6 +22,8 @@ __all__ = ["check_mount_mix", "check_refusing_bind"]
 MIX_TITLE = "Three mounts, one container"
 REFUSING_TITLE = "A bind mount that refuses typos"
 SITE = "/site"
+_mix_not_yet = functools.partial(not_yet, MIX_TITLE)
+_refusing_not_yet = functools.partial(not_yet, REFUSING_TITLE)
 PAGE = "index.html"
 
 
@@ -53,8 +56,7 @@ def check_mount_mix(
     start_over = f"`docker rm -f {container}`, then {run}"
     found = find_container(container)
     if found is None:
-        return not_yet(
-            MIX_TITLE,
+        return _mix_not_yet(
             f"there is no container '{container}' yet.",
             "one `docker run` takes several mounts, one option each: `-v` for a volume or a bind "
             "mount (`:ro` at the end makes it read-only), `--tmpfs` for a tmpfs. A bind mount "
@@ -62,8 +64,7 @@ def check_mount_mix(
             more=f"from the notebooks folder: `mkdir -p {folder.as_posix()}`, then {run}",
         )
     if found.status != "running":
-        return not_yet(
-            MIX_TITLE,
+        return _mix_not_yet(
             f"'{container}' is {found.status}, not running.",
             "a stopped container keeps its mounts: start it again.",
             more=f"`docker start {container}`",
@@ -71,8 +72,7 @@ def check_mount_mix(
     data = _mount_of(found, "/data")
     if data is None or data.kind != "volume" or data.volume_name != volume:
         seen = "nothing" if data is None else f"a {data.kind} ({data.volume_name})"
-        return not_yet(
-            MIX_TITLE,
+        return _mix_not_yet(
             f"/data should be the named volume '{volume}'; it is {seen}.",
             fixed,
             more=start_over,
@@ -80,22 +80,20 @@ def check_mount_mix(
     cache = _mount_of(found, "/cache")
     if cache is None or cache.kind != "tmpfs":
         seen = "nothing" if cache is None else f"a {cache.kind} mount"
-        return not_yet(
-            MIX_TITLE, f"/cache should be a tmpfs mount; it is {seen}.", fixed, more=start_over
+        return _mix_not_yet(
+            f"/cache should be a tmpfs mount; it is {seen}.", fixed, more=start_over
         )
     config = _mount_of(found, "/config")
     wanted = os.path.abspath(folder)
     if config is None or config.kind != "bind" or config.source != wanted:
         seen = "nothing" if config is None else f"a {config.kind} of {config.source}"
-        return not_yet(
-            MIX_TITLE,
+        return _mix_not_yet(
             f"/config should be a bind mount of {folder.as_posix()}; it is {seen}.",
             fixed + " A bind mount's source is an absolute path: `$PWD/...`.",
             more=start_over,
         )
     if config.read_write:
-        return not_yet(
-            MIX_TITLE,
+        return _mix_not_yet(
             "/config is mounted read-write; it should be read-only.",
             fixed + " Read-only is a suffix of the mount option.",
             more=start_over,
@@ -146,22 +144,19 @@ def check_refusing_bind(
     start_over = f"`docker rm -f {container}`, then {run}"
     found = find_container(container)
     if found is None:
-        return not_yet(
-            REFUSING_TITLE,
+        return _refusing_not_yet(
             f"there is no container '{container}' yet.",
             "one way of writing a bind mount refuses a missing host folder.",
             more=f"`mkdir -p {folder} && echo hello > {folder}/{PAGE}`, then {run}",
         )
     if not found.lab_owned:
-        return not_yet(
-            REFUSING_TITLE,
+        return _refusing_not_yet(
             f"'{container}' has no {MANAGED}={mark('container', container)} label.",
             "labels are set when a container is created: remove it and create it again.",
             more=start_over,
         )
     if found.status != "running":
-        return not_yet(
-            REFUSING_TITLE,
+        return _refusing_not_yet(
             f"'{container}' is {found.status}; the check looks into it with `docker exec`.",
             "start it again.",
             more=f"`docker start {container}`",
@@ -170,8 +165,7 @@ def check_refusing_bind(
     wanted = os.path.abspath(folder)
     if site is None or site.kind != "bind" or site.source != wanted:
         seen = "nothing" if site is None else f"a {site.kind} of {site.volume_name or site.source}"
-        return not_yet(
-            REFUSING_TITLE,
+        return _refusing_not_yet(
             f"{SITE} should be a bind mount of {folder}; it is {seen}.",
             "mounts are fixed when a container is created; a bind source is an absolute path.",
             more=start_over,
@@ -188,8 +182,7 @@ def check_refusing_bind(
                 "remove the container and that folder, make the folder yourself, and mount it in "
                 "the form that refuses a missing path."
             )
-        return not_yet(
-            REFUSING_TITLE,
+        return _refusing_not_yet(
             holds,
             hint,
             more=f"`echo hello > {folder}/{PAGE}`; if the folder is root's, start over: "
@@ -197,8 +190,7 @@ def check_refusing_bind(
             f"{run}",
         )
     if not site.long_form:
-        return not_yet(
-            REFUSING_TITLE,
+        return _refusing_not_yet(
             f"'{container}' sees {PAGE}, through `-v`: a mistyped path would give an empty "
             "folder, not an error.",
             "write the bind mount in the form that refuses a missing host path.",

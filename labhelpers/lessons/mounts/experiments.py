@@ -1,12 +1,6 @@
-"""Named volume vs bind mount vs tmpfs (notebooks 06 and 06b), measured rather than claimed.
-
-The survival grid writes a marker file into each kind of storage (the writable layer as the
-baseline, a named volume, a bind mount, a tmpfs mount, an anonymous volume), puts the container
-through `docker restart`, `docker stop` + `docker start` and `docker rm` + `docker run` again, and
-reads the marker back. 06b: both sides of a bind mount, who owns the files a container writes
-into one, a missing host path, and write throughput measured with dd. Every command shown is a
-command that ran (or is marked as not run, with why).
-"""
+"""Notebooks 06 and 06b's Engine work (the package's docstring lists it), measured rather than
+claimed, the writable layer as the baseline: every command shown is a command that ran (or is
+marked as not run, with why)."""
 
 from __future__ import annotations
 
@@ -350,6 +344,18 @@ _DEMO_FILES = re.compile(r"^by-(?:default|you|\d+)\.txt$")  # what `ownership` w
 STAND_IN_UID = 1000  # "you" when the kernel and the notebooks folder are root's
 
 
+def _refuse_foreign(host_dir, own: Callable[[str], bool], doing: str, starts: str, default: str):
+    """Refuse HOST_DIR if it holds a file the demo did not write: the lab never removes those."""
+    folder = Path(host_dir)
+    foreign = sorted(p.name for p in folder.iterdir() if not own(p.name)) if folder.is_dir() else []
+    if foreign:
+        raise BadInput(
+            f"{doing} {os.fspath(host_dir)}: it holds {', '.join(foreign[:3])}.",
+            f"the demo starts from {starts}, and the lab never removes files it did not write.",
+            f"pass a new folder, or the demo's own ({WORKSPACE}/{default}, the default).",
+        )
+
+
 def _check_ownership(host_dir=f"{WORKSPACE}/owners", image="", other_uid=1234, *_, **__) -> None:
     """The demo empties HOST_DIR first: only a folder holding nothing but its own files."""
     check_folder(host_dir, "the ownership demo's folder")
@@ -359,19 +365,7 @@ def _check_ownership(host_dir=f"{WORKSPACE}/owners", image="", other_uid=1234, *
             "the demo needs a user id that is not root's: a whole number from 1 up.",
             "pass other_uid=1234, for example.",
         )
-    folder = Path(host_dir)
-    foreign = (
-        sorted(p.name for p in folder.iterdir() if not _DEMO_FILES.match(p.name))
-        if folder.is_dir()
-        else []
-    )
-    if foreign:
-        raise BadInput(
-            f"Not emptying {os.fspath(host_dir)}: it holds {', '.join(foreign[:3])}.",
-            "the demo starts from an empty folder, and the lab never removes files it did not "
-            "write.",
-            f"pass a new folder, or the demo's own ({WORKSPACE}/owners, the default).",
-        )
+    _refuse_foreign(host_dir, _DEMO_FILES.match, "Not emptying", "an empty folder", "owners")
 
 
 def _you() -> tuple[int, int]:
@@ -430,19 +424,13 @@ def ownership(
         first = done.output.strip().splitlines()[:1]
         inside = int(first[0]) if first and first[0].isdigit() else -1
         path = folder / filename
-        if done.exit_code != 0 or not path.exists():
-            error = (done.output.strip().splitlines() or [f"exit status {done.exit_code}"])[-1]
-            rows.append(
-                OwnershipRow(
-                    label, mode, done.command, False, error.split(": ")[-1], -1, False, inside
-                )
-            )
+        if done.exit_code == 0 and path.exists():
+            owner, editable = path.stat().st_uid, _may_write(path, your_uid, your_gid)
+            rows.append(OwnershipRow(label, mode, done.command, True, "", owner, editable, inside))
             return
-        editable = _may_write(path, your_uid, your_gid)
-        row = OwnershipRow(
-            label, mode, done.command, True, "", path.stat().st_uid, editable, inside
-        )
-        rows.append(row)
+        error = (done.output.strip().splitlines() or [f"exit status {done.exit_code}"])[-1]
+        error = error.split(": ")[-1]
+        rows.append(OwnershipRow(label, mode, done.command, False, error, -1, False, inside))
 
     other = f"{other_uid}:{other_uid}"
     attempt("the image's default user", None, "by-default.txt", "yours, 755", PROBE)
@@ -464,19 +452,8 @@ def _check_sync(host_dir: str | os.PathLike = "", *_: object, **__: object) -> N
     if not host_dir:
         return
     check_folder(host_dir, "the bind mount's host folder")
-    folder = Path(host_dir)
-    foreign = (
-        sorted(p.name for p in folder.iterdir() if p.name not in _SYNC_FILES)
-        if folder.is_dir()
-        else []
-    )
-    if foreign:
-        raise BadInput(
-            f"Not using {os.fspath(host_dir)}: it holds {', '.join(foreign[:3])}.",
-            "the demo starts from a folder holding only its own files, and the lab never "
-            "removes files it did not write.",
-            f"pass a new folder, or the demo's own ({WORKSPACE}/sync, the default).",
-        )
+    only_its_own = "a folder holding only its own files"
+    _refuse_foreign(host_dir, _SYNC_FILES.__contains__, "Not using", only_its_own, "sync")
 
 
 @engine_step(

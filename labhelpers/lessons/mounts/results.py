@@ -216,13 +216,6 @@ class Comparison:
         return f"{faster} vs {slower}, {how}: {ratio:.1f}x faster, middle halves apart"
 
 
-def _quartiles(values: list) -> tuple:
-    if len(values) < 2:
-        return values[0], values[0]
-    low, _, high = statistics.quantiles(values, n=4, method="inclusive")
-    return low, high
-
-
 @result
 class Throughput(TableShown):
     """Write throughput per kind of storage, buffered and with fsync, repeated. `not_run`: a
@@ -243,7 +236,11 @@ class Throughput(TableShown):
 
     def middle_half(self, kind: str, fsync: bool) -> tuple:
         """(first quartile, third quartile) of the runs, MB/s: the spread of the typical run."""
-        return _quartiles(self.runs(kind, fsync))
+        runs = self.runs(kind, fsync)
+        if len(runs) < 2:
+            return runs[0], runs[0]
+        low, _, high = statistics.quantiles(runs, n=4, method="inclusive")
+        return low, high
 
     @property
     def kinds(self) -> tuple:

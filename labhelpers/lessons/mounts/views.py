@@ -36,21 +36,14 @@ def plot_grid(grid):
     ax.set_yticks(range(len(kinds)), list(kinds))
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
-    for edge in ("top", "right", "bottom", "left"):
-        ax.spines[edge].set_visible(False)
+    ax.spines[:].set_visible(False)
     ax.set_xticks([x - 0.5 for x in range(1, len(events))], minor=True)
     ax.set_yticks([y - 0.5 for y in range(1, len(kinds))], minor=True)
     ax.grid(which="minor", color="white", linewidth=3)
     ax.tick_params(which="minor", length=0)
     note = next((t.note for t in grid.trials if t.note), "")
     if note:
-        fig.text(
-            0.01,
-            0.01,
-            f"* {note}",
-            fontsize=8,
-            color="#555555",
-        )
+        fig.text(0.01, 0.01, f"* {note}", fontsize=8, color="#555555")
     ax.set_title("Was /data/marker.txt still there afterwards? (measured)", pad=28, fontsize=11)
     fig.tight_layout()
     plt.close(fig)

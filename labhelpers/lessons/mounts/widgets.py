@@ -17,9 +17,7 @@ def run_survival_grid(**kwargs) -> SurvivalGrid:
     kinds = kwargs.get("kinds", KINDS)
     events = kwargs.get("events", EVENTS)
     bar = Progress(len(kinds) * len(events), "Trials")
-    return experiments.survival_grid(
-        on_progress=lambda done, text: bar.update(done, text), **kwargs
-    )
+    return experiments.survival_grid(on_progress=bar.update, **kwargs)
 
 
 def run_throughput(size_mib: int = 128, repeats: int = 10, **kwargs) -> Throughput:
@@ -27,16 +25,13 @@ def run_throughput(size_mib: int = 128, repeats: int = 10, **kwargs) -> Throughp
     counted run). Other arguments (image, host_dir) go to `experiments.throughput`."""
     runs = repeats * 2 * len(BENCH_TARGETS) if isinstance(repeats, int) else 1
     bar = Progress(runs, "dd runs")
-    measured = experiments.throughput(
-        size_mib, repeats, on_progress=lambda done, text: bar.update(done, text), **kwargs
-    )
+    measured = experiments.throughput(size_mib, repeats, on_progress=bar.update, **kwargs)
     bar.finish(f"{len(measured.timings)} runs measured")  # fewer when a kind could not run
     return measured
 
 
 class TrialPanel:
-    """Pick a kind of storage and an event, press the button: one trial, its commands and its
-    verdict. `last` is the most recent Trial (None until one has run)."""
+    """What `trial_widget` makes; `last` is the most recent Trial (None until one has run)."""
 
     def __init__(self, kind: str, event: str, options: dict) -> None:
         import ipywidgets as w

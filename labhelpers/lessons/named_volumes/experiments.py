@@ -1,10 +1,5 @@
-"""Notebook 05's Engine work: the lecture's `my-vol` demo, measured.
-
-Reading a volume's file at its mountpoint, `docker cp` out to this machine, what lands in /app for
-each kind of mount over it (pre-population), the app started over a volume and over a bind
-mount, where written bytes are counted, and what `docker volume prune` removes. Every step
-declares the course names it takes; the decorator maps them.
-"""
+"""Notebook 05's Engine work, the lecture's `my-vol` demo measured (the package's docstring lists
+it). Every step declares the course names it takes; the decorator maps them."""
 
 from __future__ import annotations
 
@@ -16,7 +11,7 @@ from pathlib import Path
 
 from ...core.commands import NOT_RUN, collect, docker, host, show, show_all
 from ...core.errors import BadInput
-from ...core.inputs import check_folder, check_inside
+from ...core.inputs import check_folder
 from ...core.labels import NAMESPACE
 from ...engine import (
     LESSON_IMAGE,
@@ -48,6 +43,7 @@ from ...engine import (
 from ..common import (
     PEEK_AT,
     FileRead,
+    check_volume_path,
     list_volume,
     read_volume_file,
     require_volume,
@@ -95,12 +91,8 @@ def changes(name: str) -> LayerChanges:
     return LayerChanges(name, diff(name))
 
 
-def _check_filename(volume: str, filename: str) -> None:
-    check_inside(filename, f"the volume {volume}")
-
-
 @engine_step(
-    "read a file at the volume's mountpoint", validate=_check_filename, names={"volume": "volume"}
+    "read a file at the volume's mountpoint", validate=check_volume_path, names={"volume": "volume"}
 )
 def read_from_mountpoint(volume: str, filename: str) -> FileRead:
     """`cat MOUNTPOINT/FILENAME`, run on this machine where the Engine's files are here and this
@@ -148,10 +140,6 @@ _PREPOP = ("prepop-empty", "prepop-emptied", "prepop-full", "prepop-nocopy", "pr
            "prepop-created")  # fmt: skip
 
 
-def _listing(text: str) -> tuple:
-    return tuple(sorted(text.split()))
-
-
 @engine_step(
     "compare what lands in /app",
     names={"image": "image", "volumes": "volume", "created": "container"},
@@ -190,7 +178,7 @@ def what_app_sees(
             left = list_volume(volume, image).names
         elif bound is not None:
             left = tuple(sorted(os.listdir(bound)))
-        cases.append(AppDirCase(setup, _listing(seen.output), left))
+        cases.append(AppDirCase(setup, tuple(sorted(seen.output.split())), left))
 
     def over_app(volume: str, no_copy: bool = False) -> list:
         return [MountSpec("volume", volume, "/app", no_copy=no_copy)]
@@ -211,10 +199,8 @@ def what_app_sees(
     case("an empty tmpfs-backed volume", over_app(ram), ram)
     why_not = unshared_folder(folder)
     if why_not:
-        mount = f"{os.path.abspath(folder)}:/app"
-        note = f"not run: {why_not}"
-        argv = ("run", "--rm", "-v", mount, image, "ls", "-A", "/app")
-        show(docker(*argv, expect=NOT_RUN, note=note))
+        argv = ("run", "--rm", "-v", f"{os.path.abspath(folder)}:/app", image, "ls", "-A", "/app")
+        show(docker(*argv, expect=NOT_RUN, note=f"not run: {why_not}"))
         cases.append(AppDirCase("an empty host folder (bind)", (), None, "not run here"))
     else:
         case("an empty host folder (bind)", [bind_mount(folder, "/app")], bound=folder)
@@ -297,9 +283,8 @@ def start_app_both_ways(
     over = f"empty folder {folder.as_posix()}"
     why_not = unshared_folder(folder)
     if why_not:
-        mount = f"{folder.resolve()}:/app"
-        note = f"not run: {why_not}"
-        show(docker("run", "-d", "--name", on_bind, "-v", mount, image, expect=NOT_RUN, note=note))
+        argv = ("run", "-d", "--name", on_bind, "-v", f"{folder.resolve()}:/app", image)
+        show(docker(*argv, expect=NOT_RUN, note=f"not run: {why_not}"))
         runs.append(AppRun(on_bind, over, "not run", 0, why_not))
     else:
         runs.append(_start_app(on_bind, over, bind_mount(folder, "/app"), image, wait_s))

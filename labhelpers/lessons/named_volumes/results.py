@@ -32,10 +32,6 @@ class LayerChanges(TableShown):
     container: str
     entries: tuple
 
-    @property
-    def paths(self) -> tuple:
-        return tuple(d.path for d in self.entries)
-
     def table(self) -> Table:
         return Table(["", "path"], [(d.kind, d.path) for d in self.entries])
 

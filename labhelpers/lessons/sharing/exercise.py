@@ -4,6 +4,8 @@ throw-away container."""
 
 from __future__ import annotations
 
+import functools
+
 from ...core.errors import BadInput, CommandFailed
 from ...core.labels import MANAGED, mark
 from ...engine import LESSON_IMAGE, find_container, find_image, find_volume
@@ -13,6 +15,7 @@ from ..common import read_volume_file
 __all__ = ["check_read_only_share"]
 
 SHARE_TITLE = "A read-only reader"
+_share_not_yet = functools.partial(not_yet, SHARE_TITLE)
 
 
 def _label(kind: str, name: str) -> str:
@@ -39,16 +42,14 @@ def check_read_only_share(
     }
     found = find_volume(volume)
     if found is None:
-        return not_yet(
-            SHARE_TITLE,
+        return _share_not_yet(
             f"there is no volume '{volume}' yet.",
             "create the volume first, then two containers that mount it at /data: the reader's "
             "mount read-only (a suffix of its `-v` option).",
             more=f"{create}; then {runs[writer]}; then {runs[reader]}",
         )
     if not found.lab_owned:
-        return not_yet(
-            SHARE_TITLE,
+        return _share_not_yet(
             f"'{volume}' lacks the mark {MANAGED}={mark('volume', volume)}.",
             "labels are set when a volume is made: remove it and create it again.",
             more=f"`docker volume rm {volume}`, then {create}",
@@ -57,8 +58,7 @@ def check_read_only_share(
         container = find_container(name)
         how = "read-only (`:ro` after the mount)" if read_only else "read-write (the default)"
         if container is None:
-            return not_yet(
-                SHARE_TITLE,
+            return _share_not_yet(
                 f"there is no container '{name}' yet.",
                 f"run it from {image} with the volume mounted at /data, {how}.",
                 more=runs[name],
@@ -66,15 +66,13 @@ def check_read_only_share(
         redo = f"`docker rm -f {name}`, then {runs[name]}"
         fixed = "a container's mounts and labels are fixed when it is created: run it again."
         if not container.lab_owned:
-            return not_yet(
-                SHARE_TITLE,
+            return _share_not_yet(
                 f"'{name}' lacks the mark {MANAGED}={mark('container', name)}.",
                 fixed,
                 more=redo,
             )
         if container.status != "running":
-            return not_yet(
-                SHARE_TITLE,
+            return _share_not_yet(
                 f"'{name}' is {container.status}, not running.",
                 "a stopped container keeps its mounts: start it again.",
                 more=f"`docker start {name}`",
@@ -82,21 +80,20 @@ def check_read_only_share(
         mount = container.mount_at("/data")
         if mount is None or mount.kind != "volume" or mount.volume_name != volume:
             seen = "nothing" if mount is None else f"{mount.kind} {mount.volume_name}"
-            return not_yet(
-                SHARE_TITLE, f"'{name}' should mount {volume} at /data; it has {seen}.", fixed, redo
+            return _share_not_yet(
+                f"'{name}' should mount {volume} at /data; it has {seen}.", fixed, redo
             )
         if mount.read_write == read_only:
             want = "read-only (:ro)" if read_only else "read-write"
-            return not_yet(SHARE_TITLE, f"'{name}' should mount {volume} {want}.", fixed, redo)
+            return _share_not_yet(f"'{name}' should mount {volume} {want}.", fixed, redo)
     try:
         read_volume_file(volume, filename)
     except BadInput:  # the volume went a moment ago
-        return not_yet(
-            SHARE_TITLE, f"there is no volume '{volume}' any more.", "create it again.", create
+        return _share_not_yet(
+            f"there is no volume '{volume}' any more.", "create it again.", create
         )
     except CommandFailed:
-        return not_yet(
-            SHARE_TITLE,
+        return _share_not_yet(
             f"{volume} holds no {filename} yet.",
             "write it through the writer, with a command run inside it (the reader cannot: its "
             "mount is read-only).",

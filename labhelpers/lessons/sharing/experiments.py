@@ -1,9 +1,5 @@
-"""Sharing data between containers (notebook 07).
-
-Two containers on one named volume (one writes, the other reads, and the other way round), a
-read-only (`:ro`) mount whose write fails, `--volumes-from`, and anonymous volumes: made by
-`docker run -v /path`, left behind by `docker rm`, removed by `docker rm -v`.
-"""
+"""Notebook 07's Engine work: sharing data between containers (the package's docstring lists
+it)."""
 
 from __future__ import annotations
 
@@ -80,19 +76,6 @@ def mounts_table(names: tuple | list = (WRITER, READER)) -> MountTable:
     return MountTable(tuple(rows))
 
 
-def _holding(container: str, path: str):
-    """The mount of CONTAINER that holds PATH (None: its writable layer)."""
-    return max(
-        (
-            m
-            for m in lab_container(container).mounts
-            if path.startswith(m.destination.rstrip("/") + "/")
-        ),
-        key=lambda m: len(m.destination),
-        default=None,
-    )
-
-
 def _quoted(text: str) -> str:
     """TEXT for `sh -c`, in double quotes where that is safe (easier to read than shlex's)."""
     return f'"{text}"' if not any(ch in text for ch in '"$`\\!') else shlex.quote(text)
@@ -100,8 +83,11 @@ def _quoted(text: str) -> str:
 
 def _append(container: str, path: str, text: str):
     """`docker exec CONTAINER sh -c 'echo TEXT >> PATH'`, shown failing where PATH lies on a
-    read-only mount; returns (the mount, the exec's outcome)."""
-    mount = _holding(container, path)
+    read-only mount; returns (the mount that holds PATH, None for the writable layer, and the
+    exec's outcome)."""
+    mounts = lab_container(container).mounts
+    holding = [m for m in mounts if path.startswith(m.destination.rstrip("/") + "/")]
+    mount = max(holding, key=lambda m: len(m.destination), default=None)
     read_only = mount is not None and not mount.read_write
     done = exec_in(
         container,
@@ -113,7 +99,7 @@ def _append(container: str, path: str, text: str):
     return mount, done
 
 
-def _check_line(text: str) -> None:
+def _check_line(text: str = "", *_: object, **__: object) -> None:
     if not isinstance(text, str) or not text or "\n" in text or len(text) > 200:
         raise BadInput(
             "The line to write must be one line of 1 to 200 characters.",
@@ -122,13 +108,9 @@ def _check_line(text: str) -> None:
         )
 
 
-def _check_append(text: str = "", *_: object, **__: object) -> None:
-    _check_line(text)
-
-
 @engine_step(
     "append a line in one container and read the file in another",
-    validate=_check_append,
+    validate=_check_line,
     names={"wrote_in": "container", "read_in": "container"},
 )
 def append_and_read(
@@ -172,11 +154,6 @@ def try_write(container: str, path: str, text: str = "written by a reader") -> W
 
 
 # --- anonymous volumes --------------------------------------------------------------------------
-
-
-def _anonymous_volume_of(name: str) -> str:
-    mount = lab_container(name).mount_at(ANONYMOUS_AT)
-    return mount.volume_name if mount is not None and mount.kind == "volume" else ""
 
 
 @engine_step(
@@ -225,7 +202,8 @@ def remove_and_look(name: str, volumes: bool = False, image: str = LESSON_IMAGE)
     Raises:
         BadInput: NAME is not one of the lab's containers.
     """
-    volume = _anonymous_volume_of(name)
+    mount = lab_container(name).mount_at(ANONYMOUS_AT)
+    volume = mount.volume_name if mount is not None and mount.kind == "volume" else ""
     remove_container(name, volumes=volumes)
     still = volume in list_dangling_volumes(lab_only=True)
     files = list_volume(volume, image).names if still else ()

@@ -19,9 +19,7 @@ __all__ = ["SharePanel", "share_widget"]
 
 
 class SharePanel:
-    """A text box and two buttons: append the line in share-writer (read-write) or in
-    share-reader-ro (read-only); share-reader then reads the file again. `last` is the most recent
-    Exchange (None until one has run)."""
+    """What `share_widget` makes; `last` is the most recent Exchange (None until one has run)."""
 
     def __init__(self, default: str) -> None:
         import ipywidgets as w
