@@ -154,8 +154,9 @@ def _verb(argv: list) -> tuple:
 class _Writer:
     """Turns the recorded commands into the script's body."""
 
-    def __init__(self, rename) -> None:
+    def __init__(self, rename, not_run: bool = True) -> None:
         self.rename = rename
+        self.not_run = not_run  # run what the notebook only showed, where it can (see twin_script)
         self.out: list[str] = []
         self.bound: dict[str, str] = {}  # value of that run -> shell variable
         self.images: list[str] = []
@@ -222,8 +223,11 @@ class _Writer:
                 text = f"! owned {kind} {self.arg(target)} || {text}"
         if command.expect == FAILS:
             text += " || echo " + shlex.quote(f"(failed, as in the notebook: {command.note})")
+        elif command.expect == NOT_RUN and self.not_run:
+            why = command.note.removeprefix("not run: ")
+            text += " || echo " + shlex.quote(f"(not run in the notebook: {why})")
         elif command.expect == NOT_RUN:
-            text += " || echo " + shlex.quote(f"(not run in the notebook: {command.note})")
+            text = f"# {text}   # not run in the notebook: {command.note.removeprefix('not run: ')}"
         elif command.expect == PROBE:
             text = f"if {text}; then echo yes; else echo no; fi"
         elif ".exercise.check_" in helper:
@@ -433,6 +437,7 @@ def twin_script(
     prefix: str | None = None,
     recorded_prefix: str = "",
     made_earlier: bool = True,
+    not_run: bool = True,
 ) -> str:
     """The bash script of NOTEBOOK's Docker work (see the module's docstring).
 
@@ -442,11 +447,14 @@ def twin_script(
     itself used (a live run beside a learner's own my-image records `lab-` names).
     MADE_EARLIER=False leaves out what an earlier notebook made (`prerequisites`): for an Engine
     that already holds it (the benchmark makes it, untimed, before the twin and the notebook).
+    NOT_RUN=False leaves the commands the notebook only showed (an EBS volume: no plugin here)
+    as comments, as the notebook leaves them: the benchmark's twin does the notebook's work only
+    (the CLI takes 15 s to give up on a missing volume plugin).
 
     Raises:
         BadInput: no such notebook. NotRecorded: it has no recording.
     """
-    return _twin(notebook, recordings, prefix, recorded_prefix, made_earlier)[0]
+    return _twin(notebook, recordings, prefix, recorded_prefix, made_earlier, not_run)[0]
 
 
 def prerequisites(
@@ -458,20 +466,22 @@ def prerequisites(
     """A bash script making what NOTEBOOK uses that an earlier notebook made (02b: 02's
     my-cont-1), as the twin makes it, with the lab's marks; "" when it uses nothing of the kind.
     Arguments: as `twin_script`'s."""
-    lines = _twin(notebook, recordings, prefix, recorded_prefix, True)[1]
+    lines = _twin(notebook, recordings, prefix, recorded_prefix, True, True)[1]
     if not lines:
         return ""
     return "\n".join(["set -euo pipefail", *_HEAD.splitlines()[1:2], *lines]) + "\n"
 
 
-def _twin(notebook, recordings, prefix, recorded_prefix, made_earlier) -> tuple[str, list[str]]:
+def _twin(
+    notebook, recordings, prefix, recorded_prefix, made_earlier, not_run
+) -> tuple[str, list[str]]:
     """The twin's script, and the lines of it that make what an earlier notebook made."""
     stem = notebook_path(notebook).stem
     recordings = Path(recordings) if recordings else RECORDINGS
     recording = _recording(stem, recordings)
     meta = recording.get("meta", {})
     rename = _renamer(prefix or "", recorded_prefix)
-    writer = _Writer(rename)
+    writer = _Writer(rename, not_run)
     _events(_cells(stem, recording), writer)
     body = writer.out
     prelude = [

@@ -149,6 +149,20 @@ def test_what_an_earlier_notebook_made_comes_apart_for_the_benchmark(tmp_path):
     assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
 
 
+def test_what_the_notebook_only_shows_runs_in_the_twin_unless_asked_not_to():
+    """04 shows an EBS volume's command without running it (no plugin here). The learner's twin
+    runs it where it can and says what the notebook did; the benchmark's twin (not_run=False)
+    keeps it as a comment, so that it times the notebook's work only."""
+    ebs = "docker volume create --driver rexray/ebs "
+    learner = twin.twin_script("04", RECORDINGS, "", RECORDED_PREFIX).splitlines()
+    bench = twin.twin_script("04", RECORDINGS, "", RECORDED_PREFIX, not_run=False).splitlines()
+    ran = [line for line in learner if line.startswith(ebs)]
+    assert len(ran) == 1 and "|| echo '(not run in the notebook: needs the plugin" in ran[0]
+    assert not any(line.startswith(ebs) for line in bench)
+    assert any(line.startswith("# " + ebs) for line in bench)
+    assert len(learner) == len(bench)
+
+
 @pytest.mark.parametrize("stem", NOTEBOOKS)
 def test_every_twin_is_bash(stem, tmp_path):
     for prefix in ("", "lab-"):

@@ -642,7 +642,8 @@ def _twin_module():
 
 def write_twins(paths: list[Path]) -> dict[str, Path]:
     """Each notebook's CLI twin script (labhelpers.twin), by notebook stem, without what an
-    earlier notebook made: `_prepare` makes that, untimed, for the twin as for the notebook."""
+    earlier notebook made (`_prepare` makes that, untimed, for the twin as for the notebook) and
+    without the commands the notebook only shows: the twin does the notebook's work, no more."""
     twin = _twin_module()
     if twin is None:
         raise SystemExit("bench: labhelpers.twin is missing: no CLI twins to compare with.")
@@ -651,7 +652,8 @@ def write_twins(paths: list[Path]) -> dict[str, Path]:
     scripts = {}
     for path in paths:
         scripts[path.stem] = folder / f"{path.stem}.sh"
-        scripts[path.stem].write_text(twin.twin_script(path.stem, made_earlier=False))
+        script = twin.twin_script(path.stem, made_earlier=False, not_run=False)
+        scripts[path.stem].write_text(script)
     return scripts
 
 
