@@ -267,6 +267,13 @@ class _Writer:
         self.out.extend(data["text"].rstrip("\n").splitlines())
         self.out.append("EOF")
 
+    def wait(self, data: dict) -> None:
+        tries = max(1, round(data["seconds"] / 0.2))
+        until = self.rename(data["until"])
+        self.line(
+            f"for _ in $(seq {tries}); do {until} && break; sleep 0.2; done   # as the lab waits"
+        )
+
     def cleanup_everything(self) -> None:
         """Notebook 99's removal: of every resource the notebook found; here, of all of yours."""
         self.line("for kind in container network volume image; do")
@@ -303,7 +310,7 @@ def _events(cells: list, writer: _Writer) -> None:
             event
             for call in content
             for event in call.get("events", [])
-            if event[0] in ("bind", "file")
+            if event[0] in ("bind", "file", "wait")
             or (event[0] == "command" and (event[1].get("shown", True) or event[1].get("stdin")))
         ]
         if not wanted:
@@ -333,6 +340,8 @@ def _events(cells: list, writer: _Writer) -> None:
                     writer.bind(event[1])
                 elif event[0] == "file":
                     writer.file(event[1])
+                elif event[0] == "wait":
+                    writer.wait(event[1])
     writer.flush()
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "Binding",
     "Command",
     "FileWritten",
+    "Waited",
     "bind",
     "cell_ended",
     "cell_started",
@@ -46,6 +47,7 @@ __all__ = [
     "show",
     "show_all",
     "summarize",
+    "waited",
 ]
 
 OK = "ok"  # runs, and the lesson expects it to succeed
@@ -349,6 +351,23 @@ def file_written(path: str, text: str) -> None:
     """Report a file a helper wrote (see FileWritten)."""
     for listener in _listeners:
         listener(FileWritten(os.path.abspath(path), text), False)
+
+
+@dataclasses.dataclass(frozen=True)
+class Waited:
+    """A wait between two commands that the lab does in Python, asking the Engine (an app that
+    takes a moment to print its first line, read with `docker logs` once it has): the twin waits
+    the same way, trying the shell condition `until` every 0.2 s for at most `seconds`, so that
+    its `docker logs` shows what the notebook's showed. A notebook shows nothing for it."""
+
+    until: str
+    seconds: float
+
+
+def waited(until: str, seconds: float) -> None:
+    """Report a wait the lab did (see Waited)."""
+    for listener in _listeners:
+        listener(Waited(until, seconds), False)
 
 
 def bind(name: str, value: str, how: str) -> None:

@@ -105,6 +105,8 @@ def _note(item: object, shown: bool) -> None:
         capture.events.append(["bind", _folder_free(data)])
     elif isinstance(item, commands.FileWritten):
         capture.events.append(["file", _folder_free({"path": item.path, "text": item.text})])
+    elif isinstance(item, commands.Waited):
+        capture.events.append(["wait", {"until": item.until, "seconds": item.seconds}])
     elif isinstance(item, commands.Command):
         capture.events.append(["command", _folder_free({**item.to_data(), "shown": shown})])
 

@@ -9,7 +9,7 @@ import shlex
 import time
 from pathlib import Path
 
-from ...core.commands import NOT_RUN, collect, docker, host, show, show_all
+from ...core.commands import NOT_RUN, collect, docker, host, show, show_all, waited
 from ...core.errors import BadInput
 from ...core.inputs import check_folder
 from ...core.labels import NAMESPACE
@@ -222,19 +222,23 @@ def _start_app(name: str, over_app: str, mount: MountSpec, image: str, wait_s: f
     state read, not shown), then read its logs, again only while it has printed nothing (so a
     run shows one `docker logs`, whatever the machine's speed)."""
     run_container(name, image, [mount])
+    # the twin waits as this does (below), so that its `docker logs` shows what this one read
+    is_running = f"[ \"$(docker inspect -f '{{{{.State.Running}}}}' {name})\" = true ]"
+    waited(f"! {is_running}", SETTLE_S)
+    waited(f"docker logs {name} 2>&1 | grep -q '{_LISTENING}' || ! {is_running}", wait_s - SETTLE_S)
     started = time.monotonic()
     lines: list[str] = []
     with collect() as ran:
         while True:
             state = find_container(name)
             running = state is not None and state.status == "running"
-            waited = time.monotonic() - started
-            if not running or waited >= SETTLE_S:
+            spent = time.monotonic() - started
+            if not running or spent >= SETTLE_S:
                 lines = container_logs(name).strip().splitlines()
                 # a running app counts as up once it says where it listens (stderr, unbuffered);
                 # its stdout lines come when Python flushes them, before or after that
                 up = any(_LISTENING in line for line in lines)
-                if up or not running or waited >= wait_s:  # exited: its log is complete
+                if up or not running or spent >= wait_s:  # exited: its log is complete
                     break
             time.sleep(0.2)
     show_all(ran)
