@@ -148,10 +148,12 @@ def test_listeners_hear_every_command_run_shown_or_not():
         with commands.hidden():
             commands.show(docker("volume", "create", "probe"))
         commands.bind("upper", "/x/diff", "echo /x/diff")
+        commands.waited("! docker ps -q --filter name=app | grep -q .", 3)
     finally:
         commands._listeners.pop()
     assert [(type(i).__name__, s) for i, s in heard] == [
         ("Command", False),
         ("Command", False),
         ("Binding", False),
+        ("Waited", False),
     ]

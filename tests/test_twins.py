@@ -149,6 +149,19 @@ def test_what_an_earlier_notebook_made_comes_apart_for_the_benchmark(tmp_path):
     assert subprocess.run(["bash", "-n", str(script)]).returncode == 0
 
 
+def test_the_twin_waits_for_the_app_as_the_notebook_does():
+    """05 reads its app's log once the app has run 3 s or exited (the lab polls in Python); the
+    twin waits the same way (from the recording's "wait" events), so its `docker logs` shows
+    the app's "Running on" line as the notebook's does, not an empty log."""
+    lines = twin.twin_script("05", RECORDINGS, "", RECORDED_PREFIX).splitlines()
+    for app in ("app-on-volume", "app-on-bind"):
+        logs = next(i for i, line in enumerate(lines) if line.startswith(f"docker logs {app}"))
+        waits = lines[logs - 2 : logs]
+        assert all(w.startswith("for _ in $(seq ") and app in w for w in waits), waits
+        assert waits[0].startswith("for _ in $(seq 15); do ! [ ")  # 3 s while it runs
+        assert "grep 'Running on' >/dev/null" in waits[1]
+
+
 def test_what_the_notebook_only_shows_runs_in_the_twin_unless_asked_not_to():
     """04 shows an EBS volume's command without running it (no plugin here). The learner's twin
     runs it where it can and says what the notebook did; the benchmark's twin (not_run=False)

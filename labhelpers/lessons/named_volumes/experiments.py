@@ -225,7 +225,10 @@ def _start_app(name: str, over_app: str, mount: MountSpec, image: str, wait_s: f
     # the twin waits as this does (below), so that its `docker logs` shows what this one read
     is_running = f"[ \"$(docker inspect -f '{{{{.State.Running}}}}' {name})\" = true ]"
     waited(f"! {is_running}", SETTLE_S)
-    waited(f"docker logs {name} 2>&1 | grep -q '{_LISTENING}' || ! {is_running}", wait_s - SETTLE_S)
+    # (grep reads the whole log: with -q it could stop early, and under `pipefail` the SIGPIPE
+    # of `docker logs` would fail the test)
+    up = f"docker logs {name} 2>&1 | grep '{_LISTENING}' >/dev/null"
+    waited(f"{up} || ! {is_running}", wait_s - SETTLE_S)
     started = time.monotonic()
     lines: list[str] = []
     with collect() as ran:
