@@ -34,7 +34,6 @@ __all__ = [
     "docker",
     "echo",
     "echo_commands",
-    "echoing",
     "file_written",
     "hidden",
     "host",
@@ -176,10 +175,6 @@ _hidden: list[bool] = []
 def echo_commands(on: bool = True) -> None:
     """Show (or hide) the command each helper action stands for (tests hide them)."""
     _settings["echo"] = on
-
-
-def echoing() -> bool:
-    return _settings["echo"]
 
 
 def listen(listener: Callable[[object, bool], None]) -> None:

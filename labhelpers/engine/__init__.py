@@ -21,7 +21,7 @@ objects. Lessons compose these; views and widgets never import this package.
 """
 
 from .builds import Builder, build_image, builder_in_use, ensure_lesson_image
-from .connection import engine_available, engine_is_local, mode, unavailable_message
+from .connection import engine_available, mode, unavailable_message
 from .containers import (
     LESSON_IMAGE,
     STOP_TIMEOUT_S,
@@ -54,13 +54,11 @@ from .containers import (
 from .images import (
     OFFICIAL_BASE_IMAGE,
     OFFLINE_BASE_IMAGE,
-    builder_version,
     choose_base_image,
     find_image,
     image_history,
     image_info,
     image_sizes,
-    remove_image,
     saved_config_history,
 )
 from .machine import engine_locality, layer_files, root_mount, run_host
@@ -105,7 +103,6 @@ __all__ = [
     "bind_mount",
     "build_image",
     "builder_in_use",
-    "builder_version",
     "check_size_mib",
     "choose_base_image",
     "cleanup",
@@ -119,7 +116,6 @@ __all__ = [
     "disk_usage",
     "engine_available",
     "engine_facts",
-    "engine_is_local",
     "engine_locality",
     "engine_step",
     "ensure_lesson_image",
@@ -149,7 +145,6 @@ __all__ = [
     "refuse_too_big",
     "remove_container",
     "remove_created_container",
-    "remove_image",
     "remove_volume",
     "restart_container",
     "root_mount",

@@ -23,7 +23,6 @@ __all__ = [
     "endpoint",
     "engine_available",
     "engine_id",
-    "engine_is_local",
     "is_sdk_error",
     "mode",
     "replaying",
@@ -349,11 +348,3 @@ def cli_env() -> dict:
     """The environment for a docker CLI command the lab runs: it reaches the same Engine as the
     lab's own client (DOCKER_HOST as the lab sees it)."""
     return dict(os.environ)
-
-
-def engine_is_local() -> bool:
-    """True when DOCKER_HOST names no remote Engine (unset, or a unix socket): its files may be
-    on this machine. Whether they are (native Linux, not a VM) is `engine_facts().platform_kind`.
-    """
-    host = os.environ.get("DOCKER_HOST", "")
-    return not host or host.startswith("unix://")

@@ -16,7 +16,6 @@ from ..core.labels import is_lab_image, is_mine
 from ..core.results import result
 from ..core.sessions import built_images
 from ..core.units import MIB, si
-from . import audit
 from .connection import client
 from .dockercli import execute
 from .ownership import sdk_image
@@ -31,7 +30,6 @@ __all__ = [
     "ImageDetails",
     "ImageInfo",
     "ImageSizes",
-    "builder_version",
     "choose_base_image",
     "find_image",
     "image_history",
@@ -39,7 +37,6 @@ __all__ = [
     "image_sizes",
     "lab_image",
     "ping_header",
-    "remove_image",
     "saved_config_history",
 ]
 
@@ -232,36 +229,6 @@ def image_history(tag: str) -> tuple:
         )
         for row in rows
     )
-
-
-@engine_step("remove the image", names={"tag": "image"})
-def remove_image(tag: str) -> str:
-    """`docker image rm -f TAG` for an image the lab built; returns the command shown. A missing
-    image is fine.
-
-    Raises:
-        BadInput: the image is the learner's.
-    """
-    image = sdk_image(tag)
-    command = show(docker("image", "rm", "-f", tag))
-    if image is None:
-        return command.line()
-    if not lab_image(image):
-        raise BadInput(
-            f"Not removing the image '{tag}': the lab did not build it.",
-            "it has no lab label for this tag, so it is yours.",
-            "remove it yourself if you mean to.",
-        )
-    audit.removed("image", tag, image.labels)
-    execute(command)
-    return command.line()
-
-
-@engine_step("ask which builder the Engine uses")
-def builder_version() -> str:
-    """The Engine's default builder as its /_ping answer names it ("1" classic, "2" BuildKit;
-    "" when it does not say)."""
-    return ping_header("Builder-Version")
 
 
 def ping_header(name: str) -> str:
