@@ -57,59 +57,60 @@ def _clash(kind: str, name: str, remove: str) -> NameClash:
     )
 
 
-def sdk_container(name: str):
-    """The SDK container named exactly `name`, or None (for this package only)."""
+def _get(collection: str, name: str):
     import docker as sdk
 
     try:
-        return client().containers.get(name)
-    except sdk.errors.NotFound:
+        return getattr(client(), collection).get(name)
+    except sdk.errors.NotFound:  # ImageNotFound is one too
         return None
+
+
+def sdk_container(name: str):
+    """The SDK container named exactly `name`, or None (for this package only); `sdk_volume` and
+    `sdk_image` likewise."""
+    return _get("containers", name)
 
 
 def sdk_volume(name: str):
-    import docker as sdk
-
-    try:
-        return client().volumes.get(name)
-    except sdk.errors.NotFound:
-        return None
+    return _get("volumes", name)
 
 
 def sdk_image(name: str):
-    import docker as sdk
+    return _get("images", name)
 
-    try:
-        return client().images.get(name)
-    except sdk.errors.ImageNotFound:
+
+def _labels_of(kind: str, found) -> dict:
+    if found is None:
+        return {}
+    return (found.attrs.get("Labels") if kind == "volume" else found.labels) or {}
+
+
+def _check_name(kind: str, name: str, remove: str):
+    """Raise NameClash if `name` is not this account's lab KIND; return it or None."""
+    found = _get(f"{kind}s", name)
+    if found is None:
         return None
+    labels = _labels_of(kind, found)
+    if kind == "image":
+        owned = is_lab_image(labels, found.tags, found.id, built_images())
+    else:
+        owned = is_lab_owned(kind, name, labels)
+    if not (owned and is_mine(labels)):
+        raise _clash(kind, name, f"{remove} {name}")
+    return found
 
 
 def check_container_name(name: str):
-    """Raise NameClash if `name` is not this account's lab container; return it or None."""
-    found = sdk_container(name)
-    if found is not None and not (
-        is_lab_owned("container", name, found.labels) and is_mine(found.labels)
-    ):
-        raise _clash("container", name, f"docker rm -f {name}")
-    return found
+    return _check_name("container", name, "docker rm -f")
 
 
 def check_volume_name(name: str):
-    found = sdk_volume(name)
-    labels = found.attrs.get("Labels") if found is not None else None
-    if found is not None and not (is_lab_owned("volume", name, labels) and is_mine(labels)):
-        raise _clash("volume", name, f"docker volume rm {name}")
-    return found
+    return _check_name("volume", name, "docker volume rm")
 
 
 def check_image_name(tag: str):
-    found = sdk_image(tag)
-    if found is not None and not (
-        is_lab_image(found.labels, found.tags, found.id, built_images()) and is_mine(found.labels)
-    ):
-        raise _clash("image", tag, f"docker image rm {tag}")
-    return found
+    return _check_name("image", tag, "docker image rm")
 
 
 class NameHeld(LabError):
@@ -244,7 +245,9 @@ def use_lecture_names(remove_mine: bool = False) -> NamePlan:
     """
     plan = choose(refresh=True)
     clashes = tuple(c for c in plan.clashes if learners(c.kind, c.name))
-    others = [c.name for c in clashes if not is_mine(_labels_of(c.kind, c.name))]
+    others = [
+        c.name for c in clashes if not is_mine(_labels_of(c.kind, _get(f"{c.kind}s", c.name)))
+    ]
     if others:
         raise BadInput(
             "The course cannot use the lecture's names on this Engine.",
@@ -264,10 +267,3 @@ def use_lecture_names(remove_mine: bool = False) -> NamePlan:
         audit.removed(clash.kind, clash.name, {}, asked_by_learner=True)
         execute(command)
     return remember(NamePlan(plan.engine_id, "", (), "you chose the lecture's names"))
-
-
-def _labels_of(kind: str, name: str) -> dict:
-    found = {"container": sdk_container, "volume": sdk_volume, "image": sdk_image}[kind](name)
-    if found is None:
-        return {}
-    return found.attrs.get("Labels") or {} if kind == "volume" else found.labels or {}
