@@ -19,7 +19,7 @@ from pathlib import Path
 from ..core.commands import Command, docker, show
 from ..core.errors import BadInput, CommandFailed, NotEnoughSpace
 from ..core.inputs import check_image_ref, check_name, check_size_mib
-from ..core.labels import MANAGED, is_lab_owned, is_mine, lab_labels
+from ..core.labels import MANAGED, is_my_lab_work, lab_labels
 from ..core.results import result
 from ..core.sessions import STALE, THIS, forget, held_by, note_made
 from ..core.units import MIB, si
@@ -85,10 +85,6 @@ _NAMES = {"name": "container"}
 def labels_args(labels: dict) -> list[str]:
     """`--label k=v` for each label, in order."""
     return [a for key, value in labels.items() for a in ("--label", f"{key}={value}")]
-
-
-def _owned(name: str, labels: dict | None) -> bool:
-    return is_lab_owned("container", name, labels) and is_mine(labels)
 
 
 @result
@@ -173,7 +169,7 @@ def _details(container) -> ContainerDetails:
         graph.get("Name", ""),
         dict(graph.get("Data") or {}),
         dict((attrs.get("HostConfig") or {}).get("Tmpfs") or {}),
-        _owned(container.name, labels),
+        is_my_lab_work("container", container.name, labels),
     )
 
 
@@ -211,7 +207,7 @@ def _lab_sdk_container(name: str):
     container = sdk_container(name)
     if container is None:
         raise _no_container(name)
-    if not _owned(name, container.labels):
+    if not is_my_lab_work("container", name, container.labels):
         raise BadInput(
             f"The container '{name}' is not the lab's.",
             "its labels do not name it as the lab's, so it is yours and the lab leaves it alone.",
@@ -746,7 +742,7 @@ def remove_container(name: str, volumes: bool = False, force: bool = True, note:
     command = show(docker(*argv, note=note))
     if container is None:
         return command.line()
-    if not _owned(name, container.labels):
+    if not is_my_lab_work("container", name, container.labels):
         raise BadInput(
             f"Not removing '{name}': the lab did not create it.",
             "its labels do not name it as the lab's, so it is yours.",
@@ -810,9 +806,9 @@ def list_containers(lab_only: bool = False, name_prefix: str = "", echo: bool = 
     for row in rows:
         name = row["Names"][0].lstrip("/")
         labels = dict(row.get("Labels") or {})
-        if not name.startswith(name_prefix) or (lab_only and not _owned(name, labels)):
+        owned = is_my_lab_work("container", name, labels)
+        if not name.startswith(name_prefix) or (lab_only and not owned):
             continue
-        owned = _owned(name, labels)
         holder = held_by("container", row["Id"]) if owned else ""
         found.append(
             ContainerSummary(
@@ -850,7 +846,7 @@ def container_sizes(names: tuple | list | None = None) -> tuple:
     by_name = {
         row["Names"][0].lstrip("/"): row
         for row in rows
-        if _owned(row["Names"][0], row.get("Labels"))
+        if is_my_lab_work("container", row["Names"][0], row.get("Labels"))
     }
     wanted = list(names) if names is not None else sorted(by_name)
     missing = [n for n in wanted if n not in by_name]

@@ -14,11 +14,10 @@ import time
 
 from ..core.commands import docker, show
 from ..core.errors import BadInput, LabError, NameClash
-from ..core.labels import MANAGED, is_lab_image, is_lab_owned, is_mine
+from ..core.labels import MANAGED, is_mine, is_my_lab_work
 from ..core.sessions import (
     LIVE,
     SESSION_ID,
-    built_images,
     forget,
     held_by,
     is_live,
@@ -27,7 +26,7 @@ from ..core.sessions import (
 from . import audit
 from .connection import client
 from .dockercli import execute
-from .names import NamePlan, choose, learners, remember
+from .names import NamePlan, choose, find, is_mine_found, labels_of, learners, remember
 from .step import engine_step
 
 __all__ = [
@@ -57,46 +56,24 @@ def _clash(kind: str, name: str, remove: str) -> NameClash:
     )
 
 
-def _get(collection: str, name: str):
-    import docker as sdk
-
-    try:
-        return getattr(client(), collection).get(name)
-    except sdk.errors.NotFound:  # ImageNotFound is one too
-        return None
-
-
 def sdk_container(name: str):
     """The SDK container named exactly `name`, or None (for this package only); `sdk_volume` and
     `sdk_image` likewise."""
-    return _get("containers", name)
+    return find("container", name)
 
 
 def sdk_volume(name: str):
-    return _get("volumes", name)
+    return find("volume", name)
 
 
 def sdk_image(name: str):
-    return _get("images", name)
-
-
-def _labels_of(kind: str, found) -> dict:
-    if found is None:
-        return {}
-    return (found.attrs.get("Labels") if kind == "volume" else found.labels) or {}
+    return find("image", name)
 
 
 def _check_name(kind: str, name: str, remove: str):
     """Raise NameClash if `name` is not this account's lab KIND; return it or None."""
-    found = _get(f"{kind}s", name)
-    if found is None:
-        return None
-    labels = _labels_of(kind, found)
-    if kind == "image":
-        owned = is_lab_image(labels, found.tags, found.id, built_images())
-    else:
-        owned = is_lab_owned(kind, name, labels)
-    if not (owned and is_mine(labels)):
+    found = find(kind, name)
+    if found is not None and not is_mine_found(kind, name, found):
         raise _clash(kind, name, f"{remove} {name}")
     return found
 
@@ -203,10 +180,7 @@ def remove_volume_users(volume_name: str) -> None:
     """
     users = client().containers.list(all=True, filters={"volume": volume_name}, ignore_removed=True)
     for container in users:
-        if not (
-            is_lab_owned("container", container.name, container.labels)
-            and is_mine(container.labels)
-        ):
+        if not is_my_lab_work("container", container.name, container.labels):
             raise LabError(
                 f"The lab cannot replace its volume '{volume_name}'.",
                 f"the container '{container.name}' uses it, and it is not the lab's to touch.",
@@ -245,9 +219,7 @@ def use_lecture_names(remove_mine: bool = False) -> NamePlan:
     """
     plan = choose(refresh=True)
     clashes = tuple(c for c in plan.clashes if learners(c.kind, c.name))
-    others = [
-        c.name for c in clashes if not is_mine(_labels_of(c.kind, _get(f"{c.kind}s", c.name)))
-    ]
+    others = [c.name for c in clashes if not is_mine(labels_of(c.kind, find(c.kind, c.name)))]
     if others:
         raise BadInput(
             "The course cannot use the lecture's names on this Engine.",
