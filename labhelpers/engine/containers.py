@@ -285,24 +285,11 @@ def _remove_unstarted(name: str, container_id: str, exc: Exception) -> None:
         ) from exc
 
 
-def _run_command(
-    name: str,
-    image: str,
-    mounts,
-    command,
-    init: bool,
-    user: str | None,
-    auto_remove: bool,
-    extra_labels: dict | None,
+def _create_command(
+    head: list, name: str, labels: dict, mounts, image: str, user=None, command=None
 ) -> Command:
-    argv = ["run", "-d"] + (["--rm"] if auto_remove else []) + (["--init"] if init else [])
-    argv += [
-        "--name",
-        name,
-        *labels_args({**lab_labels("container", name), **(extra_labels or {})}),
-    ]
-    if user:
-        argv += ["--user", user]
+    """`docker run|create ... --name NAME [--label ...] [--user U] [mounts] IMAGE [command]`."""
+    argv = [*head, "--name", name, *labels_args(labels)] + (["--user", user] if user else [])
     for spec in mounts:
         argv += spec.cli_args()
     return docker(*argv, image, *_command(command))
@@ -349,9 +336,9 @@ def run_container(
             continue
         for spec in mounts:
             _ensure_volume_for(spec)
-        command_ = show(
-            _run_command(name, image, mounts, command, init, user, auto_remove, extra_labels)
-        )
+        head = ["run", "-d"] + (["--rm"] if auto_remove else []) + (["--init"] if init else [])
+        labels = {**lab_labels("container", name), **(extra_labels or {})}
+        command_ = show(_create_command(head, name, labels, mounts, image, user, command))
         parsed = parse(command_)
         guard(parsed)
         try:
@@ -499,12 +486,8 @@ def create_container(
     claim_container_name(name)
     for spec in mounts:
         _ensure_volume_for(spec)
-    argv = ["create", "--name", name]
-    if labelled:
-        argv += labels_args(lab_labels("container", name))
-    for spec in mounts:
-        argv += spec.cli_args()
-    command = show(docker(*argv, image))
+    labels = lab_labels("container", name) if labelled else {}
+    command = show(_create_command(["create"], name, labels, mounts, image))
     created = execute(command)
     note_made("container", created.id)
     audit.container_created(created, "lab" if labelled else "label-demo", command)
@@ -737,18 +720,34 @@ def remove_container(name: str, volumes: bool = False, force: bool = True, note:
     Raises:
         BadInput: the container is not the lab's.
     """
-    container = sdk_container(name)
     argv = ["rm"] + (["-f"] if force else []) + (["-v"] if volumes else []) + [name]
-    command = show(docker(*argv, note=note))
+    return _remove(name, docker(*argv, note=note))
+
+
+def _remove(name: str, command: Command, created_id: str = "") -> str:
+    """Show COMMAND (`docker rm ... NAME`) and carry it out when NAME is the lab's container
+    (CREATED_ID: the unlabelled one `create_container` just made); a missing one is fine."""
+    container = sdk_container(name)
+    show(command)
     if container is None:
         return command.line()
-    if not is_my_lab_work("container", name, container.labels):
+    if created_id:
+        if not container.id.startswith(created_id) or container.status != "created":
+            raise BadInput(
+                f"Not removing '{name}': it is not the unstarted container the lab just created.",
+                "it carries no mark of the lab's, so it may be yours.",
+                "remove it yourself if you mean to.",
+            )
+        # selected by the id the lab got when it created it a moment ago, not by its name
+        audit.removed("container", name, {**container.labels, MANAGED: "created-by-the-lab"})
+    elif not is_my_lab_work("container", name, container.labels):
         raise BadInput(
             f"Not removing '{name}': the lab did not create it.",
             "its labels do not name it as the lab's, so it is yours.",
             "remove it yourself if you mean to.",
         )
-    audit.removed("container", name, container.labels)
+    else:
+        audit.removed("container", name, container.labels)
     execute(command)
     forget("container", container.id)
     return command.line()
@@ -997,18 +996,4 @@ def remove_created_container(name: str, container_id: str) -> str:
     Raises:
         BadInput: NAME is another container, or it has been started.
     """
-    container = sdk_container(name)
-    command = show(docker("rm", name))
-    if container is None:
-        return command.line()
-    if not container.id.startswith(container_id) or container.status != "created":
-        raise BadInput(
-            f"Not removing '{name}': it is not the unstarted container the lab just created.",
-            "it carries no mark of the lab's, so it may be yours.",
-            "remove it yourself if you mean to.",
-        )
-    # selected by the id the lab got when it created it a moment ago, not by its name
-    audit.removed("container", name, {**container.labels, MANAGED: "created-by-the-lab"})
-    execute(command)
-    forget("container", container.id)
-    return command.line()
+    return _remove(name, docker("rm", name), container_id)
