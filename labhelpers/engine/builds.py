@@ -29,7 +29,7 @@ from ..core.labels import lab_labels
 from ..core.results import result
 from ..core.sessions import note_made
 from . import audit
-from .connection import cli_env, client
+from .connection import cli_env, client, engine_said
 from .containers import labels_args
 from .dockercli import parse
 from .images import ImageInfo, choose_base_image, image_info, ping_header
@@ -403,8 +403,7 @@ def _refused_as_failed(stream, tag: str):
     except docker.errors.APIError as exc:
         if not exc.is_client_error():
             raise
-        said = exc.explanation or str(exc)
-        said = said.decode(errors="replace") if isinstance(said, bytes) else str(said)
+        said = engine_said(exc)
         raise _failed(tag, "", said, [said]) from exc
 
 

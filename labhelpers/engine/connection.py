@@ -23,6 +23,7 @@ __all__ = [
     "endpoint",
     "engine_available",
     "engine_id",
+    "engine_said",
     "is_sdk_error",
     "mode",
     "replaying",
@@ -284,20 +285,24 @@ def translate(exc: Exception, action: str) -> LabError:
         _client = None
         return unavailable_message(exc)
     if isinstance(exc, docker.errors.APIError):
-        explanation = exc.explanation or str(exc)
-        if isinstance(explanation, bytes):
-            explanation = explanation.decode(errors="replace")
+        said = engine_said(exc)
         return EngineError(
             f"The Engine refused to {action}.",
-            f"it said: {explanation}",
+            f"it said: {said}",
             "read the Engine's reason above; `python -m labhelpers doctor` checks the set-up.",
-            engine_said=str(explanation),
+            engine_said=said,
         )
     return EngineError(
         f"Could not {action}.",
         f"{type(exc).__name__}: {exc}",
         "run `python -m labhelpers doctor` to check the set-up.",
     )
+
+
+def engine_said(exc: BaseException) -> str:
+    """The Engine's own words in an SDK error (its `explanation`, bytes or text), else the error."""
+    said = getattr(exc, "explanation", "") or str(exc)
+    return said.decode(errors="replace") if isinstance(said, bytes) else str(said)
 
 
 def is_sdk_error(exc: BaseException) -> bool:

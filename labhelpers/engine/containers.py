@@ -24,7 +24,7 @@ from ..core.results import result
 from ..core.sessions import STALE, THIS, forget, held_by, note_made
 from ..core.units import MIB, si
 from . import audit
-from .connection import client
+from .connection import client, engine_said
 from .dockercli import STOP_TIMEOUT_S, container_settings, execute, guard, parse
 from .mounts import MountSpec
 from .names import held_elsewhere
@@ -272,7 +272,7 @@ def _remove_unstarted(name: str, container_id: str, exc: Exception) -> None:
     found = sdk_container(name)
     if found is not None and found.id == container_id and found.status == "created":
         execute(show(docker("rm", name, note="created, but the Engine refused to start it")))
-    said = str(getattr(exc, "explanation", "") or exc)
+    said = engine_said(exc)
     if "not a directory" in said or "mount a directory onto a file" in said:
         where = re.search(r'mounting "([^"]+)" to rootfs at "([^"]+)"', said)
         mount = f"{where[1]} at {where[2]}" if where else "one of its bind mounts"
@@ -455,7 +455,7 @@ def run_once(
     finally:
         audit.removed("container", helper.name, helper.labels)
         helper.remove(force=True)
-    text = out.decode(errors="replace") if isinstance(out, bytes) else str(out)
+    text = _text(out)
     if exit_code == 0:
         return RunOutput(shown.line(), 0, text)
     text = text.strip()
@@ -504,6 +504,10 @@ class ExecResult:
     output: str
 
 
+def _text(output) -> str:
+    return output.decode(errors="replace") if isinstance(output, bytes) else str(output)
+
+
 def _exec_argv(command: str | list[str] | tuple) -> list[str]:
     return ["sh", "-c", command] if isinstance(command, str) else list(command)
 
@@ -536,7 +540,7 @@ def exec_in(
             f"start it first (`docker start {name}`).",
         )
     exit_code, output = execute(shown)
-    text = output.decode(errors="replace") if isinstance(output, bytes) else str(output)
+    text = _text(output)
     if check and exit_code != 0:
         raise CommandFailed(
             f"`{shlex.join(_exec_argv(command))}` failed in '{name}' (exit status {exit_code}).",

@@ -12,6 +12,7 @@ from ..core.labels import MANAGED, OWNER, is_my_lab_work, lab_labels, owner
 from ..core.results import result
 from ..core.sessions import forget, note_made
 from . import audit
+from .connection import engine_said
 from .containers import labels_args
 from .dockercli import execute
 from .ownership import claim_volume_name, sdk_volume
@@ -203,10 +204,7 @@ def try_remove_volume(name: str) -> RemoveAttempt:
         audit.removed("volume", name, volume.attrs.get("Labels"))
         execute(command)
     except sdk.errors.APIError as exc:
-        said = exc.explanation or str(exc)
-        if isinstance(said, bytes):
-            said = said.decode(errors="replace")
-        return RemoveAttempt(name, False, str(said), command.line())
+        return RemoveAttempt(name, False, engine_said(exc), command.line())
     forget("volume", name)
     return RemoveAttempt(name, True, "", command.line())
 
