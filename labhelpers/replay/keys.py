@@ -58,7 +58,7 @@ def _on_pre_run_cell(info: Any) -> None:
     state.run = state.runs[state.cell]
     state.used = Counter()
     state.heads.setdefault(state.cell, cell_head(source))
-    state.replayed_calls, state.printed, state.bannered = 0, False, False
+    state.printed, state.bannered = False, False
 
 
 def _shell():
