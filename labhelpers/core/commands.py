@@ -90,10 +90,6 @@ class Command:
         object.__setattr__(self, "argv", tuple(str(a) for a in self.argv))
         object.__setattr__(self, "env", tuple(tuple(pair) for pair in self.env))
 
-    @property
-    def is_docker(self) -> bool:
-        return not self.shell and bool(self.argv) and self.argv[0] == "docker"
-
     def line(self) -> str:
         """The command as a learner types it (paths under the current folder as "$PWD/...")."""
         if self.shell:

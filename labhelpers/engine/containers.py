@@ -21,7 +21,7 @@ from ..core.errors import BadInput, CommandFailed, NotEnoughSpace
 from ..core.inputs import check_image_ref, check_name, check_size_mib
 from ..core.labels import MANAGED, is_my_lab_work, lab_labels
 from ..core.results import result
-from ..core.sessions import STALE, THIS, forget, held_by, note_made
+from ..core.sessions import forget, held_by, note_made
 from ..core.units import MIB, si
 from . import audit
 from .connection import client, engine_said
@@ -788,11 +788,6 @@ class ContainerSummary:
     labels: dict
     lab_owned: bool
     holder: str  # for the lab's: THIS, LIVE or STALE session ("" when not the lab's)
-
-    @property
-    def replaceable(self) -> bool:
-        """The lab's, and this session's or a stale one's: never another live kernel's."""
-        return self.lab_owned and self.holder in (THIS, STALE)
 
 
 @engine_step("list containers", names={"name_prefix": "container"})

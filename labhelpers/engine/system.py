@@ -158,7 +158,6 @@ def disk_usage() -> DiskUsage:
 MINE = "mine"  # what this account made (the default)
 EVERYONE = "everyone"  # everything any account's lab made on this Engine (an instructor's)
 SESSION = "session"  # what this kernel made (the tests)
-SCOPES = (MINE, EVERYONE, SESSION)
 
 
 @result
