@@ -17,7 +17,6 @@ from ..replay import modes
 
 __all__ = [
     "CONNECT_TIMEOUT_S",
-    "api_version",
     "cli_env",
     "client",
     "endpoint",
@@ -236,12 +235,6 @@ def _read_hijacked_output_whole(api) -> None:
         return sock
 
     api._get_raw_response_socket = raw_response_socket
-
-
-def api_version() -> str:
-    """The Engine API version the lab speaks with this Engine ("1.51"): what a CLI command may
-    use (`docker image ls --tree` needs 1.47)."""
-    return str(client().api.api_version)
 
 
 def sdk_version() -> str:
