@@ -33,7 +33,7 @@ from .connection import cli_env, client, engine_said
 from .containers import labels_args
 from .dockercli import parse
 from .images import ImageInfo, choose_base_image, image_info, ping_header
-from .ownership import check_image_name
+from .ownership import check_owner
 from .step import engine_step
 
 __all__ = [
@@ -218,7 +218,7 @@ def build_image(
         BadInput: the context has no Dockerfile, or an unknown builder.
         BuildFailed: a step failed; `.step` is that step and `.build_log` every line.
     """
-    check_image_name(tag)
+    check_owner("image", tag)
     _report_context(context)
     base = base_image or choose_base_image().image
     default = _builder().name
@@ -287,7 +287,7 @@ def ensure_lesson_image(
         NameClash: TAG is an image of the learner's.
         BuildFailed: the build failed.
     """
-    if check_image_name(tag) is None:
+    if check_owner("image", tag) is None:
         folder = Path(context) if context is not None else Path(LESSON_APP)
         if context is None:  # written when missing, and reported for the twin either way
             from ..lesson_app import write_lesson_files

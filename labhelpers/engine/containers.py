@@ -30,7 +30,7 @@ from .mounts import MountSpec
 from .names import held_elsewhere
 from .ownership import (
     NameHeld,
-    check_volume_name,
+    check_owner,
     claim_container_name,
     sdk_container,
     sdk_image,
@@ -229,7 +229,7 @@ def lab_container(name: str) -> ContainerDetails:
 def _ensure_volume_for(spec: MountSpec) -> None:
     """`docker volume create` (with the lab's marks) for a named volume a run mounts, when the
     Engine has none of that name yet (`-v NAME:/x` would make an unlabelled one)."""
-    if spec.kind == "volume" and spec.source and check_volume_name(spec.source) is None:
+    if spec.kind == "volume" and spec.source and check_owner("volume", spec.source) is None:
         labels = lab_labels("volume", spec.source)
         execute(show(docker("volume", "create", *labels_args(labels), spec.source)))
         note_made("volume", spec.source)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -234,14 +235,6 @@ def _forced() -> str | None:
     return value
 
 
-def _prefixes():
-    yield "lab-"
-    number = 2
-    while True:
-        yield f"lab{number}-"
-        number += 1
-
-
 def remember(chosen: NamePlan) -> NamePlan:
     """Keep CHOSEN as this Engine's plan (in this process and in the state folder)."""
     saved = read_json(_state_file(), {})
@@ -287,7 +280,8 @@ def choose(refresh: bool = False) -> NamePlan:
     elif not clashes:
         chosen = NamePlan(engine, "", (), "none of the course's names is taken")
     else:
-        prefix = next(p for p in _prefixes() if not _clashes(p))
+        prefixes = itertools.chain(["lab-"], (f"lab{n}-" for n in itertools.count(2)))
+        prefix = next(p for p in prefixes if not _clashes(p))
         mine = ", ".join(c.name for c in clashes)
         chosen = NamePlan(engine, prefix, clashes, f"{mine} on this Engine are yours")
     return remember(chosen)

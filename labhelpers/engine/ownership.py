@@ -31,9 +31,7 @@ from .step import engine_step
 
 __all__ = [
     "NameHeld",
-    "check_container_name",
-    "check_image_name",
-    "check_volume_name",
+    "check_owner",
     "claim_container_name",
     "claim_volume_name",
     "name_plan",
@@ -44,8 +42,12 @@ __all__ = [
     "use_lecture_names",
 ]
 
+# How each kind is removed: the advice a NameClash gives, and what `use_lecture_names` runs
+_REMOVE = {"container": ("rm", "-f"), "volume": ("volume", "rm"), "image": ("image", "rm")}
 
-def _clash(kind: str, name: str, remove: str) -> NameClash:
+
+def _clash(kind: str, name: str) -> NameClash:
+    remove = " ".join(("docker", *_REMOVE[kind], name))
     return NameClash(
         kind,
         name,
@@ -70,24 +72,16 @@ def sdk_image(name: str):
     return find("image", name)
 
 
-def _check_name(kind: str, name: str, remove: str):
-    """Raise NameClash if `name` is not this account's lab KIND; return it or None."""
+def check_owner(kind: str, name: str):
+    """The SDK's KIND NAME when it is this account's lab work, None when there is none.
+
+    Raises:
+        NameClash: it is the learner's (or another account's).
+    """
     found = find(kind, name)
     if found is not None and not is_mine_found(kind, name, found):
-        raise _clash(kind, name, f"{remove} {name}")
+        raise _clash(kind, name)
     return found
-
-
-def check_container_name(name: str):
-    return _check_name("container", name, "docker rm -f")
-
-
-def check_volume_name(name: str):
-    return _check_name("volume", name, "docker volume rm")
-
-
-def check_image_name(tag: str):
-    return _check_name("image", tag, "docker image rm")
 
 
 class NameHeld(LabError):
@@ -126,7 +120,7 @@ def _held_by_another_kernel(container) -> bool:
 def claim_container_name(name: str) -> None:
     """Free `name` for a new lab container: replace the lab's old one (this session's, or a stale
     session's), refuse the learner's and another live kernel's."""
-    found = check_container_name(name)
+    found = check_owner("container", name)
     if found is None:
         return
     if _held_by_another_kernel(found):
@@ -160,7 +154,7 @@ def _remove_racing(command, container, name: str) -> None:
 
 def claim_volume_name(name: str) -> None:
     """Free `name` for a new lab volume (as `claim_container_name`)."""
-    found = check_volume_name(name)
+    found = check_owner("volume", name)
     if found is None:
         return
     if held_by("volume", name) == LIVE:
@@ -202,7 +196,6 @@ def name_plan(refresh: bool = False) -> NamePlan:
 
 
 _ORDER = {"container": 0, "volume": 1, "image": 2}  # what uses a volume or image goes first
-_REMOVE = {"container": ("rm", "-f"), "volume": ("volume", "rm"), "image": ("image", "rm")}
 
 
 @engine_step("use the lecture's names")
