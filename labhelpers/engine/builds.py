@@ -29,7 +29,7 @@ from ..core.labels import lab_labels
 from ..core.results import result
 from ..core.sessions import note_made
 from . import audit
-from .connection import cli_env, client, engine_said
+from .connection import client, engine_said
 from .containers import labels_args
 from .dockercli import parse
 from .images import ImageInfo, choose_base_image, image_info, ping_header
@@ -74,7 +74,7 @@ def _run(argv: list[str]) -> str:
     if shutil.which(argv[0]) is None:
         return ""
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=cli_env())
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return done.stdout.strip() if done.returncode == 0 else ""
@@ -450,7 +450,7 @@ def _buildkit(command: Command, tag: str, on_progress, on_log):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**cli_env(), **dict(command.env)},
+        env={**os.environ, **dict(command.env)},  # DOCKER_HOST as the lab's client sees it
         **_GROUP,
     )
     assert process.stdout is not None

@@ -17,7 +17,6 @@ from ..replay import modes
 
 __all__ = [
     "CONNECT_TIMEOUT_S",
-    "cli_env",
     "client",
     "endpoint",
     "engine_available",
@@ -340,9 +339,3 @@ def engine_id() -> str:
     if key not in _engine_ids:
         _engine_ids[key] = client().info().get("ID", "") or "unknown"
     return _engine_ids[key]
-
-
-def cli_env() -> dict:
-    """The environment for a docker CLI command the lab runs: it reaches the same Engine as the
-    lab's own client (DOCKER_HOST as the lab sees it)."""
-    return dict(os.environ)
