@@ -88,38 +88,25 @@ def choose_base_image(pull: bool = True) -> BaseImageChoice:
                 f"set {BASE_IMAGE_SETTING} to an image such as python:3.13-slim (or unset it).",
             ) from None
         present = sdk_image(setting) is not None or (pull and _pull(setting))
-        return BaseImageChoice(
-            setting,
-            "setting",
-            present,
-            f"{BASE_IMAGE_SETTING}={setting} is set, and a setting wins.",
-        )
+        why = f"{BASE_IMAGE_SETTING}={setting} is set, and a setting wins."
+        return BaseImageChoice(setting, "setting", present, why)
     if sdk_image(OFFICIAL_BASE_IMAGE) is not None:
-        return BaseImageChoice(
-            OFFICIAL_BASE_IMAGE,
-            "official",
-            True,
-            f"the official {OFFICIAL_BASE_IMAGE} is in the Engine.",
-        )
+        why = f"the official {OFFICIAL_BASE_IMAGE} is in the Engine."
+        return BaseImageChoice(OFFICIAL_BASE_IMAGE, "official", True, why)
     if sdk_image(OFFLINE_BASE_IMAGE) is not None:
-        return BaseImageChoice(
-            OFFLINE_BASE_IMAGE,
-            "offline",
-            True,
+        why = (
             f"{OFFICIAL_BASE_IMAGE} is not in the Engine (no registry reachable), "
-            f"so the lesson uses {OFFLINE_BASE_IMAGE}, built from Debian packages.",
+            f"so the lesson uses {OFFLINE_BASE_IMAGE}, built from Debian packages."
         )
+        return BaseImageChoice(OFFLINE_BASE_IMAGE, "offline", True, why)
     if pull and _pull(OFFICIAL_BASE_IMAGE):
-        return BaseImageChoice(
-            OFFICIAL_BASE_IMAGE, "official", True, f"pulled the official {OFFICIAL_BASE_IMAGE}."
-        )
-    return BaseImageChoice(
-        OFFICIAL_BASE_IMAGE,
-        "missing",
-        False,
+        why = f"pulled the official {OFFICIAL_BASE_IMAGE}."
+        return BaseImageChoice(OFFICIAL_BASE_IMAGE, "official", True, why)
+    why = (
         f"{OFFICIAL_BASE_IMAGE} cannot be pulled and {OFFLINE_BASE_IMAGE} is "
-        "not built: run `sudo scripts/provision-engine`.",
+        "not built: run `sudo scripts/provision-engine`."
     )
+    return BaseImageChoice(OFFICIAL_BASE_IMAGE, "missing", False, why)
 
 
 @result
