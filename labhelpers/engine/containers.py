@@ -589,15 +589,8 @@ class WriteResult:
 def _refuse_read_only(name: str, path: str) -> None:
     """Raise BadInput when PATH in the lab's container NAME lies on a read-only mount."""
     mounts = _mounts(_lab_sdk_container(name).attrs)
-    holding = max(
-        (
-            m
-            for m in mounts
-            if path == m.destination or path.startswith(m.destination.rstrip("/") + "/")
-        ),
-        key=lambda m: len(m.destination),
-        default=None,
-    )
+    under = [m for m in mounts if f"{path}/".startswith(m.destination.rstrip("/") + "/")]
+    holding = max(under, key=lambda m: len(m.destination), default=None)  # the innermost
     if holding is not None and not holding.read_write:
         source = holding.volume_name or holding.source
         raise BadInput(
