@@ -46,8 +46,7 @@ __all__ = [
 _REMOVE = {"container": ("rm", "-f"), "volume": ("volume", "rm"), "image": ("image", "rm")}
 
 
-def _clash(kind: str, name: str) -> NameClash:
-    remove = " ".join(("docker", *_REMOVE[kind], name))
+def _clash(kind: str, name: str, remove: str) -> NameClash:
     return NameClash(
         kind,
         name,
@@ -80,7 +79,7 @@ def check_owner(kind: str, name: str):
     """
     found = find(kind, name)
     if found is not None and not is_mine_found(kind, name, found):
-        raise _clash(kind, name)
+        raise _clash(kind, name, " ".join(("docker", *_REMOVE[kind], name)))
     return found
 
 
