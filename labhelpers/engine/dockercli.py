@@ -68,7 +68,6 @@ VALUE_OPTIONS = {
     "image history": {"--format"},
     "image ls": {"--filter", "--format"},
     "image rm": set(),
-    "image prune": {"--filter"},
     "image save": set(),
     "network ls": {"--filter", "--format"},
     "network rm": set(),
@@ -84,7 +83,6 @@ _SWITCHES = {
     "volume rm": {"-f"},
     "volume prune": {"-f", "--all"},
     "image rm": {"-f"},
-    "image prune": {"-f"},
     "image ls": {"--tree", "-a", "-q"},
     "image history": {"--no-trunc", "-q"},
     "build": {"--no-cache", "-q", "--force-rm"},
@@ -384,8 +382,6 @@ def execute(command: Command) -> Any:
         for ref in args:
             engine.images.remove(ref, force=parsed.has("-f"))
         return None
-    if verb == "image prune":
-        return engine.images.prune(filters=parsed.filters())
     if verb == "image inspect":
         return engine.images.get(args[0])
     if verb == "image history":
