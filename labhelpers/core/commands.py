@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import os
 import shlex
+import sys
 from collections.abc import Callable, Iterator
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "file_written",
     "hidden",
     "host",
+    "ipython",
     "listen",
     "listen_to_echo",
     "plain",
@@ -290,14 +292,17 @@ def printing() -> bool:
     return bool(_printing)
 
 
-def _display_available() -> bool:
-    import sys
-
+def ipython():
+    """The IPython shell this runs in, or None (IPython is never imported for the question)."""
     if "IPython" not in sys.modules:
-        return False
+        return None
     from IPython import get_ipython
 
-    return get_ipython() is not None and hasattr(get_ipython(), "kernel")
+    return get_ipython()
+
+
+def _display_available() -> bool:
+    return hasattr(ipython(), "kernel")
 
 
 class _More:
