@@ -847,14 +847,10 @@ def container_sizes(names: tuple | list | None = None) -> tuple:
             "it was not created yet, or it was removed.",
             "create it first.",
         )
+    rows = ((n, by_name[n]) for n in wanted)
     return tuple(
-        ContainerSize(
-            n,
-            by_name[n]["State"],
-            int(by_name[n].get("SizeRw") or 0),
-            int(by_name[n].get("SizeRootFs") or 0),
-        )
-        for n in wanted
+        ContainerSize(n, r["State"], int(r.get("SizeRw") or 0), int(r.get("SizeRootFs") or 0))
+        for n, r in rows
     )
 
 
