@@ -74,20 +74,14 @@ def check() -> Report:
     """
     report = _checks()
     if replaying():
-        mode = Finding(
-            "Mode",
-            describe(),
-            False,
-            "no live Engine here: notebooks replay a recorded run (see the README)",
-        )
+        advice = "no live Engine here: notebooks replay a recorded run (see the README)"
+        mode = Finding("Mode", describe(), False, advice)
     elif report.facts is None:  # asked live (the doctor command), and no Engine answered
-        mode = Finding(
-            "Mode",
-            "none yet: no Docker Engine answers (see below)",
-            False,
+        advice = (
             "once an Engine answers, every result comes from it; until then the notebooks "
-            "replay a recorded run",
+            "replay a recorded run"
         )
+        mode = Finding("Mode", "none yet: no Docker Engine answers (see below)", False, advice)
     else:
         mode = Finding("Mode", describe(), True, "")
     return Report((mode, *report.findings), report.facts, report.locality, report.builder)
@@ -95,76 +89,42 @@ def check() -> Report:
 
 @engine_step("check the lab")
 def _checks() -> Report:
-    findings: list[Finding] = []
-    findings.append(Finding("Python", platform.python_version(), True, ""))
-    findings.append(Finding("Docker SDK for Python", sdk_version(), True, ""))
     chosen, host = endpoint()
-    findings.append(Finding("Engine address", _address(chosen, host), True, ""))
+    findings = [
+        Finding("Python", platform.python_version(), True, ""),
+        Finding("Docker SDK for Python", sdk_version(), True, ""),
+        Finding("Engine address", _address(chosen, host), True, ""),
+    ]
     problem = why_unavailable()
     if problem is not None:
-        findings.append(
-            Finding(
-                "Docker Engine",
-                "not reachable",
-                False,
-                f"{problem.why} {problem.todo}",
-                blocking=True,
-            )
-        )
+        advice = f"{problem.why} {problem.todo}"
+        findings.append(Finding("Docker Engine", "not reachable", False, advice, blocking=True))
         return Report(tuple(findings), None, None, None)
     facts = engine_facts()
-    findings.append(
-        Finding("Docker Engine", f"{facts.server_version} (API {facts.api_version})", True, "")
-    )
+    version = f"{facts.server_version} (API {facts.api_version})"
+    findings.append(Finding("Docker Engine", version, True, ""))
     choice = choose_base_image(pull=True)
     locality = engine_locality(_folder())
     findings.append(Finding("Platform", _platform(facts, locality), True, ""))
-    findings.append(
-        Finding(
-            "Data root",
-            facts.docker_root_dir,
-            True,
-            "" if locality.files_here else "not on this machine: reach it through containers",
-        )
-    )
+    elsewhere = "" if locality.files_here else "not on this machine: reach it through containers"
+    findings.append(Finding("Data root", facts.docker_root_dir, True, elsewhere))
     findings.append(_sharing(locality))
-    driver_ok = facts.storage_driver in ("overlay2", "overlayfs") or facts.containerd_snapshotter
-    findings.append(
-        Finding(
-            "Storage driver",
-            facts.storage_driver
-            + (" (the containerd snapshotter)" if facts.containerd_snapshotter else ""),
-            driver_ok,
-            "" if driver_ok else "the lessons assume overlay2 or containerd; figures may differ",
-        )
-    )
-    findings.append(
-        Finding(
-            "Image store",
-            "containerd" if facts.containerd_snapshotter else "classic: the graph driver's layers",
-            True,
-            "",
-        )
-    )
-    findings.append(
-        Finding(
-            "Volume drivers",
-            ", ".join(facts.volume_drivers) or "none",
-            "local" in facts.volume_drivers,
-            "" if "local" in facts.volume_drivers else "the `local` driver is missing",
-        )
-    )
+    snapshotter = facts.containerd_snapshotter
+    driver_ok = facts.storage_driver in ("overlay2", "overlayfs") or snapshotter
+    driver = facts.storage_driver + (" (the containerd snapshotter)" if snapshotter else "")
+    differ = "" if driver_ok else "the lessons assume overlay2 or containerd; figures may differ"
+    findings.append(Finding("Storage driver", driver, driver_ok, differ))
+    store = "containerd" if snapshotter else "classic: the graph driver's layers"
+    findings.append(Finding("Image store", store, True, ""))
+    local = "local" in facts.volume_drivers
+    drivers = ", ".join(facts.volume_drivers) or "none"
+    missing = "" if local else "the `local` driver is missing"
+    findings.append(Finding("Volume drivers", drivers, local, missing))
     builder = builder_in_use()
     findings.append(Finding("Builder", f"{builder.label}: {builder.reason}", True, ""))
-    findings.append(
-        Finding(
-            "Base image",
-            f"{choice.image} ({choice.source})",
-            choice.present,
-            "" if choice.present else _base_image_advice(choice.image, choice.source, facts),
-            blocking=not choice.present,
-        )
-    )
+    base = "" if choice.present else _base_image_advice(choice.image, choice.source, facts)
+    image = f"{choice.image} ({choice.source})"
+    findings.append(Finding("Base image", image, choice.present, base, not choice.present))
     findings.append(_free_disk(choice.image if choice.present else ""))
     findings.append(_names(name_plan(refresh=True)))
     return Report(tuple(findings), facts, locality, builder)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 from . import replay
+from .core.commands import ipython
 from .core.errors import LabError
 from .engine.connection import mode, server_summary
 from .engine.ownership import name_plan
@@ -59,11 +59,7 @@ def install_error_display() -> None:
     An interrupt (the kernel's stop button) inside a lab step shows one line, too: the step has
     stopped what it started (a `docker build`, a write, the scaling containers).
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
+    shell = ipython()
     if shell is None:
         return
 
@@ -95,14 +91,12 @@ def _in_lab_step(tb: Any) -> bool:
 
 
 def _show(value: Any) -> None:
-    if "IPython" in sys.modules:
-        from IPython import get_ipython
-        from IPython.display import display
+    if ipython() is None:
+        print(repr(value))
+        return
+    from IPython.display import display
 
-        if get_ipython() is not None:
-            display(value)
-            return
-    print(repr(value))
+    display(value)
 
 
 def _named(text: str) -> str:

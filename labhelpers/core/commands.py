@@ -17,6 +17,7 @@ import contextlib
 import dataclasses
 import os
 import shlex
+import sys
 from collections.abc import Callable, Iterator
 
 __all__ = [
@@ -35,10 +36,10 @@ __all__ = [
     "docker",
     "echo",
     "echo_commands",
-    "echoing",
     "file_written",
     "hidden",
     "host",
+    "ipython",
     "listen",
     "listen_to_echo",
     "plain",
@@ -92,10 +93,6 @@ class Command:
             raise ValueError(f"expect must be one of {EXPECTS}, not {self.expect!r}")
         object.__setattr__(self, "argv", tuple(str(a) for a in self.argv))
         object.__setattr__(self, "env", tuple(tuple(pair) for pair in self.env))
-
-    @property
-    def is_docker(self) -> bool:
-        return not self.shell and bool(self.argv) and self.argv[0] == "docker"
 
     def line(self) -> str:
         """The command as a learner types it (paths under the current folder as "$PWD/...")."""
@@ -178,10 +175,6 @@ _hidden: list[bool] = []
 def echo_commands(on: bool = True) -> None:
     """Show (or hide) the command each helper action stands for (tests hide them)."""
     _settings["echo"] = on
-
-
-def echoing() -> bool:
-    return _settings["echo"]
 
 
 def listen(listener: Callable[[object, bool], None]) -> None:
@@ -301,14 +294,17 @@ def printing() -> bool:
     return bool(_printing)
 
 
-def _display_available() -> bool:
-    import sys
-
+def ipython():
+    """The IPython shell this runs in, or None (IPython is never imported for the question)."""
     if "IPython" not in sys.modules:
-        return False
+        return None
     from IPython import get_ipython
 
-    return get_ipython() is not None and hasattr(get_ipython(), "kernel")
+    return get_ipython()
+
+
+def _display_available() -> bool:
+    return hasattr(ipython(), "kernel")
 
 
 class _More:

@@ -37,6 +37,7 @@ __all__ = [
     "is_lab_image",
     "is_lab_owned",
     "is_mine",
+    "is_my_lab_work",
     "lab_labels",
     "mark",
     "owner",
@@ -107,3 +108,8 @@ def is_mine(labels: dict | None) -> bool:
     """Made by this account on this machine (or labelled by hand, with no owner mark)."""
     made_by = (labels or {}).get(OWNER, "")
     return not made_by or made_by == owner()
+
+
+def is_my_lab_work(kind: str, name: str, labels: dict | None) -> bool:
+    """Did this account's lab make KIND NAME (`is_lab_owned`, with `is_mine`'s owner mark)?"""
+    return is_lab_owned(kind, name, labels) and is_mine(labels)

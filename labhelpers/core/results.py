@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TypeVar
 
-__all__ = ["field_names", "registered", "result"]
+__all__ = ["registered", "result"]
 
 T = TypeVar("T")
 _REGISTRY: dict[tuple[str, str], type] = {}
@@ -30,7 +30,3 @@ def result(cls: type[T]) -> type[T]:
 def registered(module: str, name: str) -> type | None:
     """The result class `name` defined in `module`, if one was registered."""
     return _REGISTRY.get((module, name))
-
-
-def field_names(cls: type) -> list[str]:
-    return [f.name for f in dataclasses.fields(cls)]

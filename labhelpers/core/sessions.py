@@ -98,30 +98,31 @@ def _record() -> dict:
     return _mine
 
 
+def _save() -> None:
+    write_json(_path(SESSION_ID), {k: v for k, v in _record().items() if k != "_dir"})
+
+
 def note_made(kind: str, ident: str) -> None:
     """Record that this session made KIND `ident` (a container or image id, a volume's name)."""
     record = _record()
     made = record["made"].setdefault(kind, [])
     if ident and ident not in made:
         made.append(ident)
-        write_json(_path(SESSION_ID), {k: v for k, v in record.items() if k != "_dir"})
+        _save()
 
 
 def register() -> None:
     """Say that this session is alive (written once; `note_made` keeps it up to date)."""
-    record = _record()
     if not _path(SESSION_ID).exists():
-        write_json(_path(SESSION_ID), {k: v for k, v in record.items() if k != "_dir"})
+        _save()
 
 
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
     except PermissionError:
         return True  # it exists, as another account's process
-    except OSError:
+    except OSError:  # ProcessLookupError: it has ended
         return False
     return True
 
@@ -183,4 +184,4 @@ def forget(kind: str, ident: str) -> None:
     made = _record()["made"].get(kind, [])
     if ident in made:
         made.remove(ident)
-        write_json(_path(SESSION_ID), {k: v for k, v in _record().items() if k != "_dir"})
+        _save()

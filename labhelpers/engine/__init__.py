@@ -20,8 +20,8 @@ shows it and carries out that very command; each returns plain frozen dataclasse
 objects. Lessons compose these; views and widgets never import this package.
 """
 
-from .builds import Builder, build_image, builder_in_use, ensure_lesson_image
-from .connection import engine_available, engine_is_local, mode, unavailable_message
+from .builds import Builder, build_image, builder_in_use
+from .connection import engine_available, mode
 from .containers import (
     LESSON_IMAGE,
     STOP_TIMEOUT_S,
@@ -37,8 +37,6 @@ from .containers import (
     free_bytes,
     lab_container,
     list_containers,
-    read_file,
-    refuse_too_big,
     remove_container,
     remove_created_container,
     restart_container,
@@ -49,18 +47,14 @@ from .containers import (
     storage_layout,
     wait_until_gone,
     write_data,
-    write_script,
 )
 from .images import (
-    OFFICIAL_BASE_IMAGE,
     OFFLINE_BASE_IMAGE,
-    builder_version,
     choose_base_image,
     find_image,
     image_history,
     image_info,
     image_sizes,
-    remove_image,
     saved_config_history,
 )
 from .machine import engine_locality, layer_files, root_mount, run_host
@@ -78,7 +72,6 @@ from .system import (
     list_images,
     list_networks,
     plugins,
-    recording_meta,
 )
 from .volumes import (
     create_volume,
@@ -95,7 +88,6 @@ __all__ = [
     "EVERYONE",
     "LESSON_IMAGE",
     "MINE",
-    "OFFICIAL_BASE_IMAGE",
     "OFFLINE_BASE_IMAGE",
     "SESSION",
     "STOP_TIMEOUT_S",
@@ -105,7 +97,6 @@ __all__ = [
     "bind_mount",
     "build_image",
     "builder_in_use",
-    "builder_version",
     "check_size_mib",
     "choose_base_image",
     "cleanup",
@@ -119,10 +110,8 @@ __all__ = [
     "disk_usage",
     "engine_available",
     "engine_facts",
-    "engine_is_local",
     "engine_locality",
     "engine_step",
-    "ensure_lesson_image",
     "exec_in",
     "find_container",
     "find_image",
@@ -144,12 +133,8 @@ __all__ = [
     "name_plan",
     "plugins",
     "prune_volumes",
-    "read_file",
-    "recording_meta",
-    "refuse_too_big",
     "remove_container",
     "remove_created_container",
-    "remove_image",
     "remove_volume",
     "restart_container",
     "root_mount",
@@ -162,10 +147,8 @@ __all__ = [
     "storage_layout",
     "tmpfs_mount",
     "try_remove_volume",
-    "unavailable_message",
     "use_lecture_names",
     "volume_mount",
     "wait_until_gone",
     "write_data",
-    "write_script",
 ]

@@ -29,11 +29,11 @@ from ..core.labels import lab_labels
 from ..core.results import result
 from ..core.sessions import note_made
 from . import audit
-from .connection import cli_env, client
+from .connection import client, engine_said
 from .containers import labels_args
 from .dockercli import parse
 from .images import ImageInfo, choose_base_image, image_info, ping_header
-from .ownership import check_image_name
+from .ownership import check_owner
 from .step import engine_step
 
 __all__ = [
@@ -74,7 +74,7 @@ def _run(argv: list[str]) -> str:
     if shutil.which(argv[0]) is None:
         return ""
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, env=cli_env())
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return done.stdout.strip() if done.returncode == 0 else ""
@@ -218,7 +218,7 @@ def build_image(
         BadInput: the context has no Dockerfile, or an unknown builder.
         BuildFailed: a step failed; `.step` is that step and `.build_log` every line.
     """
-    check_image_name(tag)
+    check_owner("image", tag)
     _report_context(context)
     base = base_image or choose_base_image().image
     default = _builder().name
@@ -287,7 +287,7 @@ def ensure_lesson_image(
         NameClash: TAG is an image of the learner's.
         BuildFailed: the build failed.
     """
-    if check_image_name(tag) is None:
+    if check_owner("image", tag) is None:
         folder = Path(context) if context is not None else Path(LESSON_APP)
         if context is None:  # written when missing, and reported for the twin either way
             from ..lesson_app import write_lesson_files
@@ -403,8 +403,7 @@ def _refused_as_failed(stream, tag: str):
     except docker.errors.APIError as exc:
         if not exc.is_client_error():
             raise
-        said = exc.explanation or str(exc)
-        said = said.decode(errors="replace") if isinstance(said, bytes) else str(said)
+        said = engine_said(exc)
         raise _failed(tag, "", said, [said]) from exc
 
 
@@ -451,7 +450,7 @@ def _buildkit(command: Command, tag: str, on_progress, on_log):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**cli_env(), **dict(command.env)},
+        env={**os.environ, **dict(command.env)},  # DOCKER_HOST as the lab's client sees it
         **_GROUP,
     )
     assert process.stdout is not None

@@ -17,13 +17,11 @@ from ..replay import modes
 
 __all__ = [
     "CONNECT_TIMEOUT_S",
-    "api_version",
-    "cli_env",
     "client",
     "endpoint",
     "engine_available",
     "engine_id",
-    "engine_is_local",
+    "engine_said",
     "is_sdk_error",
     "mode",
     "replaying",
@@ -238,12 +236,6 @@ def _read_hijacked_output_whole(api) -> None:
     api._get_raw_response_socket = raw_response_socket
 
 
-def api_version() -> str:
-    """The Engine API version the lab speaks with this Engine ("1.51"): what a CLI command may
-    use (`docker image ls --tree` needs 1.47)."""
-    return str(client().api.api_version)
-
-
 def sdk_version() -> str:
     """The Docker SDK for Python's version."""
     import docker
@@ -285,20 +277,24 @@ def translate(exc: Exception, action: str) -> LabError:
         _client = None
         return unavailable_message(exc)
     if isinstance(exc, docker.errors.APIError):
-        explanation = exc.explanation or str(exc)
-        if isinstance(explanation, bytes):
-            explanation = explanation.decode(errors="replace")
+        said = engine_said(exc)
         return EngineError(
             f"The Engine refused to {action}.",
-            f"it said: {explanation}",
+            f"it said: {said}",
             "read the Engine's reason above; `python -m labhelpers doctor` checks the set-up.",
-            engine_said=str(explanation),
+            engine_said=said,
         )
     return EngineError(
         f"Could not {action}.",
         f"{type(exc).__name__}: {exc}",
         "run `python -m labhelpers doctor` to check the set-up.",
     )
+
+
+def engine_said(exc: BaseException) -> str:
+    """The Engine's own words in an SDK error (its `explanation`, bytes or text), else the error."""
+    said = getattr(exc, "explanation", "") or str(exc)
+    return said.decode(errors="replace") if isinstance(said, bytes) else str(said)
 
 
 def is_sdk_error(exc: BaseException) -> bool:
@@ -343,17 +339,3 @@ def engine_id() -> str:
     if key not in _engine_ids:
         _engine_ids[key] = client().info().get("ID", "") or "unknown"
     return _engine_ids[key]
-
-
-def cli_env() -> dict:
-    """The environment for a docker CLI command the lab runs: it reaches the same Engine as the
-    lab's own client (DOCKER_HOST as the lab sees it)."""
-    return dict(os.environ)
-
-
-def engine_is_local() -> bool:
-    """True when DOCKER_HOST names no remote Engine (unset, or a unix socket): its files may be
-    on this machine. Whether they are (native Linux, not a VM) is `engine_facts().platform_kind`.
-    """
-    host = os.environ.get("DOCKER_HOST", "")
-    return not host or host.startswith("unix://")

@@ -19,18 +19,18 @@ from pathlib import Path
 from ..core.commands import Command, docker, show
 from ..core.errors import BadInput, CommandFailed, NotEnoughSpace
 from ..core.inputs import check_image_ref, check_name, check_size_mib
-from ..core.labels import MANAGED, is_lab_owned, is_mine, lab_labels
+from ..core.labels import MANAGED, is_my_lab_work, lab_labels
 from ..core.results import result
-from ..core.sessions import STALE, THIS, forget, held_by, note_made
+from ..core.sessions import forget, held_by, note_made
 from ..core.units import MIB, si
 from . import audit
-from .connection import client
+from .connection import client, engine_said
 from .dockercli import STOP_TIMEOUT_S, container_settings, execute, guard, parse
 from .mounts import MountSpec
 from .names import held_elsewhere
 from .ownership import (
     NameHeld,
-    check_volume_name,
+    check_owner,
     claim_container_name,
     sdk_container,
     sdk_image,
@@ -85,10 +85,6 @@ _NAMES = {"name": "container"}
 def labels_args(labels: dict) -> list[str]:
     """`--label k=v` for each label, in order."""
     return [a for key, value in labels.items() for a in ("--label", f"{key}={value}")]
-
-
-def _owned(name: str, labels: dict | None) -> bool:
-    return is_lab_owned("container", name, labels) and is_mine(labels)
 
 
 @result
@@ -173,7 +169,7 @@ def _details(container) -> ContainerDetails:
         graph.get("Name", ""),
         dict(graph.get("Data") or {}),
         dict((attrs.get("HostConfig") or {}).get("Tmpfs") or {}),
-        _owned(container.name, labels),
+        is_my_lab_work("container", container.name, labels),
     )
 
 
@@ -211,7 +207,7 @@ def _lab_sdk_container(name: str):
     container = sdk_container(name)
     if container is None:
         raise _no_container(name)
-    if not _owned(name, container.labels):
+    if not is_my_lab_work("container", name, container.labels):
         raise BadInput(
             f"The container '{name}' is not the lab's.",
             "its labels do not name it as the lab's, so it is yours and the lab leaves it alone.",
@@ -233,7 +229,7 @@ def lab_container(name: str) -> ContainerDetails:
 def _ensure_volume_for(spec: MountSpec) -> None:
     """`docker volume create` (with the lab's marks) for a named volume a run mounts, when the
     Engine has none of that name yet (`-v NAME:/x` would make an unlabelled one)."""
-    if spec.kind == "volume" and spec.source and check_volume_name(spec.source) is None:
+    if spec.kind == "volume" and spec.source and check_owner("volume", spec.source) is None:
         labels = lab_labels("volume", spec.source)
         execute(show(docker("volume", "create", *labels_args(labels), spec.source)))
         note_made("volume", spec.source)
@@ -276,7 +272,7 @@ def _remove_unstarted(name: str, container_id: str, exc: Exception) -> None:
     found = sdk_container(name)
     if found is not None and found.id == container_id and found.status == "created":
         execute(show(docker("rm", name, note="created, but the Engine refused to start it")))
-    said = str(getattr(exc, "explanation", "") or exc)
+    said = engine_said(exc)
     if "not a directory" in said or "mount a directory onto a file" in said:
         where = re.search(r'mounting "([^"]+)" to rootfs at "([^"]+)"', said)
         mount = f"{where[1]} at {where[2]}" if where else "one of its bind mounts"
@@ -289,24 +285,11 @@ def _remove_unstarted(name: str, container_id: str, exc: Exception) -> None:
         ) from exc
 
 
-def _run_command(
-    name: str,
-    image: str,
-    mounts,
-    command,
-    init: bool,
-    user: str | None,
-    auto_remove: bool,
-    extra_labels: dict | None,
+def _create_command(
+    head: list, name: str, labels: dict, mounts, image: str, user=None, command=None
 ) -> Command:
-    argv = ["run", "-d"] + (["--rm"] if auto_remove else []) + (["--init"] if init else [])
-    argv += [
-        "--name",
-        name,
-        *labels_args({**lab_labels("container", name), **(extra_labels or {})}),
-    ]
-    if user:
-        argv += ["--user", user]
+    """`docker run|create ... --name NAME [--label ...] [--user U] [mounts] IMAGE [command]`."""
+    argv = [*head, "--name", name, *labels_args(labels)] + (["--user", user] if user else [])
     for spec in mounts:
         argv += spec.cli_args()
     return docker(*argv, image, *_command(command))
@@ -353,9 +336,9 @@ def run_container(
             continue
         for spec in mounts:
             _ensure_volume_for(spec)
-        command_ = show(
-            _run_command(name, image, mounts, command, init, user, auto_remove, extra_labels)
-        )
+        head = ["run", "-d"] + (["--rm"] if auto_remove else []) + (["--init"] if init else [])
+        labels = {**lab_labels("container", name), **(extra_labels or {})}
+        command_ = show(_create_command(head, name, labels, mounts, image, user, command))
         parsed = parse(command_)
         guard(parsed)
         try:
@@ -472,7 +455,7 @@ def run_once(
     finally:
         audit.removed("container", helper.name, helper.labels)
         helper.remove(force=True)
-    text = out.decode(errors="replace") if isinstance(out, bytes) else str(out)
+    text = _text(out)
     if exit_code == 0:
         return RunOutput(shown.line(), 0, text)
     text = text.strip()
@@ -503,12 +486,8 @@ def create_container(
     claim_container_name(name)
     for spec in mounts:
         _ensure_volume_for(spec)
-    argv = ["create", "--name", name]
-    if labelled:
-        argv += labels_args(lab_labels("container", name))
-    for spec in mounts:
-        argv += spec.cli_args()
-    command = show(docker(*argv, image))
+    labels = lab_labels("container", name) if labelled else {}
+    command = show(_create_command(["create"], name, labels, mounts, image))
     created = execute(command)
     note_made("container", created.id)
     audit.container_created(created, "lab" if labelled else "label-demo", command)
@@ -523,6 +502,10 @@ class ExecResult:
     command: str
     exit_code: int
     output: str
+
+
+def _text(output) -> str:
+    return output.decode(errors="replace") if isinstance(output, bytes) else str(output)
 
 
 def _exec_argv(command: str | list[str] | tuple) -> list[str]:
@@ -557,7 +540,7 @@ def exec_in(
             f"start it first (`docker start {name}`).",
         )
     exit_code, output = execute(shown)
-    text = output.decode(errors="replace") if isinstance(output, bytes) else str(output)
+    text = _text(output)
     if check and exit_code != 0:
         raise CommandFailed(
             f"`{shlex.join(_exec_argv(command))}` failed in '{name}' (exit status {exit_code}).",
@@ -606,15 +589,8 @@ class WriteResult:
 def _refuse_read_only(name: str, path: str) -> None:
     """Raise BadInput when PATH in the lab's container NAME lies on a read-only mount."""
     mounts = _mounts(_lab_sdk_container(name).attrs)
-    holding = max(
-        (
-            m
-            for m in mounts
-            if path == m.destination or path.startswith(m.destination.rstrip("/") + "/")
-        ),
-        key=lambda m: len(m.destination),
-        default=None,
-    )
+    under = [m for m in mounts if f"{path}/".startswith(m.destination.rstrip("/") + "/")]
+    holding = max(under, key=lambda m: len(m.destination), default=None)  # the innermost
     if holding is not None and not holding.read_write:
         source = holding.volume_name or holding.source
         raise BadInput(
@@ -741,18 +717,34 @@ def remove_container(name: str, volumes: bool = False, force: bool = True, note:
     Raises:
         BadInput: the container is not the lab's.
     """
-    container = sdk_container(name)
     argv = ["rm"] + (["-f"] if force else []) + (["-v"] if volumes else []) + [name]
-    command = show(docker(*argv, note=note))
+    return _remove(name, docker(*argv, note=note))
+
+
+def _remove(name: str, command: Command, created_id: str = "") -> str:
+    """Show COMMAND (`docker rm ... NAME`) and carry it out when NAME is the lab's container
+    (CREATED_ID: the unlabelled one `create_container` just made); a missing one is fine."""
+    container = sdk_container(name)
+    show(command)
     if container is None:
         return command.line()
-    if not _owned(name, container.labels):
+    if created_id:
+        if not container.id.startswith(created_id) or container.status != "created":
+            raise BadInput(
+                f"Not removing '{name}': it is not the unstarted container the lab just created.",
+                "it carries no mark of the lab's, so it may be yours.",
+                "remove it yourself if you mean to.",
+            )
+        # selected by the id the lab got when it created it a moment ago, not by its name
+        audit.removed("container", name, {**container.labels, MANAGED: "created-by-the-lab"})
+    elif not is_my_lab_work("container", name, container.labels):
         raise BadInput(
             f"Not removing '{name}': the lab did not create it.",
             "its labels do not name it as the lab's, so it is yours.",
             "remove it yourself if you mean to.",
         )
-    audit.removed("container", name, container.labels)
+    else:
+        audit.removed("container", name, container.labels)
     execute(command)
     forget("container", container.id)
     return command.line()
@@ -790,11 +782,6 @@ class ContainerSummary:
     lab_owned: bool
     holder: str  # for the lab's: THIS, LIVE or STALE session ("" when not the lab's)
 
-    @property
-    def replaceable(self) -> bool:
-        """The lab's, and this session's or a stale one's: never another live kernel's."""
-        return self.lab_owned and self.holder in (THIS, STALE)
-
 
 @engine_step("list containers", names={"name_prefix": "container"})
 def list_containers(lab_only: bool = False, name_prefix: str = "", echo: bool = False) -> tuple:
@@ -810,9 +797,9 @@ def list_containers(lab_only: bool = False, name_prefix: str = "", echo: bool = 
     for row in rows:
         name = row["Names"][0].lstrip("/")
         labels = dict(row.get("Labels") or {})
-        if not name.startswith(name_prefix) or (lab_only and not _owned(name, labels)):
+        owned = is_my_lab_work("container", name, labels)
+        if not name.startswith(name_prefix) or (lab_only and not owned):
             continue
-        owned = _owned(name, labels)
         holder = held_by("container", row["Id"]) if owned else ""
         found.append(
             ContainerSummary(
@@ -850,7 +837,7 @@ def container_sizes(names: tuple | list | None = None) -> tuple:
     by_name = {
         row["Names"][0].lstrip("/"): row
         for row in rows
-        if _owned(row["Names"][0], row.get("Labels"))
+        if is_my_lab_work("container", row["Names"][0], row.get("Labels"))
     }
     wanted = list(names) if names is not None else sorted(by_name)
     missing = [n for n in wanted if n not in by_name]
@@ -860,14 +847,10 @@ def container_sizes(names: tuple | list | None = None) -> tuple:
             "it was not created yet, or it was removed.",
             "create it first.",
         )
+    rows = ((n, by_name[n]) for n in wanted)
     return tuple(
-        ContainerSize(
-            n,
-            by_name[n]["State"],
-            int(by_name[n].get("SizeRw") or 0),
-            int(by_name[n].get("SizeRootFs") or 0),
-        )
-        for n in wanted
+        ContainerSize(n, r["State"], int(r.get("SizeRw") or 0), int(r.get("SizeRootFs") or 0))
+        for n, r in rows
     )
 
 
@@ -1001,18 +984,4 @@ def remove_created_container(name: str, container_id: str) -> str:
     Raises:
         BadInput: NAME is another container, or it has been started.
     """
-    container = sdk_container(name)
-    command = show(docker("rm", name))
-    if container is None:
-        return command.line()
-    if not container.id.startswith(container_id) or container.status != "created":
-        raise BadInput(
-            f"Not removing '{name}': it is not the unstarted container the lab just created.",
-            "it carries no mark of the lab's, so it may be yours.",
-            "remove it yourself if you mean to.",
-        )
-    # selected by the id the lab got when it created it a moment ago, not by its name
-    audit.removed("container", name, {**container.labels, MANAGED: "created-by-the-lab"})
-    execute(command)
-    forget("container", container.id)
-    return command.line()
+    return _remove(name, docker("rm", name), container_id)

@@ -68,7 +68,6 @@ VALUE_OPTIONS = {
     "image history": {"--format"},
     "image ls": {"--filter", "--format"},
     "image rm": set(),
-    "image prune": {"--filter"},
     "image save": set(),
     "network ls": {"--filter", "--format"},
     "network rm": set(),
@@ -84,7 +83,6 @@ _SWITCHES = {
     "volume rm": {"-f"},
     "volume prune": {"-f", "--all"},
     "image rm": {"-f"},
-    "image prune": {"-f"},
     "image ls": {"--tree", "-a", "-q"},
     "image history": {"--no-trunc", "-q"},
     "build": {"--no-cache", "-q", "--force-rm"},
@@ -176,7 +174,6 @@ class MountAsked:
     source: str  # volume name ("" anonymous), host path; "" for tmpfs
     target: str
     read_only: bool
-    creates_host_path: bool  # `-v /path:...`: the Engine makes a missing host path
     no_copy: bool = False
     labels: tuple = ()  # an anonymous or new volume's labels (--mount volume-label=)
 
@@ -184,15 +181,14 @@ class MountAsked:
 def mount_spec(option: str, value: str) -> MountAsked:
     """A `-v`, `--mount` or `--tmpfs` value as the CLI reads it."""
     if option == "--tmpfs":
-        return MountAsked("tmpfs", "", value.split(":", 1)[0], False, False)
+        return MountAsked("tmpfs", "", value.split(":", 1)[0], False)
     if option == "-v":
         parts = value.split(":")
         if len(parts) == 1:
-            return MountAsked("volume", "", parts[0], False, False)
+            return MountAsked("volume", "", parts[0], False)
         source, target, mode = parts[0], parts[1], parts[2] if len(parts) > 2 else "rw"
-        bind = source.startswith("/") or source.startswith(".")
-        kind = "bind" if bind else "volume"
-        return MountAsked(kind, source, target, "ro" in mode.split(","), bind)
+        kind = "bind" if source.startswith(("/", ".")) else "volume"
+        return MountAsked(kind, source, target, "ro" in mode.split(","))
     fields: dict[str, str] = {}
     flags: set[str] = set()
     labels = []
@@ -208,9 +204,7 @@ def mount_spec(option: str, value: str) -> MountAsked:
     source = fields.get("src", fields.get("source", ""))
     target = fields.get("dst", fields.get("destination", fields.get("target", "")))
     read_only = bool({"readonly", "ro"} & flags) or fields.get("readonly") in ("true", "1")
-    return MountAsked(
-        kind, source, target, read_only, False, "volume-nocopy" in flags, tuple(labels)
-    )
+    return MountAsked(kind, source, target, read_only, "volume-nocopy" in flags, tuple(labels))
 
 
 def _sdk_mounts(parsed: Parsed) -> dict:
@@ -388,8 +382,6 @@ def execute(command: Command) -> Any:
         for ref in args:
             engine.images.remove(ref, force=parsed.has("-f"))
         return None
-    if verb == "image prune":
-        return engine.images.prune(filters=parsed.filters())
     if verb == "image inspect":
         return engine.images.get(args[0])
     if verb == "image history":

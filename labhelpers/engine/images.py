@@ -16,7 +16,6 @@ from ..core.labels import is_lab_image, is_mine
 from ..core.results import result
 from ..core.sessions import built_images
 from ..core.units import MIB, si
-from . import audit
 from .connection import client
 from .dockercli import execute
 from .ownership import sdk_image
@@ -31,7 +30,6 @@ __all__ = [
     "ImageDetails",
     "ImageInfo",
     "ImageSizes",
-    "builder_version",
     "choose_base_image",
     "find_image",
     "image_history",
@@ -39,7 +37,6 @@ __all__ = [
     "image_sizes",
     "lab_image",
     "ping_header",
-    "remove_image",
     "saved_config_history",
 ]
 
@@ -91,38 +88,25 @@ def choose_base_image(pull: bool = True) -> BaseImageChoice:
                 f"set {BASE_IMAGE_SETTING} to an image such as python:3.13-slim (or unset it).",
             ) from None
         present = sdk_image(setting) is not None or (pull and _pull(setting))
-        return BaseImageChoice(
-            setting,
-            "setting",
-            present,
-            f"{BASE_IMAGE_SETTING}={setting} is set, and a setting wins.",
-        )
+        why = f"{BASE_IMAGE_SETTING}={setting} is set, and a setting wins."
+        return BaseImageChoice(setting, "setting", present, why)
     if sdk_image(OFFICIAL_BASE_IMAGE) is not None:
-        return BaseImageChoice(
-            OFFICIAL_BASE_IMAGE,
-            "official",
-            True,
-            f"the official {OFFICIAL_BASE_IMAGE} is in the Engine.",
-        )
+        why = f"the official {OFFICIAL_BASE_IMAGE} is in the Engine."
+        return BaseImageChoice(OFFICIAL_BASE_IMAGE, "official", True, why)
     if sdk_image(OFFLINE_BASE_IMAGE) is not None:
-        return BaseImageChoice(
-            OFFLINE_BASE_IMAGE,
-            "offline",
-            True,
+        why = (
             f"{OFFICIAL_BASE_IMAGE} is not in the Engine (no registry reachable), "
-            f"so the lesson uses {OFFLINE_BASE_IMAGE}, built from Debian packages.",
+            f"so the lesson uses {OFFLINE_BASE_IMAGE}, built from Debian packages."
         )
+        return BaseImageChoice(OFFLINE_BASE_IMAGE, "offline", True, why)
     if pull and _pull(OFFICIAL_BASE_IMAGE):
-        return BaseImageChoice(
-            OFFICIAL_BASE_IMAGE, "official", True, f"pulled the official {OFFICIAL_BASE_IMAGE}."
-        )
-    return BaseImageChoice(
-        OFFICIAL_BASE_IMAGE,
-        "missing",
-        False,
+        why = f"pulled the official {OFFICIAL_BASE_IMAGE}."
+        return BaseImageChoice(OFFICIAL_BASE_IMAGE, "official", True, why)
+    why = (
         f"{OFFICIAL_BASE_IMAGE} cannot be pulled and {OFFLINE_BASE_IMAGE} is "
-        "not built: run `sudo scripts/provision-engine`.",
+        "not built: run `sudo scripts/provision-engine`."
     )
+    return BaseImageChoice(OFFICIAL_BASE_IMAGE, "missing", False, why)
 
 
 @result
@@ -232,36 +216,6 @@ def image_history(tag: str) -> tuple:
         )
         for row in rows
     )
-
-
-@engine_step("remove the image", names={"tag": "image"})
-def remove_image(tag: str) -> str:
-    """`docker image rm -f TAG` for an image the lab built; returns the command shown. A missing
-    image is fine.
-
-    Raises:
-        BadInput: the image is the learner's.
-    """
-    image = sdk_image(tag)
-    command = show(docker("image", "rm", "-f", tag))
-    if image is None:
-        return command.line()
-    if not lab_image(image):
-        raise BadInput(
-            f"Not removing the image '{tag}': the lab did not build it.",
-            "it has no lab label for this tag, so it is yours.",
-            "remove it yourself if you mean to.",
-        )
-    audit.removed("image", tag, image.labels)
-    execute(command)
-    return command.line()
-
-
-@engine_step("ask which builder the Engine uses")
-def builder_version() -> str:
-    """The Engine's default builder as its /_ping answer names it ("1" classic, "2" BuildKit;
-    "" when it does not say)."""
-    return ping_header("Builder-Version")
 
 
 def ping_header(name: str) -> str:

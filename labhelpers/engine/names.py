@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -28,7 +29,7 @@ import time
 from importlib import resources
 
 from ..core.errors import BadInput
-from ..core.labels import full_tag, is_lab_image, is_lab_owned, is_mine
+from ..core.labels import full_tag, is_lab_image, is_mine, is_my_lab_work
 from ..core.results import result
 from ..core.sessions import (
     LIVE,
@@ -54,7 +55,10 @@ __all__ = [
     "course_name",
     "course_names",
     "current_prefix",
+    "find",
     "held_elsewhere",
+    "is_mine_found",
+    "labels_of",
     "learners",
     "mapped",
     "remember",
@@ -144,48 +148,47 @@ def mapped(name: object) -> bool:
 # --- who has a name -------------------------------------------------------------------------------
 
 
-def _labels(kind: str, name: str):
-    """(labels, id) of KIND NAME on the Engine, or None when there is none."""
+def find(kind: str, name: str):
+    """The SDK's container, volume or image (KIND) named NAME, or None when there is none."""
     import docker
 
-    engine = client()
     try:
-        if kind == "container":
-            found = engine.containers.get(name)
-            return found.labels, found.id
-        if kind == "volume":
-            found = engine.volumes.get(name)
-            return found.attrs.get("Labels") or {}, found.name
-        found = engine.images.get(name)
-        return found, found.id
-    except docker.errors.NotFound:
+        return getattr(client(), f"{kind}s").get(name)
+    except docker.errors.NotFound:  # ImageNotFound is one too
         return None
+
+
+def labels_of(kind: str, found) -> dict:
+    """The labels of FOUND, the SDK's KIND (none for None)."""
+    if found is None:
+        return {}
+    return (found.attrs.get("Labels") if kind == "volume" else found.labels) or {}
+
+
+def is_mine_found(kind: str, name: str, found) -> bool:
+    """Is FOUND, the SDK's KIND NAME, this account's lab work? (An image: its mark names one of
+    its tags, or its id is one the lab built.)"""
+    labels = labels_of(kind, found)
+    if kind == "image":
+        return is_lab_image(labels, found.tags, found.id, built_images()) and is_mine(labels)
+    return is_my_lab_work(kind, name, labels)
 
 
 def learners(kind: str, name: str) -> bool:
     """Is there a KIND NAME that is not this account's lab work (the learner's own, or another
     account's lab work on a shared Engine)?"""
-    found = _labels(kind, name)
-    if found is None:
-        return False
-    labels, _ = found
-    if kind == "image":
-        image = labels
-        return not (
-            is_lab_image(image.labels, image.tags, image.id, built_images())
-            and is_mine(image.labels)
-        )
-    return not (is_lab_owned(kind, name, labels) and is_mine(labels))
+    found = find(kind, name)
+    return found is not None and not is_mine_found(kind, name, found)
 
 
 def taken(kind: str, name: str) -> bool:
     """Does another live session of this account hold KIND NAME (a container or volume)?"""
     if kind not in ("container", "volume"):
         return False  # images are shared: a rebuild under the same tag replaces nothing live
-    found = _labels(kind, name)
-    if found is None or not is_lab_owned(kind, name, found[0]) or not is_mine(found[0]):
+    found = find(kind, name)
+    if found is None or not is_mine_found(kind, name, found):
         return False
-    return held_by(kind, found[1]) == LIVE
+    return held_by(kind, found.id if kind == "container" else found.name) == LIVE
 
 
 def _clashes(prefix: str) -> tuple:
@@ -196,12 +199,9 @@ def _clashes(prefix: str) -> tuple:
     # the whole Engine's containers: a container that goes between the listing and the SDK's
     # inspection of each (a --rm helper, another track's Engine) is left out, not an error
     for c in engine.containers.list(all=True, ignore_removed=True):
-        taken[("container", c.name)] = not (
-            is_lab_owned("container", c.name, c.labels) and is_mine(c.labels)
-        )
+        taken[("container", c.name)] = not is_my_lab_work("container", c.name, c.labels)
     for v in engine.volumes.list():
-        labels = v.attrs.get("Labels") or {}
-        taken[("volume", v.name)] = not (is_lab_owned("volume", v.name, labels) and is_mine(labels))
+        taken[("volume", v.name)] = not is_my_lab_work("volume", v.name, v.attrs.get("Labels"))
     built = built_images()
     for image in engine.images.list():
         mine = is_lab_image(image.labels, image.tags, image.id, built) and is_mine(image.labels)
@@ -233,14 +233,6 @@ def _forced() -> str | None:
             f"set {PREFIX_SETTING} to something like lab- (or unset it).",
         )
     return value
-
-
-def _prefixes():
-    yield "lab-"
-    number = 2
-    while True:
-        yield f"lab{number}-"
-        number += 1
 
 
 def remember(chosen: NamePlan) -> NamePlan:
@@ -288,7 +280,8 @@ def choose(refresh: bool = False) -> NamePlan:
     elif not clashes:
         chosen = NamePlan(engine, "", (), "none of the course's names is taken")
     else:
-        prefix = next(p for p in _prefixes() if not _clashes(p))
+        prefixes = itertools.chain(["lab-"], (f"lab{n}-" for n in itertools.count(2)))
+        prefix = next(p for p in prefixes if not _clashes(p))
         mine = ", ".join(c.name for c in clashes)
         chosen = NamePlan(engine, prefix, clashes, f"{mine} on this Engine are yours")
     return remember(chosen)

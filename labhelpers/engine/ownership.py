@@ -14,11 +14,10 @@ import time
 
 from ..core.commands import docker, show
 from ..core.errors import BadInput, LabError, NameClash
-from ..core.labels import MANAGED, is_lab_image, is_lab_owned, is_mine
+from ..core.labels import MANAGED, is_mine, is_my_lab_work
 from ..core.sessions import (
     LIVE,
     SESSION_ID,
-    built_images,
     forget,
     held_by,
     is_live,
@@ -27,14 +26,12 @@ from ..core.sessions import (
 from . import audit
 from .connection import client
 from .dockercli import execute
-from .names import NamePlan, choose, learners, remember
+from .names import NamePlan, choose, find, is_mine_found, labels_of, learners, remember
 from .step import engine_step
 
 __all__ = [
     "NameHeld",
-    "check_container_name",
-    "check_image_name",
-    "check_volume_name",
+    "check_owner",
     "claim_container_name",
     "claim_volume_name",
     "name_plan",
@@ -44,6 +41,9 @@ __all__ = [
     "sdk_volume",
     "use_lecture_names",
 ]
+
+# How each kind is removed: the advice a NameClash gives, and what `use_lecture_names` runs
+_REMOVE = {"container": ("rm", "-f"), "volume": ("volume", "rm"), "image": ("image", "rm")}
 
 
 def _clash(kind: str, name: str, remove: str) -> NameClash:
@@ -58,57 +58,28 @@ def _clash(kind: str, name: str, remove: str) -> NameClash:
 
 
 def sdk_container(name: str):
-    """The SDK container named exactly `name`, or None (for this package only)."""
-    import docker as sdk
-
-    try:
-        return client().containers.get(name)
-    except sdk.errors.NotFound:
-        return None
+    """The SDK container named exactly `name`, or None (for this package only); `sdk_volume` and
+    `sdk_image` likewise."""
+    return find("container", name)
 
 
 def sdk_volume(name: str):
-    import docker as sdk
-
-    try:
-        return client().volumes.get(name)
-    except sdk.errors.NotFound:
-        return None
+    return find("volume", name)
 
 
 def sdk_image(name: str):
-    import docker as sdk
-
-    try:
-        return client().images.get(name)
-    except sdk.errors.ImageNotFound:
-        return None
+    return find("image", name)
 
 
-def check_container_name(name: str):
-    """Raise NameClash if `name` is not this account's lab container; return it or None."""
-    found = sdk_container(name)
-    if found is not None and not (
-        is_lab_owned("container", name, found.labels) and is_mine(found.labels)
-    ):
-        raise _clash("container", name, f"docker rm -f {name}")
-    return found
+def check_owner(kind: str, name: str):
+    """The SDK's KIND NAME when it is this account's lab work, None when there is none.
 
-
-def check_volume_name(name: str):
-    found = sdk_volume(name)
-    labels = found.attrs.get("Labels") if found is not None else None
-    if found is not None and not (is_lab_owned("volume", name, labels) and is_mine(labels)):
-        raise _clash("volume", name, f"docker volume rm {name}")
-    return found
-
-
-def check_image_name(tag: str):
-    found = sdk_image(tag)
-    if found is not None and not (
-        is_lab_image(found.labels, found.tags, found.id, built_images()) and is_mine(found.labels)
-    ):
-        raise _clash("image", tag, f"docker image rm {tag}")
+    Raises:
+        NameClash: it is the learner's (or another account's).
+    """
+    found = find(kind, name)
+    if found is not None and not is_mine_found(kind, name, found):
+        raise _clash(kind, name, " ".join(("docker", *_REMOVE[kind], name)))
     return found
 
 
@@ -148,7 +119,7 @@ def _held_by_another_kernel(container) -> bool:
 def claim_container_name(name: str) -> None:
     """Free `name` for a new lab container: replace the lab's old one (this session's, or a stale
     session's), refuse the learner's and another live kernel's."""
-    found = check_container_name(name)
+    found = check_owner("container", name)
     if found is None:
         return
     if _held_by_another_kernel(found):
@@ -182,7 +153,7 @@ def _remove_racing(command, container, name: str) -> None:
 
 def claim_volume_name(name: str) -> None:
     """Free `name` for a new lab volume (as `claim_container_name`)."""
-    found = check_volume_name(name)
+    found = check_owner("volume", name)
     if found is None:
         return
     if held_by("volume", name) == LIVE:
@@ -202,10 +173,7 @@ def remove_volume_users(volume_name: str) -> None:
     """
     users = client().containers.list(all=True, filters={"volume": volume_name}, ignore_removed=True)
     for container in users:
-        if not (
-            is_lab_owned("container", container.name, container.labels)
-            and is_mine(container.labels)
-        ):
+        if not is_my_lab_work("container", container.name, container.labels):
             raise LabError(
                 f"The lab cannot replace its volume '{volume_name}'.",
                 f"the container '{container.name}' uses it, and it is not the lab's to touch.",
@@ -227,7 +195,6 @@ def name_plan(refresh: bool = False) -> NamePlan:
 
 
 _ORDER = {"container": 0, "volume": 1, "image": 2}  # what uses a volume or image goes first
-_REMOVE = {"container": ("rm", "-f"), "volume": ("volume", "rm"), "image": ("image", "rm")}
 
 
 @engine_step("use the lecture's names")
@@ -244,7 +211,7 @@ def use_lecture_names(remove_mine: bool = False) -> NamePlan:
     """
     plan = choose(refresh=True)
     clashes = tuple(c for c in plan.clashes if learners(c.kind, c.name))
-    others = [c.name for c in clashes if not is_mine(_labels_of(c.kind, c.name))]
+    others = [c.name for c in clashes if not is_mine(labels_of(c.kind, find(c.kind, c.name)))]
     if others:
         raise BadInput(
             "The course cannot use the lecture's names on this Engine.",
@@ -264,10 +231,3 @@ def use_lecture_names(remove_mine: bool = False) -> NamePlan:
         audit.removed(clash.kind, clash.name, {}, asked_by_learner=True)
         execute(command)
     return remember(NamePlan(plan.engine_id, "", (), "you chose the lecture's names"))
-
-
-def _labels_of(kind: str, name: str) -> dict:
-    found = {"container": sdk_container, "volume": sdk_volume, "image": sdk_image}[kind](name)
-    if found is None:
-        return {}
-    return found.attrs.get("Labels") or {} if kind == "volume" else found.labels or {}

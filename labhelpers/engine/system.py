@@ -11,7 +11,15 @@ import platform
 from docker.errors import NotFound
 
 from ..core.commands import docker, show
-from ..core.labels import BASE_IMAGE_LABEL, MANAGED, OWNER, is_lab_image, is_lab_owned, is_mine
+from ..core.labels import (
+    BASE_IMAGE_LABEL,
+    MANAGED,
+    OWNER,
+    is_lab_image,
+    is_lab_owned,
+    is_mine,
+    is_my_lab_work,
+)
 from ..core.results import result
 from ..core.sessions import SESSION_ID, built_images, forget, made_by_session
 from ..core.units import si
@@ -124,7 +132,7 @@ def disk_usage() -> DiskUsage:
                 name,
                 int(container.get("SizeRw") or 0),
                 0,
-                is_lab_owned("container", name, labels) and is_mine(labels),
+                is_my_lab_work("container", name, labels),
                 labels,
                 container.get("Id", "")[:12],
             )
@@ -133,7 +141,7 @@ def disk_usage() -> DiskUsage:
         usage = volume.get("UsageData") or {}
         labels = dict(volume.get("Labels") or {})
         size, links = max(int(usage.get("Size") or 0), 0), max(int(usage.get("RefCount") or 0), 0)
-        owned = is_lab_owned("volume", volume["Name"], labels) and is_mine(labels)
+        owned = is_my_lab_work("volume", volume["Name"], labels)
         rows.append(UsageRow("volume", volume["Name"], size, 0, owned, labels, "", links))
     build_cache = sum(int(b.get("Size") or 0) for b in df.get("BuildCache") or [])
     return DiskUsage(
@@ -150,7 +158,6 @@ def disk_usage() -> DiskUsage:
 MINE = "mine"  # what this account made (the default)
 EVERYONE = "everyone"  # everything any account's lab made on this Engine (an instructor's)
 SESSION = "session"  # what this kernel made (the tests)
-SCOPES = (MINE, EVERYONE, SESSION)
 
 
 @result

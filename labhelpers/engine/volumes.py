@@ -8,10 +8,11 @@ import json
 from ..core.commands import FAILS, docker, show
 from ..core.errors import BadInput
 from ..core.inputs import check_name
-from ..core.labels import MANAGED, OWNER, is_lab_owned, is_mine, lab_labels, owner
+from ..core.labels import MANAGED, OWNER, is_my_lab_work, lab_labels, owner
 from ..core.results import result
 from ..core.sessions import forget, note_made
 from . import audit
+from .connection import engine_said
 from .containers import labels_args
 from .dockercli import execute
 from .ownership import claim_volume_name, sdk_volume
@@ -59,10 +60,6 @@ class VolumeInfo:
         return json.dumps([shown], indent=4, sort_keys=True)
 
 
-def _owned(name: str, labels: dict | None) -> bool:
-    return is_lab_owned("volume", name, labels) and is_mine(labels)
-
-
 def _no_volume(name: str) -> BadInput:
     return BadInput(
         f"There is no volume named '{name}'.",
@@ -89,7 +86,7 @@ def _volume_info(volume, command: str = "") -> VolumeInfo:
         dict(attrs.get("Options") or {}),
         attrs.get("Scope", ""),
         dict(attrs.get("Labels") or {}),
-        _owned(name, attrs.get("Labels")),
+        is_my_lab_work("volume", name, attrs.get("Labels")),
         command,
     )
 
@@ -148,7 +145,7 @@ def remove_volume(name: str, note: str = "") -> str:
     command = show(docker("volume", "rm", name, note=note))
     if volume is None:
         return command.line()
-    if not _owned(name, volume.attrs.get("Labels")):
+    if not is_my_lab_work("volume", name, volume.attrs.get("Labels")):
         raise _not_the_labs(name)
     audit.removed("volume", name, volume.attrs.get("Labels"))
     execute(command)
@@ -200,17 +197,14 @@ def try_remove_volume(name: str) -> RemoveAttempt:
     volume = sdk_volume(name)
     if volume is None:
         raise _no_volume(name)
-    if not _owned(name, volume.attrs.get("Labels")):
+    if not is_my_lab_work("volume", name, volume.attrs.get("Labels")):
         raise _not_the_labs(name)
     command = show(docker("volume", "rm", name, expect=FAILS, note="a container still uses it"))
     try:
         audit.removed("volume", name, volume.attrs.get("Labels"))
         execute(command)
     except sdk.errors.APIError as exc:
-        said = exc.explanation or str(exc)
-        if isinstance(said, bytes):
-            said = said.decode(errors="replace")
-        return RemoveAttempt(name, False, str(said), command.line())
+        return RemoveAttempt(name, False, engine_said(exc), command.line())
     forget("volume", name)
     return RemoveAttempt(name, True, "", command.line())
 
@@ -244,5 +238,9 @@ def list_dangling_volumes(lab_only: bool = False) -> tuple:
     flags = ["--filter", f"label={MANAGED}"] if lab_only else []
     found = execute(show(docker("volume", "ls", "-q", "--filter", "dangling=true", *flags)))
     return tuple(
-        sorted(v.name for v in found if not lab_only or _owned(v.name, v.attrs.get("Labels")))
+        sorted(
+            v.name
+            for v in found
+            if not lab_only or is_my_lab_work("volume", v.name, v.attrs.get("Labels"))
+        )
     )

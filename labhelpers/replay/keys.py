@@ -14,13 +14,13 @@ import inspect
 import json
 import os
 import re
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..core.commands import ipython
 from .state import state
 
 __all__ = [
@@ -58,20 +58,12 @@ def _on_pre_run_cell(info: Any) -> None:
     state.run = state.runs[state.cell]
     state.used = Counter()
     state.heads.setdefault(state.cell, cell_head(source))
-    state.replayed_calls, state.printed, state.bannered = 0, False, False
-
-
-def _shell():
-    if "IPython" not in sys.modules:
-        return None
-    from IPython import get_ipython
-
-    return get_ipython()
+    state.printed, state.bannered = False, False
 
 
 def install_hook(hook: str, install: Callable[[Any], None]) -> None:
     """Run `install(shell)` once per process, when IPython runs this."""
-    shell = _shell()
+    shell = ipython()
     if shell is not None and hook not in state.hooks:
         install(shell)
         state.hooks.add(hook)

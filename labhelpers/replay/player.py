@@ -97,7 +97,6 @@ def replay(fn: Callable, args: tuple, kwargs: dict) -> Any:
     same = [c for c in here if key_of(c["helper"], c["args"]) == key]
     index = state.used[key]
     state.used[key] += 1
-    state.replayed_calls += 1
     if index < len(same):
         call = same[index]
     elif data["_by_key"].get(key):

@@ -30,7 +30,6 @@ class State:
     hooks: set = dataclasses.field(default_factory=set)
     checks: list = dataclasses.field(default_factory=list)  # replayed check verdicts
     # per cell, for the banner
-    replayed_calls: int = 0
     printed: bool = False
     bannered: bool = False
 
