@@ -569,6 +569,31 @@ def _remove_leftovers() -> None:
 
 
 _LABELS_AT = {"container": "Config.Labels", "network": "Labels", "volume": "Labels"}  # inspect
+LESSON_IMAGE = "my-image:latest"
+
+
+def _reset_images() -> None:
+    """Every image the lab built for this account goes, but the lesson image (notebook 00's,
+    which every later notebook and twin builds on): before each timed run, so that a notebook
+    and its twin start from the same images. Left in place, a notebook's images served its twin
+    as the classic builder's cache, while the twin removed its own on exit, so that 01's notebook
+    then rebuilt from nothing what its twin had found built (1.8x). BuildKit's cache stays:
+    both sides find it alike."""
+    from labhelpers.core.labels import MANAGED, OWNER, owner
+
+    mine = ["--filter", f"label={OWNER}={owner()}", "--filter", f"label={MANAGED}"]
+    listed = subprocess.run(
+        ["docker", "image", "ls", "-a", *mine, "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"],
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
+    rows = [line.split(" ", 1) for line in listed if " " in line]
+    keep = {ident for ident, tag in rows if tag == LESSON_IMAGE}
+    for ident in dict.fromkeys(ident for ident, _ in rows if ident not in keep):
+        subprocess.run(["docker", "image", "rm", "-f", ident], capture_output=True)
+    for ident, tag in rows:
+        if ident in keep and tag != LESSON_IMAGE and "<none>" not in tag:
+            subprocess.run(["docker", "image", "rm", tag], capture_output=True)  # a tag only
 
 
 def _prepare(stem: str) -> None:
@@ -602,6 +627,7 @@ def run_notebook(path: Path, round_no: int) -> dict:
     )
     error = ""
     _remove_leftovers()
+    _reset_images()
     _prepare(path.stem)
     # The kernel's start is timed apart: JupyterLab starts it when the notebook opens, before
     # the learner runs a cell, and it is ipykernel's time (the twin's counterpart is a terminal
@@ -661,6 +687,7 @@ def run_twin_prepared(stem: str, script: Path) -> dict:
     """The twin on an Engine holding what its notebook found: the notebook's leftovers removed
     and the earlier notebooks' work made again, untimed, as for the notebook."""
     _remove_leftovers()
+    _reset_images()
     _prepare(stem)
     try:
         return run_twin(script)
@@ -686,10 +713,10 @@ def run_twin(script: Path) -> dict:
 
 
 def bench_notebooks(paths: list[Path], rounds: int) -> list[dict]:
-    """Round 0 warms the Engine up, untimed: after it, the notebook and its twin each find what
-    the other left (the images and the build cache; containers and volumes go after each run),
-    so neither is timed on a cold cache the other filled. Without it the notebook, run first,
-    built 01's images from nothing and the twin then found every step cached (2.2x)."""
+    """Round 0 warms the Engine up, untimed: after it, BuildKit's cache serves the notebook and
+    its twin alike, and before each timed run the lab's images but the lesson image go
+    (`_reset_images`), as containers and volumes go after each run. Without that, the notebook,
+    run first, built 01's images from nothing and the twin then found every step cached."""
     twins = write_twins(paths)
     runs = {p.stem: {"nb": [], "twin": []} for p in paths}
     for path in paths:
