@@ -43,6 +43,7 @@ import nbformat
 import pytest
 
 from labhelpers.core.labels import MANAGED
+from tools.kernels import notebook_client
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "lab-engines"
@@ -271,11 +272,9 @@ class Notebook:
     """One of the course's notebooks in a real kernel, run cell by cell as JupyterLab runs it."""
 
     def __init__(self, course: Path, number: str, host: str, session: str = "") -> None:
-        from nbclient import NotebookClient
-
         path = next(course.glob(f"{number}-*.ipynb"))
         self.nb = nbformat.read(path, as_version=4)
-        self.client = NotebookClient(
+        self.client = notebook_client(
             self.nb,
             timeout=600,
             kernel_name="python3",
@@ -358,11 +357,9 @@ def kernel_env(course: Path, host: str) -> dict:
 
 def rerun(course: Path, number: str, host: str) -> None:
     """Run notebook NUMBER from the top in a fresh kernel: it must pass."""
-    from nbclient import NotebookClient
-
     path = next(course.glob(f"{number}-*.ipynb"))
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(
+    notebook_client(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(course)}}
     ).execute(env=kernel_env(course, host))
 

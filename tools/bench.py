@@ -611,15 +611,16 @@ def _prepare(stem: str) -> None:
 def run_notebook(path: Path, round_no: int) -> dict:
     """Run All of one notebook in a fresh kernel; its outputs go to the scratch folder."""
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+
+    from .kernels import notebook_client
 
     SCRATCH.mkdir(parents=True, exist_ok=True)
     steps = SCRATCH / f"steps-{path.stem}-{round_no}.jsonl"
     steps.unlink(missing_ok=True)
     session = f"bench{round_no}{abs(hash(path.stem)) % 10**6:06d}"
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
+    client = notebook_client(
         notebook,
         timeout=CELL_TIMEOUT_S,
         resources={"metadata": {"path": str(path.parent)}},

@@ -53,10 +53,11 @@ def select(folder: Path, wanted: list[str]) -> list[Path]:
 
 def _execute(path: Path, inplace: bool) -> None:
     import nbformat
-    from nbclient import NotebookClient
+
+    from .kernels import notebook_client
 
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(
+    notebook_client(
         notebook,
         timeout=CELL_TIMEOUT_S,
         resources={"metadata": {"path": str(path.parent)}},
