@@ -253,3 +253,18 @@ def test_a_narrowed_run_refreshes_its_notebooks_and_keeps_the_others():
     kept = bench.merge_rows([], previous, "widgets")
     assert kept == [{**previous["widgets"][0], "from_run": previous["date"]}]
     assert bench.merge_rows(fresh, {}, "notebooks") == fresh  # nothing earlier: only this run
+
+
+def test_no_run_with_a_ci_log_takes_that_runs_figures_and_measures_nothing(tmp_path):
+    (tmp_path / "results.json").write_text((bench.OUT / "results.json").read_text())
+    (tmp_path / "ci.log").write_text(CI_LOG)
+    assert (
+        bench.main(["--no-run", "--ci-log", str(tmp_path / "ci.log"), "--out", str(tmp_path)]) == 0
+    )
+    kept = json.loads((bench.OUT / "results.json").read_text())
+    written = json.loads((tmp_path / "results.json").read_text())
+    assert written["ci"]["green_s"] == 1900 and written["ci"]["tracks"] == 5
+    assert {k: v for k, v in written.items() if k != "ci"} == {
+        k: v for k, v in kept.items() if k != "ci"
+    }
+    assert (tmp_path / "results.png").is_file()

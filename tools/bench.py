@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import itertools
 import json
 import os
@@ -360,7 +361,7 @@ def readme_table(results: dict) -> str:
         )
     if ci.get("test_s") is not None:
         lines.append(
-            f"| `make test` ({ci.get('tracks')} tracks side by side; the last CI run) | "
+            f"| `make test` ({ci.get('tracks') or 'its'} tracks side by side; the last CI run) | "
             f"{ci['test_s'] / 60:.1f} min | | | | |"
         )
     return "\n".join(lines) + "\n"
@@ -531,45 +532,23 @@ def _kernel_env(session: str, step_file: Path | None) -> dict:
 
 
 def _remove_leftovers() -> None:
-    """Remove the containers, networks and volumes the lab made for this account (its marks: the
-    `managed` label naming the resource, and the owner mark), outside the timing, so that the
-    next run (twin or notebook) starts from the same Engine. Images stay: the lesson image is
-    what every notebook after 00 builds on. (The lab keeps which kernel made what in session
-    records, not in labels: the owner mark is what finds a run's leftovers.)"""
-    from labhelpers.core.labels import MANAGED, OWNER, is_lab_owned, owner
+    """Remove the containers, networks and volumes the lab made for this account, outside the
+    timing, so that the next run (twin or notebook) starts from the same Engine. They are found
+    as the lab's cleanup finds them (`lab_resources()`: the `managed` label naming the resource,
+    and the owner mark; the lab keeps which kernel made what in session records, not in labels).
+    Images stay: the lesson image is what every notebook after 00 builds on."""
+    from labhelpers.engine import lab_resources
 
-    mine = ["--filter", f"label={OWNER}={owner()}", "--filter", f"label={MANAGED}"]
-    for kind, listing, fmt, removal in (
-        ("container", ["ps", "-a"], "{{.ID}} {{.Names}}", ["rm", "-f", "-v"]),
-        ("network", ["network", "ls"], "{{.ID}} {{.Name}}", ["network", "rm"]),
-        ("volume", ["volume", "ls"], "{{.Name}} {{.Name}}", ["volume", "rm", "-f"]),
+    found: dict[str, list[str]] = {}
+    for resource in lab_resources():
+        found.setdefault(resource.kind, []).append(resource.id or resource.name)
+    for kind, removal in (
+        ("container", ["rm", "-f", "-v"]),
+        ("network", ["network", "rm"]),
+        ("volume", ["volume", "rm", "-f"]),
     ):
-        listed = subprocess.run(
-            ["docker", *listing, *mine, "--format", fmt], capture_output=True, text=True
-        ).stdout.split("\n")
-        found = []
-        for line in filter(None, listed):
-            ident, name = line.split(" ", 1)
-            labels = subprocess.run(
-                [
-                    "docker",
-                    kind,
-                    "inspect",
-                    "--format",
-                    "{{json ." + _LABELS_AT[kind] + "}}",
-                    ident,
-                ],
-                capture_output=True,
-                text=True,
-            ).stdout.strip()
-            if is_lab_owned(kind, name, json.loads(labels or "{}") or {}):
-                found.append(ident)
-        if found:
-            subprocess.run(["docker", *removal, *found], capture_output=True)
-
-
-_LABELS_AT = {"container": "Config.Labels", "network": "Labels", "volume": "Labels"}  # inspect
-LESSON_IMAGE = "my-image:latest"
+        if found.get(kind):
+            subprocess.run(["docker", *removal, *found[kind]], capture_output=True)
 
 
 def _reset_images() -> None:
@@ -579,33 +558,42 @@ def _reset_images() -> None:
     as the classic builder's cache, while the twin removed its own on exit, so that 01's notebook
     then rebuilt from nothing what its twin had found built (1.8x). BuildKit's cache stays:
     both sides find it alike."""
-    from labhelpers.core.labels import MANAGED, OWNER, owner
+    from labhelpers.engine import lab_resources
+    from labhelpers.engine.names import course_name
 
-    mine = ["--filter", f"label={OWNER}={owner()}", "--filter", f"label={MANAGED}"]
-    listed = subprocess.run(
-        ["docker", "image", "ls", "-a", *mine, "--format", "{{.ID}} {{.Repository}}:{{.Tag}}"],
+    lesson = f"{course_name('my-image', 'image')}:latest"  # lab-my-image beside a learner's own
+    shown = subprocess.run(
+        ["docker", "image", "inspect", "--format", "{{.Id}} {{json .RepoTags}}", lesson],
         capture_output=True,
         text=True,
-    ).stdout.split("\n")
-    rows = [line.split(" ", 1) for line in listed if " " in line]
-    keep = {ident for ident, tag in rows if tag == LESSON_IMAGE}
-    for ident in dict.fromkeys(ident for ident, _ in rows if ident not in keep):
-        subprocess.run(["docker", "image", "rm", "-f", ident], capture_output=True)
-    for ident, tag in rows:
-        if ident in keep and tag != LESSON_IMAGE and "<none>" not in tag:
-            subprocess.run(["docker", "image", "rm", tag], capture_output=True)  # a tag only
+    ).stdout.strip()
+    kept, tags = shown.split(" ", 1) if shown else ("", "[]")
+    for image in lab_resources():
+        if image.kind == "image" and not kept.removeprefix("sha256:").startswith(image.id):
+            subprocess.run(["docker", "image", "rm", "-f", image.id], capture_output=True)
+    for tag in json.loads(tags):
+        if tag != lesson:  # another tag of the lesson image: the tag only goes
+            subprocess.run(["docker", "image", "rm", tag], capture_output=True)
 
 
-def _prepare(stem: str) -> None:
-    """What the notebook finds made by an earlier notebook (02b: 02's my-cont-1), made untimed
-    the way its twin makes it (`labhelpers.twin.prerequisites`), before the notebook and before
-    its twin alike (the twin is written without those lines)."""
-    script = _twin_module().prerequisites(stem)
+def _ready_for(stem: str) -> None:
+    """The Engine as notebook STEM finds it, made untimed before the notebook and before its twin
+    alike: the lab's leftovers gone, its images but the lesson image gone (`_reset_images`), and
+    what an earlier notebook made (02b: 02's my-cont-1) made again the way the twin makes it
+    (`labhelpers.twin.prerequisites`; the twin is written without those lines)."""
+    _remove_leftovers()
+    _reset_images()
+    script = _prerequisites(stem)
     if script:
         made = subprocess.run(["bash", "-c", script], cwd=NOTEBOOKS, capture_output=True, text=True)
         if made.returncode != 0:
             tail = (made.stderr.strip() or made.stdout.strip()).splitlines()[-1:] or ["?"]
             raise RuntimeError(f"bench: could not make what {stem} needs: {tail[0][:300]}")
+
+
+@functools.cache
+def _prerequisites(stem: str) -> str:
+    return _twin_module().prerequisites(stem)  # written from the recording: once per notebook
 
 
 def run_notebook(path: Path, round_no: int) -> dict:
@@ -627,9 +615,7 @@ def run_notebook(path: Path, round_no: int) -> dict:
         extra_arguments=["--IPKernelApp.log_level=ERROR"],
     )
     error = ""
-    _remove_leftovers()
-    _reset_images()
-    _prepare(path.stem)
+    _ready_for(path.stem)
     # The kernel's start is timed apart: JupyterLab starts it when the notebook opens, before
     # the learner runs a cell, and it is ipykernel's time (the twin's counterpart is a terminal
     # already open). What is compared with the twin is Run All from the first cell to the last.
@@ -669,7 +655,7 @@ def _twin_module():
 
 def write_twins(paths: list[Path]) -> dict[str, Path]:
     """Each notebook's CLI twin script (labhelpers.twin), by notebook stem, without what an
-    earlier notebook made (`_prepare` makes that, untimed, for the twin as for the notebook) and
+    earlier notebook made (`_ready_for` makes that, untimed, for the twin as for the notebook) and
     without the commands the notebook only shows: the twin does the notebook's work, no more."""
     twin = _twin_module()
     if twin is None:
@@ -687,9 +673,7 @@ def write_twins(paths: list[Path]) -> dict[str, Path]:
 def run_twin_prepared(stem: str, script: Path) -> dict:
     """The twin on an Engine holding what its notebook found: the notebook's leftovers removed
     and the earlier notebooks' work made again, untimed, as for the notebook."""
-    _remove_leftovers()
-    _reset_images()
-    _prepare(stem)
+    _ready_for(stem)
     try:
         return run_twin(script)
     finally:
@@ -755,9 +739,6 @@ def _notebook_row(stem: str, nb_runs: list[dict], twin_runs: list[dict], script:
         "engine_steps_median_s": None if engine_med is None else round(engine_med, 3),
         # the kernel's start, before the first cell: not in notebook_s (see run_notebook)
         "kernel_start_median_s": None if kernel_med is None else round(kernel_med, 3),
-        "ratio_with_kernel_start": None
-        if None in (nb_med, twin_med, kernel_med)
-        else round((nb_med + kernel_med) / twin_med, 3),
         "engine_step_calls": nb_runs[-1]["calls"],
         "slowest_steps": nb_runs[-1]["slowest"],
         "twin_script": str(script.relative_to(ROOT))
@@ -1107,7 +1088,9 @@ def main(argv: list[str] | None = None) -> int:
         "--readme", action="store_true", help="also rewrite bench/README.md's table"
     )
     parser.add_argument(
-        "--no-run", action="store_true", help="measure nothing: redraw the plot (and --readme)"
+        "--no-run",
+        action="store_true",
+        help="measure nothing: redraw the plot (and --readme; --ci-log: take that run's figures)",
     )
     parser.add_argument("--ci-log", type=Path, help="a CI run's printed output, for its phases")
     parser.add_argument("--ci-source", help="where that log came from (kept in results.json)")
@@ -1119,6 +1102,9 @@ def main(argv: list[str] | None = None) -> int:
         if not previous:
             print(f"bench: no {results_path} yet: run `make bench` first.", file=sys.stderr)
             return 1
+        if args.ci_log is not None:  # a CI run's figures, without measuring anything
+            previous["ci"] = _ci(args, previous)
+            results_path.write_text(json.dumps(previous, indent=1) + "\n")
         write_plot(previous, args.out / "results.png")  # redrawn from the figures kept
         if args.readme and write_readme(OUT / "README.md", previous):
             print("bench: rewrote bench/README.md's table")
