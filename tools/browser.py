@@ -305,12 +305,30 @@ class Lab:
         self.page = self.browser.new_page(viewport={"width": 1400, "height": 1000})
         self._stack.callback(self.page.close)
         self.page.set_default_timeout(120_000)
-        self.page.goto(f"http://127.0.0.1:{self.port}/lab?token={self.token}")
-        self.page.wait_for_function("window.jupyterapp && window.jupyterapp.shell", polling=300)
-        self.page.wait_for_selector(".jp-LabShell", timeout=90_000)
+        self._open_page()
         # the file browser would take a fifth of every screenshot
         self.page.evaluate("() => window.jupyterapp.shell.collapseLeft()")
         return self
+
+    def _open_page(self, attempts: int = 3) -> None:
+        """JupyterLab's page, once its theme has loaded. On a loaded machine the theme's
+        stylesheet request can fail; JupyterLab then shows a modal "Error Loading Theme" dialog
+        that takes every click after it (a CI run lost all 11 live notebooks to one). The page is
+        then loaded again, as a learner would reload it."""
+        for _ in range(attempts):
+            self.page.goto(f"http://127.0.0.1:{self.port}/lab?token={self.token}")
+            self.page.wait_for_function("window.jupyterapp && window.jupyterapp.shell", polling=300)
+            self.page.wait_for_selector(".jp-LabShell", timeout=90_000)
+            self.page.wait_for_function(
+                "() => document.body.dataset.jpThemeName || document.querySelector('.jp-Dialog')",
+                polling=300,
+            )
+            dialog = self.page.locator(".jp-Dialog")
+            if not dialog.count() or "Error Loading Theme" not in dialog.first.inner_text():
+                return
+        raise RuntimeError(
+            f"JupyterLab could not load its theme {attempts} times: {self.log.read_text()[-2000:]}"
+        )
 
     def _stop(self) -> None:
         self.server.terminate()
