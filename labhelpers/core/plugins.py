@@ -1,16 +1,17 @@
 """Plugins: code outside the package that a live run asks for by module name.
 
 LABHELPERS_PLUGINS=NAME,NAME (modules, e.g. the checkout's `tools.recorder`, found through
-PYTHONPATH) are imported once, before a lesson starts or a step runs; each calls `register`
-at import. The package only calls the hooks and knows nothing of what they do:
+PYTHONPATH) are imported when a live lesson starts or a live step runs, once each; each calls
+`register` at import. The package only calls the hooks and knows nothing of what they do:
 
-    around(call)             a context manager around each live step or exercise check (`Call`):
-                             it may replace call.args/kwargs; call.returned/value/error tell the end
-    started(notebook, meta)  `lh.start_lesson` began a live notebook (`meta()`: the Engine's facts)
-    event(name, *args, **facts)  `notify`: the Engine layer made or removed something:
-                             "container-created" (the SDK's container, role, command), "created"
-                             (kind, command, name, labels or a function reading them), "removed"
-                             (kind, name, labels)
+    around(call)       a context manager around each live step or exercise check (`Call`): it
+                       may replace call.args/kwargs; call.returned/value/error tell the outcome
+    started(nb, meta)  `lh.start_lesson` began a live notebook (`meta()`: the Engine's facts)
+    event(name, ...)   the Engine layer made or removed something (`notify`): "container-created"
+                       (the SDK's container, role, command), "created" (kind, command, name,
+                       labels or a function that reads them), "removed" (kind, name, labels)
+
+Unset, a step pays one environment lookup.
 """
 
 from __future__ import annotations
