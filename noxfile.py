@@ -70,6 +70,7 @@ import nox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tools import engines as matrix
+from tools import plugin_env
 
 nox.options.sessions = ["pipeline"]
 nox.options.default_venv_backend = "none"
@@ -338,6 +339,7 @@ def live(session: nox.Session, engine: str) -> None:
         "LABHELPERS_STATE_DIR": str(fresh / "state"),  # names chosen afresh for this run
         "LABHELPERS_AUDIT": str(fresh / "audit.jsonl"),
         "LABHELPERS_OUTPUTS_DIR": str(fresh / "outputs"),
+        **plugin_env("tools.recorder", "tools.audit"),  # in each kernel: they write the above
     }
     owned = not strict and owned_engine(matrix.matrix()) == engine
     how = "every output compared" if strict else "cells must run, outputs not compared"

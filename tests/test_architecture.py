@@ -91,6 +91,32 @@ def _declares_all(path: Path) -> bool:
     return False
 
 
+def _imports_by_name(path: Path) -> list[str]:
+    """The constant module names a module imports through importlib or __import__."""
+    names = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.Call):
+            continue
+        called = getattr(node.func, "attr", getattr(node.func, "id", ""))
+        if called in ("import_module", "__import__"):
+            names += [a.value for a in node.args if isinstance(a, ast.Constant)]
+    return names
+
+
+def test_the_package_names_no_plugin():
+    """The contributors' plugins (tools/) are loaded only by the names a run gives in
+    LABHELPERS_PLUGINS: no module of the package imports one by a name of its own, and the
+    recorder, the audit's writer and the step timer are not in the package."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}: {name}"
+        for path in _modules()
+        for name in _imports_by_name(path)
+        if str(name).split(".")[0] == "tools"
+    ]
+    assert offenders == []
+    assert not {"recorder.py", "audit.py", "timing.py"} & {p.name for p in _modules()}
+
+
 def test_every_module_declares_its_public_names():
     exempt = {"__main__.py", "app.py"}  # a command, and the lecture's Flask app
     missing = [

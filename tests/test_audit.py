@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from labhelpers import engine as eng
-from labhelpers.engine import audit
+from labhelpers.core.plugins import PLUGINS_SETTING
+from tools import audit
 from tools.audit import echo_problems, problems
 
 SAFE = {
@@ -76,6 +77,7 @@ def test_the_lab_audits_what_it_creates_and_removes(
 ):
     log = tmp_path / "audit.jsonl"
     monkeypatch.setenv(audit.AUDIT_SETTING, str(log))
+    monkeypatch.setenv(PLUGINS_SETTING, "tools.audit")
     eng.run_container("lab-t-audit", image=lesson_image, command="sleep 60")
     eng.run_once(lesson_image, ["true"])
     eng.remove_container("lab-t-audit")
@@ -95,6 +97,7 @@ def test_every_printed_command_is_what_the_engine_made(
     must fail it."""
     log = tmp_path / "audit.jsonl"
     monkeypatch.setenv(audit.AUDIT_SETTING, str(log))
+    monkeypatch.setenv(PLUGINS_SETTING, "tools.audit")
     host_dir = tmp_path / "shared"
     host_dir.mkdir()
     mounts = [

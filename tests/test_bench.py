@@ -1,15 +1,16 @@
-"""The benchmark's parts that need no timing: the step-times hook, the figures it computes, the
+"""The benchmark's parts that need no timing: the step-times plugin, the figures it computes, the
 shape of bench/results.json, the README table and the CI log reader. No test here asserts a
 duration (the budgets are reported by `make bench`, never asserted)."""
 
 import json
+from types import SimpleNamespace
 
 import pytest
 
-from labhelpers.engine import step as step_module
+from labhelpers.core.plugins import PLUGINS_SETTING
 from labhelpers.engine.step import engine_step
-from labhelpers.engine.timing import STEP_TIMES_SETTING
-from tools import bench
+from tools import bench, timing
+from tools.timing import STEP_TIMES_SETTING
 
 
 @engine_step("do the outer thing")
@@ -27,6 +28,7 @@ def _inner(fail: bool) -> int:
 @pytest.fixture
 def live(monkeypatch):
     monkeypatch.setenv("LABHELPERS_MODE", "live")
+    monkeypatch.setenv(PLUGINS_SETTING, "tools.timing")
 
 
 def test_step_times_are_one_json_line_per_step_with_its_depth(live, tmp_path, monkeypatch):
@@ -52,13 +54,13 @@ def test_a_failed_step_is_timed_too_and_the_depth_recovers(live, tmp_path, monke
     assert depths == [1, 0, 0]
 
 
-def test_off_no_file_is_written_and_the_timer_is_not_entered(live, tmp_path, monkeypatch):
+def test_off_no_file_is_written_and_no_clock_is_read(live, tmp_path, monkeypatch):
     monkeypatch.delenv(STEP_TIMES_SETTING, raising=False)
     monkeypatch.chdir(tmp_path)
-    entered = []
-    monkeypatch.setattr(step_module.timing, "timed", lambda *a: entered.append(a))
+    read = []
+    monkeypatch.setattr(timing, "time", SimpleNamespace(perf_counter=lambda: read.append(1) or 0))
     assert _outer() == 2
-    assert entered == [] and list(tmp_path.iterdir()) == []
+    assert read == [] and list(tmp_path.iterdir()) == []
 
 
 def test_median_and_ratio_leave_out_failed_runs():

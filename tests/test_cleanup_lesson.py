@@ -17,7 +17,7 @@ from labhelpers.engine.system import UsageRow
 from labhelpers.lessons.cleanup import experiments as cv
 from labhelpers.lessons.cleanup import results as cr
 from labhelpers.lessons.cleanup.views import plot_space
-from labhelpers.replay.recorder import RECORD_SETTING
+from labhelpers.replay.modes import RECORD_SETTING
 
 
 @pytest.fixture

@@ -21,13 +21,14 @@ import labhelpers as lh
 from labhelpers import engine as eng
 from labhelpers import replay
 from labhelpers.core.errors import NotEnoughSpace, StaleRecording
+from labhelpers.core.plugins import PLUGINS_SETTING
 from labhelpers.core.results import result
 from labhelpers.core.sessions import SESSION_ID
 from labhelpers.engine import engine_step
 from labhelpers.engine.connection import client
-from labhelpers.replay import banners, codec, keys, modes, player, recorder, state
+from labhelpers.replay import banners, codec, keys, modes, player, state
 from labhelpers.teaching import exercise_check, not_yet
-from tools import drift
+from tools import drift, plugin_env
 from tools import record as record_command
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,18 +86,19 @@ class Session:
 
     def __init__(self, monkeypatch, folder: Path) -> None:
         self.monkeypatch, self.folder = monkeypatch, folder
-        monkeypatch.delenv(recorder.RECORD_SETTING, raising=False)
+        monkeypatch.delenv(modes.RECORD_SETTING, raising=False)
 
     def record(self, notebook: str = "unit") -> None:
         replay.reset()
         self.monkeypatch.setenv(modes.MODE_SETTING, "live")
-        self.monkeypatch.setenv(recorder.RECORD_SETTING, str(self.folder))
+        self.monkeypatch.setenv(modes.RECORD_SETTING, str(self.folder))
+        self.monkeypatch.setenv(PLUGINS_SETTING, "tools.recorder")
         replay.begin(notebook, lambda: dict(FAKE_META))
 
     def replay(self, notebook: str = "unit") -> None:
         replay.reset()
         self.monkeypatch.setenv(modes.MODE_SETTING, "replay")
-        self.monkeypatch.delenv(recorder.RECORD_SETTING, raising=False)
+        self.monkeypatch.delenv(modes.RECORD_SETTING, raising=False)
         self.monkeypatch.setenv(player.RECORDINGS_SETTING, str(self.folder))
         replay.begin(notebook, lambda: dict(FAKE_META))
 
@@ -365,7 +367,9 @@ def demo(tmp_path, engine, my_image, no_leftovers, monkeypatch):
     notebook = tmp_path / DEMO.name
     shutil.copyfile(DEMO, notebook)
     monkeypatch.setenv(modes.MODE_SETTING, "live")
-    monkeypatch.setenv(recorder.RECORD_SETTING, str(tmp_path / "recordings"))
+    monkeypatch.setenv(modes.RECORD_SETTING, str(tmp_path / "recordings"))
+    for key, value in plugin_env("tools.recorder").items():  # the kernel loads the recorder
+        monkeypatch.setenv(key, value)
     monkeypatch.setenv("LABHELPERS_SESSION", SESSION_ID)  # so no_leftovers sees its resources
     record_command._execute(notebook, inplace=True)
     return notebook
@@ -374,7 +378,7 @@ def demo(tmp_path, engine, my_image, no_leftovers, monkeypatch):
 def replay_env(recordings: Path) -> dict:
     env = dict(os.environ, DOCKER_HOST=DEAD, LABHELPERS_MODE="replay")
     env[player.RECORDINGS_SETTING] = str(recordings)
-    env.pop(recorder.RECORD_SETTING, None)
+    env.pop(modes.RECORD_SETTING, None)
     return env
 
 
@@ -400,7 +404,7 @@ def test_a_recorded_notebook_replays_with_no_engine(demo, monkeypatch):
     # and every output showing data says it is a replay
     for key, value in replay_env(recordings).items():
         monkeypatch.setenv(key, value)
-    monkeypatch.delenv(recorder.RECORD_SETTING)
+    monkeypatch.delenv(modes.RECORD_SETTING)
     replayed = demo.parent / "replayed.ipynb"
     shutil.copyfile(demo, replayed)
     record_command._execute(replayed, inplace=True)

@@ -8,7 +8,8 @@ so for 99 only what is not the lab's must be unchanged. And a twin never touches
 own: a learner's `my-cont-1` made after the twin was written survives it, byte for byte.
 
 LABHELPERS_TWIN_RECORDINGS names a folder of fresh recordings to write the twins from (a live
-run's, `LABHELPERS_RECORD_DIR`): the twins then check today's helpers, not the committed run.
+run's, `LABHELPERS_RECORD_DIR` and the `tools.recorder` plugin): the twins then check today's
+helpers, not the committed run.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ the live Engine (DOCKER_HOST). A report, never a test: nothing here fails on a f
                 interleaved A B A B for --rounds rounds after an untimed warm-up round; per
                 notebook the medians (Run All from the first cell; the kernel's start apart),
                 the ratio, and where the notebook's extra time went: waiting on the Engine (the
-                Engine steps, timed with LABHELPERS_STEP_TIMES) or Python (imports, tables,
+                Engine steps, timed by the tools.timing plugin) or Python (imports, tables,
                 plots, widgets)
     widgets     each widget action (a button press, in a kernel, until its output is updated)
                 against its CLI twin (the `docker ...` commands that press printed, run by bash)
@@ -46,6 +46,8 @@ import time
 import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
+
+from . import plugin_env
 
 __all__ = [
     "BUDGETS",
@@ -524,8 +526,9 @@ def _kernel_env(session: str, step_file: Path | None) -> dict:
     env["LABHELPERS_MODE"] = "live"
     env["LABHELPERS_SESSION"] = session
     env.pop("LABHELPERS_RECORD_DIR", None)  # never record: the committed recordings stay put
-    if step_file is not None:
+    if step_file is not None:  # the timing plugin writes each Engine step's time there
         env["LABHELPERS_STEP_TIMES"] = str(step_file)
+        env.update(plugin_env("tools.timing"))
     else:
         env.pop("LABHELPERS_STEP_TIMES", None)
     return env

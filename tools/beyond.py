@@ -39,6 +39,8 @@ from labhelpers.core.labels import MANAGED
 from labhelpers.engine.names import course_name
 from labhelpers.notebook import run_solution
 
+from . import plugin_env
+
 __all__ = ["check", "fingerprint", "main", "plant", "remove"]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,6 +177,7 @@ def check(state: Path) -> list[str]:
     lh.ensure_lesson_image()
     with tempfile.TemporaryDirectory(prefix="beyond-99-") as record:
         env = {**os.environ, "LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": record}
+        env.update(plugin_env("tools.recorder"))
         notebook = next((ROOT / "notebooks").glob("99-*.ipynb"))
         run = [python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute"]
         run += ["--output-dir", record, str(notebook)]

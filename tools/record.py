@@ -2,9 +2,10 @@
 replay mode's recordings from one live run.
 
 Each notebook runs top to bottom in its own kernel against the live Engine, with
-LABHELPERS_RECORD_DIR set, so every helper call lands in labhelpers/recordings/<notebook>.json and
-the outputs the same run produced are stored in the .ipynb: the two always come from one run. A
-notebook that fails keeps its previous recording and outputs.
+LABHELPERS_RECORD_DIR set and the recorder plugin on (`tools.recorder`), so every helper call
+lands in labhelpers/recordings/<notebook>.json and the outputs the same run produced are stored
+in the .ipynb: the two always come from one run. A notebook that fails keeps its previous
+recording and outputs.
 
 `record --check DIR` runs nothing: it compares the committed recordings with fresh ones in DIR
 (`make test` records its live nbval run there) and fails when calls or shapes have drifted.
@@ -21,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from labhelpers.replay import modes, recorder
+from labhelpers.replay import modes
 
-from . import drift
+from . import drift, plugin_env
 
 __all__ = ["NAMES_FILE", "check", "committed_dir", "read_names", "record", "select"]
 
@@ -85,7 +86,8 @@ def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> 
     for path in paths:
         with tempfile.TemporaryDirectory(prefix="labhelpers-recording-") as scratch:
             os.environ[modes.MODE_SETTING] = "live"
-            os.environ[recorder.RECORD_SETTING] = scratch
+            os.environ[modes.RECORD_SETTING] = scratch
+            os.environ.update(plugin_env("tools.recorder"))
             print(f"recording {path.name}", flush=True)
             started = time.perf_counter()
             try:

@@ -3,7 +3,7 @@
     connection   the client, the mode (live or replay), SDK errors as the lab's short messages
     dockercli    a `docker ...` command carried out through the SDK, from its own argv
     guards       what no container of the lab's may be (privileged, a Docker socket, ...)
-    step         @engine_step: validation, replay, course names, recording, error translation
+    step         @engine_step: validation, replay, course names, plugins, error translation
     names        the course's names on this Engine (the lecture's, or `lab-...`)
     ownership    who owns a name: the lab (its mark, this account) or someone else (refused)
     mounts       -v / --mount / --tmpfs as plain data (MountSpec)
@@ -13,7 +13,6 @@
     builds       `docker build` as the learner's CLI builds (BuildKit or classic), with progress
     volumes      create, inspect, list, remove, prune
     system       the Engine's facts, `docker system df`, the lab's resources, cleanup
-    audit        what the lab made and removed, for CI's safety and echo checks
 
 Every helper builds the `docker ...` command it stands for as a value (`labhelpers.core.commands`),
 shows it and carries out that very command; each returns plain frozen dataclasses, never SDK

@@ -26,9 +26,9 @@ from ..core.commands import Command, docker, file_written, show
 from ..core.errors import BadInput, BuildFailed
 from ..core.inputs import check_image_ref, check_image_tag
 from ..core.labels import lab_labels
+from ..core.plugins import notify
 from ..core.results import result
 from ..core.sessions import note_made
-from . import audit
 from .connection import client, engine_said
 from .containers import labels_args
 from .dockercli import parse
@@ -237,9 +237,8 @@ def build_image(
     started = time.perf_counter()
     image_id, steps, log = run(command, tag, on_progress, on_log)
     note_made("image", image_id)
-    if audit.auditing():
-        made = client().images.get(tag)  # the labels the Engine gave it, for the echo check
-        audit.resource_created("image", command, tag, made.labels, builder=chosen)
+    labels = lambda: client().images.get(tag).labels  # noqa: E731 (the Engine's, read if asked)
+    notify("created", "image", command, tag, labels, builder=chosen)
     return BuildResult(
         tag,
         image_id.split(":")[-1][:12],

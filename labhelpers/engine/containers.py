@@ -20,10 +20,10 @@ from ..core.commands import Command, docker, show
 from ..core.errors import BadInput, CommandFailed, NotEnoughSpace
 from ..core.inputs import check_image_ref, check_name, check_size_mib
 from ..core.labels import MANAGED, is_my_lab_work, lab_labels
+from ..core.plugins import notify
 from ..core.results import result
 from ..core.sessions import forget, held_by, note_made
 from ..core.units import MIB, si
-from . import audit
 from .connection import client, engine_said
 from .dockercli import STOP_TIMEOUT_S, container_settings, execute, guard, parse
 from .mounts import MountSpec
@@ -357,7 +357,7 @@ def run_container(
             raise
         break
     note_made("container", container.id)
-    audit.container_created(container, "lab", command_)
+    notify("container-created", container, "lab", command_)
     return _info(container, command_.line())
 
 
@@ -426,7 +426,7 @@ def run_once(
     except sdk.errors.ImageNotFound:
         client().images.pull(image)  # as `docker run` would
         helper = client().containers.create(**settings)
-    audit.container_created(helper, "helper", shown, writes=writes, network=network)
+    notify("container-created", helper, "helper", shown, writes=writes, network=network)
     try:
         # The stream ends once the container closed its output, so all of it is read and a
         # command that prints nothing costs no wait. Read from the logs after `wait` instead
@@ -453,7 +453,7 @@ def run_once(
                 time.sleep(pause)
                 out = helper.logs(stdout=exit_code == 0, stderr=True)
     finally:
-        audit.removed("container", helper.name, helper.labels)
+        notify("removed", "container", helper.name, helper.labels)
         helper.remove(force=True)
     text = _text(out)
     if exit_code == 0:
@@ -490,7 +490,7 @@ def create_container(
     command = show(_create_command(["create"], name, labels, mounts, image))
     created = execute(command)
     note_made("container", created.id)
-    audit.container_created(created, "lab" if labelled else "label-demo", command)
+    notify("container-created", created, "lab" if labelled else "label-demo", command)
     return _details(created)
 
 
@@ -736,7 +736,7 @@ def _remove(name: str, command: Command, created_id: str = "") -> str:
                 "remove it yourself if you mean to.",
             )
         # selected by the id the lab got when it created it a moment ago, not by its name
-        audit.removed("container", name, {**container.labels, MANAGED: "created-by-the-lab"})
+        notify("removed", "container", name, {**container.labels, MANAGED: "created-by-the-lab"})
     elif not is_my_lab_work("container", name, container.labels):
         raise BadInput(
             f"Not removing '{name}': the lab did not create it.",
@@ -744,7 +744,7 @@ def _remove(name: str, command: Command, created_id: str = "") -> str:
             "remove it yourself if you mean to.",
         )
     else:
-        audit.removed("container", name, container.labels)
+        notify("removed", "container", name, container.labels)
     execute(command)
     forget("container", container.id)
     return command.line()

@@ -15,6 +15,7 @@ import time
 from ..core.commands import docker, show
 from ..core.errors import BadInput, LabError, NameClash
 from ..core.labels import MANAGED, is_mine, is_my_lab_work
+from ..core.plugins import notify
 from ..core.sessions import (
     LIVE,
     SESSION_ID,
@@ -23,7 +24,6 @@ from ..core.sessions import (
     is_live,
     made_by_session,
 )
-from . import audit
 from .connection import client
 from .dockercli import execute
 from .names import NamePlan, choose, find, is_mine_found, labels_of, learners, remember
@@ -125,7 +125,7 @@ def claim_container_name(name: str) -> None:
     if _held_by_another_kernel(found):
         raise _held_elsewhere("container", name)
     command = show(docker("rm", "-f", "-v", name, note="the lab's container from an earlier run"))
-    audit.removed("container", name, found.labels)
+    notify("removed", "container", name, found.labels)
     _remove_racing(command, found, name)
     forget("container", found.id)
 
@@ -160,7 +160,7 @@ def claim_volume_name(name: str) -> None:
         raise _held_elsewhere("volume", name)
     remove_volume_users(name)
     command = show(docker("volume", "rm", "-f", name, note="the lab's volume from an earlier run"))
-    audit.removed("volume", name, found.attrs.get("Labels"))
+    notify("removed", "volume", name, found.attrs.get("Labels"))
     execute(command)
     forget("volume", name)
 
@@ -180,7 +180,7 @@ def remove_volume_users(volume_name: str) -> None:
                 f"remove or stop using it in '{container.name}' yourself, then re-run this cell.",
             )
         command = show(docker("rm", "-f", container.name, note=f"it uses {volume_name}"))
-        audit.removed("container", container.name, container.labels)
+        notify("removed", "container", container.name, container.labels)
         execute(command)
 
 
@@ -228,6 +228,6 @@ def use_lecture_names(remove_mine: bool = False) -> NamePlan:
         )
     for clash in sorted(clashes, key=lambda c: _ORDER[c.kind]):
         command = show(docker(*_REMOVE[clash.kind], clash.name, note="yours: removed as you asked"))
-        audit.removed(clash.kind, clash.name, {}, asked_by_learner=True)
+        notify("removed", clash.kind, clash.name, {}, asked_by_learner=True)
         execute(command)
     return remember(NamePlan(plan.engine_id, "", (), "you chose the lecture's names"))

@@ -10,10 +10,9 @@ What it does, in order:
    to the names this Engine and session use (`labhelpers.engine.names.course_name`): the one
    place names are mapped, so a lesson never does it;
 4. runs the body; SDK and connection errors become the lab's errors (`raise ... from`);
-5. in a live run being recorded, writes down the outermost step's call (with the arguments as
-   the caller gave them) and outcome; steps called inside a step are not recorded on their own;
-6. with LABHELPERS_STEP_TIMES=FILE set (the benchmark sets it), appends how long the live step
-   took to FILE (`labhelpers.engine.timing`).
+5. live, runs all of this inside the `around` hooks of the plugins a run asked for
+   (`labhelpers.core.plugins`: the contributors' recorder and timer), with the arguments as the
+   caller gave them and the outcome.
 """
 
 from __future__ import annotations
@@ -23,9 +22,9 @@ import inspect
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ..core import plugins
 from ..core.errors import LabError
-from ..replay import player, recorder
-from . import timing
+from ..replay import player
 from .connection import is_sdk_error, replaying, translate
 from .names import course_name
 
@@ -74,30 +73,22 @@ def engine_step(
                 validate(*args, **kwargs)
             if replaying():
                 return player.replay(fn, args, kwargs)
-            times = timing.step_times_file()
-            if times:
-                with timing.timed(name, times):
-                    return live(*args, **kwargs)
-            return live(*args, **kwargs)
-
-        def live(*args: Any, **kwargs: Any) -> Any:
-            with recorder.recorder(fn, args, kwargs) as call:
+            with plugins.around(plugins.Call(name, fn, args, kwargs)) as call:
                 try:
                     given_args, given_kwargs = call.args, call.kwargs
                     if mapped is not None:
                         given_args, given_kwargs = mapped(given_args, given_kwargs)
-                    value = fn(*given_args, **given_kwargs)
+                    call.value = fn(*given_args, **given_kwargs)
                 except LabError as exc:
-                    call.failed(exc)
+                    call.error = exc
                     raise
                 except Exception as exc:
                     if is_sdk_error(exc):
-                        error = translate(exc, action)
-                        call.failed(error)
-                        raise error from exc
+                        call.error = translate(exc, action)
+                        raise call.error from exc
                     raise
-                call.done(value)
-            return value
+                call.returned = True
+            return call.value
 
         step.engine_action = action  # type: ignore[attr-defined]
         return step  # type: ignore[return-value]

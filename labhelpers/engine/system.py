@@ -20,10 +20,10 @@ from ..core.labels import (
     is_mine,
     is_my_lab_work,
 )
+from ..core.plugins import notify
 from ..core.results import result
 from ..core.sessions import SESSION_ID, built_images, forget, made_by_session
 from ..core.units import si
-from . import audit
 from .connection import client, endpoint
 from .dockercli import execute
 from .images import OFFLINE_BASE_IMAGE, lab_image
@@ -264,7 +264,7 @@ def cleanup(scope: str = MINE, include_base_image: bool = False) -> CleanupRepor
         target = item.id if item.kind == "image" and not _tagged(item) else item.name
         command = show(docker(*_REMOVE[item.kind], target))
         base = item.name == OFFLINE_BASE_IMAGE  # asked for by name (it carries its own label)
-        audit.removed(item.kind, item.name, {MANAGED: item.kind}, asked_by_learner=base)
+        notify("removed", item.kind, item.name, {MANAGED: item.kind}, asked_by_learner=base)
         with contextlib.suppress(NotFound):  # gone meanwhile (a --rm, another cleanup)
             execute(command)
         forget(item.kind, item.id or item.name)

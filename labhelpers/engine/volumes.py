@@ -9,9 +9,9 @@ from ..core.commands import FAILS, docker, show
 from ..core.errors import BadInput
 from ..core.inputs import check_name
 from ..core.labels import MANAGED, OWNER, is_my_lab_work, lab_labels, owner
+from ..core.plugins import notify
 from ..core.results import result
 from ..core.sessions import forget, note_made
-from . import audit
 from .connection import engine_said
 from .containers import labels_args
 from .dockercli import execute
@@ -120,7 +120,7 @@ def create_volume(
     command = show(docker(*argv, name))
     volume = execute(command)
     note_made("volume", name)
-    audit.resource_created("volume", command, name, volume.attrs.get("Labels"), driver=driver)
+    notify("created", "volume", command, name, volume.attrs.get("Labels"), driver=driver)
     return _volume_info(volume, command.line())
 
 
@@ -147,7 +147,7 @@ def remove_volume(name: str, note: str = "") -> str:
         return command.line()
     if not is_my_lab_work("volume", name, volume.attrs.get("Labels")):
         raise _not_the_labs(name)
-    audit.removed("volume", name, volume.attrs.get("Labels"))
+    notify("removed", "volume", name, volume.attrs.get("Labels"))
     execute(command)
     forget("volume", name)
     return command.line()
@@ -201,7 +201,7 @@ def try_remove_volume(name: str) -> RemoveAttempt:
         raise _not_the_labs(name)
     command = show(docker("volume", "rm", name, expect=FAILS, note="a container still uses it"))
     try:
-        audit.removed("volume", name, volume.attrs.get("Labels"))
+        notify("removed", "volume", name, volume.attrs.get("Labels"))
         execute(command)
     except sdk.errors.APIError as exc:
         return RemoveAttempt(name, False, engine_said(exc), command.line())

@@ -1,21 +1,20 @@
-"""Live, replay and recording: the course on machines with no Docker Engine (Binder).
+"""Live and replay: the course on machines with no Docker Engine (Binder).
 
 One module per job:
 
     modes      live / replay / auto, decided once per process (LABHELPERS_MODE)
-    state      which notebook and cell run; what is recorded or replayed
+    state      which notebook and cell run; what is replayed
     keys       how a call is found again: cell hash, run, helper, normalised arguments
     codec      results and lab errors to JSON and back (strict: stale recordings fail loudly)
-    recorder   writes each outermost step's call, printed output, callbacks and result
     player     answers a step from the recording
     banners    marks every replayed output as a replay
 
-Recording the whole course and checking recordings for drift are contributor tools (tools/record.py,
-tools/drift.py), outside the package.
+Recording (tools/recorder.py, a plugin: `labhelpers.core.plugins`), recording the whole course
+and checking recordings for drift (tools/record.py, tools/drift.py) are contributor tools, outside
+the package.
 
 The Engine layer's step decorator (`labhelpers.engine.step`) is where helpers meet this package:
-in replay a step answers from the recording and its body never runs; in a live run being
-recorded, the outermost step's result is written down.
+in replay a step answers from the recording and its body never runs.
 """
 
 from __future__ import annotations
@@ -24,18 +23,18 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from ..core import plugins
 from . import banners, modes, state
 from .keys import track_cells
 from .modes import active, mode
-from .recorder import recording_dir, start_recording
 
 __all__ = ["active", "begin", "describe", "mode", "reset"]
 
 
 def begin(notebook: str, meta: Callable[[], dict]) -> Any:
     """Called by `lh.start_lesson` once the Engine layer has decided the mode: in replay, load the
-    recording and return the start banner; in a live run with LABHELPERS_RECORD_DIR set, start
-    recording (`meta()` says on which Engine) and return the recording's path; else None."""
+    recording and return the start banner; live, tell the plugins (`meta()` says on which Engine)
+    and return None."""
     from .player import replaying
 
     state.state.notebook = notebook
@@ -46,9 +45,7 @@ def begin(notebook: str, meta: Callable[[], dict]) -> Any:
         replaying()
         banners.install()
         return banners.StartBanner(notebook)
-    directory = recording_dir()
-    if directory:
-        return start_recording(notebook, directory, meta())
+    plugins.started(notebook, meta)
     return None
 
 

@@ -15,18 +15,21 @@ from ..core.errors import DockerUnavailable, LabError
 
 __all__ = [
     "MODE_SETTING",
+    "RECORD_SETTING",
     "active",
     "decide",
     "decided",
     "forced_replay_error",
     "mode",
     "reason",
+    "recording",
     "reset",
     "setting",
     "why_replay",
 ]
 
 MODE_SETTING = "LABHELPERS_MODE"
+RECORD_SETTING = "LABHELPERS_RECORD_DIR"  # a live run records into this folder (tools.recorder)
 _verdict: dict[str, object] = {}  # auto mode's verdict, decided once per process
 
 
@@ -39,6 +42,11 @@ def setting() -> str:
             f"set {MODE_SETTING} to live, replay or auto (or unset it).",
         )
     return value
+
+
+def recording() -> bool:
+    """Is this live run being recorded (for replay)? What a recording shows may differ."""
+    return bool(os.environ.get(RECORD_SETTING))
 
 
 def decide(chosen: str, why: LabError | None = None) -> None:

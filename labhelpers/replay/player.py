@@ -22,12 +22,20 @@ from ..core.errors import NotRecorded, StaleRecording
 from .codec import decode, decode_error
 from .keys import bind, call_args, helper_name, is_callback, key_of, show_call
 from .modes import why_replay
-from .recorder import FORMAT
 from .state import current_notebook, state
 
-__all__ = ["RECORDINGS_SETTING", "load", "meta", "recording_path", "replay", "replay_check"]
+__all__ = [
+    "FORMAT",
+    "RECORDINGS_SETTING",
+    "load",
+    "meta",
+    "recording_path",
+    "replay",
+    "replay_check",
+]
 
 RECORDINGS_SETTING = "LABHELPERS_RECORDINGS"  # replay from this folder, not the package's
+FORMAT = 3  # of a recording; 3: each call's commands as data ("command" and "bind" events)
 
 
 def recording_path(notebook: str) -> Any:

@@ -1,18 +1,16 @@
-"""What the replay machinery shares within one process: which notebook and cell run, and what is
-being recorded or replayed. One instance, `state`; `reset()` starts afresh (tests)."""
+"""What the replay machinery shares within one process: which notebook and cell run, what is
+replayed, and what plugins keep per notebook (a recording). One instance, `state`; `reset()`
+starts afresh (tests)."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import threading
 from collections import Counter
-from pathlib import Path
 
-__all__ = ["SCRIPT_CELL", "State", "current_notebook", "local", "reset", "state"]
+__all__ = ["SCRIPT_CELL", "State", "current_notebook", "reset", "state"]
 
 SCRIPT_CELL = "script"  # the cell of calls made outside IPython
-local = threading.local()  # depth of nested steps in this thread, while recording
 
 
 @dataclasses.dataclass
@@ -24,8 +22,7 @@ class State:
     runs: Counter = dataclasses.field(default_factory=Counter)
     used: Counter = dataclasses.field(default_factory=Counter)
     heads: dict = dataclasses.field(default_factory=dict)
-    record_path: Path | None = None
-    recording: dict | None = None
+    plugins: dict = dataclasses.field(default_factory=dict)  # what plugins keep per notebook
     replaying: dict | None = None
     hooks: set = dataclasses.field(default_factory=set)
     checks: list = dataclasses.field(default_factory=list)  # replayed check verdicts

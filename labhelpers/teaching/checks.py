@@ -21,6 +21,7 @@ import html
 from collections.abc import Callable
 from typing import Any
 
+from ..core import plugins
 from ..core.results import result
 
 __all__ = ["CheckResult", "exercise_check", "not_yet", "passed"]
@@ -73,7 +74,7 @@ def exercise_check(
         @functools.wraps(fn)
         def run(*args: Any, **kwargs: Any) -> CheckResult:
             from ..engine.connection import replaying
-            from ..replay import player, recorder
+            from ..replay import player
 
             if validate is not None:
                 validate(*args, **kwargs)
@@ -86,10 +87,11 @@ def exercise_check(
                     "this check needs a live Docker Engine; these results are a replay.",
                     "run the course on a machine with Docker (see README).",
                 )
-            with recorder.recorder(fn, args, kwargs) as call:
-                verdict = fn(*call.args, **call.kwargs)
-                call.done(verdict)
-            return verdict
+            name = f"{fn.__module__.removeprefix('labhelpers.')}.{fn.__qualname__}"
+            with plugins.around(plugins.Call(name, fn, args, kwargs, kind="check")) as call:
+                call.value = fn(*call.args, **call.kwargs)
+                call.returned = True
+            return call.value
 
         return run
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 
 from ...core.table import pre
-from ...replay.recorder import recording_dir
+from ...replay.modes import recording
 from ...widgets import run_quietly, vbox
 from .experiments import MINE, remove_lab_resources
 from .results import CleanupResult
@@ -63,6 +63,6 @@ def cleanup_panel(scope: str = MINE) -> CleanupPanel:
     made, the default) or EVERYONE (every account's lab work on this Engine: an instructor's).
     A recording run presses it at once (a learner never records)."""
     panel = CleanupPanel(scope)
-    if recording_dir():
+    if recording():
         panel.press()
     return panel

@@ -1,9 +1,10 @@
-"""Recording a live run for the replay mode.
+"""Recording a live run for the replay mode: a plugin (`labhelpers.core.plugins`).
 
-With LABHELPERS_RECORD_DIR=DIR set in a live run, each notebook that calls
-`lh.start_lesson(name)` writes DIR/<name>.json: every helper call (each step, outermost only)
-with its arguments, what it printed, the callbacks it made, and its result or lab error.
-`python -m tools.record` does this for every notebook into labhelpers/recordings/.
+With LABHELPERS_PLUGINS=tools.recorder (the checkout on PYTHONPATH) and LABHELPERS_RECORD_DIR=DIR
+set in a live run, each notebook that calls `lh.start_lesson(name)` writes DIR/<name>.json: every
+helper call (each step or exercise check, outermost only) with its arguments, what it printed, the
+callbacks it made, and its result or lab error. `python -m tools.record` does this for every
+notebook into labhelpers/recordings/ (`PLUGINS` and `plugin_env` in tools/__init__.py).
 """
 
 from __future__ import annotations
@@ -12,35 +13,36 @@ import contextlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from ..core import commands
-from ..core.errors import DockerUnavailable, LabError
-from .codec import Unrecordable, encode, encode_error
-from .keys import bind, call_args, helper_name, is_callback, show_call
-from .state import local, state
+from labhelpers.core import commands, plugins
+from labhelpers.core.errors import DockerUnavailable
+from labhelpers.replay.codec import Unrecordable, encode, encode_error
+from labhelpers.replay.keys import bind, call_args, helper_name, is_callback, show_call
+from labhelpers.replay.modes import RECORD_SETTING
+from labhelpers.replay.player import FORMAT
+from labhelpers.replay.state import state
 
-__all__ = ["FORMAT", "RECORD_SETTING", "recorder", "recording_dir", "start_recording"]
+__all__ = ["RECORD_SETTING", "recorder", "start_recording"]
 
-RECORD_SETTING = "LABHELPERS_RECORD_DIR"
-FORMAT = 3  # 3: each call's commands as data ("command" and "bind" events)
-
-
-def recording_dir() -> str:
-    """Where this run records to ("" when it does not record)."""
-    return os.environ.get(RECORD_SETTING, "")
+local = threading.local()  # depth of nested steps in this thread, while recording
 
 
-def start_recording(notebook: str, directory: str, meta: dict) -> Path:
-    """Begin DIR/<notebook>.json; `meta` says on which Engine and when."""
+def start_recording(notebook: str, meta: Callable[[], dict]) -> Path | None:
+    """Begin DIR/<notebook>.json when LABHELPERS_RECORD_DIR=DIR; `meta()` says on which Engine
+    and when. The recording lives in the replay state (`state.plugins`), reset with it."""
+    directory = os.environ.get(RECORD_SETTING, "")
+    if not directory:
+        return None
     path = Path(directory).expanduser().resolve() / f"{notebook}.json"
-    state.record_path = path
-    state.recording = {
+    state.plugins["record_path"] = path
+    state.plugins["recording"] = {
         "format": FORMAT,
         "notebook": notebook,
-        "meta": meta,
+        "meta": meta(),
         "cells": {},
         "calls": [],
         "problems": [],
@@ -50,7 +52,7 @@ def start_recording(notebook: str, directory: str, meta: dict) -> Path:
 
 
 def _save() -> None:
-    path, data = state.record_path, state.recording
+    path, data = state.plugins.get("record_path"), state.plugins.get("recording")
     if path is None or data is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,69 +138,67 @@ commands.listen_to_echo(_echoed)
 
 
 @contextlib.contextmanager
-def recorder(fn: Callable, args: tuple, kwargs: dict) -> Iterator[Any]:
-    """Wrap one helper call in a live run: yields an object with `.args`, `.kwargs` (callbacks
-    wrapped when recording) and `.done(value)` / `.failed(error)` to note the outcome."""
-    outer = state.recording is not None and not getattr(local, "depth", 0)
-    call = _Call(fn, args, kwargs, outer)
+def recorder(call: plugins.Call) -> Iterator[None]:
+    """Around one live step or exercise check: when it is the outermost one of a recording run,
+    wrap its callbacks, copy what it prints, and write down its call and outcome."""
+    outer = state.plugins.get("recording") is not None and not getattr(local, "depth", 0)
     if not outer:
-        yield call
+        yield
         return
     local.depth = 1
     capture = _Capture()
     local.capture = capture
-    call.wrap_callbacks(capture)
+    _wrap_callbacks(call, capture)
     capture.stream, sys.stdout = sys.stdout, capture
     try:
-        yield call
+        yield
     finally:
         if sys.stdout is capture:
             sys.stdout = capture.stream
         local.depth = 0
         local.capture = None
-        call.save(capture.events)
+        _save_call(call, capture.events)
 
 
-class _Call:
-    def __init__(self, fn: Callable, args: tuple, kwargs: dict, recording: bool) -> None:
-        self.fn, self.args, self.kwargs, self.recording = fn, args, kwargs, recording
-        self.outcome: dict | None = None
+def _wrap_callbacks(call: plugins.Call, capture: _Capture) -> None:
+    bound = bind(call.fn, call.args, call.kwargs)
+    if bound is None:
+        return
+    for name, value in list(bound.arguments.items()):
+        if is_callback(value):
+            bound.arguments[name] = capture.callback(name, value)
+    call.args, call.kwargs = bound.args, bound.kwargs
 
-    def wrap_callbacks(self, capture: _Capture) -> None:
-        bound = bind(self.fn, self.args, self.kwargs)
-        if bound is None:
-            return
-        for name, value in list(bound.arguments.items()):
-            if is_callback(value):
-                bound.arguments[name] = capture.callback(name, value)
-        self.args, self.kwargs = bound.args, bound.kwargs
 
-    def done(self, value: Any) -> None:
-        if not self.recording:
-            return
+def _outcome(call: plugins.Call) -> dict | None:
+    """The call's result or lab error as recorded (None: nothing to record)."""
+    if call.returned:
         try:
-            self.outcome = {"result": encode(value)}
+            return {"result": encode(call.value)}
         except Unrecordable as exc:
-            self.outcome = {"unrecordable": str(exc)}
+            return {"unrecordable": str(exc)}
+    if call.error is not None and not isinstance(call.error, DockerUnavailable):
+        return {"error": encode_error(call.error)}
+    return None
 
-    def failed(self, error: LabError) -> None:
-        if self.recording and not isinstance(error, DockerUnavailable):
-            self.outcome = {"error": encode_error(error)}
 
-    def save(self, events: list) -> None:
-        data = state.recording
-        if data is None or self.outcome is None:
-            return
-        helper = helper_name(self.fn)
-        args = call_args(self.fn, self.args, self.kwargs)
-        if "unrecordable" in self.outcome:
-            data["problems"].append(
-                f"{show_call(helper, args)} returned a {self.outcome['unrecordable']}, which a "
-                "recording cannot hold: make the helper return @result dataclasses."
-            )
-        data["cells"].setdefault(state.cell, state.heads.get(state.cell, ""))
-        entry = {"cell": state.cell, "run": state.run, "helper": helper, "args": args}
-        entry["events"] = events
-        entry.update(self.outcome)
-        data["calls"].append(entry)
-        _save()
+def _save_call(call: plugins.Call, events: list) -> None:
+    data, outcome = state.plugins.get("recording"), _outcome(call)
+    if data is None or outcome is None:
+        return
+    helper = helper_name(call.fn)
+    args = call_args(call.fn, call.args, call.kwargs)
+    if "unrecordable" in outcome:
+        data["problems"].append(
+            f"{show_call(helper, args)} returned a {outcome['unrecordable']}, which a "
+            "recording cannot hold: make the helper return @result dataclasses."
+        )
+    data["cells"].setdefault(state.cell, state.heads.get(state.cell, ""))
+    entry = {"cell": state.cell, "run": state.run, "helper": helper, "args": args}
+    entry["events"] = events
+    entry.update(outcome)
+    data["calls"].append(entry)
+    _save()
+
+
+plugins.register(around=recorder, started=start_recording)
