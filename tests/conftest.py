@@ -2,7 +2,7 @@
 
 Markers (pyproject.toml registers them):
     engine   the test needs a Docker Engine. Given automatically to every test that uses one of
-             the Engine fixtures below; `python -m tools.testrun` runs these only when an
+             the Engine fixtures below; the pipeline (noxfile.py) runs these only when an
              Engine answers (`-m "not engine"` runs the rest).
     slow     takes more than a few seconds (builds, many containers, whole notebooks).
     faults   tests/test_faults.py: stops Engines, interrupts kernels, fills a disk; the `faults`

@@ -18,7 +18,7 @@ with scripts/lab-engines (`faults<pid>-<kind>`, removed at the end; LABHELPERS_F
 uses a running one instead). Its data root is a 3 GiB ext4 file system on a loop device, so fault
 3 can fill it; the tests skip, saying why, when the script or the loop device cannot be had.
 Faults 2 and 4 run on the Engine under test. Slow: half a minute to a minute per case (about six
-minutes in all), so `python -m tools.testrun` runs them once, in its `faults` phase (marker
+minutes in all), so the pipeline (noxfile.py) runs them once, in its `faults` session (marker
 `faults`), on one Engine of the matrix.
 """
 
