@@ -26,16 +26,17 @@ Phases (sessions), in the order a track runs them:
     twins(E)      each notebook's CLI twin, written from that live run's recordings, run on E
                   once (the lecture's names); on the reference Engine with the course's `lab-`
                   names, then with the lecture's beside the learner who goes beyond
-                  (tools/beyond.py)
+                  (tools/beyond.py; in `aside` when its Engine is of the very same kind)
     browser       every notebook in JupyterLab in Chromium (pytest-playwright), live on the
                   reference Engine and replayed with no Engine, with the widgets used by mouse
                   (the pipeline runs its halves apart: `replayed_browser` with the checks, the
                   live half in `aside`)
     aside         on an Engine of its own like the reference (started and purged by the
                   session): the Engine tests every Engine answers alike, then the browser's live
-                  half; beside the reference Engine's track, which then runs only what differs
-                  (less the image builds of tests/test_layers.py, which `aside` runs when its
-                  Engine is of the very same kind: MOVED_ASIDE)
+                  half; beside the reference Engine's track, which then runs only what differs.
+                  When its Engine is of the very same kind, it also runs the image builds of
+                  tests/test_layers.py (MOVED_ASIDE) and, once the reference Engine's live run
+                  passed, the learner who goes beyond, with twins written from that run
     faults        the Engine stopped, a kernel interrupted, a full disk: on Engines of its own,
                   of the reference kind, started and purged by the session
 
@@ -407,25 +408,43 @@ def twins(session: nox.Session, engine: str) -> None:
     # (on the reference Engine in the learner-who-goes-beyond check below) and, on the reference
     # Engine, with the course's `lab-` names too (tests/test_twins.py's TWIN_NAMES).
     env["LABHELPERS_TWIN_NAMES"] = "lab" if reference else "lecture"
-    if not reference:
-        run(session, bin_dir, "python", *argv, env=env)
-        return
-    # On the reference Engine, after the twins' tests, the learner who goes beyond the notebooks
-    # (tools/beyond.py): every exercise's solution followed, images built FROM the lab's,
-    # commits of their own container and of the lab's my-cont-1 (tagged and untagged),
-    # containers run from lab images; after every twin, notebook 99 and the cleanup, all of it
-    # must be as it was (ids, states, file checksums).
+    run(session, bin_dir, "python", *argv, env=env)
+    if reference and not beyond_aside(found):
+        beyond(session, bin_dir, engine, env)
+
+
+def beyond(session: nox.Session, bin_dir: Path, engine: str, env: dict) -> None:
+    """The learner who goes beyond the notebooks (tools/beyond.py), on the Engine ENV names, with
+    twins written from ENGINE's live run: every exercise's solution followed, images built FROM
+    the lab's, commits of their own container and of the lab's my-cont-1 (tagged and untagged),
+    containers run from lab images; after every twin (with the lecture's names), notebook 99 and
+    the cleanup, all of it must be as it was (ids, states, file checksums)."""
     state = LOGS / f"beyond-{engine}"
     shutil.rmtree(state, ignore_errors=True)
     state.mkdir(parents=True)
-    beyond = {**env, "LABHELPERS_STATE_DIR": str(state / "lab-state")}
+    env = {**env, "LABHELPERS_STATE_DIR": str(state / "lab-state")}
     made = str(state / "made.json")
-    run(session, bin_dir, "python", *argv, env=env)
     try:
-        run(session, bin_dir, "python", "-m", "tools.beyond", "plant", made, env=beyond)
-        run(session, bin_dir, "python", "-m", "tools.beyond", "check", made, env=beyond)
+        run(session, bin_dir, "python", "-m", "tools.beyond", "plant", made, env=env)
+        run(session, bin_dir, "python", "-m", "tools.beyond", "check", made, env=env)
     finally:
-        run(session, bin_dir, "python", "-m", "tools.beyond", "remove", made, env=beyond)
+        run(session, bin_dir, "python", "-m", "tools.beyond", "remove", made, env=env)
+
+
+def beyond_aside(reference: matrix.Engine) -> bool:
+    """Whether the `aside` track runs the learner who goes beyond (on its Engine, of the very same
+    kind as the reference) rather than the reference Engine's own track, the longest."""
+    return os.environ.get(ASIDE_SETTING) == "1" and aside_answers_alike(reference)
+
+
+def wait_for_live_run(session: nox.Session, engine: str, limit_s: float = 2400) -> dict:
+    """What live(ENGINE), running in ENGINE's own track meanwhile, left once it passed."""
+    passed, deadline = RECORDINGS / engine / "passed", time.monotonic() + limit_s
+    while not passed.is_file():
+        if time.monotonic() > deadline:
+            session.error(f"live({engine}) had not passed after {limit_s:.0f} s: nothing to read")
+        time.sleep(5)
+    return json.loads(passed.read_text())
 
 
 # --- phases run once ---------------------------------------------------------------------------
@@ -509,8 +528,9 @@ def aside(session: nox.Session) -> None:
     """The pipeline's aside track: on an Engine of its own of the reference Engine's kind
     (started here, purged after), the Engine tests that every Engine answers alike (those not
     marked per_engine: the reference Engine's track then runs only the per_engine ones), then
-    the browser's live half. The reference Engine's own live run, drift, safety and twins stay
-    on the reference Engine."""
+    the browser's live half; when it answers alike (`aside_answers_alike`), the moved builds and
+    the learner who goes beyond too. The reference Engine's own live run, drift, safety and twins'
+    tests stay on the reference Engine."""
     found = matrix.reference(matrix.matrix())
     if found is None:
         session.error("no Engine of the matrix answers")
@@ -533,6 +553,12 @@ def aside(session: nox.Session) -> None:
             browse = environment(session, "browser")
             argv = [*PYTEST, *BROWSER_LIVE, "-m", "browser", "--durations=10"]
             run(session, browse, "python", *argv, env=env)
+        if beyond_aside(found):  # with twins written from the reference Engine's live run
+            done = wait_for_live_run(session, found.name)
+            env["LABHELPERS_TWIN_RECORDINGS"] = str(RECORDINGS / found.name)
+            if done["owned"]:
+                env["LABHELPERS_TWIN_RECORDED_PREFIX"] = "lab-"
+            beyond(session, bin_dir, found.name, env)
 
 
 def chromium_or_skip(session: nox.Session, skip: bool = True) -> str:

@@ -197,3 +197,37 @@ def test_every_phase_is_a_session():
     wanted |= {"aside", "replayed_browser"}
     assert wanted <= listed
     assert {"engine(default)", "live(default)", "drift(default)", "twins(default)"} <= listed
+
+
+def test_the_learner_who_goes_beyond_runs_aside_only_on_an_engine_of_the_very_same_kind(
+    monkeypatch, tmp_path
+):
+    lab_engine = Engine(
+        "28-containerd",
+        "unix:///run/lab-engines/28-containerd/docker.sock",
+        "28.5.2",
+        "overlayfs",
+        "containerd",
+        "",
+    )
+    own = _engine("system", "28.5.2", "containerd")  # the machine's own: not like an inner one
+    monkeypatch.setenv(noxfile.ASIDE_SETTING, "1")
+    assert noxfile.beyond_aside(lab_engine) and not noxfile.beyond_aside(own)
+    monkeypatch.delenv(noxfile.ASIDE_SETTING)  # no aside track: on the reference Engine itself
+    assert not noxfile.beyond_aside(lab_engine)
+    # aside reads the reference Engine's live run once it passed, and says so when it never did
+    monkeypatch.setattr(noxfile, "RECORDINGS", tmp_path)
+    (tmp_path / "28-containerd").mkdir()
+    (tmp_path / "28-containerd" / "passed").write_text('{"strict": true, "owned": false}')
+
+    class Session:
+        def error(self, message):
+            raise RuntimeError(message)
+
+    assert noxfile.wait_for_live_run(Session(), "28-containerd") == {"strict": True, "owned": False}
+    try:
+        noxfile.wait_for_live_run(Session(), "28-overlay2", limit_s=0)
+    except RuntimeError as exc:
+        assert "live(28-overlay2) had not passed" in str(exc)
+    else:
+        raise AssertionError("waited on a live run that never passed")

@@ -33,6 +33,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 import labhelpers as lh
 from labhelpers import engine as eng
 from labhelpers.core.labels import MANAGED
@@ -40,6 +42,7 @@ from labhelpers.engine.names import course_name
 from labhelpers.notebook import run_solution
 
 from . import plugin_env
+from .kernels import notebook_client
 
 __all__ = ["check", "fingerprint", "main", "plant", "remove"]
 
@@ -179,11 +182,15 @@ def check(state: Path) -> list[str]:
         env = {**os.environ, "LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": record}
         env.update(plugin_env("tools.recorder"))
         notebook = next((ROOT / "notebooks").glob("99-*.ipynb"))
-        run = [python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute"]
-        run += ["--output-dir", record, str(notebook)]
-        done = subprocess.run(run, env=env, cwd=notebook.parent, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"notebook 99 failed: {done.stderr.strip()[-800:]}")
+        client = notebook_client(
+            nbformat.read(notebook, as_version=4),
+            timeout=900,
+            resources={"metadata": {"path": str(notebook.parent)}},
+        )
+        try:
+            client.execute(env=env)
+        except Exception as exc:  # a failing cell or kernel: its traceback's end
+            raise RuntimeError(f"notebook 99 failed: {str(exc).strip()[-800:]}") from exc
     # then the command-line cleanup, as a learner who comes back later would run it
     subprocess.run([python, "-m", "labhelpers", "cleanup", "--yes"], check=True)
     after = fingerprint(made)
