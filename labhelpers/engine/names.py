@@ -60,6 +60,7 @@ __all__ = [
     "is_mine_found",
     "labels_of",
     "learners",
+    "listed_tags",
     "mapped",
     "remember",
     "rename_in_text",
@@ -193,25 +194,35 @@ def taken(kind: str, name: str) -> bool:
 
 def _clashes(prefix: str) -> tuple:
     """The course's names (with PREFIX) that something not this account's lab work has: three
-    listings of the Engine (containers, volumes, images), not one question per name."""
-    engine = client()
+    listings of the Engine (containers, volumes, images), not one question per name. The
+    listings' rows carry the names, tags and labels: the SDK's `.list()` would inspect each
+    container and image once more (a round trip each, and a container removed meanwhile, a
+    --rm helper, would have to be skipped)."""
+    api = client().api
     taken: dict[tuple[str, str], bool] = {}
-    # the whole Engine's containers: a container that goes between the listing and the SDK's
-    # inspection of each (a --rm helper, another track's Engine) is left out, not an error
-    for c in engine.containers.list(all=True, ignore_removed=True):
-        taken[("container", c.name)] = not is_my_lab_work("container", c.name, c.labels)
-    for v in engine.volumes.list():
-        taken[("volume", v.name)] = not is_my_lab_work("volume", v.name, v.attrs.get("Labels"))
+    for c in api.containers(all=True):
+        for name in c.get("Names") or ():
+            name = name.lstrip("/")
+            taken[("container", name)] = not is_my_lab_work("container", name, c.get("Labels"))
+    for v in api.volumes().get("Volumes") or ():
+        taken[("volume", v["Name"])] = not is_my_lab_work("volume", v["Name"], v.get("Labels"))
     built = built_images()
-    for image in engine.images.list():
-        mine = is_lab_image(image.labels, image.tags, image.id, built) and is_mine(image.labels)
-        for tag in image.tags:
+    for image in api.images():
+        labels, tags = image.get("Labels") or {}, listed_tags(image)
+        mine = is_lab_image(labels, tags, image.get("Id", ""), built) and is_mine(labels)
+        for tag in tags:
             taken[("image", tag)] = not mine
     return tuple(
         Clash(kind, name)
         for kind, name in course_names()
         if taken.get((kind, full_tag(prefix + name) if kind == "image" else prefix + name))
     )
+
+
+def listed_tags(row: dict) -> list:
+    """The tags of an image row of `docker image ls` (the Engine's `<none>:<none>` is none), as
+    the SDK's `Image.tags` has them."""
+    return [tag for tag in row.get("RepoTags") or () if tag != "<none>:<none>"]
 
 
 # --- the plan -------------------------------------------------------------------------------------
