@@ -194,29 +194,33 @@ def taken(kind: str, name: str) -> bool:
 
 def _clashes(prefix: str) -> tuple:
     """The course's names (with PREFIX) that something not this account's lab work has: three
-    listings of the Engine (containers, volumes, images), not one question per name. The
-    listings' rows carry the names, tags and labels: the SDK's `.list()` would inspect each
-    container and image once more (a round trip each, and a container removed meanwhile, a
-    --rm helper, would have to be skipped)."""
+    listings of the Engine (containers, volumes, images), not one question per name. Each lists
+    only the course's names, and its rows are read as they are (names, tags, labels): the SDK's
+    `.list()` would inspect each container and image once more, and an Engine lists everything
+    else it holds slowly (the containerd store sizes every image it lists)."""
+    ours = {(kind, name): full_tag(prefix + name) if kind == "image" else prefix + name
+            for kind, name in course_names()}  # fmt: skip
+    wanted = {kind: sorted(n for (k, _), n in ours.items() if k == kind) for kind, _ in ours}
     api = client().api
     taken: dict[tuple[str, str], bool] = {}
-    for c in api.containers(all=True):
-        for name in c.get("Names") or ():
-            name = name.lstrip("/")
-            taken[("container", name)] = not is_my_lab_work("container", name, c.get("Labels"))
-    for v in api.volumes().get("Volumes") or ():
-        taken[("volume", v["Name"])] = not is_my_lab_work("volume", v["Name"], v.get("Labels"))
-    built = built_images()
-    for image in api.images():
-        labels, tags = image.get("Labels") or {}, listed_tags(image)
-        mine = is_lab_image(labels, tags, image.get("Id", ""), built) and is_mine(labels)
-        for tag in tags:
-            taken[("image", tag)] = not mine
-    return tuple(
-        Clash(kind, name)
-        for kind, name in course_names()
-        if taken.get((kind, full_tag(prefix + name) if kind == "image" else prefix + name))
-    )
+    if wanted.get("container"):  # a name filter is a pattern: these names exactly
+        exact = ["^/?" + name.replace(".", "\\.") + "$" for name in wanted["container"]]
+        for c in api.containers(all=True, filters={"name": exact}):
+            for name in c.get("Names") or ():
+                name = name.lstrip("/")
+                taken[("container", name)] = not is_my_lab_work("container", name, c.get("Labels"))
+    if wanted.get("volume"):
+        for v in api.volumes().get("Volumes") or ():
+            taken[("volume", v["Name"])] = not is_my_lab_work("volume", v["Name"], v.get("Labels"))
+    if wanted.get("image"):
+        built = built_images()
+        for image in api.images(filters={"reference": wanted["image"]}):
+            labels, tags = image.get("Labels") or {}, listed_tags(image)
+            mine = is_lab_image(labels, tags, image.get("Id", ""), built) and is_mine(labels)
+            for tag in tags:
+                taken[("image", tag)] = not mine
+    return tuple(Clash(kind, name) for (kind, name), as_named in ours.items()
+                 if taken.get((kind, as_named)))  # fmt: skip
 
 
 def listed_tags(row: dict) -> list:
