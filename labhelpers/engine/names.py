@@ -60,6 +60,7 @@ __all__ = [
     "is_mine_found",
     "labels_of",
     "learners",
+    "listed_name",
     "listed_tags",
     "mapped",
     "remember",
@@ -221,6 +222,13 @@ def _clashes(prefix: str) -> tuple:
                 taken[("image", tag)] = not mine
     return tuple(Clash(kind, name) for (kind, name), as_named in ours.items()
                  if taken.get((kind, as_named)))  # fmt: skip
+
+
+def listed_name(row: dict) -> str:
+    """The name of a container row of `docker ps` (its Names also hold the aliases a legacy
+    --link gave it, OTHER/ALIAS), as the SDK's `Container.name` has it."""
+    names = [name.lstrip("/") for name in row.get("Names") or ()]
+    return next((name for name in names if "/" not in name), names[0] if names else "")
 
 
 def listed_tags(row: dict) -> list:

@@ -27,7 +27,7 @@ from . import audit
 from .connection import client, endpoint
 from .dockercli import execute
 from .images import OFFLINE_BASE_IMAGE, lab_image
-from .names import listed_tags
+from .names import listed_name, listed_tags
 from .step import engine_step
 
 __all__ = [
@@ -197,35 +197,28 @@ def lab_resources(scope: str = MINE, include_base_image: bool = False) -> tuple:
     wanted = {"label": [MANAGED]}
     found: list[LabResource] = []
     for c in api.containers(all=True, filters=wanted):
-        name, ident, labels = c["Names"][0].lstrip("/"), c["Id"], c.get("Labels") or {}
+        name, ident, labels = listed_name(c), c["Id"], c.get("Labels") or {}
         if is_lab_owned("container", name, labels) and _in_scope(labels, "container", ident, scope):
             found.append(LabResource("container", name, ident[:12], labels.get(OWNER, "")))
     for n in api.networks(filters=wanted):
-        labels = n.get("Labels") or {}
-        if is_lab_owned("network", n["Name"], labels) and _in_scope(
-            labels, "network", n["Id"], scope
-        ):
-            found.append(LabResource("network", n["Name"], n["Id"][:12], labels.get(OWNER, "")))
+        name, ident, labels = n["Name"], n["Id"], n.get("Labels") or {}
+        if is_lab_owned("network", name, labels) and _in_scope(labels, "network", ident, scope):
+            found.append(LabResource("network", name, ident[:12], labels.get(OWNER, "")))
     for v in api.volumes(filters=wanted).get("Volumes") or ():
-        labels = v.get("Labels") or {}
-        if is_lab_owned("volume", v["Name"], labels) and _in_scope(
-            labels, "volume", v["Name"], scope
-        ):
-            found.append(LabResource("volume", v["Name"], "", labels.get(OWNER, "")))
+        name, labels = v["Name"], v.get("Labels") or {}
+        if is_lab_owned("volume", name, labels) and _in_scope(labels, "volume", name, scope):
+            found.append(LabResource("volume", name, "", labels.get(OWNER, "")))
     built = built_images()
     for image in api.images(filters=wanted):
         ident, labels, tags = image["Id"], image.get("Labels") or {}, listed_tags(image)
         short = ident.split(":")[-1][:12]
-        labs = is_lab_image(labels, tags, ident, built)
-        if labs and _in_scope(labels, "image", ident, scope):
-            found.append(
-                LabResource("image", tags[0] if tags else short, short, labels.get(OWNER, ""))
-            )
+        if is_lab_image(labels, tags, ident, built) and _in_scope(labels, "image", ident, scope):
+            name = tags[0] if tags else short
+            found.append(LabResource("image", name, short, labels.get(OWNER, "")))
     if include_base_image:
         for image in api.images(filters={"label": [BASE_IMAGE_LABEL]}):
-            if OFFLINE_BASE_IMAGE in listed_tags(
-                image
-            ):  # FROM it inherits the label: its tag decides
+            # FROM it inherits the label: its tag decides
+            if OFFLINE_BASE_IMAGE in listed_tags(image):
                 short = image["Id"].split(":")[-1][:12]
                 found.append(LabResource("image", OFFLINE_BASE_IMAGE, short, ""))
     return tuple(found)
