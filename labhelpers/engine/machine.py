@@ -284,10 +284,10 @@ class Locality:
     `files_here`: a new volume's directory, which the Engine makes as it creates the volume, is
     at the volume's mountpoint on this machine (native Linux with a local Engine); False for a
     VM (Docker Desktop), an Engine in a container (Docker-in-Docker) or a remote one.
-    `folders_shared`: a folder of this machine's,
-    bind-mounted, shows its files in a container, as bind mounts of the notebooks' folders need
-    (False when the Engine cannot see this folder; None when it could not be probed).
-    `root_only`: the files are here but only root may read them (the data root is 0710)."""
+    `folders_shared`: a folder of this machine's, bind-mounted, shows its files in a container,
+    as bind mounts of the notebooks' folders need (False when the Engine cannot see this
+    folder; None when it could not be probed). `root_only`: the files are here but only root
+    may read them (the data root is 0710)."""
 
     files_here: bool | None
     folders_shared: bool | None
