@@ -108,7 +108,7 @@ def test_stop_keeps_the_data_remove_deletes_it_and_tmpfs_empties(lesson_image, n
     assert removed.status == "removed" and removed.writable_layer_bytes == -1
     # the lecture's questions, answered as measured, on every Engine
     assert _decided(box.timeline()) == MEASURED, box.timeline().verdict()
-    with pytest.raises(lh.BadInput):
+    with pytest.raises(lh.BadInput, match="it was removed"):
         box.step("start")
     again = box.step("recreate")
     assert again.status == "running" and not again.delta_there

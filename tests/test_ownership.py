@@ -170,3 +170,13 @@ def test_a_commit_of_a_lab_container_stays_the_learners(
     finally:
         docker_cli("rm", "-f", made.name, check=False)
         docker_cli("image", "rm", "-f", committed, check=False)
+
+
+def test_a_listing_row_has_the_name_and_tags_the_sdk_would_give():
+    """The name plan and the cleanup read `docker image ls` rows, not inspected images: an
+    untagged image's `<none>:<none>` is no tag, as the SDK's `Image.tags` has it."""
+    from labhelpers.engine.names import listed_name, listed_tags
+
+    assert listed_tags({"RepoTags": ["my-image:latest", "<none>:<none>"]}) == ["my-image:latest"]
+    assert listed_tags({"RepoTags": None}) == listed_tags({}) == []
+    assert listed_name({"Names": ["/web/db", "/my-cont-1"]}) == "my-cont-1"  # not a --link alias

@@ -129,3 +129,33 @@ def test_a_data_root_that_is_not_there_says_why(engine, no_leftovers):
     assert "could not mount it either" in listing.reason or "not the Engine's data root" in (
         listing.reason
     )
+
+
+def test_the_locality_probe_agrees_with_a_file_a_container_wrote(engine, no_leftovers):
+    """The probe looks for a new volume's directory here instead of running a container in it:
+    where a container's write into a volume shows at its mountpoint here, the probe says the
+    Engine's files are here, and only there."""
+    import os
+
+    from labhelpers.engine import MountSpec, choose_base_image, run_once
+    from labhelpers.engine.machine import _locality
+    from labhelpers.engine.volumes import create_volume, remove_volume
+
+    _locality.clear()  # probed anew, not the answer an earlier test kept
+    probed = engine_locality()
+    volume = create_volume("lab-t-locality")
+    try:
+        image = choose_base_image(pull=False).image
+        mount = [MountSpec("volume", volume.name, "/probe")]
+        run_once(image, ["sh", "-c", "echo seen > /probe/marker"], mount, writes=True)
+        try:
+            with open(os.path.join(volume.mountpoint, "marker")) as marker:
+                seen_here = marker.read().strip() == "seen"
+        except PermissionError:
+            seen_here = True  # here, but only root may read it: the probe says root_only
+        except OSError:
+            seen_here = False
+    finally:
+        remove_volume(volume.name)
+    assert probed.files_here is seen_here, probed
+    assert probed.root_only is (seen_here and not os.access(volume.mountpoint, os.F_OK))

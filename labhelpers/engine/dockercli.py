@@ -340,22 +340,25 @@ def execute(command: Command) -> Any:
         if verb == "run":
             container.start()
         return container
+    # By name, as the CLI does: the Engine finds the container (no inspection first, which
+    # the SDK's models would make: one more round trip each).
     if verb == "exec":
         name, *argv = args
-        user = parsed.value("--user") or None
-        return _container(name).exec_run(argv, user=user or "")
+        user = parsed.value("--user") or ""
+        made = engine.api.exec_create(name, argv, user=user)
+        output = engine.api.exec_start(made["Id"])
+        return engine.api.exec_inspect(made["Id"])["ExitCode"], output
     if verb in ("start", "stop", "restart"):
         timeout = int(parsed.value("--time", str(STOP_TIMEOUT_S)))
         for name in args:
-            container = _container(name)
             if verb == "start":
-                container.start()
+                engine.api.start(name)
             else:
-                getattr(container, verb)(timeout=timeout)
+                getattr(engine.api, verb)(name, timeout=timeout)
         return None
     if verb == "rm":
         for name in args:
-            _container(name).remove(force=parsed.has("-f"), v=parsed.has("-v"))
+            engine.api.remove_container(name, force=parsed.has("-f"), v=parsed.has("-v"))
         return None
     if verb == "volume create":
         (name,) = args

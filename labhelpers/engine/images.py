@@ -367,8 +367,13 @@ def image_sizes(ref: str) -> ImageSizes:
     # the helper asks for, so that is what it shows
     tree = ["--tree"] if _api_at_least(client().api.api_version, "1.47") else []
     listed = execute(show(docker("image", "ls", *tree, ref)))
-    if not any(i.get("Id") == image.id for i in listed):  # an id or an untagged image: no match
-        listed = execute(show(docker("image", "ls", "-a", *tree), shown=False))
+    # An id or an untagged image: no match. Then the image's own tag, else every image (with
+    # --tree, an Engine with many images takes a while to list them all).
+    by_tag = [("image", "ls", *tree, image.tags[0])] if image.tags else []
+    for again in (*by_tag, ("image", "ls", "-a", *tree)):
+        if any(i.get("Id") == image.id for i in listed):
+            break
+        listed = execute(show(docker(*again), shown=False))
     row = next((i for i in listed if i.get("Id") == image.id), listed[0] if listed else {})
     inspected = int(image.attrs.get("Size") or 0)
     manifests = [m for m in row.get("Manifests") or [] if m.get("Kind") == "image"]

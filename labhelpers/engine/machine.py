@@ -281,12 +281,13 @@ def run_host(command: Command) -> subprocess.CompletedProcess:
 class Locality:
     """Where the Engine keeps its files, seen from here (probed, not guessed).
 
-    `files_here`: a file a container wrote into a volume is at the volume's mountpoint on this
-    machine (native Linux with a local Engine); False for a VM (Docker Desktop), an Engine in a
-    container (Docker-in-Docker) or a remote one. `folders_shared`: a folder of this machine's,
-    bind-mounted, shows its files in a container, as bind mounts of the notebooks' folders need
-    (False when the Engine cannot see this folder; None when it could not be probed).
-    `root_only`: the files are here but only root may read them (the data root is 0710)."""
+    `files_here`: a new volume's directory, which the Engine makes as it creates the volume, is
+    at the volume's mountpoint on this machine (native Linux with a local Engine); False for a
+    VM (Docker Desktop), an Engine in a container (Docker-in-Docker) or a remote one.
+    `folders_shared`: a folder of this machine's, bind-mounted, shows its files in a container,
+    as bind mounts of the notebooks' folders need (False when the Engine cannot see this
+    folder; None when it could not be probed). `root_only`: the files are here but only root
+    may read them (the data root is 0710)."""
 
     files_here: bool | None
     folders_shared: bool | None
@@ -309,37 +310,33 @@ def _probe_image() -> str:
 
 @engine_step("find out where the Engine keeps its files")
 def engine_locality(folder: str = "") -> Locality:
-    """Probe where the Engine's files are (see `Locality`): a throw-away volume whose file is
-    looked for at its mountpoint here, and a throw-away folder (in FOLDER, the current one by
-    default) bind-mounted into a throw-away container. Both are removed again."""
+    """Probe where the Engine's files are (see `Locality`): a throw-away volume whose directory
+    is looked for at its mountpoint here, and a throw-away folder (in FOLDER, the current one by
+    default) bind-mounted into a throw-away container (when there is an image to run one from).
+    Both are removed again."""
     folder = os.path.abspath(folder or os.getcwd())
     key = f"{os.environ.get('DOCKER_HOST', '')}|{folder}"
     if key in _locality:
         return _locality[key]
-    image = _probe_image()
-    if not image:
-        return Locality(None, None, False, folder, "no image to probe with (run the doctor)")
     token = secrets.token_hex(8)
     files_here, root_only, shared = None, False, None
     name = f"lab-probe-{token}"
     with hidden():
+        # The Engine makes a new volume's directory as it creates the volume: a folder of that
+        # random name at the volume's mountpoint here is the Engine's own (no container needed).
         volume = create_volume(name)
         try:
-            write = f"echo {token} > /probe/marker"
-            probe = [MountSpec("volume", name, "/probe")]
-            run_once(image, ["sh", "-c", write], probe, writes=True)
-            marker = os.path.join(volume.mountpoint, "marker")
-            try:
-                with open(marker) as seen:
-                    files_here = seen.read().strip() == token
-            except PermissionError:
-                files_here = root_only = True  # /var/lib/docker is root's: here, but closed
-            except OSError:
-                files_here = False
+            os.stat(volume.mountpoint)
+            files_here = True
+        except PermissionError:
+            files_here = root_only = True  # /var/lib/docker is root's: here, but closed
+        except OSError:
+            files_here = False
         finally:
             remove_volume(name)
+        image = _probe_image()  # the folder's probe is a container: it needs an image
         try:
-            probe = tempfile.mkdtemp(prefix=".labhelpers-probe-", dir=folder)
+            probe = tempfile.mkdtemp(prefix=".labhelpers-probe-", dir=folder) if image else ""
         except OSError:
             probe = ""
         if probe:
@@ -367,6 +364,9 @@ def engine_locality(folder: str = "") -> Locality:
     )
     sees = {True: "sees", False: "does not see", None: "was not asked about"}[shared]
     detail = f"the Engine's files are {where}; it {sees} {folder}"
+    if not image:
+        detail += " (no image to run the folder's probe with: run the doctor)"
     found = Locality(files_here, shared, root_only, folder, detail)
-    _locality[key] = found
+    if image:  # without one the folder was not probed: ask again next time
+        _locality[key] = found
     return found

@@ -60,6 +60,8 @@ __all__ = [
     "is_mine_found",
     "labels_of",
     "learners",
+    "listed_name",
+    "listed_tags",
     "mapped",
     "remember",
     "rename_in_text",
@@ -193,25 +195,46 @@ def taken(kind: str, name: str) -> bool:
 
 def _clashes(prefix: str) -> tuple:
     """The course's names (with PREFIX) that something not this account's lab work has: three
-    listings of the Engine (containers, volumes, images), not one question per name."""
-    engine = client()
+    listings of the Engine (containers, volumes, images), not one question per name. Each lists
+    only the course's names, and its rows are read as they are (names, tags, labels): the SDK's
+    `.list()` would inspect each container and image once more, and an Engine lists everything
+    else it holds slowly (the containerd store sizes every image it lists)."""
+    ours = {(kind, name): full_tag(prefix + name) if kind == "image" else prefix + name
+            for kind, name in course_names()}  # fmt: skip
+    wanted = {kind: sorted(n for (k, _), n in ours.items() if k == kind) for kind, _ in ours}
+    api = client().api
     taken: dict[tuple[str, str], bool] = {}
-    # the whole Engine's containers: a container that goes between the listing and the SDK's
-    # inspection of each (a --rm helper, another track's Engine) is left out, not an error
-    for c in engine.containers.list(all=True, ignore_removed=True):
-        taken[("container", c.name)] = not is_my_lab_work("container", c.name, c.labels)
-    for v in engine.volumes.list():
-        taken[("volume", v.name)] = not is_my_lab_work("volume", v.name, v.attrs.get("Labels"))
-    built = built_images()
-    for image in engine.images.list():
-        mine = is_lab_image(image.labels, image.tags, image.id, built) and is_mine(image.labels)
-        for tag in image.tags:
-            taken[("image", tag)] = not mine
-    return tuple(
-        Clash(kind, name)
-        for kind, name in course_names()
-        if taken.get((kind, full_tag(prefix + name) if kind == "image" else prefix + name))
-    )
+    if wanted.get("container"):  # a name filter is a pattern: these names exactly
+        exact = ["^/?" + name.replace(".", "\\.") + "$" for name in wanted["container"]]
+        for c in api.containers(all=True, filters={"name": exact}):
+            for name in c.get("Names") or ():
+                name = name.lstrip("/")
+                taken[("container", name)] = not is_my_lab_work("container", name, c.get("Labels"))
+    if wanted.get("volume"):
+        for v in api.volumes().get("Volumes") or ():
+            taken[("volume", v["Name"])] = not is_my_lab_work("volume", v["Name"], v.get("Labels"))
+    if wanted.get("image"):
+        built = built_images()
+        for image in api.images(filters={"reference": wanted["image"]}):
+            labels, tags = image.get("Labels") or {}, listed_tags(image)
+            mine = is_lab_image(labels, tags, image.get("Id", ""), built) and is_mine(labels)
+            for tag in tags:
+                taken[("image", tag)] = not mine
+    return tuple(Clash(kind, name) for (kind, name), as_named in ours.items()
+                 if taken.get((kind, as_named)))  # fmt: skip
+
+
+def listed_name(row: dict) -> str:
+    """The name of a container row of `docker ps` (its Names also hold the aliases a legacy
+    --link gave it, OTHER/ALIAS), as the SDK's `Container.name` has it."""
+    names = [name.lstrip("/") for name in row.get("Names") or ()]
+    return next((name for name in names if "/" not in name), names[0] if names else "")
+
+
+def listed_tags(row: dict) -> list:
+    """The tags of an image row of `docker image ls` (the Engine's `<none>:<none>` is none), as
+    the SDK's `Image.tags` has them."""
+    return [tag for tag in row.get("RepoTags") or () if tag != "<none>:<none>"]
 
 
 # --- the plan -------------------------------------------------------------------------------------

@@ -32,7 +32,11 @@ class Chart:
 
             from IPython.core.pylabtools import print_figure
 
-            png = base64.b64encode(print_figure(figure, "png")).decode("ascii")
+            # The whole canvas, as the view's tight_layout arranged it: IPython's default crop
+            # (bbox_inches="tight") lays the figure out once more before drawing it, which made
+            # a widget's redraw a third slower.
+            drawn = print_figure(figure, "png", bbox_inches=None)
+            png = base64.b64encode(drawn).decode("ascii")
             self._handle.update({"image/png": png, "text/plain": TEXT}, raw=True)
         try:  # drawn once as an image: the figure itself is not kept open
             import matplotlib.pyplot as plt

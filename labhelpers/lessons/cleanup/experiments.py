@@ -10,10 +10,10 @@ from ...engine import (
     cleanup,
     create_container,
     disk_usage,
-    engine_facts,
     engine_step,
     find_image,
     image_sizes,
+    image_store,
     lab_resources,
     list_containers,
     list_images,
@@ -50,7 +50,7 @@ def inventory(scope: str = MINE) -> Inventory:
     """The lab's resources a cleanup of SCOPE would remove (`lab_resources`: MINE, what this
     account made; EVERYONE, every account's; SESSION, this kernel's), with their sizes from
     `docker system df -v` (an image's: its unpacked layers that no other image shares)."""
-    store = engine_facts().image_store
+    store = image_store()
     rows = disk_usage().rows
     items = []
     for found in lab_resources(scope):
@@ -107,7 +107,7 @@ def space(moment: str) -> Space:
     """`docker system df`: its four lines (images, containers, volumes, build cache)."""
     usage = disk_usage()
     lines = (usage.layers_bytes, usage.containers_bytes, usage.volumes_bytes)
-    return Space(moment, engine_facts().image_store, *lines, usage.build_cache_bytes)
+    return Space(moment, image_store(), *lines, usage.build_cache_bytes)
 
 
 def _sized(kind: str, name: str, listed: tuple) -> LabItem:

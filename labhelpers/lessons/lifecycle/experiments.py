@@ -17,10 +17,10 @@ from ...engine import (
     container_sizes,
     copy_file_from,
     disk_usage,
-    engine_facts,
     engine_step,
     exec_in,
     find_container,
+    image_store,
     layer_files,
     list_containers,
     remove_container,
@@ -96,7 +96,7 @@ def observe(
     """
     container = find_container(name)
     usage = disk_usage()
-    store = engine_facts().image_store
+    store = image_store()
     totals = (usage.layers_bytes, usage.containers_bytes, usage.total_bytes, store)
     if container is None:
         return Observation(
@@ -140,7 +140,7 @@ def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE
     init_layer = -1
     if action in ("run", "recreate"):
         command = run_container(name, image, [tmpfs_mount(TMPFS_AT)]).command
-        if engine_facts().image_store == "containerd":  # its docker system df counts this layer
+        if image_store() == "containerd":  # its docker system df counts this layer
             init_layer = layer_files(name, "init").blocks_bytes
     elif action == "write":
         write_data(name, DELTA_MIB, DELTA_PATH)
@@ -151,13 +151,16 @@ def lifecycle_step(action: str, name: str = CONTAINER, image: str = LESSON_IMAGE
     elif action == "remove":
         command = remove_container(name)
     else:
-        if find_container(name) is None:
+        try:
+            command = _VERBS[action](name).command
+        except BadInput as exc:  # asked only now: removed, or not the lab's?
+            if find_container(name) is not None:
+                raise
             raise BadInput(
                 f"Cannot {action} '{name}': it was removed.",
                 "a removed container is gone, writable layer and all.",
                 "press recreate to run a new container of that name.",
-            )
-        command = _VERBS[action](name).command
+            ) from exc
     return observe(name, action, command, init_layer)
 
 

@@ -26,6 +26,7 @@ from ...engine import (
     free_bytes,
     image_info,
     image_sizes,
+    image_store,
     layer_files,
     list_containers,
     remove_container,
@@ -118,7 +119,7 @@ def snapshot(moment: str, names: tuple | list = CONTAINERS, image: str = LESSON_
     """`docker system df -v`, the image's sizes (`docker image ls`) and `docker ps -a -s` at one
     moment, with the bytes in each container's delta file and, on the containerd store, each
     container's init layer (which its `docker system df` counts)."""
-    store = engine_facts().image_store
+    store = image_store()
     usage = disk_usage()
     image_size = image_sizes(image)
     listed = {r.name for r in usage.rows if r.kind == "container"}
@@ -217,7 +218,7 @@ def scaling_experiment(
             size >= 0 (before anything connects).
         NotEnoughSpace: the deltas would not fit on the Engine's disk.
     """
-    store = engine_facts().image_store
+    store = image_store()
     sizes = image_sizes(image)
     image_bytes = sizes.unpacked_bytes + max(sizes.content_bytes, 0)
     _remove_scale_containers("left by an earlier run")
@@ -317,7 +318,7 @@ def change_demo(name: str = COW_CONTAINER, image: str = LESSON_IMAGE) -> ChangeD
     for action, command, path in steps:
         change, state = _measured_change(name, action, command, path, sizes.get(path, 0), state)
         done.append(change)
-    return ChangeDemo(name, tuple(done), engine_facts().image_store)
+    return ChangeDemo(name, tuple(done), image_store())
 
 
 @engine_step("touch the biggest file of the image", names={"name": "container"})
@@ -398,7 +399,7 @@ def upper_dir(name: str, via: str = "auto", image: str = "") -> UpperDirListing:
     that works."""
     listing = layer_files(name, "writable", via, image)
     size = container_sizes([name])[0].writable_layer_bytes
-    store = engine_facts().image_store
+    store = image_store()
     counted = listing.blocks_bytes if store == CONTAINERD else listing.sizes_bytes
     how = "the disk blocks of every entry" if store == CONTAINERD else "the sizes of its files"
     claims = ()
