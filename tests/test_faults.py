@@ -43,7 +43,7 @@ import nbformat
 import pytest
 
 from labhelpers.core.labels import MANAGED
-from tools.kernels import notebook_client
+from tools.kernels import notebook_client, run_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "lab-engines"
@@ -357,11 +357,7 @@ def kernel_env(course: Path, host: str) -> dict:
 
 def rerun(course: Path, number: str, host: str) -> None:
     """Run notebook NUMBER from the top in a fresh kernel: it must pass."""
-    path = next(course.glob(f"{number}-*.ipynb"))
-    notebook = nbformat.read(path, as_version=4)
-    notebook_client(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(course)}}
-    ).execute(env=kernel_env(course, host))
+    run_notebook(next(course.glob(f"{number}-*.ipynb")), 600, env=kernel_env(course, host))
 
 
 def text_of(cell) -> str:

@@ -33,8 +33,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import nbformat
-
 import labhelpers as lh
 from labhelpers import engine as eng
 from labhelpers.core.labels import MANAGED
@@ -42,7 +40,7 @@ from labhelpers.engine.names import course_name
 from labhelpers.notebook import run_solution
 
 from . import plugin_env
-from .kernels import notebook_client
+from .kernels import run_notebook
 
 __all__ = ["check", "fingerprint", "main", "plant", "remove"]
 
@@ -182,13 +180,8 @@ def check(state: Path) -> list[str]:
         env = {**os.environ, "LABHELPERS_MODE": "live", "LABHELPERS_RECORD_DIR": record}
         env.update(plugin_env("tools.recorder"))
         notebook = next((ROOT / "notebooks").glob("99-*.ipynb"))
-        client = notebook_client(
-            nbformat.read(notebook, as_version=4),
-            timeout=900,
-            resources={"metadata": {"path": str(notebook.parent)}},
-        )
         try:
-            client.execute(env=env)
+            run_notebook(notebook, 900, env=env)
         except Exception as exc:  # a failing cell or kernel: its traceback's end
             raise RuntimeError(f"notebook 99 failed: {str(exc).strip()[-800:]}") from exc
     # then the command-line cleanup, as a learner who comes back later would run it

@@ -53,19 +53,9 @@ def select(folder: Path, wanted: list[str]) -> list[Path]:
 
 
 def _execute(path: Path, inplace: bool) -> None:
-    import nbformat
+    from .kernels import run_notebook
 
-    from .kernels import notebook_client
-
-    notebook = nbformat.read(path, as_version=4)
-    notebook_client(
-        notebook,
-        timeout=CELL_TIMEOUT_S,
-        resources={"metadata": {"path": str(path.parent)}},
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not the TCP-without-encryption note
-    ).execute()
-    if inplace:
-        nbformat.write(notebook, path)
+    run_notebook(path, CELL_TIMEOUT_S, write=inplace)
 
 
 def record(wanted: list[str], out: Path | None = None, inplace: bool = True) -> int:
