@@ -30,13 +30,14 @@ Phases (sessions), in the order a track runs them:
     browser       every notebook in JupyterLab in Chromium (pytest-playwright), live on the
                   reference Engine and replayed with no Engine, with the widgets used by mouse
                   (the pipeline runs its halves apart: `replayed_browser` with the checks, the
-                  live half in `aside`)
-    aside         on an Engine of its own like the reference (started and purged by the
-                  session): the Engine tests every Engine answers alike, then the browser's live
-                  half; beside the reference Engine's track, which then runs only what differs.
-                  When its Engine is of the very same kind, it also runs the image builds of
-                  tests/test_layers.py (MOVED_ASIDE) and, once the reference Engine's live run
-                  passed, the learner who goes beyond, with twins written from that run
+                  live half as `live_browser`, on an Engine of its own like the reference)
+    aside         on Engines of their own like the reference (started and purged by the
+                  session), one per pytest-xdist worker: the Engine tests every Engine answers
+                  alike; beside the reference Engine's track, which then runs only what differs.
+                  When its Engines are of the very same kind, the reference Engine's per_engine
+                  tests too (its track runs no `engine` phase then) and, once the reference
+                  Engine's live run passed, the learner who goes beyond, with twins written from
+                  that run
     faults        the Engine stopped, a kernel interrupted, a full disk: on Engines of its own,
                   of the reference kind, started and purged by the session
 
@@ -45,8 +46,9 @@ Not in the pipeline: `record` (refresh stored outputs and recordings), `bench` (
 The matrix: LABHELPERS_ENGINES (tools/engines.py; "system 28-overlay2 28-containerd", each name
 mappable to a socket: "system=unix:///run/lab-engines/pl-20/docker.sock"); unset, the one
 Engine the docker CLI reaches. The pipeline runs one track per Engine (its phases in order),
-one for the phases that need no Engine, one for the faults and one aside, side by side: they
-wait on the Engines, not on the CPU. Logs and timings: build/pipeline/.
+one for the phases that need no Engine, one for the faults, one for the browser's live half and
+one aside, side by side: they wait on the Engines, not on the CPU. Logs and timings:
+build/pipeline/.
 
 Environments: three shared ones in .nox/ (test, lint, browser), made with uv from pyproject's
 extras and made again only when pyproject.toml or binder/requirements.txt change; sessions use
@@ -315,12 +317,11 @@ def engine(session: nox.Session, engine: str) -> None:
     # the tests every Engine answers alike run on the reference Engine, or, in the pipeline, on
     # an Engine of its own of the same kind, side by side with this track (session `aside`)
     aside = os.environ.get(ASIDE_SETTING) == "1"
+    if is_reference and aside and aside_answers_alike(found):
+        session.skip(f"every Engine test of {engine} runs in `aside`, on Engines of its very kind")
     which = "engine" if is_reference and not aside else "engine and per_engine"
     argv = [*PYTEST, "-m", f"{which} and not faults and not browser", "--durations=15"]
     argv += ["--deselect", TWIN_RUN]
-    if is_reference and aside and aside_answers_alike(found):
-        for path in MOVED_ASIDE:  # run in `aside`, on an Engine of the very same kind
-            argv += ["--deselect", path]
     run(session, bin_dir, "python", *argv, *session.posargs, env=on(found))
 
 
@@ -508,12 +509,6 @@ def faults(session: nox.Session) -> None:
         run(session, bin_dir, "python", *argv, env={"DOCKER_HOST": host})
 
 
-# The longest per_engine tests (image builds with both builders: about 150 s on Engine 28 with
-# the containerd store), which the `aside` track runs instead of the reference Engine's track
-# when the two answer alike (`aside_answers_alike`), so that the two tracks take about as long.
-MOVED_ASIDE = ["tests/test_layers.py"]
-
-
 def aside_answers_alike(reference: matrix.Engine) -> bool:
     """Whether the aside Engine answers every test as the reference Engine does: both started by
     scripts/lab-engines from the same kind (the same Engine build, image store and setup). A
@@ -522,38 +517,51 @@ def aside_answers_alike(reference: matrix.Engine) -> bool:
     return bool(reference.host) and reference.host.startswith(f"unix://{LAB_ENGINES_RUN}/")
 
 
+# How many Engines of its own the aside track spreads the Engine tests over, one pytest-xdist
+# worker each (tests/conftest.py points each worker at its own): they wait on their Engine
+# (stop timeouts, builds, daemon round trips), not on the CPU.
+ASIDE_WORKERS_SETTING = "LABHELPERS_ASIDE_WORKERS"
+WORKER_HOSTS_SETTING = "LABHELPERS_WORKER_HOSTS"  # read by tests/conftest.py
+
+
+def aside_workers() -> int:
+    return max(1, int(os.environ.get(ASIDE_WORKERS_SETTING) or 3))
+
+
 @nox.session
 @timed
 def aside(session: nox.Session) -> None:
-    """The pipeline's aside track: on an Engine of its own of the reference Engine's kind
-    (started here, purged after), the Engine tests that every Engine answers alike (those not
-    marked per_engine: the reference Engine's track then runs only the per_engine ones), then
-    the browser's live half; when it answers alike (`aside_answers_alike`), the moved builds and
-    the learner who goes beyond too. The reference Engine's own live run, drift, safety and twins'
-    tests stay on the reference Engine."""
+    """The pipeline's aside track, on Engines of their own of the reference Engine's kind
+    (started here, purged after), one per pytest-xdist worker (each test file on one Engine):
+    the Engine tests every Engine answers alike (those not marked per_engine), and, when they
+    answer alike (`aside_answers_alike`), the reference Engine's per_engine tests too (its track
+    then runs none) and the learner who goes beyond. The reference Engine's own live run, drift,
+    safety and twins' tests stay on the reference Engine; the browser's live half has a track of
+    its own (`live_browser`)."""
     found = matrix.reference(matrix.matrix())
     if found is None:
         session.error("no Engine of the matrix answers")
     bin_dir = environment(session, "test")
-    shared = [*PYTEST, "-m", "engine and not per_engine and not faults and not browser"]
-    shared += ["--durations=10", "--deselect", TWIN_RUN]
-    program = chromium_or_skip(session, skip=False)
+    alike = aside_answers_alike(found)
+    which = "engine" if alike else "engine and not per_engine"
+    argv = [*PYTEST, "-m", f"{which} and not faults and not browser", "--durations=15"]
+    workers = aside_workers()
+    argv += ["--deselect", TWIN_RUN, "-n", str(workers), "--dist", "loadfile"]
     # a second Engine for the test that points a docker context at one (tests/test_contexts.py):
     # never one of the matrix, whose tracks take snapshots of their Engine meanwhile
     # (named in LABHELPERS_ENGINES by their kind, as the matrix names its own)
-    with engines_aside(session, found, "aside", "second") as (host, second):
+    purposes = [f"aside{n}" for n in range(workers)]
+    with engines_aside(session, found, *purposes, "second") as hosts:
+        *own, second = hosts
         kind = lab_engines_kind(found)
-        env = {"DOCKER_HOST": host, "LABHELPERS_ENGINES": f"{kind}={host} second-{kind}={second}"}
-        run(session, bin_dir, "python", *shared, env=env)
-        if aside_answers_alike(found):
-            moved = [*PYTEST, "-m", "engine and per_engine and not faults and not browser"]
-            moved += ["--durations=10", *MOVED_ASIDE]
-            run(session, bin_dir, "python", *moved, env=env)
-        if program:
-            browse = environment(session, "browser")
-            argv = [*PYTEST, *BROWSER_LIVE, "-m", "browser", "--durations=10"]
-            run(session, browse, "python", *argv, env=env)
+        env = {
+            "DOCKER_HOST": own[0],  # each worker's own, from WORKER_HOSTS (tests/conftest.py)
+            "LABHELPERS_ENGINES": f"{kind}={own[0]} second-{kind}={second}",
+            WORKER_HOSTS_SETTING: " ".join(own),
+        }
+        run(session, bin_dir, "python", *argv, *session.posargs, env=env)
         if beyond_aside(found):  # with twins written from the reference Engine's live run
+            del env[WORKER_HOSTS_SETTING]
             done = wait_for_live_run(session, found.name)
             env["LABHELPERS_TWIN_RECORDINGS"] = str(RECORDINGS / found.name)
             if done["owned"]:
@@ -607,6 +615,22 @@ def replayed_browser(session: nox.Session) -> None:
 
 
 @nox.session
+@timed
+def live_browser(session: nox.Session) -> None:
+    """The browser pass's live half, on an Engine of its own of the reference Engine's kind
+    (started here, purged after): the pipeline's browser track, beside the reference Engine's."""
+    chromium_or_skip(session)
+    found = matrix.reference(matrix.matrix())
+    if found is None:
+        session.error("no Engine of the matrix answers")
+    bin_dir = environment(session, "browser")
+    argv = [*PYTEST, *BROWSER_LIVE, "-m", "browser", "--durations=15", *session.posargs]
+    with engines_aside(session, found, "browser") as (host,):
+        env = {"DOCKER_HOST": host, "LABHELPERS_ENGINES": f"{lab_engines_kind(found)}={host}"}
+        run(session, bin_dir, "python", *argv, env=env)
+
+
+@nox.session
 def record(session: nox.Session) -> None:
     """Run every notebook live (DOCKER_HOST's Engine): refresh stored outputs and recordings."""
     bin_dir = environment(session, "test")
@@ -626,21 +650,27 @@ def bench(session: nox.Session) -> None:
 def tracks(found: list[matrix.Engine], browser_too: bool) -> dict[str, list[str]]:
     """The pipeline's tracks: name -> the sessions it runs in order. One for the phases that need
     no Engine (with the browser's replayed half), one per Engine, and, where Engines of their own
-    can be started (`engines_aside`), one for the faults and one `aside` track: the Engine tests
-    every Engine answers alike and the browser's live half, on an Engine like the reference, so
-    that the reference Engine's track (the longest) runs only what differs by Engine. Where none
-    can be started, all of that follows the reference Engine's own track."""
+    can be started (`engines_aside`), one for the faults, one for the browser's live half and one
+    `aside` track: the Engine tests every Engine answers alike on Engines like the reference, so
+    that the reference Engine's track runs only what differs by Engine (and, when they answer
+    alike, not even that: only its live run and what reads it). Where none can be started, all
+    of that follows the reference Engine's own track."""
     reference = matrix.reference(found)
     planned = {"checks": list(NO_ENGINE)}
+    own = reference is not None and engines_of_its_own()
     for engine in found:
-        planned[engine.name] = [f"{phase}({engine.name})" for phase in PER_ENGINE]
+        phases = PER_ENGINE
+        if own and engine is reference and aside_answers_alike(engine):
+            phases = [phase for phase in PER_ENGINE if phase != "engine"]  # all in `aside`
+        planned[engine.name] = [f"{phase}({engine.name})" for phase in phases]
     if reference is None:
         if browser_too:
             planned["checks"].append("browser")
-    elif engines_of_its_own():
+    elif own:
+        planned["aside"] = ["aside"]
         if browser_too:
             planned["checks"].append("replayed_browser")
-        planned["aside"] = ["aside"]
+            planned["browser"] = ["live_browser"]
         planned["faults"] = ["faults"]
     else:  # on the reference Engine itself: after everything else there
         planned[reference.name] += ["browser", "faults"] if browser_too else ["faults"]

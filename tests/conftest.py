@@ -33,12 +33,30 @@ from labhelpers.engine.names import course_name
 ENGINE_FIXTURES = {"engine", "no_leftovers", "lesson_image", "my_image"}
 
 
+def _engine_of_this_worker() -> None:
+    """The pipeline's aside track spreads the Engine tests over pytest-xdist workers, each on an
+    Engine of its own of the same kind (LABHELPERS_WORKER_HOSTS, one socket a worker, in order;
+    noxfile.py's `aside`), so that tests which take snapshots of their Engine never see another
+    worker's containers. Set before any test runs (the lab connects on first use)."""
+    hosts = os.environ.get("LABHELPERS_WORKER_HOSTS", "").split()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not hosts or not worker.startswith("gw"):
+        return
+    host, given = hosts[int(worker[2:]) % len(hosts)], os.environ.get("DOCKER_HOST", "")
+    os.environ["DOCKER_HOST"] = host
+    engines = os.environ.get("LABHELPERS_ENGINES", "")
+    if given and engines:  # the matrix names this worker's Engine where it named the given one
+        os.environ["LABHELPERS_ENGINES"] = engines.replace(f"={given}", f"={host}")
+
+
 def pytest_configure(config) -> None:
     """Tests never read the lab's remembered choices of this machine (which names the course
-    uses on an Engine, which sessions live): each test run starts a state folder of its own."""
+    uses on an Engine, which sessions live): each test run starts a state folder of its own. A
+    pytest-xdist worker of the aside track takes its own Engine."""
     import tempfile
 
     os.environ["LABHELPERS_STATE_DIR"] = tempfile.mkdtemp(prefix="labhelpers-test-state-")
+    _engine_of_this_worker()
 
 
 # Tests that run the whole course: its last notebook cleans up every resource with the lab's

@@ -53,14 +53,28 @@ def test_the_tracks_run_each_engines_phases_in_order_and_the_rest_beside_them(mo
     monkeypatch.setattr(engines, "reference_kind", lambda: REFERENCE)
     monkeypatch.setattr(noxfile, "engines_of_its_own", lambda: True)
     planned = noxfile.tracks([system, containerd], browser_too=True)
-    assert list(planned) == ["checks", "system", "28-containerd", "aside", "faults"]
+    assert list(planned) == ["checks", "system", "28-containerd", "aside", "browser", "faults"]
     # the browser's replayed half needs no Engine: with the checks
     assert planned["checks"] == ["lint", "pairs", "api", "unit", "replay", "replayed_browser"]
     for name in ("system", "28-containerd"):
         phases = [s.split("(")[0] for s in planned[name]]
         assert phases == ["engine", "live", "drift", "safety", "twins"], phases
-    # the shared Engine tests and the browser's live half on an Engine of their own
+    # the shared Engine tests, and the browser's live half, on Engines of their own
     assert planned["aside"] == ["aside"] and planned["faults"] == ["faults"]
+    assert planned["browser"] == ["live_browser"]
+    # a reference started by scripts/lab-engines: Engines aside of the very same kind run every
+    # Engine test of it, and its own track only the live run and what reads it
+    lab = Engine(
+        "28-containerd",
+        "unix:///run/lab-engines/28-containerd/docker.sock",
+        "28.5.2",
+        "overlayfs",
+        "containerd",
+        "",
+    )
+    alike = noxfile.tracks([system, lab], browser_too=True)
+    assert [s.split("(")[0] for s in alike["28-containerd"]] == ["live", "drift", "safety", "twins"]
+    assert alike["system"][0] == "engine(system)"
     # with no Engine of its own to be had, all of it follows the reference Engine's own track
     monkeypatch.setattr(noxfile, "engines_of_its_own", lambda: False)
     alone = noxfile.tracks([system, containerd], browser_too=True)
@@ -194,7 +208,7 @@ def test_every_phase_is_a_session():
     assert done.returncode == 0, done.stderr
     listed = {line.split()[1] for line in done.stdout.splitlines() if line[:2] in ("* ", "- ")}
     wanted = {"lint", "pairs", "api", "unit", "replay", "faults", "browser", "pipeline"}
-    wanted |= {"aside", "replayed_browser"}
+    wanted |= {"aside", "replayed_browser", "live_browser"}
     assert wanted <= listed
     assert {"engine(default)", "live(default)", "drift(default)", "twins(default)"} <= listed
 
@@ -231,3 +245,24 @@ def test_the_learner_who_goes_beyond_runs_aside_only_on_an_engine_of_the_very_sa
         assert "live(28-overlay2) had not passed" in str(exc)
     else:
         raise AssertionError("waited on a live run that never passed")
+
+
+def test_each_aside_worker_takes_its_own_engine_and_the_matrix_names_it(monkeypatch):
+    """The aside track's pytest-xdist workers: worker N on the Nth Engine of WORKER_HOSTS, named
+    in LABHELPERS_ENGINES where the given one was; outside xdist nothing changes."""
+    from conftest import _engine_of_this_worker
+
+    hosts = "unix:///run/lab-engines/a0/docker.sock unix:///run/lab-engines/a1/docker.sock"
+    given = "unix:///run/lab-engines/a0/docker.sock"
+    second = "second-28-containerd=unix:///run/lab-engines/s/docker.sock"
+    monkeypatch.setenv(noxfile.WORKER_HOSTS_SETTING, hosts)
+    monkeypatch.setenv("DOCKER_HOST", given)
+    monkeypatch.setenv("LABHELPERS_ENGINES", f"28-containerd={given} {second}")
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    _engine_of_this_worker()
+    assert os.environ["DOCKER_HOST"] == given  # not a worker: as given
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    _engine_of_this_worker()
+    mine = "unix:///run/lab-engines/a1/docker.sock"
+    assert os.environ["DOCKER_HOST"] == mine
+    assert os.environ["LABHELPERS_ENGINES"] == f"28-containerd={mine} {second}"
