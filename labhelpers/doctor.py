@@ -13,6 +13,7 @@ from .core.table import Table, TableShown
 from .core.units import si
 from .engine import (
     Builder,
+    ask_cli_early,
     builder_in_use,
     choose_base_image,
     engine_facts,
@@ -100,6 +101,7 @@ def _checks() -> Report:
         advice = f"{problem.why} {problem.todo}"
         findings.append(Finding("Docker Engine", "not reachable", False, advice, blocking=True))
         return Report(tuple(findings), None, None, None)
+    ask_cli_early()  # the builder's two CLI questions run while the Engine is asked the rest
     facts = engine_facts()
     version = f"{facts.server_version} (API {facts.api_version})"
     findings.append(Finding("Docker Engine", version, True, ""))
