@@ -186,19 +186,28 @@ def client(refresh: bool = False):
     if _client is not None and not refresh:
         return _client
     import docker
+    from docker.constants import MINIMUM_DOCKER_API_VERSION as MINIMUM_API
 
     chosen, _host = endpoint()
     if "(not found" in chosen:  # the docker CLI refuses it too: never guess another Engine
         raise unavailable_message(None)
     try:
-        # Connecting asks the Engine for its API version (`GET /version`): an Engine that does not
-        # answer fails here, so no ping is needed on top of it.
-        candidate = docker.from_env(timeout=CONNECT_TIMEOUT_S)
+        # The handshake, as the SDK's version="auto" makes it (`GET /version`, the Engine's API
+        # version), but kept: it is `docker version`'s answer (`server_version`), and an Engine
+        # that does not answer fails here, so no ping is needed either.
+        asking = docker.from_env(timeout=CONNECT_TIMEOUT_S, version=MINIMUM_API)  # asks nothing
+        _local_socket_without_proxies(asking.api)
+        try:
+            answer = asking.api.version(api_version=False)
+        finally:
+            asking.close()
+        candidate = docker.from_env(timeout=CONNECT_TIMEOUT_S, version=answer["ApiVersion"])
     except Exception as exc:  # the SDK raises several types for one cause: no Engine
         raise unavailable_message(exc) from exc
     _read_hijacked_output_whole(candidate.api)
     _local_socket_without_proxies(candidate.api)
     _client = candidate
+    _version_answer[:] = [candidate, answer]
     return _client
 
 
