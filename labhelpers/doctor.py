@@ -106,7 +106,7 @@ def _checks() -> Report:
     version = f"{facts.server_version} (API {facts.api_version})"
     findings.append(Finding("Docker Engine", version, True, ""))
     choice = choose_base_image(pull=True)
-    locality = engine_locality(_folder())
+    locality = engine_locality(_folder(), choice.image if choice.present else "")
     findings.append(Finding("Platform", _platform(facts, locality), True, ""))
     elsewhere = "" if locality.files_here else "not on this machine: reach it through containers"
     findings.append(Finding("Data root", facts.docker_root_dir, True, elsewhere))

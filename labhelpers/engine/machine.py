@@ -309,12 +309,13 @@ def _probe_image() -> str:
 
 
 @engine_step("find out where the Engine keeps its files")
-def engine_locality(folder: str = "") -> Locality:
+def engine_locality(folder: str = "", image: str = "") -> Locality:
     """Probe where the Engine's files are (see `Locality`): a throw-away volume whose directory
     is looked for at its mountpoint here, and a throw-away folder (in FOLDER, the current one by
     default) bind-mounted into a throw-away container (when there is an image to make one from),
     whose marker file is copied out without starting it (`read_in_created`). All are removed
-    again."""
+    again. IMAGE: the image to make it from, when the caller has just chosen one (the doctor);
+    else the base image, or `my-image`."""
     folder = os.path.abspath(folder or os.getcwd())
     key = f"{os.environ.get('DOCKER_HOST', '')}|{folder}"
     if key in _locality:
@@ -335,7 +336,7 @@ def engine_locality(folder: str = "") -> Locality:
             files_here = False
         finally:
             remove_volume(name)
-        image = _probe_image()  # the folder's probe is a container: it needs an image
+        image = image or _probe_image()  # the folder's probe is a container: it needs an image
         try:
             probe = tempfile.mkdtemp(prefix=".labhelpers-probe-", dir=folder) if image else ""
         except OSError:
