@@ -13,6 +13,7 @@ from .core.table import Table, TableShown
 from .core.units import si
 from .engine import (
     Builder,
+    ask_cli_early,
     builder_in_use,
     choose_base_image,
     engine_facts,
@@ -100,11 +101,12 @@ def _checks() -> Report:
         advice = f"{problem.why} {problem.todo}"
         findings.append(Finding("Docker Engine", "not reachable", False, advice, blocking=True))
         return Report(tuple(findings), None, None, None)
+    ask_cli_early()  # the builder's two CLI questions run while the Engine is asked the rest
     facts = engine_facts()
     version = f"{facts.server_version} (API {facts.api_version})"
     findings.append(Finding("Docker Engine", version, True, ""))
     choice = choose_base_image(pull=True)
-    locality = engine_locality(_folder())
+    locality = engine_locality(_folder(), choice.image if choice.present else "")
     findings.append(Finding("Platform", _platform(facts, locality), True, ""))
     elsewhere = "" if locality.files_here else "not on this machine: reach it through containers"
     findings.append(Finding("Data root", facts.docker_root_dir, True, elsewhere))

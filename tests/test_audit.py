@@ -6,6 +6,7 @@ import json
 
 from labhelpers import engine as eng
 from labhelpers.core.plugins import PLUGINS_SETTING
+from labhelpers.engine.containers import read_in_created
 from tools import audit
 from tools.audit import echo_problems, problems
 
@@ -108,6 +109,11 @@ def test_every_printed_command_is_what_the_engine_made(
     ]
     eng.run_container("lab-t-echo", image=lesson_image, mounts=mounts, command="sleep 60")
     eng.run_once(lesson_image, ["ls", "/"], volumes_from=["lab-t-echo:ro"])
+    probe = eng.bind_mount(host_dir, "/probe", read_only=True)
+    (host_dir / "marker").write_text("seen")
+    assert read_in_created(lesson_image, "/probe/marker", [probe]) == "seen"
+    assert read_in_created(lesson_image, "/probe/missing", [probe]) is None
+    assert problems(log) == []
     assert echo_problems(log) == []
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     run = next(e for e in entries if e.get("name") == "lab-t-echo")

@@ -186,7 +186,9 @@ def _entries(path: str | Path) -> list[dict]:
 def _container_echo(entry: dict, removed: set[str]) -> list[str]:
     """What the printed `docker run`/`docker create` says and the container does not have.
     `--rm` holds when the Engine removes it on exit (AutoRemove) or the lab does, as the CLI
-    once did itself: a helper's removal right after it exits is in the audit (REMOVED)."""
+    once did itself: a helper's removal right after it exits is in the audit (REMOVED). A helper
+    made with `docker create` (a probe that is never started) is removed by a `docker rm` of its
+    own: its `--rm` says what AutoRemove says."""
     parsed = dockercli.parse(entry["argv"])
     name = entry["name"]
     found = []
@@ -199,7 +201,8 @@ def _container_echo(entry: dict, removed: set[str]) -> list[str]:
             )
     if parsed.has("--init") != entry["init"]:
         found.append(f"{name}: --init printed {parsed.has('--init')}, Init is {entry['init']}")
-    removed_on_exit = entry["auto_remove"] or (entry["role"] == "helper" and name in removed)
+    run_helper = entry["role"] == "helper" and parsed.verb == "run"
+    removed_on_exit = entry["auto_remove"] or (run_helper and name in removed)
     if parsed.has("--rm") != removed_on_exit:
         found.append(
             f"{name}: --rm printed {parsed.has('--rm')}, AutoRemove {entry['auto_remove']}"

@@ -127,13 +127,40 @@ def _alive(pid: int) -> bool:
     return True
 
 
+# Every record read, by path: (its file's inode, mtime and size, its content). A record is only
+# ever replaced whole (`write_json`: a new file renamed over it, so a new inode), and the records
+# of ended kernels, most of them, never change again: a learner's folder holds one per kernel
+# they ever started, and a notebook asks several times (hundreds of files each time, on a
+# machine that runs the tests). Read again: a file that changed, and one changed in the last
+# RACY_S seconds (a second write within the file system's timestamp granularity could leave all
+# three as they were).
+_read: dict[str, tuple[tuple, object]] = {}
+RACY_S = 2.0
+
+
 def _sessions() -> dict[str, dict]:
     folder = state_dir() / "sessions"
     found = {}
-    for path in folder.glob("*.json") if folder.is_dir() else ():
-        data = read_json(path, None)
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.endswith(".json") and e.name[0] != "."]
+    except OSError:  # no folder yet
+        return found
+    now = time.time()
+    for entry in entries:
+        try:
+            info = entry.stat()
+        except OSError:  # removed meanwhile
+            continue
+        stamp = (info.st_ino, info.st_mtime_ns, info.st_size)
+        known = _read.get(entry.path)
+        if known is not None and known[0] == stamp:
+            data = known[1]
+        else:
+            data = read_json(Path(entry.path), None)
+            if now - info.st_mtime > RACY_S:
+                _read[entry.path] = (stamp, data)
         if isinstance(data, dict):
-            found[path.stem] = data
+            found[entry.name.removesuffix(".json")] = data
     return found
 
 

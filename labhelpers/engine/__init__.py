@@ -19,7 +19,7 @@ shows it and carries out that very command; each returns plain frozen dataclasse
 objects. Lessons compose these; views and widgets never import this package.
 """
 
-from .builds import Builder, build_image, builder_in_use
+from .builds import Builder, ask_cli_early, build_image, builder_in_use
 from .connection import engine_available, mode
 from .containers import (
     LESSON_IMAGE,
@@ -94,6 +94,7 @@ __all__ = [
     "Builder",
     "MountSpec",
     "anonymous_volume",
+    "ask_cli_early",
     "bind_mount",
     "build_image",
     "builder_in_use",

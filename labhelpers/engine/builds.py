@@ -40,6 +40,7 @@ __all__ = [
     "BUILDERS",
     "BuildResult",
     "Builder",
+    "ask_cli_early",
     "build_image",
     "builder_in_use",
     "ensure_lesson_image",
@@ -69,25 +70,52 @@ class Builder:
         return "BuildKit" if self.name == "buildkit" else "the classic builder"
 
 
-def _run(argv: list[str]) -> str:
-    """What a docker CLI command printed ("" when it failed or there is no CLI)."""
+def _start(argv: list[str]) -> subprocess.Popen | None:
+    """ARGV started, its output piped (None when there is no such program)."""
     if shutil.which(argv[0]) is None:
+        return None
+    try:
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    except OSError:
+        return None
+
+
+def _answer(process: subprocess.Popen | None) -> str:
+    """What a started command printed ("" when it failed, took over 30 s, or never started)."""
+    if process is None:
         return ""
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
+        out, _ = process.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
         return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+    return out.strip() if process.returncode == 0 else ""
 
 
+_CLI_QUESTIONS = (
+    ["docker", "version", "--format", "{{.Client.Version}}"],
+    ["docker", "buildx", "version"],
+)
 _cli_seen: dict[tuple, tuple[str, list[str]]] = {}
+_cli_asked: list[subprocess.Popen | None] = []  # the two questions, started by `ask_cli_early`
+
+
+def ask_cli_early() -> None:
+    """Start `builder_in_use`'s two CLI questions now, side by side, for it to read when it is
+    called: the doctor starts them before its other checks, which wait on the Engine meanwhile
+    (`docker buildx version` alone takes a tenth of a second: the CLI starts the plugin). They
+    are read-only questions of this machine's CLI; `builder_in_use` shows them, as before."""
+    if not _cli_asked:
+        _cli_asked[:] = [_start(argv) for argv in _CLI_QUESTIONS]
 
 
 def _cli_versions() -> tuple[str, list[str]]:
     """`docker version -f '{{.Client.Version}}'` and `docker buildx version`'s words, asked once
     per docker CLI (its path and modification time, and where it looks for plugins): two CLI
     starts that every build paid, for an answer that changes only when the CLI is reinstalled.
-    An answer without a version (no CLI, or no Engine answered) is not kept."""
+    The two run side by side (started by `ask_cli_early` when the doctor asked for them). An
+    answer without a version (no CLI, or no Engine answered) is not kept."""
     where = shutil.which("docker")
     try:
         stamp = os.stat(where).st_mtime if where else 0.0
@@ -95,8 +123,9 @@ def _cli_versions() -> tuple[str, list[str]]:
         stamp = 0.0
     key = (where, stamp, os.environ.get("DOCKER_CONFIG", ""), os.environ.get("HOME", ""))
     if key not in _cli_seen:
-        cli_version = _run(["docker", "version", "--format", "{{.Client.Version}}"])
-        buildx = _run(["docker", "buildx", "version"]).split()
+        asked = _cli_asked[:] or [_start(argv) for argv in _CLI_QUESTIONS]
+        _cli_asked.clear()
+        cli_version, buildx = _answer(asked[0]), _answer(asked[1]).split()
         if not cli_version:
             return cli_version, buildx
         _cli_seen[key] = (cli_version, buildx)

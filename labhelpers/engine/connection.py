@@ -27,6 +27,7 @@ __all__ = [
     "replaying",
     "sdk_version",
     "server_summary",
+    "server_version",
     "translate",
     "unavailable_message",
     "why_unavailable",
@@ -185,18 +186,40 @@ def client(refresh: bool = False):
     if _client is not None and not refresh:
         return _client
     import docker
+    from docker.constants import MINIMUM_DOCKER_API_VERSION as MINIMUM_API
 
     chosen, _host = endpoint()
     if "(not found" in chosen:  # the docker CLI refuses it too: never guess another Engine
         raise unavailable_message(None)
     try:
-        candidate = docker.from_env(timeout=CONNECT_TIMEOUT_S)
-        candidate.ping()
+        # The handshake, as the SDK's version="auto" makes it (`GET /version`, the Engine's API
+        # version), but kept: it is `docker version`'s answer (`server_version`), and an Engine
+        # that does not answer fails here, so no ping is needed either.
+        asking = docker.from_env(timeout=CONNECT_TIMEOUT_S, version=MINIMUM_API)  # asks nothing
+        _local_socket_without_proxies(asking.api)
+        try:
+            answer = asking.api.version(api_version=False)
+        finally:
+            asking.close()
+        candidate = docker.from_env(timeout=CONNECT_TIMEOUT_S, version=answer["ApiVersion"])
     except Exception as exc:  # the SDK raises several types for one cause: no Engine
         raise unavailable_message(exc) from exc
     _read_hijacked_output_whole(candidate.api)
+    _local_socket_without_proxies(candidate.api)
     _client = candidate
+    _version_answer[:] = [candidate, answer]
     return _client
+
+
+def _local_socket_without_proxies(api) -> None:
+    """No proxy or .netrc for a socket of this machine (unix, npipe, ssh: `http+docker://`).
+
+    requests looks both up in the environment for every request it sends (`trust_env`): about
+    half a millisecond of each of the hundred-odd requests a notebook makes, to find settings
+    that a local socket never uses. The docker CLI uses none there either. An Engine reached
+    over TCP keeps them: a proxy may stand in between, for the CLI as for the lab."""
+    if str(getattr(api, "base_url", "")).startswith("http+docker://"):
+        api.trust_env = False
 
 
 class _BufferedSocket:
@@ -252,9 +275,27 @@ def why_unavailable() -> DockerUnavailable | None:
     return None
 
 
+_version_answer: list = []  # [client, its `GET /version` answer]: asked once per connection
+
+
+def server_version(seen: str = "") -> dict:
+    """The Engine's `docker version` (server side: `GET /version`), asked once per connection and
+    again when SEEN, the version a fresh `docker info` names, is not the one it said: the answer
+    changes only when the Engine is replaced (an upgrade), which ends the connection or shows in
+    `docker info`. (The doctor, notebook 00's data root and its exercise each read the facts.)"""
+    engine = client()
+    if _version_answer and _version_answer[0] is engine:
+        answer = _version_answer[1]
+        if not seen or answer.get("Version") == seen:
+            return answer
+    answer = engine.version()
+    _version_answer[:] = [engine, answer]
+    return answer
+
+
 def server_summary() -> str:
     """ "Docker Engine 28.5.2 (linux/amd64)": which Engine answers (not a recorded step)."""
-    facts = client().version()
+    facts = server_version()
     where = f"{facts.get('Os', '?')}/{facts.get('Arch', '?')}"
     return f"Docker Engine {facts.get('Version', '?')} ({where})"
 

@@ -65,6 +65,7 @@ __all__ = [
     "labels_args",
     "list_containers",
     "read_file",
+    "read_in_created",
     "remove_container",
     "remove_created_container",
     "restart_container",
@@ -469,6 +470,38 @@ def run_once(
             text,
         )
     return RunOutput(shown.line(), exit_code, text)
+
+
+@engine_step("read a file as a container would see it", validate=_check_once)
+def read_in_created(image: str, path: str, mounts: tuple | list = ()) -> str | None:
+    """`docker create --network none [mounts] IMAGE`, `docker cp ID:PATH - | tar -xO`, `docker rm
+    -f ID`: the text of the file PATH as a container of IMAGE with MOUNTS sees it, or None when
+    there is none there; for the lab's own probes. The container is never started: the Engine
+    mounts a created container's filesystem and its mounts for a copy, where the container would
+    run (as `docker cp` from a stopped container), so the answer is the running container's,
+    without a start, a wait and an attached stream (`run_once`: a tenth of a second or more).
+
+    Raises:
+        EngineError: the Engine refused to create it (its reason in `.engine_said`).
+    """
+    argv = ["create", "--network", "none", *labels_args(lab_labels("container", ""))]
+    for spec in mounts:
+        argv += spec.cli_args()
+    made = show(docker(*argv, image))
+    helper = execute(made)
+    notify("container-created", helper, "helper", made, writes=False, network=False)
+    try:
+        tar = _archive(show(docker("cp", f"{helper.id}:{path}", "-", pipe="| tar -xO")))
+        if tar is None:
+            return None
+        with tar:
+            member = tar.getmembers()[0]
+            if not member.isfile() or member.size > TEXT_LIMIT_BYTES:
+                return None
+            return tar.extractfile(member).read().decode(errors="replace")  # type: ignore[union-attr]
+    finally:
+        notify("removed", "container", helper.name, helper.labels)
+        execute(show(docker("rm", "-f", helper.id)))
 
 
 @engine_step(

@@ -18,7 +18,7 @@ import tempfile
 from ..core.commands import NOT_RUN, Command, bind, hidden, host, show
 from ..core.errors import BadInput, CommandFailed, LabError
 from ..core.results import result
-from .containers import _lab_sdk_container, exec_in, run_once
+from .containers import _lab_sdk_container, exec_in, read_in_created, run_once
 from .mounts import MountSpec
 from .step import engine_step
 from .volumes import create_volume, remove_volume
@@ -309,11 +309,13 @@ def _probe_image() -> str:
 
 
 @engine_step("find out where the Engine keeps its files")
-def engine_locality(folder: str = "") -> Locality:
+def engine_locality(folder: str = "", image: str = "") -> Locality:
     """Probe where the Engine's files are (see `Locality`): a throw-away volume whose directory
     is looked for at its mountpoint here, and a throw-away folder (in FOLDER, the current one by
-    default) bind-mounted into a throw-away container (when there is an image to run one from).
-    Both are removed again."""
+    default) bind-mounted into a throw-away container (when there is an image to make one from),
+    whose marker file is copied out without starting it (`read_in_created`). All are removed
+    again. IMAGE: the image to make it from, when the caller has just chosen one (the doctor);
+    else the base image, or `my-image`."""
     folder = os.path.abspath(folder or os.getcwd())
     key = f"{os.environ.get('DOCKER_HOST', '')}|{folder}"
     if key in _locality:
@@ -334,7 +336,7 @@ def engine_locality(folder: str = "") -> Locality:
             files_here = False
         finally:
             remove_volume(name)
-        image = _probe_image()  # the folder's probe is a container: it needs an image
+        image = image or _probe_image()  # the folder's probe is a container: it needs an image
         try:
             probe = tempfile.mkdtemp(prefix=".labhelpers-probe-", dir=folder) if image else ""
         except OSError:
@@ -344,13 +346,9 @@ def engine_locality(folder: str = "") -> Locality:
                 with open(os.path.join(probe, "marker"), "w") as mark:
                     mark.write(token)
                 os.chmod(probe, 0o755)
-                done = run_once(
-                    image,
-                    ["cat", "/probe/marker"],
-                    [MountSpec("bind", probe, "/probe", read_only=True)],
-                    check=False,
-                )
-                shared = done.exit_code == 0 and done.output.strip() == token
+                mount = MountSpec("bind", probe, "/probe", read_only=True)
+                seen = read_in_created(image, "/probe/marker", [mount])
+                shared = seen is not None and seen.strip() == token
             except LabError:
                 shared = False  # the Engine refused: the path does not exist where it runs
             finally:

@@ -24,7 +24,7 @@ from ..core.plugins import notify
 from ..core.results import result
 from ..core.sessions import SESSION_ID, built_images, forget, made_by_session
 from ..core.units import si
-from .connection import client, endpoint
+from .connection import client, endpoint, server_version
 from .dockercli import execute
 from .images import OFFLINE_BASE_IMAGE, lab_image
 from .names import listed_name, listed_tags
@@ -344,10 +344,10 @@ def platform_kind(info: dict, host: str = "") -> str:
 
 @engine_step("read the Engine's facts")
 def engine_facts() -> EngineFacts:
-    """`docker version` and `docker info`, reduced to what the course explains."""
-    engine = client()
-    info = engine.info()
-    version = engine.version()
+    """`docker version` and `docker info`, reduced to what the course explains. `docker info`
+    is asked each time; `docker version` once per connection (`server_version`)."""
+    info = client().info()
+    version = server_version(info.get("ServerVersion", ""))
     status = tuple(tuple(pair) for pair in info.get("DriverStatus") or [])
     snapshotter = _containerd_snapshotter(status)
     return EngineFacts(
