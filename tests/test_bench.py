@@ -270,3 +270,30 @@ def test_no_run_with_a_ci_log_takes_that_runs_figures_and_measures_nothing(tmp_p
         k: v for k, v in kept.items() if k != "ci"
     }
     assert (tmp_path / "results.png").is_file()
+
+
+def test_a_ci_run_on_a_provisioned_machine_says_so_and_decides_nothing_of_a_bare_one():
+    """`.ci/run` on a machine that had everything reports provisioning in seconds: its time to
+    green is shown as what it is, not as the bare machine's figure the budget is about."""
+    log = "\n".join(
+        [
+            "ci: provisioning: Debian packages and the machine's Engine (0 s so far)",
+            "ci: testing (16 s so far)",
+            "pipeline: 7 tracks side by side, 1127 s wall",
+            "ci: the classroom (deploy/), timed on its own line (1169 s so far)",
+            "ci: done (1279 s so far)",
+        ]
+    )
+    parsed = bench.parse_ci_log(log)
+    assert parsed["provisioning_s"] == 16 and parsed["green_s"] == 1169
+    results = _results()
+    results["ci"] = {**parsed, "within": None, "engines": ["28-containerd"]}
+    assert not bench.bare(results["ci"])
+    table = bench.readme_table(results)
+    assert "bare machine to green" not in table
+    assert (
+        "on a machine already provisioned (28-containerd; the last CI run, provisioning 16 s)"
+        in (table)
+    )
+    cold = bench.parse_ci_log(log.replace("testing (16 s", "testing (171 s"))
+    assert bench.bare(cold)
