@@ -47,7 +47,8 @@ The matrix: LABHELPERS_ENGINES (tools/engines.py; "system 28-overlay2 28-contain
 mappable to a socket: "system=unix:///run/lab-engines/pl-20/docker.sock"); unset, the one
 Engine the docker CLI reaches. The pipeline runs one track per Engine (its phases in order),
 one for the phases that need no Engine, one for the faults, one for the browser's live half and
-one aside, side by side: they wait on the Engines, not on the CPU. Logs and timings:
+one aside, side by side, so that they end together: on 2 cores they keep both busy (the Engines'
+own work is about half of it), so only less work makes the pipeline shorter. Logs and timings:
 build/pipeline/.
 
 Environments: three shared ones in .nox/ (test, lint, browser), made with uv from pyproject's
@@ -518,8 +519,8 @@ def aside_answers_alike(reference: matrix.Engine) -> bool:
 
 
 # How many Engines of its own the aside track spreads the Engine tests over, one pytest-xdist
-# worker each (tests/conftest.py points each worker at its own): they wait on their Engine
-# (stop timeouts, builds, daemon round trips), not on the CPU.
+# worker each (tests/conftest.py points each worker at its own), so that the reference kind's
+# Engine tests end with the other tracks and not after them.
 ASIDE_WORKERS_SETTING = "LABHELPERS_ASIDE_WORKERS"
 WORKER_HOSTS_SETTING = "LABHELPERS_WORKER_HOSTS"  # read by tests/conftest.py
 
