@@ -266,3 +266,13 @@ def test_each_aside_worker_takes_its_own_engine_and_the_matrix_names_it(monkeypa
     mine = "unix:///run/lab-engines/a1/docker.sock"
     assert os.environ["DOCKER_HOST"] == mine
     assert os.environ["LABHELPERS_ENGINES"] == f"28-containerd={mine} {second}"
+
+
+def test_the_aside_track_spreads_over_engines_of_its_own_only_when_the_matrix_has_one(monkeypatch):
+    """With one Engine the aside track holds most Engine tests (three workers end it with the
+    others); with a matrix, each Engine's track already keeps the cores busy (one worker)."""
+    monkeypatch.delenv(noxfile.ASIDE_WORKERS_SETTING, raising=False)
+    assert noxfile.aside_workers(1) == 3
+    assert noxfile.aside_workers(3) == 1
+    monkeypatch.setenv(noxfile.ASIDE_WORKERS_SETTING, "2")
+    assert noxfile.aside_workers(3) == 2
